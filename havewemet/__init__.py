@@ -1,0 +1,1 @@
+"""havewemet: answer "have we met?" for every pending connection request, locally."""

@@ -1,0 +1,3 @@
+from havewemet.cli import main
+
+main()

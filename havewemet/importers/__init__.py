@@ -1,0 +1,137 @@
+"""Importers: each source format is a registered reader that turns a path into an
+:class:`~havewemet.models.ImportBatch`.
+
+A reader is registered with :func:`register` under a format name and a *sniff*
+function that scores how sure it is that a path is in its format (0 = not at all,
+100 = certain), from the file name and its first bytes. :func:`read_source`
+picks the best-scoring reader unless ``format`` is forced. Readers never write:
+the store saves the batch in one transaction.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from havewemet.errors import InputError, UnsupportedFormatError
+from havewemet.models import ImportBatch
+
+__all__ = ["ImportOptions", "Reader", "register", "readers", "detect_format", "read_source"]
+
+
+@dataclass(slots=True)
+class ImportOptions:
+    """Options that some readers take (keyword-only at the API)."""
+
+    source: str | None = None
+    """Name the source in the store (default: from the format and the file name)."""
+    mapping: dict[str, str] = field(default_factory=dict)
+    """For CSV lists of people: field -> column (``name=Full Name``)."""
+    event: str | None = None
+    """For attendee lists: the event's name (default: the file name)."""
+    event_date: str | None = None
+    """For attendee lists: the event's date (ISO)."""
+    list_kind: str = "event"
+    """For CSV lists of people: ``event`` (attendees: met) or ``member`` (a directory)."""
+    me_emails: list[str] = field(default_factory=list)
+    """The user's own addresses (mail and calendar readers tell 'from me' by them)."""
+
+
+Sniff = Callable[[Path, bytes], int]
+Load = Callable[[Path, ImportOptions], ImportBatch]
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    name: str
+    description: str
+    sniff: Sniff
+    load: Load
+
+
+_READERS: dict[str, Reader] = {}
+
+# Modules that register readers; imported lazily so that one broken optional
+# dependency does not stop the others.
+_MODULES = ("linkedin", "vcard", "contacts_csv", "ical", "mail", "social", "people_list")
+
+
+def register(name: str, *, description: str, sniff: Sniff) -> Callable[[Load], Load]:
+    """Register ``load`` as the reader for format ``name``."""
+
+    def deco(load: Load) -> Load:
+        _READERS[name] = Reader(name, description, sniff, load)
+        return load
+
+    return deco
+
+
+def readers() -> dict[str, Reader]:
+    """Every registered reader, by format name."""
+    for mod in _MODULES:
+        try:
+            importlib.import_module(f"havewemet.importers.{mod}")
+        except ModuleNotFoundError as e:
+            if e.name != f"havewemet.importers.{mod}":
+                raise
+    return dict(_READERS)
+
+
+def _head(path: Path) -> bytes:
+    if path.is_dir():
+        names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+        return "\n".join(names).encode()
+    with open(path, "rb") as fh:
+        return fh.read(65536)
+
+
+def detect_format(path: Path) -> str:
+    """The name of the reader that best recognises ``path``."""
+    head = _head(path)
+    scored = sorted(
+        ((r.sniff(path, head), r.name) for r in readers().values()), reverse=True
+    )
+    if not scored or scored[0][0] <= 0:
+        known = ", ".join(sorted(readers()))
+        raise UnsupportedFormatError(
+            str(path),
+            "is not in a format havewemet recognises",
+            fix=f"Give --format with one of: {known}",
+        )
+    return scored[0][1]
+
+
+def read_source(
+    path: str | Path, *, format: str | None = None, options: ImportOptions | None = None
+) -> ImportBatch:
+    """Read one source (file, folder or zip) into an :class:`ImportBatch`.
+
+    Examples:
+        >>> batch = read_source("Basic_LinkedInDataExport_03-01-2026.zip")  # doctest: +SKIP
+        >>> len(batch.identities)  # doctest: +SKIP
+        1503
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(str(path), "does not exist", fix="Check the path")
+    options = options or ImportOptions()
+    all_readers = readers()
+    if format is None:
+        format = detect_format(path)
+    elif format not in all_readers:
+        raise UnsupportedFormatError(
+            str(path),
+            f"--format {format!r} is not a known format",
+            fix=f"Use one of: {', '.join(sorted(all_readers))}",
+        )
+    try:
+        batch = all_readers[format].load(path, options)
+    except (PermissionError, IsADirectoryError) as e:
+        raise InputError(str(path), f"cannot be read ({e.strerror})", fix="Check it") from e
+    if options.source:
+        batch.source = options.source
+        for rec in (*batch.identities, *batch.interactions, *batch.requests):
+            rec.source = options.source
+    return batch

@@ -1,0 +1,303 @@
+"""Reading the user's files safely: text decoding, CSV headers, dates, archives.
+
+Everything here turns third-party failures (UnicodeDecodeError, csv.Error,
+zipfile.BadZipFile) into :class:`~havewemet.errors.InputError` naming the file,
+the line and the fix.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import stat
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from havewemet.errors import InputError, UnsafeArchiveError
+
+# Zip bombs: refuse before extracting anything.
+MAX_ARCHIVE_TOTAL = 4 * 1024**3
+MAX_MEMBER_RATIO = 200
+MAX_MEMBERS = 20_000
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+def decode_text(data: bytes, file: str, *, fallback: str | None = None) -> str:
+    """Decode a text file: BOMs (UTF-8, UTF-16) honoured, UTF-8 expected.
+
+    Args:
+        data: the raw bytes.
+        file: the name used in error messages.
+        fallback: an encoding to use when the bytes are not UTF-8 (Outlook writes
+            Windows-1252); without it, non-UTF-8 input is an error naming the line.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise InputError(file, "is not valid UTF-16", fix="Export it again") from e
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if fallback:
+            return data.decode(fallback, errors="replace")
+        line = data.count(b"\n", 0, e.start) + 1
+        raise InputError(
+            file,
+            f"is not UTF-8 text (byte 0x{data[e.start]:02x} at line {line})",
+            line=line,
+            fix="Save it as UTF-8 (or export it again from the service) and re-run the import",
+        ) from e
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(
+            file,
+            "holds NUL bytes, so it is binary or damaged, not a text export",
+            line=line,
+            fix="Check that it is the right file, or export it again",
+        )
+    return text
+
+
+@dataclass(slots=True)
+class CsvTable:
+    """A CSV file's header and rows, with the line each row starts on."""
+
+    file: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def _norm_col(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def read_csv(
+    text: str,
+    file: str,
+    *,
+    required: Iterable[str] = (),
+    header_markers: Iterable[str] = (),
+) -> CsvTable:
+    """Parse CSV text whose header may follow a preamble (LinkedIn's ``Notes:``).
+
+    The header is the first row holding every ``header_markers`` column (or, with
+    none given, the first non-empty row). Columns are matched ignoring case,
+    spaces and punctuation; each row is a dict keyed by the *normalised* column
+    name (``"First Name"`` -> ``"firstname"``). Rows shorter than the header get
+    empty strings; a missing required column is an error naming it.
+    """
+    markers = [_norm_col(m) for m in header_markers]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    header_line = 0
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for raw in reader:
+            line = reader.line_num
+            if header is None:
+                cells = [_norm_col(c) for c in raw]
+                if not any(cells):
+                    continue
+                if markers and not all(m in cells for m in markers):
+                    continue
+                header = cells
+                header_line = line
+                continue
+            if not any(c.strip() for c in raw):
+                continue
+            row = dict(zip(header, (c.strip() for c in raw), strict=False))
+            if len(raw) < len(header):
+                for col in header[len(raw) :]:
+                    row[col] = ""
+            rows.append((line, row))
+    except csv.Error as e:
+        raise InputError(
+            file, f"is not valid CSV ({e})", line=reader.line_num, fix="Export it again"
+        ) from e
+    if header is None:
+        wanted = ", ".join(header_markers) or "a header row"
+        raise InputError(
+            file,
+            f"has no header row with {wanted}",
+            fix="Check that this is the right file from the export",
+        )
+    missing = [c for c in required if _norm_col(c) not in header]
+    if missing:
+        raise InputError(
+            file,
+            f"has no column {', '.join(repr(m) for m in missing)} in its header",
+            line=header_line,
+            fix="Export it again from the service, or rename the column",
+        )
+    return CsvTable(file=file, header=header, rows=rows)
+
+
+_DATE_FORMATS = (
+    "%d %b %Y",  # 09 Sep 2022 (Connections.csv)
+    "%m/%d/%y, %I:%M %p",  # 3/1/23, 9:15 AM (Invitations.csv, old Connections.csv)
+    "%m/%d/%Y, %I:%M %p",
+    "%Y-%m-%d %H:%M:%S UTC",  # messages.csv
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%d",
+    "%b %Y",  # Mar 2023 (Positions.csv)
+    "%B %Y",
+    "%Y",
+    "%m/%d/%y",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%b %d, %Y",  # Sep 9, 2022
+    "%B %d, %Y",
+)
+
+
+def parse_date(value: str) -> str | None:
+    """An ISO date (``2022-09-09``) or datetime (``2023-03-01T09:15:00``) or None.
+
+    Accepts every date shape seen in LinkedIn exports; returns None for an empty
+    or unreadable value (the caller decides whether that is an error).
+    """
+    value = " ".join(value.split())
+    if not value:
+        return None
+    value = value.replace("\u202f", " ")
+    for fmt in _DATE_FORMATS:
+        try:
+            dt = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        if "%H" in fmt or "%I" in fmt:
+            return dt.isoformat(timespec="seconds")
+        return dt.date().isoformat()
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return dt.isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class Member:
+    """One file inside a folder or an archive."""
+
+    name: str
+    """The path inside the archive or folder (POSIX separators)."""
+    display: str
+    """How error messages name it: ``export.zip:Connections.csv``."""
+    _read: object
+
+    def read(self) -> bytes:
+        return self._read()  # type: ignore[operator]
+
+
+def _check_member(info: zipfile.ZipInfo, archive: str) -> bool:
+    """False for entries to skip (folders, links); raises for unsafe ones."""
+    if info.is_dir():
+        return False
+    mode = info.external_attr >> 16
+    if mode and stat.S_ISLNK(mode):
+        return False
+    p = PurePosixPath(info.filename.replace("\\", "/"))
+    if p.is_absolute() or ".." in p.parts or re.match(r"^[A-Za-z]:", info.filename):
+        raise UnsafeArchiveError(
+            archive,
+            f"holds an entry that escapes the archive ({info.filename!r})",
+            fix="This is not a genuine export; do not import it",
+        )
+    return True
+
+
+def iter_members(path: Path) -> Iterator[Member]:
+    """The files of a zip archive, a folder (recursively) or a single file.
+
+    Zip archives are checked before anything is read: total size, compression
+    ratio (zip bombs) and entry names (path traversal) are refused; symlinks
+    are skipped. Nothing is extracted to disk.
+    """
+    if path.is_dir():
+        for p in sorted(path.rglob("*")):
+            if p.is_file() and not p.is_symlink():
+                rel = p.relative_to(path).as_posix()
+                yield Member(rel, f"{path.name}/{rel}", p.read_bytes)
+        return
+    if zipfile.is_zipfile(path):
+        yield from _iter_zip(path)
+        return
+    if path.suffix.lower() == ".zip":
+        raise InputError(
+            str(path),
+            "is not a readable zip archive (truncated or damaged)",
+            fix="Download the export again, or unzip it and import the folder",
+        )
+    yield Member(path.name, str(path), path.read_bytes)
+
+
+def _iter_zip(path: Path) -> Iterator[Member]:
+    try:
+        zf = zipfile.ZipFile(path)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise InputError(
+            str(path),
+            f"is not a readable zip archive ({e})",
+            fix="Download the export again, or unzip it and import the folder",
+        ) from e
+    if len(infos) > MAX_MEMBERS:
+        raise UnsafeArchiveError(
+            str(path), f"holds {len(infos)} entries", fix="This is not a genuine export"
+        )
+    total = sum(i.file_size for i in infos)
+    if total > MAX_ARCHIVE_TOTAL:
+        raise UnsafeArchiveError(
+            str(path),
+            f"would expand to {total / 1024**3:.1f} GiB",
+            fix="Refused as a likely zip bomb; unzip it yourself if you trust it",
+        )
+    for info in infos:
+        if info.file_size > 1024**2 and info.file_size > MAX_MEMBER_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise UnsafeArchiveError(
+                str(path),
+                f"entry {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}"
+                " times its size",
+                fix="Refused as a likely zip bomb; unzip it yourself if you trust it",
+            )
+    members = [i for i in infos if _check_member(i, str(path))]
+
+    def reader(info: zipfile.ZipInfo):
+        def read() -> bytes:
+            try:
+                with zf.open(info) as fh:
+                    data = fh.read(info.file_size + 1)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+                raise InputError(
+                    f"{path.name}:{info.filename}",
+                    f"cannot be read from the archive ({e})",
+                    fix="Download the export again",
+                ) from e
+            if len(data) > info.file_size:
+                raise UnsafeArchiveError(
+                    f"{path.name}:{info.filename}",
+                    "is larger than the archive declares",
+                    fix="This is not a genuine export; do not import it",
+                )
+            return data
+
+        return read
+
+    for info in members:
+        name = info.filename.replace("\\", "/")
+        yield Member(name, f"{path.name}:{name}", reader(info))

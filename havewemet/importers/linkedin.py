@@ -1,0 +1,406 @@
+"""The LinkedIn data export: a ``*.zip``, its unzipped folder, or single CSV files.
+
+Each CSV in the export is handled by a transformer registered under its
+*normalised* file name (lower case, without spaces, underscores, hyphens or the
+``.csv`` suffix), because LinkedIn renamed files over the years
+(``Messages.csv``/``messages.csv``, ``Imported Contacts.csv``/``ImportedContacts.csv``
+/``Contacts.csv``). Unknown files are listed in the summary, never fatal.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+from havewemet.identity.handles import normalize_email, profile_slug
+from havewemet.importers import ImportOptions, register
+from havewemet.importers._io import CsvTable, decode_text, iter_members, parse_date, read_csv
+from havewemet.models import FileReport, Identity, ImportBatch, Interaction, Request, stable_id
+
+SOURCE = "linkedin"
+
+Transformer = Callable[[CsvTable, ImportBatch, FileReport], None]
+_FILES: dict[str, tuple[int, Transformer, tuple[str, ...]]] = {}
+
+
+def _norm_file(name: str) -> str:
+    stem = PurePosixPath(name).name
+    if stem.lower().endswith(".csv"):
+        stem = stem[:-4]
+    return re.sub(r"[\s_\-]", "", stem.lower())
+
+
+def export_file(*names: str, order: int = 50, markers: tuple[str, ...] = ()):
+    """Register a transformer for the export files with these normalised names.
+
+    ``order`` sets the processing order (the user's profile first, so that later
+    files can tell the user's own rows apart); ``markers`` are header columns
+    that locate the header row below any preamble.
+    """
+
+    def deco(fn: Transformer) -> Transformer:
+        for n in names:
+            _FILES[n] = (order, fn, markers)
+        return fn
+
+    return deco
+
+
+def known_file(name: str) -> bool:
+    return _norm_file(name) in _FILES
+
+
+def _sniff(path: Path, head: bytes) -> int:
+    if path.is_dir():
+        names = head.decode(errors="replace").splitlines()
+    elif path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, OSError):
+            # A damaged zip named like an export: claim it so the user hears why.
+            return 60 if "linkedin" in path.name.lower() else 0
+    else:
+        if _norm_file(path.name) in _FILES and path.suffix.lower() == ".csv":
+            return 85
+        return 0
+    hits = sum(1 for n in names if known_file(n))
+    core = {"connections", "invitations", "messages"}
+    if any(_norm_file(n) in core for n in names):
+        return 90
+    return 40 if hits else 0
+
+
+def _full_name(first: str, last: str) -> str:
+    return " ".join(p for p in (first.strip(), last.strip()) if p)
+
+
+def _person_key(url: str, name: str, extra: str = "") -> str:
+    slug = profile_slug(url)
+    if slug:
+        return f"in/{slug}"
+    if url.strip():
+        return url.strip().lower()
+    return "name/" + stable_id(" ".join(name.lower().split()), extra)
+
+
+@register("linkedin", description="LinkedIn data export (zip, folder or CSV files)", sniff=_sniff)
+def load(path: Path, options: ImportOptions) -> ImportBatch:
+    batch = ImportBatch(source=SOURCE, kind="linkedin", path=str(path))
+    tables: list[tuple[int, str, Transformer, CsvTable]] = []
+    for member in iter_members(path):
+        norm = _norm_file(member.name)
+        if norm not in _FILES or not member.name.lower().endswith(".csv"):
+            if not PurePosixPath(member.name).name.startswith("."):
+                batch.unknown_files.append(member.name)
+            continue
+        order, fn, markers = _FILES[norm]
+        text = decode_text(member.read(), member.display)
+        table = read_csv(text, member.display, header_markers=markers)
+        tables.append((order, member.name, fn, table))
+    for _order, name, fn, table in sorted(tables, key=lambda t: (t[0], t[1])):
+        report = FileReport(file=name, kind=_norm_file(name), rows=len(table.rows))
+        fn(table, batch, report)
+        batch.files.append(report)
+    return batch
+
+
+def _me(batch: ImportBatch) -> Identity:
+    if batch.me is None:
+        batch.me = Identity(source=SOURCE, key="me")
+    return batch.me
+
+
+def _require(table: CsvTable, *cols: str) -> None:
+    missing = [c for c in cols if re.sub(r"[^a-z0-9]", "", c.lower()) not in table.header]
+    if missing:
+        from havewemet.errors import InputError
+
+        raise InputError(
+            table.file,
+            f"has no column {', '.join(repr(m) for m in missing)}",
+            line=1,
+            fix="Export it again from LinkedIn (Settings > Data privacy > Get a copy of your data)",
+        )
+
+
+@export_file("profile", order=0, markers=("First Name", "Last Name"))
+def _profile(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
+    for line, row in table.rows[:1]:
+        me = _me(batch)
+        me.first_name, me.last_name = row.get("firstname", ""), row.get("lastname", "")
+        me.name = _full_name(me.first_name, me.last_name)
+        me.title = row.get("headline", "")
+        me.location = row.get("geolocation", "") or row.get("location", "")
+        me.file, me.line = table.file, line
+        if row.get("maidenname"):
+            me.extra["maiden_name"] = row["maidenname"]
+        for h in re.split(r"[,\s]+", row.get("twitterhandles", "")):
+            if h.strip("[]@"):
+                me.handles.append("@" + h.strip("[]@"))
+        report.identities = 1
+
+
+@export_file("emailaddresses", order=1, markers=("Email Address",))
+def _emails(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
+    me = _me(batch)
+    for _line, row in table.rows:
+        email = normalize_email(row.get("emailaddress", ""))
+        if email and email not in me.emails:
+            me.emails.append(email)
+
+
+@export_file("positions", order=2, markers=("Company Name",))
+def _positions(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
+    for line, row in table.rows:
+        batch.positions.append(
+            {
+                "company": row.get("companyname", ""),
+                "title": row.get("title", ""),
+                "start": parse_date(row.get("startedon", "")) or "",
+                "end": parse_date(row.get("finishedon", "")) or "",
+                "file": table.file,
+                "line": str(line),
+            }
+        )
+
+
+@export_file("connections", order=10, markers=("First Name", "Connected On"))
+def _connections(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
+    _require(table, "First Name", "Last Name", "Company", "Position", "Connected On")
+    hidden = 0
+    for line, row in table.rows:
+        first, last = row.get("firstname", ""), row.get("lastname", "")
+        name = _full_name(first, last)
+        url = row.get("url", "")
+        on = parse_date(row.get("connectedon", ""))
+        if not name and not url:
+            hidden += 1  # a hidden profile: LinkedIn gives only the date
+            continue
+        key = _person_key(url, name, row.get("company", ""))
+        email = normalize_email(row.get("emailaddress", ""))
+        batch.identities.append(
+            Identity(
+                source=SOURCE,
+                key=key,
+                name=name,
+                first_name=first,
+                last_name=last,
+                emails=[email] if email else [],
+                urls=[url] if url else [],
+                company=row.get("company", ""),
+                title=row.get("position", ""),
+                file=table.file,
+                line=line,
+                extra={"connection": True},
+            )
+        )
+        batch.interactions.append(
+            Interaction(SOURCE, key, "connected", on, "both", "", table.file, line)
+        )
+        report.identities += 1
+        report.interactions += 1
+    if hidden:
+        report.note = f"{hidden} hidden profiles (date only) skipped"
+
+
+@export_file("invitations", order=20, markers=("From", "Direction"))
+def _invitations(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
+    _require(table, "From", "To", "Sent At", "Direction")
+    for line, row in table.rows:
+        direction = row.get("direction", "").upper()
+        sent = parse_date(row.get("sentat", ""))
+        note = row.get("message", "")
+        if direction == "INCOMING":
+            batch.requests.append(
+                Request(
+                    name=row.get("from", ""),
+                    profile_url=row.get("inviterprofileurl", ""),
+                    note=note,
+                    sent_at=sent,
+                    source=SOURCE,
+                    file=table.file,
+                    line=line,
+                )
+            )
+            report.requests += 1
+        elif direction == "OUTGOING":
+            name, url = row.get("to", ""), row.get("inviteeprofileurl", "")
+            key = _person_key(url, name)
+            batch.identities.append(
+                Identity(SOURCE, key, name=name, urls=[url] if url else [], file=table.file,
+                         line=line)
+            )
+            batch.interactions.append(
+                Interaction(SOURCE, key, "invitation", sent, "out", note[:300], table.file, line)
+            )
+            report.identities += 1
+            report.interactions += 1
+
+
+def _split_people(names: str, urls: str) -> list[tuple[str, str]]:
+    url_list = [u.strip() for u in urls.split(",") if u.strip()]
+    if len(url_list) <= 1:
+        return [(names.strip(), url_list[0] if url_list else "")]
+    name_list = [n.strip() for n in names.split(",")]
+    if len(name_list) != len(url_list):
+        name_list = [""] * len(url_list)
+    return list(zip(name_list, url_list, strict=True))
+
+
+@export_file("messages", order=30, markers=("From", "Date"))
+def _messages(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
+    _require(table, "From", "To", "Date")
+    me = _me(batch)
+    # The user is the participant present in most conversations.
+    per_conv: dict[str, set[str]] = defaultdict(set)
+    for _line, row in table.rows:
+        conv = row.get("conversationid", "")
+        per_conv[conv].add(row.get("senderprofileurl", "").strip() or row.get("from", ""))
+    counts = Counter(p for people in per_conv.values() for p in people)
+    me_keys = {me.name.lower()} if me.name else set()
+    if counts:
+        top, n = counts.most_common(1)[0]
+        if n >= max(2, len(per_conv) // 2):
+            me_keys.add(top.lower())
+    agg: dict[tuple[str, str], list] = {}
+    for line, row in table.rows:
+        sender_url = row.get("senderprofileurl", "").strip()
+        sender = row.get("from", "")
+        at = parse_date(row.get("date", ""))
+        from_me = (sender_url.lower() in me_keys) or (sender.lower() in me_keys)
+        people = (
+            _split_people(row.get("to", ""), row.get("recipientprofileurls", ""))
+            if from_me
+            else [(sender, sender_url)]
+        )
+        for name, url in people:
+            if not name and not url:
+                continue
+            key = _person_key(url, name)
+            slot = agg.get((key, "out" if from_me else "in"))
+            if slot is None:
+                slot = agg[(key, "out" if from_me else "in")] = [name, url, 0, at, at, line]
+                if not any(i.key == key for i in batch.identities[-1:]):
+                    batch.identities.append(
+                        Identity(SOURCE, key, name=name, urls=[url] if url else [],
+                                 file=table.file, line=line)
+                    )
+                    report.identities += 1
+            slot[2] += 1
+            if at and (slot[3] is None or at < slot[3]):
+                slot[3] = at
+            if at and (slot[4] is None or at > slot[4]):
+                slot[4] = at
+    for (key, direction), (_name, _url, n, first, last, line) in agg.items():
+        batch.interactions.append(
+            Interaction(SOURCE, key, "message", last, direction, f"first {first}" if first else "",
+                        table.file, line, count=n)
+        )
+        report.interactions += 1
+
+
+@export_file("importedcontacts", "contacts", order=40)
+def _contacts(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
+    for line, row in table.rows:
+        first, last = row.get("firstname", ""), row.get("lastname", "")
+        name = row.get("fullname", "") or _full_name(first, last)
+        emails = [normalize_email(e) for e in re.split(r"[,;\s]+", row.get("emails", ""))]
+        emails = [e for e in emails if e]
+        if not name and not emails:
+            continue
+        key = "contact/" + (emails[0] if emails else stable_id(name.lower(), row.get("companies")))
+        phones = [p.strip() for p in re.split(r"[,;]", row.get("phonenumbers", "")) if p.strip()]
+        urls = [u.strip() for u in re.split(r"[,\s]+", row.get("profiles", "")) if u.strip()]
+        batch.identities.append(
+            Identity(SOURCE, key, name=name, first_name=first, last_name=last, emails=emails,
+                     phones=phones, urls=urls, company=row.get("companies", ""),
+                     title=row.get("title", ""), file=table.file, line=line)
+        )
+        at = parse_date(row.get("createdat", "").split(" UTC")[0]) if row.get("createdat") else None
+        batch.interactions.append(
+            Interaction(SOURCE, key, "contact", at, "out", row.get("source", ""), table.file, line)
+        )
+        report.identities += 1
+        report.interactions += 1
+
+
+def _endorsements(direction: str) -> Transformer:
+    def fn(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
+        who = "endorser" if direction == "in" else "endorsee"
+        for line, row in table.rows:
+            first, last = row.get(f"{who}firstname", ""), row.get(f"{who}lastname", "")
+            name, url = _full_name(first, last), row.get(f"{who}publicurl", "")
+            if not name and not url:
+                continue
+            key = _person_key(url, name)
+            batch.identities.append(
+                Identity(SOURCE, key, name=name, first_name=first, last_name=last,
+                         urls=[url] if url else [], file=table.file, line=line)
+            )
+            at = parse_date(row.get("endorsementdate", "").replace("/", "-").replace(" UTC", ""))
+            batch.interactions.append(
+                Interaction(SOURCE, key, "endorsement", at, direction,
+                            row.get("skillname", ""), table.file, line)
+            )
+            report.identities += 1
+            report.interactions += 1
+
+    return fn
+
+
+export_file("endorsementreceivedinfo", order=50)(_endorsements("in"))
+export_file("endorsementgiveninfo", order=50)(_endorsements("out"))
+
+
+def _recommendations(direction: str) -> Transformer:
+    def fn(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
+        for line, row in table.rows:
+            first, last = row.get("firstname", ""), row.get("lastname", "")
+            name = _full_name(first, last)
+            if not name:
+                continue
+            key = _person_key("", name, row.get("company", ""))
+            batch.identities.append(
+                Identity(SOURCE, key, name=name, first_name=first, last_name=last,
+                         company=row.get("company", ""), title=row.get("jobtitle", ""),
+                         file=table.file, line=line)
+            )
+            at = parse_date(row.get("creationdate", ""))
+            batch.interactions.append(
+                Interaction(SOURCE, key, "recommendation", at, direction,
+                            row.get("text", "")[:200], table.file, line)
+            )
+            report.identities += 1
+            report.interactions += 1
+
+    return fn
+
+
+export_file("recommendationsreceived", order=50)(_recommendations("in"))
+export_file("recommendationsgiven", order=50)(_recommendations("out"))
+
+
+@export_file("memberfollows", order=50)
+def _follows(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
+    for line, row in table.rows:
+        name = row.get("fullname", "")
+        if not name or row.get("status", "").lower() not in ("", "active"):
+            continue
+        key = _person_key("", name)
+        batch.identities.append(Identity(SOURCE, key, name=name, file=table.file, line=line))
+        batch.interactions.append(
+            Interaction(SOURCE, key, "follow", parse_date(row.get("date", "")), "out", "LinkedIn",
+                        table.file, line)
+        )
+        report.identities += 1
+        report.interactions += 1
+
+
+@export_file("events", order=50)
+def _events(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
+    # The user's own events: no other people are named, so they are kept as notes.
+    report.note = f"{len(table.rows)} of your events (no attendees in the export)"

@@ -1,0 +1,153 @@
+"""The records every importer produces and the store keeps.
+
+An importer turns a source into an :class:`ImportBatch`: *identities* (a person as
+one source sees them), *interactions* (dated evidence tied to one identity) and
+*requests* (pending invitations). Every record carries its provenance: the file
+and the line (or row) it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+Direction = Literal["in", "out", "both", "none"]
+
+#: Interaction kinds and what each means (``direction`` is from the user's side:
+#: ``out`` = the user did it, ``in`` = the other person did).
+INTERACTION_KINDS: dict[str, str] = {
+    "connected": "connected on LinkedIn",
+    "message": "a LinkedIn message",
+    "mail": "an e-mail",
+    "endorsement": "an endorsement",
+    "recommendation": "a recommendation",
+    "invitation": "a connection invitation",
+    "meeting": "a calendar meeting",
+    "event": "attended the same event",
+    "member": "on the same membership list",
+    "contact": "saved in an address book",
+    "follow": "a follow on a social network",
+    "friend": "a friend on a social network",
+    "colleague": "worked at the same organisation",
+}
+
+
+def stable_id(*parts: object) -> str:
+    """A short, stable hash of the given parts (used as a primary key)."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
+@dataclass(slots=True)
+class Identity:
+    """A person as one source sees them.
+
+    ``key`` is stable within the source (a profile URL, an e-mail address, a
+    vCard UID, else a hash of the name and company), so that re-importing the
+    same or a newer file updates the row instead of adding one.
+    """
+
+    source: str
+    key: str
+    name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    handles: list[str] = field(default_factory=list)
+    nicknames: list[str] = field(default_factory=list)
+    company: str = ""
+    title: str = ""
+    location: str = ""
+    file: str = ""
+    line: int = 0
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return stable_id(self.source, self.key)
+
+
+@dataclass(slots=True)
+class Interaction:
+    """One dated piece of evidence about one identity of the same source."""
+
+    source: str
+    identity_key: str
+    kind: str
+    at: str | None = None
+    """ISO 8601 date or datetime (UTC where the source gives a time), or None."""
+    direction: Direction = "none"
+    detail: str = ""
+    file: str = ""
+    line: int = 0
+    count: int = 1
+
+    @property
+    def id(self) -> str:
+        return stable_id(
+            self.source, self.identity_key, self.kind, self.at, self.direction, self.detail
+        )
+
+    @property
+    def identity_id(self) -> str:
+        return stable_id(self.source, self.identity_key)
+
+
+@dataclass(slots=True)
+class Request:
+    """A pending connection request (an invitation the user has not answered)."""
+
+    name: str
+    profile_url: str = ""
+    headline: str = ""
+    note: str = ""
+    sent_at: str | None = None
+    mutuals: list[str] = field(default_factory=list)
+    reminders: int = 0
+    source: str = "manual"
+    file: str = ""
+    line: int = 0
+
+    @property
+    def id(self) -> str:
+        from havewemet.identity.handles import profile_slug
+
+        slug = profile_slug(self.profile_url)
+        if slug:
+            return stable_id("req", "slug", slug)
+        return stable_id("req", "name", " ".join(self.name.lower().split()))
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What one file inside a source gave."""
+
+    file: str
+    kind: str
+    rows: int = 0
+    identities: int = 0
+    interactions: int = 0
+    requests: int = 0
+    note: str = ""
+
+
+@dataclass(slots=True)
+class ImportBatch:
+    """Everything one import produced, written to the store in one transaction."""
+
+    source: str
+    kind: str
+    path: str
+    identities: list[Identity] = field(default_factory=list)
+    interactions: list[Interaction] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
+    me: Identity | None = None
+    """The user's own profile, where the source names it."""
+    positions: list[dict[str, str]] = field(default_factory=list)
+    """The user's own jobs: ``company``, ``title``, ``start``, ``end`` (ISO dates)."""
+    files: list[FileReport] = field(default_factory=list)
+    unknown_files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
