@@ -55,7 +55,10 @@ _READERS: dict[str, Reader] = {}
 
 # Modules that register readers; imported lazily so that one broken optional
 # dependency does not stop the others.
-_MODULES = ("linkedin", "vcard", "contacts_csv", "ical", "mail", "social", "people_list")
+_MODULES = (
+    "linkedin", "vcard", "contacts_csv", "ical", "mail", "social", "social_mastodon", "social_x",
+    "social_facebook", "social_bluesky", "people_list",
+)
 
 
 def register(name: str, *, description: str, sniff: Sniff) -> Callable[[Load], Load]:
