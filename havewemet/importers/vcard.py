@@ -1,0 +1,536 @@
+"""vCard address books (``.vcf``): vCard 2.1, 3.0 and 4.0, many cards per file.
+
+Each card becomes one :class:`~havewemet.models.Identity` and one ``contact``
+interaction (``direction="out"``: the user saved them), dated by ``REV`` where the
+card has one.
+
+The file is split into cards here, line by line, so that every card keeps the
+line it begins on and a broken card is reported there; each card is then parsed
+by ``vobject``. Before that, the dialects' quirks that ``vobject`` does not take
+are smoothed over:
+
+* Apple (iOS) writes ``\\r\\r\\n`` line ends and ``http\\://`` in URLs;
+  macOS/Apple and Outlook write base64 ``PHOTO`` blocks that are skipped
+  unparsed (a photo is never stored);
+* Android and Outlook (vCard 2.1) write ``ENCODING=QUOTED-PRINTABLE`` values with
+  ``=`` soft line breaks, and unescaped commas (``FN:Doe, John``), which
+  ``vobject`` would cut at the first comma;
+* Outlook may write a 2.1 file in Windows-1252, and some tools write UTF-16
+  without a byte-order mark.
+"""
+
+from __future__ import annotations
+
+import logging
+import quopri
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+import phonenumbers
+import vobject
+
+from havewemet.errors import InputError
+from havewemet.identity.handles import normalize_email, profile_slug
+from havewemet.importers import ImportOptions, register
+from havewemet.importers._io import decode_text, iter_members, parse_date
+from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
+
+log = logging.getLogger(__name__)
+
+#: Binary or nested properties that are dropped before parsing (never stored).
+_SKIPPED = frozenset({"PHOTO", "LOGO", "SOUND", "KEY", "AGENT"})
+#: Single-valued text properties in which a bare comma is text, not a separator.
+_ESCAPE_COMMAS = frozenset(
+    {
+        "FN",
+        "TITLE",
+        "ROLE",
+        "NICKNAME",
+        "URL",
+        "EMAIL",
+        "TEL",
+        "UID",
+        "REV",
+        "IMPP",
+        "X-SOCIALPROFILE",
+        "X-ABUID",
+        "X-TWITTER",
+    }
+)
+_BASE64_BODY = re.compile(r"^[A-Za-z0-9+/=\s]*$")
+_LINE_BREAK = re.compile(r"\r*\n|\r")
+_FIX = (
+    "Export the address book again; or open the file in a text editor, correct or "
+    "delete that card (from BEGIN:VCARD to END:VCARD) and re-run the import"
+)
+
+
+def social_handle(value: str, service: str = "") -> str:
+    """A comparable social handle (``@jdoe``, ``@jdoe@mastodon.social``) or ``""``.
+
+    Accepts a profile URL (X/Twitter, any Mastodon-style ``/@user`` URL, Bluesky)
+    or a bare handle, with ``service`` naming the network when the value is bare.
+
+    Examples:
+        >>> social_handle("http://twitter.com/JDoe")
+        '@jdoe'
+        >>> social_handle("https://mastodon.social/@jdoe")
+        '@jdoe@mastodon.social'
+        >>> social_handle("jdoe", "twitter")
+        '@jdoe'
+        >>> social_handle("https://example.com/about")
+        ''
+    """
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if re.fullmatch(r"@?[\w.]+@[\w.-]+\.\w+", value) and not value.startswith("mailto"):
+        if "@" in value.lstrip("@") and (service or value.startswith("@")):
+            return "@" + value.lstrip("@").lower()
+    if "://" in value or value.lower().startswith(("twitter.com", "x.com", "bsky.app")):
+        try:
+            parts = urlsplit(value if "://" in value else "https://" + value)
+            host = (parts.hostname or "").lower().removeprefix("www.")
+        except ValueError:
+            return ""
+        segs = [s for s in parts.path.split("/") if s]
+        if host in ("twitter.com", "x.com", "mobile.twitter.com") and segs:
+            if segs[0].lower() not in ("intent", "share", "home", "i", "search", "hashtag"):
+                return "@" + segs[0].lstrip("@").lower()
+            return ""
+        if host == "bsky.app" and len(segs) >= 2 and segs[0] == "profile":
+            return "@" + segs[1].lower()
+        if segs and segs[0].startswith("@") and len(segs[0]) > 1 and host:
+            return f"{segs[0].lower()}@{host}"
+        return ""
+    if service.lower() in ("twitter", "x", "bluesky", "mastodon", "") and re.fullmatch(
+        r"@?[\w.]{1,50}", value
+    ):
+        return "@" + value.lstrip("@").lower() if service else ""
+    return ""
+
+
+def normalize_phone(raw: str) -> str:
+    """E.164 (``+14155550123``) where the number says its country, else the raw text.
+
+    Examples:
+        >>> normalize_phone("+1 (415) 555-0123")
+        '+14155550123'
+        >>> normalize_phone("tel:+49-30-1234567")
+        '+49301234567'
+        >>> normalize_phone("555 1234")
+        '555 1234'
+    """
+    raw = " ".join((raw or "").split())
+    if raw.lower().startswith("tel:"):
+        raw = raw[4:].split(";")[0]
+    if not raw:
+        return ""
+    candidate = "+" + raw[2:] if raw.startswith("00") else raw
+    if candidate.startswith("+"):
+        try:
+            num = phonenumbers.parse(candidate, None)
+        except phonenumbers.NumberParseException:
+            return raw
+        if phonenumbers.is_possible_number(num):
+            return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    return raw
+
+
+def _decode(data: bytes, file: str) -> str:
+    """Text of a vCard file: UTF-8 (BOM or not), UTF-16, or a Windows-1252 vCard 2.1."""
+    if len(data) >= 2 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 without a byte-order mark: "\x00B\x00E..." or "B\x00E\x00..."
+        enc = (
+            "utf-16-be"
+            if data[0] == 0 and data[1]
+            else "utf-16-le"
+            if data[1] == 0 and data[0]
+            else ""
+        )
+        if enc:
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError as e:
+                raise InputError(
+                    file,
+                    f"is not valid {enc.upper()} text",
+                    fix="Export the address book again as UTF-8",
+                ) from e
+    try:
+        return decode_text(data, file)
+    except InputError:
+        versions = set(re.findall(rb"(?im)^VERSION:[ \t]*([0-9.]+)", data))
+        if versions != {b"2.1"}:
+            raise
+    log.info("%s: not UTF-8; read as Windows-1252 (a vCard 2.1 file)", file)
+    return decode_text(data, file, fallback="cp1252")
+
+
+def _split_line(line: str) -> tuple[str, str, str]:
+    """(property name without group, upper-cased; the part before the value; the value)."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ":" and not quoted:
+            head = line[:i]
+            name = head.split(";", 1)[0].rsplit(".", 1)[-1].strip().upper()
+            return name, head, line[i + 1 :]
+    return "", line, ""
+
+
+def _escape_commas(value: str) -> str:
+    return re.sub(r"\\.|,", lambda m: "\\," if m.group(0) == "," else m.group(0), value)
+
+
+def iter_cards(text: str, file: str) -> Iterator[tuple[int, str]]:
+    """Each card of a vCard file as ``(line it begins on, card text for vobject)``.
+
+    Lines are unfolded, quoted-printable soft breaks joined, binary properties
+    dropped and bare commas escaped. A card without ``END:VCARD`` is an error
+    naming its first line; text outside cards is ignored.
+    """
+    start = 0
+    depth = 0
+    skipping = False
+    logical: list[str] = []
+    qp_open = False
+    for lineno, line in enumerate(_LINE_BREAK.split(text), 1):
+        if not start:
+            if line.strip().upper() == "BEGIN:VCARD":
+                start, logical, skipping, qp_open, depth = lineno, [], False, False, 0
+            continue
+        if qp_open:
+            if not skipping:
+                logical[-1] = logical[-1][:-1] + line
+            qp_open = line.endswith("=")
+            continue
+        if line[:1] in (" ", "\t"):
+            if not skipping and logical:
+                logical[-1] += line[1:]
+            continue
+        stripped = line.strip().upper()
+        if depth:  # inside a card nested in AGENT (vCard 2.1)
+            depth += (stripped == "BEGIN:VCARD") - (stripped == "END:VCARD")
+            continue
+        if skipping and ":" not in line and _BASE64_BODY.match(line):
+            continue  # the body of a vCard 2.1 base64 PHOTO, or its closing blank line
+        skipping = False
+        if not stripped:
+            continue
+        if stripped == "END:VCARD":
+            yield start, _card_text(logical)
+            start = 0
+            continue
+        if stripped == "BEGIN:VCARD":
+            depth, skipping = 1, True
+            continue
+        name, head, value = _split_line(line)
+        if name in _SKIPPED:
+            skipping = True
+        else:
+            logical.append(line)  # a line without a colon too: vobject judges it
+        qp_open = "QUOTED-PRINTABLE" in head.upper() and line.endswith("=")
+    if start:
+        raise InputError(
+            file,
+            "has a vCard that begins here but never ends (no END:VCARD)",
+            line=start,
+            fix="The file is cut short: export the address book again",
+        )
+
+
+def _card_text(lines: list[str]) -> str:
+    out = ["BEGIN:VCARD"]
+    for line in lines:
+        name, head, value = _split_line(line)
+        if "QUOTED-PRINTABLE" in head.upper():
+            head, value = _decode_qp(head, value)
+            line = f"{head}:{value}"
+        if name in _ESCAPE_COMMAS:
+            line = f"{head}:{_escape_commas(value)}"
+        out.append(line)
+    out.append("END:VCARD")
+    return "\r\n".join(out) + "\r\n"
+
+
+def _decode_qp(head: str, value: str) -> tuple[str, str]:
+    """Decode a vCard 2.1 quoted-printable value here, tolerating bad bytes.
+
+    Android cuts multi-byte characters in two (``=C3=91=\n=80``), which vobject's
+    own decoding rejects; a replacement character is kinder than a failed import.
+    """
+    params = head.split(";")
+    charset = "utf-8"
+    kept = [params[0]]
+    for p in params[1:]:
+        key, _, val = p.partition("=")
+        if key.strip().upper() == "CHARSET":
+            charset = val.strip().strip('"') or charset
+        elif p.strip().upper() not in ("ENCODING=QUOTED-PRINTABLE", "QUOTED-PRINTABLE"):
+            kept.append(p)
+    raw = quopri.decodestring(value.encode("utf-8", "replace"))
+    try:
+        text = raw.decode(charset, "replace")
+    except LookupError:
+        text = raw.decode("utf-8", "replace")
+    return ";".join(kept), _LINE_BREAK.sub("\\\\n", text)
+
+
+def parse_rev(value: str) -> str | None:
+    """``REV`` (``20210314T092838Z``, ``2012-03-05T13:32:54Z``, ``1997-11-15``) as ISO UTC.
+
+    Examples:
+        >>> parse_rev("20210314T092838Z")
+        '2021-03-14T09:28:38'
+        >>> parse_rev("2012-03-05T13:32:54.120Z")
+        '2012-03-05T13:32:54'
+    """
+    value = (value or "").strip()
+    m = re.fullmatch(
+        r"(\d{4})-?(\d\d)-?(\d\d)(?:T(\d\d):?(\d\d):?(\d\d)(?:[.,]\d+)?"
+        r"(Z|[+-]\d\d:?\d\d)?)?",
+        value,
+    )
+    if not m:
+        return parse_date(value)
+    y, mo, d, h, mi, s, tz = m.groups()
+    try:
+        if h is None:
+            return datetime(int(y), int(mo), int(d)).date().isoformat()
+        dt = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s))
+    except ValueError:
+        return None
+    if tz and tz != "Z":
+        sign = 1 if tz[0] == "+" else -1
+        off = int(tz[1:3]) * 60 + int(tz[-2:])
+        dt -= sign * timedelta(minutes=off)
+    return dt.isoformat(timespec="seconds")
+
+
+_IM_PROPS = {
+    "x-aim": "aim",
+    "x-jabber": "xmpp",
+    "x-gtalk": "xmpp",
+    "x-skype": "skype",
+    "x-icq": "icq",
+    "x-msn": "msnim",
+    "x-yahoo": "ymsgr",
+}
+
+
+def _text(value: object) -> str:
+    """A vobject value (a string, a list of strings, bytes) as one line of text."""
+    if isinstance(value, list | tuple):
+        return ", ".join(t for t in (_text(v) for v in value) if t)
+    if value is None or isinstance(value, bytes):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _params(line: vobject.base.ContentLine, name: str = "TYPE") -> list[str]:
+    values = list(line.params.get(name, []))
+    if name == "TYPE":
+        values += line.singletonparams  # vCard 2.1: EMAIL;WORK;PREF:...
+    out: list[str] = []
+    for v in values:
+        out += [t.strip().lower() for t in str(v).split(",") if t.strip()]
+    return out
+
+
+def _add(items: list[str], value: str) -> None:
+    if value and value not in items:
+        items.append(value)
+
+
+def card_identity(card: vobject.base.Component, source: str, file: str, line: int) -> Identity:
+    """The identity one parsed vCard describes (its ``key`` chosen by :func:`card_key`)."""
+    c = card.contents
+    ident = Identity(source=source, key="", file=file, line=line)
+    fn = _text(c["fn"][0].value) if c.get("fn") else ""
+    built = ""
+    if c.get("n") and isinstance(c["n"][0].value, vobject.vcard.Name):
+        n = c["n"][0].value
+        ident.first_name, ident.last_name = _text(n.given), _text(n.family)
+        built = " ".join(p for p in (_text(n.given), _text(n.additional), _text(n.family)) if p)
+    ident.name = fn or built
+    email_types: dict[str, list[str]] = {}
+    for prop in c.get("email", []):
+        email = normalize_email(_text(prop.value))
+        if email:
+            _add(ident.emails, email)
+            types = [t for t in _params(prop) if t not in ("internet", "pref", "x400")]
+            if types:
+                email_types.setdefault(email, types)
+    for prop in c.get("tel", []):
+        _add(ident.phones, normalize_phone(_text(prop.value)))
+    if c.get("org"):
+        org = c["org"][0].value
+        parts = [_text(p) for p in (org if isinstance(org, list) else [org])]
+        ident.company = parts[0] if parts else ""
+        if any(parts[1:]):
+            ident.extra["department"] = ", ".join(p for p in parts[1:] if p)
+    if c.get("title"):
+        ident.title = _text(c["title"][0].value)
+    for prop in c.get("nickname", []):
+        for nick in _text(prop.value).split(","):
+            _add(ident.nicknames, nick.strip())
+    _links(c, ident)
+    if email_types:
+        ident.extra["email_types"] = email_types
+    cats = [t for prop in c.get("categories", []) for t in _text(prop.value).split(", ") if t]
+    if cats:
+        ident.extra["categories"] = cats
+    if any(_text(p.value).upper() == "COMPANY" for p in c.get("x-abshowas", [])):
+        ident.extra["organisation"] = True
+    ident.key = card_key(card, ident)
+    return ident
+
+
+def _links(c: dict, ident: Identity) -> None:
+    for prop in c.get("url", []):
+        url = _text(prop.value).replace("\\:", ":")
+        _add(ident.urls, url)
+        _add(ident.handles, social_handle(url))
+    for prop in c.get("x-socialprofile", []):
+        url = _text(prop.value).replace("\\:", ":")
+        service = (_params(prop) or [""])[0]
+        user = _text(prop.params.get("X-USER", [""])[0])
+        if "://" in url:
+            _add(ident.urls, url)
+        _add(ident.handles, social_handle(url) or social_handle(user, service or "twitter"))
+    for prop in c.get("x-twitter", []):
+        _add(ident.handles, social_handle(_text(prop.value), "twitter"))
+    for prop in c.get("impp", []):
+        _add(ident.handles, _text(prop.value).lower())
+    for name, scheme in _IM_PROPS.items():
+        for prop in c.get(name, []):
+            value = _text(prop.value).lower()
+            _add(ident.handles, f"{scheme}:{value}" if value else "")
+    # LinkedIn profiles first: they are what the triage matches on.
+    ident.urls.sort(key=lambda u: not profile_slug(u))
+
+
+def card_key(card: vobject.base.Component, ident: Identity) -> str:
+    """UID (or Apple's X-ABUID), else the first e-mail, else a hash of name and company."""
+    for prop in ("uid", "x-abuid"):
+        if card.contents.get(prop):
+            uid = _text(card.contents[prop][0].value).replace("\\:", ":")
+            if uid:
+                return f"uid:{uid}"
+    if ident.emails:
+        return f"email:{ident.emails[0]}"
+    extra = "" if ident.name or ident.company else ",".join(ident.phones + ident.handles)
+    return "name:" + stable_id(ident.name.lower(), ident.company.lower(), extra)
+
+
+def _rev(card: vobject.base.Component) -> str | None:
+    for prop in card.contents.get("rev", []):
+        value = prop.value
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None).isoformat(timespec="seconds")
+        at = parse_rev(_text(value))
+        if at:
+            return at
+    return None
+
+
+def _why(e: Exception) -> str:
+    text = re.sub(r"^At line \d+: ", "", str(e) or type(e).__name__)
+    return text[:160] + ("..." if len(text) > 160 else "")
+
+
+def read_card(
+    start: int, card_text: str, file: str, source: str
+) -> tuple[Identity, Interaction] | None:
+    """One card (as :func:`iter_cards` gives it) as ``(identity, contact interaction)``.
+
+    None for a card with nothing that tells who it is (no name, e-mail, phone,
+    company or handle).
+
+    Raises:
+        InputError: vobject cannot read the card; names the line it begins on.
+    """
+    try:
+        card = vobject.readOne(card_text)
+        ident = card_identity(card, source, file, start)
+        at = _rev(card)
+    except Exception as e:  # noqa: BLE001 - vobject raises many kinds; convert them here
+        raise InputError(
+            file, f"the vCard that begins here cannot be read ({_why(e)})", line=start, fix=_FIX
+        ) from e
+    if not (ident.name or ident.emails or ident.phones or ident.company or ident.handles):
+        log.debug("%s, line %d: a card with no name, e-mail or phone, skipped", file, start)
+        return None
+    return ident, Interaction(source, ident.key, "contact", at, "out", "", file, start)
+
+
+def parse_cards(text: str, file: str, source: str) -> Iterator[tuple[Identity, Interaction]]:
+    """Each card of a vCard file's text as ``(identity, contact interaction)``.
+
+    Raises:
+        InputError: a card vobject cannot read, or a card cut short, naming the
+            line the card begins on.
+    """
+    for start, card_text in iter_cards(text, file):
+        pair = read_card(start, card_text, file, source)
+        if pair is not None:
+            yield pair
+
+
+def _sniff(path: Path, head: bytes) -> int:
+    if path.is_dir():
+        names = head.decode(errors="replace").splitlines()
+        return 50 if any(n.lower().endswith((".vcf", ".vcard")) for n in names) else 0
+    h = head[:4096].replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").upper()
+    if h.startswith(b"BEGIN:VCARD"):
+        return 95
+    if b"BEGIN:VCARD" in h:
+        return 70
+    return 60 if path.suffix.lower() in (".vcf", ".vcard") else 0
+
+
+@register(
+    "vcard", description="vCard address book (.vcf: Apple, Google, Outlook, Android)", sniff=_sniff
+)
+def load(path: Path, options: ImportOptions) -> ImportBatch:
+    """Read a ``.vcf`` file (or a folder or zip of them) into an import batch.
+
+    Examples:
+        >>> batch = load(Path("contacts.vcf"), ImportOptions())  # doctest: +SKIP
+        >>> batch.source  # doctest: +SKIP
+        'vcard:contacts'
+    """
+    source = options.source or f"vcard:{path.stem}"
+    batch = ImportBatch(source=source, kind="vcard", path=str(path))
+    for member in iter_members(path):
+        single = member.display == str(path)
+        if not single and not member.name.lower().endswith((".vcf", ".vcard")):
+            if not PurePosixPath(member.name).name.startswith("."):
+                batch.unknown_files.append(member.name)
+            continue
+        text = _decode(member.read(), member.display)
+        report = FileReport(file=member.name, kind="vcard")
+        for start, card_text in iter_cards(text, member.display):
+            report.rows += 1
+            pair = read_card(start, card_text, member.display, source)
+            if pair is not None:
+                batch.identities.append(pair[0])
+                batch.interactions.append(pair[1])
+                report.identities += 1
+                report.interactions += 1
+        if report.rows == 0:
+            raise InputError(
+                member.display,
+                "holds no vCard (no BEGIN:VCARD line)",
+                fix="Check that it is an address book exported as vCard (.vcf)",
+            )
+        if report.rows > report.identities:
+            skipped = report.rows - report.identities
+            report.note = f"{skipped} cards with no name, e-mail or phone skipped"
+        batch.files.append(report)
+    return batch
