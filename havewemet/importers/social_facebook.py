@@ -1,0 +1,237 @@
+"""The Facebook download ("Download your information", JSON format).
+
+Read: ``your_friends.json`` (``{"friends_v2": [{"name": ..., "timestamp": ...}]}``;
+exports before 2021 call it ``friends.json`` with the key ``friends``),
+``received_friend_requests.json``, ``sent_friend_requests.json``,
+``removed_friends.json``, ``rejected_friend_requests.json`` and
+``profile_information.json`` (the user). The file's kind is told from its top
+key, else from its name, so renamed folders (``friends/``,
+``connections/friends/``, ``friends_and_followers/``) do not matter.
+
+Facebook writes UTF-8 bytes as ``\\u00XX`` escapes (``"Jos\\u00c3\\u00a9"`` for
+"José"); every string is repaired with :func:`fix_mojibake`. Friends carry no
+id, so a friend's key is ``facebook/<name in lower case>``. Friends are
+``friend`` interactions both ways at the date they became friends (UTC);
+requests received and sent are ``friend`` in/out with the detail "friend
+request"; removed and rejected people are kept as extra only.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from havewemet.errors import InputError
+from havewemet.importers import ImportOptions, register
+from havewemet.importers._io import decode_text, iter_members
+from havewemet.importers.social import (
+    Collector,
+    JsonDoc,
+    basename,
+    fix_mojibake,
+    is_single_file,
+    listing,
+    utc_date,
+)
+from havewemet.models import FileReport, Identity, ImportBatch
+
+SOURCE = "facebook"
+_FIX = "Download your information again from Facebook in JSON format"
+
+#: top-level key -> kind of file
+_KEYS = {
+    "friends_v2": "friends",
+    "friends": "friends",
+    "received_requests_v2": "received",
+    "received_requests": "received",
+    "sent_requests_v2": "sent",
+    "sent_requests": "sent",
+    "deleted_friends_v2": "removed",
+    "deleted_friends": "removed",
+    "removed_friends_v2": "removed",
+    "rejected_requests_v2": "rejected",
+    "rejected_requests": "rejected",
+    "profile_v2": "profile",
+    "profile": "profile",
+}
+#: file name -> kind of file
+_NAMES = {
+    "your_friends.json": "friends",
+    "friends.json": "friends",
+    "received_friend_requests.json": "received",
+    "sent_friend_requests.json": "sent",
+    "removed_friends.json": "removed",
+    "rejected_friend_requests.json": "rejected",
+    "profile_information.json": "profile",
+}
+_ORDER = ("profile", "friends", "received", "sent", "removed", "rejected")
+
+
+def _sniff(path: Path, head: bytes) -> int:
+    names = listing(path, head)
+    if names is not None:
+        if any(basename(n) in _NAMES and basename(n) != "friends.json" for n in names):
+            return 85
+        if any(n.lower().endswith("friends/friends.json") for n in names):
+            return 85
+        return 0
+    text = head[:4096].decode("utf-8", errors="replace")
+    if re.search(
+        r'^\s*\{\s*"(friends_v2|received_requests_v2|sent_requests_v2|'
+        r'deleted_friends_v2|rejected_requests_v2|profile_v2)"',
+        text,
+    ):
+        return 95
+    if path.name.lower() in _NAMES and re.search(r'"(friends|timestamp)"', text):
+        return 80
+    return 0
+
+
+def _name(entry: dict) -> str:
+    value = entry.get("name") or entry.get("title")
+    if not isinstance(value, str):
+        # 2024 exports: {"label_values": [{"label": "Name", "value": "..."}]}
+        labels = entry.get("label_values")
+        value = (
+            next(
+                (
+                    lv.get("value")
+                    for lv in labels
+                    if isinstance(lv, dict) and str(lv.get("label", "")).lower() == "name"
+                ),
+                "",
+            )
+            if isinstance(labels, list)
+            else ""
+        )
+    return " ".join(fix_mojibake(value).split()) if isinstance(value, str) else ""
+
+
+def _entries(doc: JsonDoc, kind: str) -> list:
+    data = doc.data
+    if isinstance(data, dict):
+        data = next((v for k, v in data.items() if _KEYS.get(k) == kind), data)
+    if not isinstance(data, list):
+        raise InputError(doc.file, f"does not hold a list of {kind} entries", line=1, fix=_FIX)
+    return data
+
+
+def _profile(doc: JsonDoc, batch: ImportBatch) -> int:
+    data = doc.data
+    prof = data.get("profile_v2") or data.get("profile") if isinstance(data, dict) else None
+    if not isinstance(prof, dict):
+        return 0
+    names = prof.get("name") if isinstance(prof.get("name"), dict) else {}
+
+    def text(d: dict, key: str) -> str:
+        v = d.get(key)
+        return fix_mojibake(v).strip() if isinstance(v, str) else ""
+
+    me = Identity(
+        SOURCE,
+        "me",
+        name=text(names, "full_name"),
+        first_name=text(names, "first_name"),
+        last_name=text(names, "last_name"),
+        file=doc.file,
+        line=doc.line_of(prof, 1),
+    )
+    mails = prof.get("emails") if isinstance(prof.get("emails"), dict) else {}
+    for key in ("emails", "previous_emails"):
+        values = mails.get(key)
+        for e in values if isinstance(values, list) else []:
+            if isinstance(e, str) and "@" in e and e.strip().lower() not in me.emails:
+                me.emails.append(e.strip().lower())
+    if text(prof, "username"):
+        me.handles.append(f"facebook:{text(prof, 'username')}")
+    if text(prof, "profile_uri"):
+        me.urls.append(text(prof, "profile_uri"))
+    city = prof.get("current_city")
+    me.location = text(city, "name") if isinstance(city, dict) else ""
+    jobs = prof.get("work_experiences")
+    for job in jobs if isinstance(jobs, list) else []:
+        if not isinstance(job, dict):
+            continue
+        employer = job.get("employer")
+        company = text(employer, "name") if isinstance(employer, dict) else ""
+        if company:
+            batch.positions.append(
+                {
+                    "company": company,
+                    "title": text(job, "title"),
+                    "start": utc_date(job.get("start_timestamp")) or "",
+                    "end": utc_date(job.get("end_timestamp")) or "",
+                    "file": doc.file,
+                    "line": str(doc.line_of(job, me.line)),
+                }
+            )
+    batch.me = me
+    return 1
+
+
+@register(
+    "facebook-json",
+    description="Facebook download in JSON (friends, friend requests)",
+    sniff=_sniff,
+)
+def load(path: Path, options: ImportOptions) -> ImportBatch:
+    """Read friends, friend requests and the user's profile from a Facebook download."""
+    batch = ImportBatch(source=SOURCE, kind="facebook-json", path=str(path))
+    people = Collector(SOURCE)
+    docs: list[tuple[str, str, JsonDoc]] = []
+    # In a folder or zip only the known files are parsed (a download holds thousands).
+    single = is_single_file(path)
+    for member in iter_members(path):
+        base = basename(member.name)
+        if not base.endswith(".json") or (base not in _NAMES and not single):
+            batch.unknown_files.append(member.name)
+            continue
+        doc = JsonDoc(decode_text(member.read(), member.display), member.display, fix=_FIX)
+        keys = list(doc.data) if isinstance(doc.data, dict) else []
+        kind = next((_KEYS[k] for k in keys if k in _KEYS), _NAMES.get(base))
+        if kind is None:
+            batch.unknown_files.append(member.name)
+            continue
+        docs.append((kind, member.name, doc))
+    if not docs:
+        raise InputError(
+            str(path),
+            "holds no Facebook friends or friend-request file",
+            fix=f"Give your_friends.json or the whole download. {_FIX}",
+        )
+    for kind, name, doc in sorted(docs, key=lambda d: (_ORDER.index(d[0]), d[1])):
+        report = FileReport(file=name, kind=kind)
+        batch.files.append(report)
+        if kind == "profile":
+            report.identities = _profile(doc, batch)
+            continue
+        for n, entry in enumerate(_entries(doc, kind)):
+            line = doc.line_of(entry, 1)
+            full = _name(entry) if isinstance(entry, dict) else ""
+            if not full:
+                raise InputError(doc.file, f"entry {n + 1} has no name", line=line, fix=_FIX)
+            report.rows += 1
+            at = utc_date(entry.get("timestamp"))
+            contact = entry.get("contact_info")
+            email = contact.strip().lower() if isinstance(contact, str) and "@" in contact else ""
+            extra: dict[str, object] = {}
+            if kind in ("removed", "rejected"):
+                extra = {f"facebook_{kind}": at or True}
+            key = f"{SOURCE}/{full.lower()}"
+            people.person(
+                key, doc.file, line, report, name=full, emails=[email] if email else [], extra=extra
+            )
+            if kind == "friends":
+                people.interact(key, "friend", "both", doc.file, line, report, at=at)
+            elif kind in ("received", "sent"):
+                people.interact(
+                    key,
+                    "friend",
+                    "in" if kind == "received" else "out",
+                    doc.file,
+                    line,
+                    report,
+                    at=at,
+                    detail="friend request",
+                )
+    return people.finish(batch)
