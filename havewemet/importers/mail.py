@@ -1,0 +1,459 @@
+"""Mail: an mbox file, a Maildir folder, or one ``.eml`` message.
+
+Every correspondent becomes an identity keyed by their lower-cased address, and
+their mail becomes at most two ``mail`` interactions: ``in`` (they wrote to the
+user) and ``out`` (the user wrote to them), each with the message count, the
+last date as ``at`` and ``first <date>`` as detail. Whether the user ever wrote
+to someone is what matters, so mailing-list mail (``List-Id``,
+``List-Unsubscribe``, ``Precedence: bulk``) and no-reply senders give nothing
+but a count in the file report. LinkedIn invitation notifications become
+pending requests (see :mod:`havewemet.importers.linkedin_mail`). Issue 4.
+
+Only headers are parsed for ordinary mail (the body is never needed), which
+keeps a 100,000-message mbox fast; LinkedIn mail is parsed whole.
+"""
+
+from __future__ import annotations
+
+import email.errors
+import logging
+import mailbox
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser, BytesParser
+from email.policy import default as _POLICY
+from pathlib import Path
+
+from havewemet.errors import InputError
+from havewemet.identity.handles import normalize_email
+from havewemet.importers import ImportOptions, register
+from havewemet.importers.linkedin_mail import is_invitation, merge_requests, parse_invitation
+from havewemet.models import FileReport, Identity, ImportBatch, Interaction
+
+__all__ = ["parse_mbox", "parse_maildir", "parse_eml", "load_mbox", "load_maildir", "load_eml"]
+
+log = logging.getLogger(__name__)
+
+_HEADERS = BytesHeaderParser(policy=_POLICY)
+_FULL = BytesParser(policy=_POLICY)
+_NOREPLY = re.compile(
+    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|bounces?)([-+._]|$)", re.I
+)
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+:", re.M)
+_MAIL_HEADERS = {
+    b"from",
+    b"to",
+    b"subject",
+    b"date",
+    b"received",
+    b"return-path",
+    b"delivered-to",
+    b"message-id",
+    b"mime-version",
+    b"cc",
+    b"x-original-to",
+}
+_MESSAGE_ERRORS = (
+    ValueError,
+    IndexError,
+    TypeError,
+    LookupError,
+    AttributeError,
+    email.errors.MessageError,
+)
+
+
+# -- sniffing and the registry -----------------------------------------------------
+
+
+def _is_maildir(path: Path) -> bool:
+    return (path / "cur").is_dir() and (path / "new").is_dir()
+
+
+def _sniff_mbox(path: Path, head: bytes) -> int:
+    if path.is_dir():
+        return 0
+    if head.startswith(b"From "):
+        return 90
+    return 60 if path.suffix.lower() in (".mbox", ".mbx") else 0
+
+
+def _sniff_maildir(path: Path, head: bytes) -> int:
+    if not path.is_dir():
+        return 0
+    if _is_maildir(path):
+        return 95
+    return 85 if any(_is_maildir(p) for p in path.iterdir() if p.is_dir()) else 0
+
+
+def _looks_like_headers(head: bytes) -> bool:
+    block = head.lstrip(b" \t\r\n").split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
+    first = block.split(b"\n", 1)[0]
+    if not _HEADER_LINE.match(first):
+        return False
+    names = {m.group(0)[:-1].lower() for m in _HEADER_LINE.finditer(block)}
+    return len(names & _MAIL_HEADERS) >= 2
+
+
+def _sniff_eml(path: Path, head: bytes) -> int:
+    if path.is_dir() or head.startswith(b"From "):
+        return 0
+    if _looks_like_headers(head):
+        return 80
+    return 55 if path.suffix.lower() in (".eml", ".msg") else 0
+
+
+def _options_me(options: ImportOptions) -> list[str]:
+    return list(options.me_emails)
+
+
+@register(
+    "mbox", description="mbox mail file (Thunderbird, Gmail Takeout, mutt)", sniff=_sniff_mbox
+)
+def load_mbox(path: Path, options: ImportOptions) -> ImportBatch:
+    """Read an mbox file (the registry's entry point)."""
+    return parse_mbox(path, me_emails=_options_me(options), source=f"mbox:{path.name}")
+
+
+@register("maildir", description="Maildir mail folder (cur/new/tmp)", sniff=_sniff_maildir)
+def load_maildir(path: Path, options: ImportOptions) -> ImportBatch:
+    """Read a Maildir folder and its Maildir++ subfolders (the registry's entry point)."""
+    return parse_maildir(path, me_emails=_options_me(options), source=f"maildir:{path.name}")
+
+
+@register("eml", description="one e-mail message (.eml, RFC 822)", sniff=_sniff_eml)
+def load_eml(path: Path, options: ImportOptions) -> ImportBatch:
+    """Read one ``.eml`` message (the registry's entry point)."""
+    return parse_eml(
+        path.read_bytes(), str(path), me_emails=_options_me(options), source=f"eml:{path.name}"
+    )
+
+
+# -- the three containers ----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Raw:
+    """One message's bytes and where it came from."""
+
+    file: str
+    line: int
+    data: bytes
+    sent_folder: bool
+    group: str
+    """The mailbox (file or Maildir folder) it belongs to, for the file report."""
+
+
+def parse_mbox(
+    path: str | Path, *, me_emails: Iterable[str] = (), source: str = "mbox"
+) -> ImportBatch:
+    """Parse an mbox file into correspondents, mail interactions and requests.
+
+    Args:
+        path: the mbox file (``mailbox`` needs a path, not a file object).
+        me_emails: the user's addresses; guessed when empty.
+        source: the source name records carry.
+
+    Raises:
+        InputError: the file does not start with a ``From`` line.
+    """
+    path = Path(path)
+    with open(path, "rb") as fh:
+        first = fh.read(5)
+    if first and first != b"From ":
+        raise InputError(
+            str(path),
+            "is not an mbox file (it does not start with 'From ')",
+            line=1,
+            fix="Give --format eml if it is a single message, or export the folder again as mbox",
+        )
+    return _build(_iter_mbox(path), str(path), me_emails, source, "mbox")
+
+
+def _iter_mbox(path: Path) -> Iterator[_Raw]:
+    box = mailbox.mbox(path, factory=lambda fp: fp.read(), create=False)
+    try:
+        keys = list(box.keys())
+        toc = getattr(box, "_toc", {})
+        lines = _line_numbers(path, [toc[k][0] for k in keys if k in toc])
+        sent = _is_sent_name(path.name)
+        for k in keys:
+            start = toc.get(k, (0, 0))[0]
+            # +1: the message's headers start below its "From " line
+            yield _Raw(str(path), lines.get(start, 0) + 1, box[k], sent, path.name)
+    finally:
+        box.close()
+
+
+def _line_numbers(path: Path, offsets: list[int]) -> dict[int, int]:
+    """The 1-based line of each byte offset, counted in one chunked pass."""
+    out: dict[int, int] = {}
+    todo = sorted(set(offsets))
+    line, pos, i = 1, 0, 0
+    with open(path, "rb") as fh:
+        while i < len(todo):
+            chunk = fh.read(1 << 22)
+            if not chunk:
+                break
+            end = pos + len(chunk)
+            while i < len(todo) and todo[i] <= end:
+                out[todo[i]] = line + chunk.count(b"\n", 0, todo[i] - pos)
+                i += 1
+            line += chunk.count(b"\n")
+            pos = end
+    return out
+
+
+def parse_maildir(
+    path: str | Path, *, me_emails: Iterable[str] = (), source: str = "maildir"
+) -> ImportBatch:
+    """Parse a Maildir folder (and Maildir++ ``.Sent``-style subfolders)."""
+    path = Path(path)
+    if not path.is_dir():
+        raise InputError(
+            str(path),
+            "is not a Maildir folder",
+            fix="Give the folder that holds cur/, new/ and tmp/",
+        )
+    return _build(_iter_maildir(path), str(path), me_emails, source, "maildir")
+
+
+def _iter_maildir(path: Path) -> Iterator[_Raw]:
+    folders = [p for p in [path, *sorted(path.rglob("*"))] if p.is_dir() and _is_maildir(p)]
+    if not folders:
+        raise InputError(
+            str(path),
+            "holds no Maildir (no cur/ and new/ folders)",
+            fix="Give the folder that holds cur/, new/ and tmp/",
+        )
+    for folder in folders:
+        box = mailbox.Maildir(folder, factory=None, create=False)
+        rel = folder.relative_to(path).as_posix()
+        sent = _is_sent_name(rel) if rel != "." else False
+        for key in sorted(box.keys()):
+            sub = box._lookup(key)  # noqa: SLF001 - the file name, for provenance
+            display = f"{path.name}/{rel}/{sub}" if rel != "." else f"{path.name}/{sub}"
+            with open(folder / sub, "rb") as fh:
+                yield _Raw(
+                    display, 1, fh.read(), sent, f"{path.name}/{rel}" if rel != "." else path.name
+                )
+
+
+def parse_eml(
+    data: bytes, file: str, *, me_emails: Iterable[str] = (), source: str = "eml"
+) -> ImportBatch:
+    """Parse one RFC 822 message.
+
+    Raises:
+        InputError: the bytes do not start with mail headers.
+    """
+    stripped = data.lstrip(b" \t\r\n")
+    if not _looks_like_headers(stripped[:65536]):
+        raise InputError(
+            file,
+            "is not an e-mail message (no From:/To:/Date: headers at the top)",
+            line=1,
+            fix="Check that it is a saved .eml message",
+        )
+    line = data[: len(data) - len(stripped)].count(b"\n") + 1
+    raw = _Raw(file, line, stripped, _is_sent_name(file), Path(file).name)
+    return _build(iter([raw]), file, me_emails, source, "eml")
+
+
+def _is_sent_name(name: str) -> bool:
+    return re.search(r"(^|[/._ \[-])(sent|gesendet|envoy|enviad|inviat)", name, re.I) is not None
+
+
+# -- turning messages into records -------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Mail:
+    file: str
+    line: int
+    group: str
+    sent_folder: bool
+    sender: tuple[str, str] | None
+    recipients: list[tuple[str, str]] = field(default_factory=list)
+    at: str | None = None
+    bulk: str = ""
+    delivered_to: str = ""
+
+
+def _build(
+    raws: Iterator[_Raw], path: str, me_emails: Iterable[str], source: str, kind: str
+) -> ImportBatch:
+    batch = ImportBatch(source=source, kind=kind, path=path)
+    reports: dict[str, FileReport] = {}
+    mails: list[_Mail] = []
+    invitations = []
+    for raw in raws:
+        report = reports.setdefault(raw.group, FileReport(file=raw.group, kind=kind))
+        report.rows += 1
+        if not re.search(rb"\r?\n\r?\n", raw.data) and raw.data.strip():
+            batch.warnings.append(
+                f"{raw.file}, line {raw.line}: the message ends inside its "
+                "headers (a truncated file?); it is skipped"
+            )
+            continue
+        try:
+            msg = _HEADERS.parsebytes(raw.data)
+            if is_invitation(msg):
+                req = parse_invitation(_FULL.parsebytes(raw.data), raw.file, raw.line, source)
+                if req is not None:
+                    invitations.append((raw.group, req))
+                    continue
+            mails.append(_read_mail(msg, raw))
+        except _MESSAGE_ERRORS as e:
+            batch.warnings.append(
+                f"{raw.file}, line {raw.line}: a message could not be read ({e}); it is skipped"
+            )
+    me = {e for e in (normalize_email(x) for x in me_emails) if e} or _guess_me(mails)
+    if me and not list(me_emails):
+        batch.warnings.append(f"{path}: taken as your address: {', '.join(sorted(me))}")
+    _aggregate(batch, mails, me, reports)
+    batch.requests = merge_requests([req for _group, req in invitations])
+    groups = {req.file: group for group, req in invitations}
+    for req in batch.requests:
+        reports[groups[req.file]].requests += 1
+    batch.files = list(reports.values())
+    return batch
+
+
+def _read_mail(msg: EmailMessage, raw: _Raw) -> _Mail:
+    senders = _addresses(msg, "From")
+    mail = _Mail(
+        raw.file,
+        raw.line,
+        raw.group,
+        raw.sent_folder or _gmail_sent(msg),
+        senders[0] if senders else None,
+    )
+    for h in ("To", "Cc", "Bcc"):
+        mail.recipients += _addresses(msg, h)
+    date = msg.get("Date")
+    dt = getattr(date, "datetime", None) if date is not None else None
+    if dt is not None:
+        if dt.tzinfo is not None:
+            dt = dt.astimezone(UTC).replace(tzinfo=None)
+        mail.at = dt.isoformat(timespec="seconds")
+    if (
+        msg.get("List-Id")
+        or msg.get("List-Unsubscribe")
+        or str(msg.get("Precedence", "")).strip().lower() in ("bulk", "list", "junk")
+    ):
+        mail.bulk = "list"
+    elif mail.sender and _NOREPLY.match(mail.sender[0].split("@")[0]):
+        mail.bulk = "noreply"
+    for h in ("Delivered-To", "X-Original-To"):
+        got = _addresses(msg, h)
+        if got:
+            mail.delivered_to = got[0][0]
+            break
+    return mail
+
+
+def _gmail_sent(msg: EmailMessage) -> bool:
+    labels = str(msg.get("X-Gmail-Labels", ""))
+    return any(label.strip().lower() == "sent" for label in labels.split(","))
+
+
+def _clean(text: str) -> str:
+    """Undo surrogate escapes left by 8-bit headers (UTF-8, else Windows-1252)."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
+def _addresses(msg: EmailMessage, header: str) -> list[tuple[str, str]]:
+    out = []
+    for value in msg.get_all(header) or []:
+        for addr in getattr(value, "addresses", ()):
+            email_ = normalize_email(_clean(addr.addr_spec))
+            if not email_ or any(c.isspace() for c in email_) or email_.count("@") != 1:
+                continue
+            name = " ".join(_clean(addr.display_name or "").strip("'\" ").split())
+            out.append((email_, "" if normalize_email(name) == email_ else name))
+    return out
+
+
+def _guess_me(mails: list[_Mail]) -> set[str]:
+    """The user's address: most frequent From in sent folders, else delivered-to, else To."""
+    for counts in (
+        Counter(m.sender[0] for m in mails if m.sent_folder and m.sender),
+        Counter(m.delivered_to for m in mails if m.delivered_to),
+        Counter(r[0] for m in mails if not m.bulk for r in {*m.recipients}),
+    ):
+        top = counts.most_common(2)
+        if top and (len(top) == 1 or top[1][1] < top[0][1]):
+            return {top[0][0]}
+    return set()
+
+
+def _aggregate(
+    batch: ImportBatch, mails: list[_Mail], me: set[str], reports: dict[str, FileReport]
+) -> None:
+    # (email, direction) -> [count, first, last, file, line]
+    agg: dict[tuple[str, str], list] = {}
+    people: dict[str, Identity] = {}
+    skipped: Counter[tuple[str, str]] = Counter()
+    group_of: dict[str, str] = {}
+    for m in mails:
+        if m.bulk:
+            skipped[(m.group, m.bulk)] += 1
+            continue
+        if m.sender is None:
+            continue
+        if m.sender[0] in me:
+            targets, direction = [r for r in m.recipients if r[0] not in me], "out"
+        else:
+            targets, direction = [m.sender], "in"
+        for email_, name in dict(targets).items():
+            ident = people.get(email_)
+            if ident is None:
+                ident = people[email_] = Identity(
+                    batch.source, email_, name=name, emails=[email_], file=m.file, line=m.line
+                )
+                batch.identities.append(ident)
+            elif name and not ident.name:
+                ident.name = name
+            if email_ not in group_of:
+                group_of[email_] = m.group
+            slot = agg.setdefault((email_, direction), [0, m.at, m.at, m.file, m.line])
+            slot[0] += 1
+            if m.at and (slot[1] is None or m.at < slot[1]):
+                slot[1] = m.at
+            if m.at and (slot[2] is None or m.at > slot[2]):
+                slot[2] = m.at
+    for (email_, direction), (n, first, last, file, line) in agg.items():
+        batch.interactions.append(
+            Interaction(
+                batch.source,
+                email_,
+                "mail",
+                last,
+                direction,  # type: ignore[arg-type]
+                f"first {first}" if first else "",
+                file,
+                line,
+                count=n,
+            )
+        )
+    for ident in batch.identities:
+        reports[group_of[ident.key]].identities += 1
+    for inter in batch.interactions:
+        reports[group_of[inter.identity_key]].interactions += 1
+    for folder, report in reports.items():
+        lists, noreply = skipped[(folder, "list")], skipped[(folder, "noreply")]
+        notes = [f"{lists} mailing-list/bulk messages skipped"] if lists else []
+        if noreply:
+            notes.append(f"{noreply} no-reply messages skipped")
+        report.note = "; ".join(notes)
