@@ -1,19 +1,32 @@
 """Matching a requester against the user's identities: blocking, comparison, score.
 
 This is the interface the triage uses: build a :class:`Matcher` once over every
-identity in the store, then call :meth:`Matcher.match` per requester.
+identity in the store, then call :meth:`Matcher.match` per requester. The three
+stages are visible (issue 3): :meth:`Matcher.candidates` looks up blocking keys
+(surname words, a phonetic key, given-name roots, e-mails, phones, profile slugs,
+usernames), :func:`~havewemet.identity.compare.compare` weighs each field, and the
+Fellegi-Sunter weights become a probability under a prior of one match among the
+user's identities.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import JaroWinkler
+import jellyfish
 
-from havewemet.identity.handles import normalize_email, profile_slug
-from havewemet.identity.names import fold, given_name_roots, given_names_match, parse_name
+from havewemet.identity.compare import Rec, compare, make_rec, probability
+from havewemet.identity.handles import _tokens, name_handle_forms
+from havewemet.identity.names import given_name_roots, skeleton
+
+# Term-frequency u values are smoothed toward these defaults with this many
+# pseudo-records, so a small address book does not make every name look common.
+_U0 = {"given": 0.01, "surname": 0.001}
+_PSEUDO = 1000
 
 
 @dataclass(slots=True)
@@ -25,6 +38,7 @@ class Query:
     emails: list[str] = field(default_factory=list)
     handles: list[str] = field(default_factory=list)
     company: str = ""
+    phones: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -35,84 +49,159 @@ class Match:
     """Which fields agreed (or disagreed), for the explanation."""
     conflict: bool = False
     """The name agrees but a hard identifier (profile URL) differs: a namesake."""
+    weights: dict[str, float] = field(default_factory=dict)
+    """How much each field counted (log2 Bayes factors; negative = against)."""
+
+
+def identity_rec(ident: dict) -> Rec:
+    """A store identity (a dict as :meth:`Store.identities` yields) as a :class:`Rec`."""
+    return make_rec(ident["id"], name=ident.get("name") or "",
+                    first=ident.get("first_name") or "", last=ident.get("last_name") or "",
+                    emails=ident.get("emails") or (), phones=ident.get("phones") or (),
+                    urls=ident.get("urls") or (), handles=ident.get("handles") or (),
+                    company=ident.get("company") or "", key=ident.get("key") or "")
+
+
+def query_rec(query: Query) -> Rec:
+    """A :class:`Query` as a :class:`Rec`."""
+    return make_rec("", name=query.name, emails=query.emails, phones=query.phones,
+                    urls=[query.profile_url] if query.profile_url else [],
+                    handles=query.handles, company=query.company)
+
+
+def _phonetic(word: str) -> str:
+    w = re.sub(r"[^a-z]", "", word)
+    return jellyfish.metaphone(w) if len(w) >= 3 else ""
+
+
+def rec_keys(rec: Rec) -> set[tuple]:
+    """The blocking keys an identity is filed under."""
+    keys: set[tuple] = set()
+    pn = rec.name
+    last_sk = skeleton(pn.last)
+    for w in pn.surnames:
+        keys.add(("s", w))
+    if pn.last:
+        keys.add(("p", _phonetic(pn.last.split()[-1])))
+    for root in given_name_roots(pn.first) if pn.first else ():
+        keys.add(("g", root, last_sk[:1]))
+    keys |= {("e", e) for e in rec.emails} | {("t", p) for p in rec.phones}
+    keys |= {("l", s) for s in rec.slugs}
+    keys |= {("u", "".join(_tokens(u))) for u in rec.usernames}
+    keys.discard(("p", ""))
+    return keys
+
+
+def query_keys(rec: Rec) -> set[tuple]:
+    """The keys a query looks up: its own keys plus swaps, handle forms and sub-words."""
+    keys = rec_keys(rec)
+    pn = rec.name
+    if pn.first and pn.last:
+        keys.add(("s", skeleton(pn.first)))
+        for root in given_name_roots(pn.last.split()[-1]):
+            keys.add(("g", root, skeleton(pn.first)[:1]))
+        keys |= {("u", s) for s, score, _ in name_handle_forms(pn) if score >= 0.8}
+    for u in rec.usernames:
+        toks = _tokens(u)
+        keys |= {("u", tok) for tok in toks} | {("u", "".join(toks[:2]))}
+        for tok in toks:
+            for i in range(0, max(1, len(tok) - 3)):
+                keys.add(("s", skeleton(tok[i:])))
+            for j in range(4, len(tok)):
+                keys.add(("s", skeleton(tok[:j])))
+    return keys
 
 
 class Matcher:
-    """An in-memory candidate index over identities (dicts as the store yields them)."""
+    """An in-memory candidate index over identities (dicts as the store yields them).
+
+    Examples:
+        >>> m = Matcher([{"id": "a", "name": "Robert J. Smith"},
+        ...              {"id": "b", "name": "Rob Smith", "urls": ["linkedin.com/in/rs-leeds"]}])
+        >>> [(x.identity_id, x.conflict) for x in m.match(
+        ...     Query("Bob Smith", profile_url="linkedin.com/in/rjsmith-lib"), threshold=0.0)]
+        [('a', False), ('b', True)]
+    """
 
     def __init__(self, identities: Iterable[dict]):
         self.identities: dict[str, dict] = {}
-        self._by_slug: dict[str, list[str]] = defaultdict(list)
-        self._by_email: dict[str, list[str]] = defaultdict(list)
-        self._by_last: dict[str, list[str]] = defaultdict(list)
+        self.recs: dict[str, Rec] = {}
+        self._index: dict[tuple, list[str]] = defaultdict(list)
+        self._first_tf: Counter[str] = Counter()
+        self._last_tf: Counter[str] = Counter()
         for ident in identities:
-            iid = ident["id"]
-            self.identities[iid] = ident
-            for url in ident.get("urls", []):
-                slug = profile_slug(url)
-                if slug:
-                    self._by_slug[slug].append(iid)
-            key = ident.get("key", "")
-            if key.startswith("in/"):
-                self._by_slug[key[3:]].append(iid)
-            for e in ident.get("emails", []):
-                self._by_email[normalize_email(e)].append(iid)
-            pn = parse_name(ident.get("name") or f"{ident.get('first_name','')} "
-                            f"{ident.get('last_name','')}")
-            for last in pn.last.replace("-", " ").split():
-                self._by_last[last].append(iid)
+            self.add(ident)
+
+    def add(self, ident: dict) -> None:
+        """Add one identity to the index."""
+        iid = ident["id"]
+        rec = identity_rec(ident)
+        self.identities[iid] = ident
+        self.recs[iid] = rec
+        for k in rec_keys(rec):
+            self._index[k].append(iid)
+        if rec.name.first:
+            self._first_tf[rec.name.first] += 1
+        if rec.name.last:
+            self._last_tf[rec.name.last] += 1
+
+    @property
+    def log2_prior_odds(self) -> float:
+        """Prior odds that a given identity is the requester: one in the store, or none."""
+        return math.log2(0.5 / max(len(self.recs), 200))
+
+    def u_values(self, rec: Rec) -> tuple[float, float]:
+        """Term-frequency u values for an identity's given name and surname."""
+        n = len(self.recs) + _PSEUDO
+        return ((self._first_tf[rec.name.first] + _PSEUDO * _U0["given"]) / n,
+                (self._last_tf[rec.name.last] + _PSEUDO * _U0["surname"]) / n)
+
+    def candidates(self, rec: Rec) -> set[str]:
+        """Identity ids sharing at least one blocking key with the record."""
+        out: set[str] = set()
+        index = self._index
+        for k in query_keys(rec):
+            ids = index.get(k)
+            if ids:
+                out.update(ids)
+        return out
+
+    def score(self, rec: Rec, iid: str) -> Match:
+        """Compare a prepared record with one identity."""
+        other = self.recs[iid]
+        ug, ul = self.u_values(other)
+        sc = compare(rec, other, u_given=ug, u_last=ul)
+        p = probability(sc.weight, self.log2_prior_odds)
+        if sc.conflict:
+            p = min(p, 0.05)
+        return Match(iid, round(p, 6), sc.reasons, sc.conflict, sc.parts)
+
+    def match_rec(self, rec: Rec, *, limit: int = 5, threshold: float = 0.5,
+                  exclude: str = "") -> list[Match]:
+        """Like :meth:`match` for an already prepared record."""
+        out = []
+        for iid in self.candidates(rec):
+            if iid == exclude:
+                continue
+            m = self.score(rec, iid)
+            if m.probability >= threshold or (m.conflict and threshold <= 0.5):
+                out.append(m)
+        out.sort(key=lambda m: (-m.probability, m.identity_id))
+        return out[:limit]
 
     def match(self, query: Query, *, limit: int = 5, threshold: float = 0.5) -> list[Match]:
-        """The best-matching identities, most probable first."""
-        slug = profile_slug(query.profile_url)
-        qn = parse_name(query.name)
-        out: dict[str, Match] = {}
-        if slug:
-            for iid in self._by_slug.get(slug, []):
-                out[iid] = Match(iid, 0.999, [f"same LinkedIn profile ({slug})"])
-        for e in query.emails:
-            for iid in self._by_email.get(normalize_email(e), []):
-                out.setdefault(iid, Match(iid, 0.995, [f"same e-mail ({e})"]))
-        cands: set[str] = set()
-        for last in qn.last.replace("-", " ").split():
-            cands.update(self._by_last.get(last, []))
-        for iid in cands - out.keys():
-            m = self._compare_names(qn, iid, slug)
-            if m and m.probability >= threshold:
-                out[iid] = m
-        return sorted(out.values(), key=lambda m: -m.probability)[:limit]
+        """The best-matching identities, most probable first.
 
-    def _compare_names(self, qn, iid: str, slug: str) -> Match | None:
-        ident = self.identities[iid]
-        pn = parse_name(ident.get("name") or "")
-        if not pn.last or not qn.last:
-            return None
-        last_sim = JaroWinkler.similarity(qn.last, pn.last)
-        if last_sim < 0.92:
-            return None
-        reasons = []
-        if qn.first == pn.first:
-            p, why = 0.9, f"same name ({ident.get('name')})"
-        elif given_names_match(qn.first, pn.first):
-            p, why = 0.8, f"{qn.first.title()} is a form of {pn.first.title()}"
-            if len(qn.first) == 1 or len(pn.first) == 1:
-                p, why = 0.6, f"initial {qn.first[0].upper()} fits {pn.first.title()}"
-        else:
-            return None
-        reasons.append(why)
-        if fold(ident.get("name", "")) != fold(ident.get("name", "")).encode().decode():
-            pass
-        if last_sim < 1.0:
-            p -= 0.1
-            reasons.append(f"surnames differ slightly ({qn.last} / {pn.last})")
-        other_slugs = {profile_slug(u) for u in ident.get("urls", [])} - {""}
-        if ident.get("key", "").startswith("in/"):
-            other_slugs.add(ident["key"][3:])
-        if slug and other_slugs and slug not in other_slugs:
-            return Match(iid, 0.2, reasons + [f"but a different LinkedIn profile "
-                                              f"({', '.join(sorted(other_slugs))})"],
-                         conflict=True)
-        return Match(iid, p, reasons)
+        Namesakes (same name, different LinkedIn profile) are returned with
+        ``conflict=True`` and a low probability, so the triage can say so.
+        """
+        return self.match_rec(query_rec(query), limit=limit, threshold=threshold)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.recs)
+
+    def __len__(self) -> int:
+        return len(self.recs)
 
 
-__all__ = ["Match", "Matcher", "Query", "given_name_roots"]
+__all__ = ["Match", "Matcher", "Query", "identity_rec", "query_rec"]

@@ -128,7 +128,7 @@ def read_csv(
         raise InputError(
             file,
             f"has no header row with {wanted}",
-            fix="Check that this is the right file from the export",
+            fix="Check that it is the right file, or export it again",
         )
     missing = [c for c in required if _norm_col(c) not in header]
     if missing:

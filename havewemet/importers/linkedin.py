@@ -168,7 +168,7 @@ def _positions(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
         )
 
 
-@export_file("connections", order=10, markers=("First Name", "Connected On"))
+@export_file("connections", order=10, markers=("First Name", "Last Name"))
 def _connections(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
     _require(table, "First Name", "Last Name", "Company", "Position", "Connected On")
     hidden = 0
@@ -207,7 +207,7 @@ def _connections(table: CsvTable, batch: ImportBatch, report: FileReport) -> Non
         report.note = f"{hidden} hidden profiles (date only) skipped"
 
 
-@export_file("invitations", order=20, markers=("From", "Direction"))
+@export_file("invitations", order=20, markers=("From", "To"))
 def _invitations(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
     _require(table, "From", "To", "Sent At", "Direction")
     for line, row in table.rows:
@@ -251,7 +251,7 @@ def _split_people(names: str, urls: str) -> list[tuple[str, str]]:
     return list(zip(name_list, url_list, strict=True))
 
 
-@export_file("messages", order=30, markers=("From", "Date"))
+@export_file("messages", order=30, markers=("From", "To"))
 def _messages(table: CsvTable, batch: ImportBatch, report: FileReport) -> None:
     _require(table, "From", "To", "Date")
     me = _me(batch)

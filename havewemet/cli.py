@@ -1,0 +1,263 @@
+"""The ``havewemet`` command: a thin layer over the library.
+
+Each command parses its options, opens the store, calls the library and prints.
+Library errors become ``Error: ...`` with exit code 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+
+from havewemet import render
+from havewemet.errors import HaveWeMetError
+from havewemet.store import Store, default_path
+
+app = typer.Typer(
+    help="Have we met? Triage connection requests against your own data, locally.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+policy_app = typer.Typer(help="Show, write or check your triage policy.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+console = Console()
+_state: dict[str, Path | None] = {"db": None}
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="A TOML policy file.")]
+PresetOpt = Annotated[str | None, typer.Option(
+    "--preset", help="gatekeeper (default) or networker; overrides the file's preset.")]
+
+
+def command(*args, **kwargs):
+    """``app.command`` that turns library errors into ``Error: ...`` and exit code 1."""
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*a, **kw):
+            try:
+                return fn(*a, **kw)
+            except HaveWeMetError as e:
+                raise click.ClickException(str(e)) from e
+
+        return app.command(*args, **kwargs)(wrapper)
+
+    return deco
+
+
+def _store() -> Store:
+    return Store.open(_state["db"] or default_path())
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@app.callback()
+def _main(
+    db: Annotated[Path | None, typer.Option(
+        "--db", envvar="HAVEWEMET_DB",
+        help="The store (SQLite). Default: havewemet.db in your user data folder.")] = None,
+) -> None:
+    _state["db"] = db
+
+
+@command()
+def demo(
+    preset: Annotated[str, typer.Option(help="gatekeeper or networker.")] = "gatekeeper",
+    keep: Annotated[Path | None, typer.Option(
+        help="Keep the generated files and store in this folder.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="All evidence.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Generate a demo persona (a librarian's LinkedIn export), import it and triage it."""
+    from havewemet.demo import run_demo
+
+    with tempfile.TemporaryDirectory(prefix="havewemet-demo-") as tmp:
+        folder = keep or Path(tmp)
+        results = run_demo(folder, preset=preset)
+    if as_json:
+        return _print_json([r.to_dict() for r in results])
+    console.print("[bold]Demo:[/] Ruth Calloway, senior librarian at a city council, "
+                  f"policy [bold]{preset}[/]. Her export: 1,500 connections, a year of "
+                  "messages, 32 pending invitations.\n")
+    render.inbox(console, results, verbose=verbose)
+    if keep:
+        console.print(f"\nFiles and store kept in {keep}")
+
+
+@command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="A file, folder or zip (e.g. your LinkedIn "
+                                         "export Basic_LinkedInDataExport_*.zip).")],
+    format: Annotated[str | None, typer.Option(help="Force the format (see --help-formats "
+                                               "in `havewemet formats`).")] = None,
+    source: Annotated[str | None, typer.Option(help="Name the source in the store.")] = None,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", help="For CSV lists of people: field=Column, e.g. name='Full Name'.")] = None,
+    event: Annotated[str | None, typer.Option(help="For attendee lists: the event.")] = None,
+    event_date: Annotated[str | None, typer.Option(help="The event's date (YYYY-MM-DD).")]
+    = None,
+    list_kind: Annotated[str, typer.Option(help="event (attendees) or member (directory).")]
+    = "event",
+    me: Annotated[list[str] | None, typer.Option(help="Your own e-mail address(es).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import one source into the store, in one transaction (re-importing changes nothing)."""
+    from havewemet.importers import ImportOptions, read_source
+
+    mapping = {}
+    for item in map_ or []:
+        if "=" not in item:
+            raise HaveWeMetError(f"--map {item!r}: write it as field=Column, e.g. "
+                                 "--map name='Full Name'")
+        k, v = item.split("=", 1)
+        mapping[k.strip()] = v.strip()
+    store = _store()
+    opts = ImportOptions(source=source, mapping=mapping, event=event, event_date=event_date,
+                         list_kind=list_kind, me_emails=list(me or []))
+    batch = read_source(path, format=format, options=opts)
+    result = store.save(batch)
+    if as_json:
+        return _print_json({"source": batch.source, "path": batch.path,
+                            "files": [f.__dict__ if hasattr(f, "__dict__") else
+                                      {k: getattr(f, k) for k in f.__slots__}
+                                      for f in batch.files],
+                            "unknown_files": batch.unknown_files, "added": result.added,
+                            "updated": result.updated, "warnings": batch.warnings})
+    render.import_summary(console, batch, result)
+
+
+@command()
+def inbox(
+    policy: PolicyOpt = None,
+    preset: PresetOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="All evidence.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every pending request with its verdict, evidence and recommendation."""
+    from havewemet.triage.engine import triage_inbox
+    from havewemet.triage.policy import load_policy
+
+    results = triage_inbox(_store(), policy=load_policy(policy, preset_name=preset))
+    if as_json:
+        return _print_json([r.to_dict() for r in results])
+    render.inbox(console, results, verbose=verbose)
+
+
+@command()
+def check(
+    name: Annotated[str | None, typer.Argument(help="The requester's name.")] = None,
+    url: Annotated[str, typer.Option(help="Their LinkedIn profile URL.")] = "",
+    headline: Annotated[str, typer.Option(help="Their headline.")] = "",
+    note: Annotated[str, typer.Option(help="The note they sent.")] = "",
+    mutual: Annotated[list[str] | None, typer.Option(
+        help="A mutual connection's name (repeat the option for each).")] = None,
+    id_: Annotated[str | None, typer.Option("--id", help="Re-check a stored request by id, "
+                                            "profile URL or name.")] = None,
+    save: Annotated[bool, typer.Option(help="Keep the request in the inbox.")] = True,
+    policy: PolicyOpt = None,
+    preset: PresetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check one request typed by hand (or a stored one with --id)."""
+    from havewemet.models import Request
+    from havewemet.triage.engine import Triager
+    from havewemet.triage.policy import load_policy
+
+    store = _store()
+    if id_:
+        req = store.get_request(id_)
+    elif name:
+        r = Request(name=name, profile_url=url, headline=headline, note=note,
+                    mutuals=list(mutual or []))
+        if save:
+            req = store.get_request(store.add_request(r))
+        else:
+            from havewemet.identity.handles import profile_slug
+
+            req = {"id": r.id, "name": name, "profile_url": url, "slug": profile_slug(url),
+                   "headline": headline, "note": note, "mutuals": r.mutuals, "reminders": 0}
+    else:
+        raise HaveWeMetError("give the requester's NAME (with --url, --headline, --note, "
+                             "--mutual), or --id for a stored request")
+    result = Triager(store, policy=load_policy(policy, preset_name=preset)).triage(req)
+    if as_json:
+        return _print_json(result.to_dict())
+    render.inbox(console, [result], verbose=True)
+
+
+@command()
+def sources(as_json: JsonOpt = False) -> None:
+    """What is imported, when, and how much each source gave."""
+    rows = _store().sources()
+    if as_json:
+        return _print_json(rows)
+    if not rows:
+        console.print("Nothing imported yet: `havewemet import PATH`.")
+    for r in rows:
+        console.print(f"{r['name']:28} {r['kind']:14} {r['imported_at']}  "
+                      f"{r['identities']} people, {r['interactions']} evidence, "
+                      f"{r['requests']} requests  ({r['path']})", markup=False)
+
+
+@command()
+def forget(source: Annotated[str, typer.Argument(help="A source name from "
+                                                 "`havewemet sources`.")]) -> None:
+    """Remove everything one source gave from the store."""
+    removed = _store().forget(source)
+    console.print(f"Removed {source}: " + ", ".join(f"{n} {t}" for t, n in removed.items()),
+                  markup=False)
+
+
+@policy_app.command("show")
+def policy_show(policy: PolicyOpt = None, preset: PresetOpt = None) -> None:
+    """Print the policy in force as TOML."""
+    from havewemet.triage.policy import load_policy, policy_toml
+
+    try:
+        sys.stdout.write(policy_toml(load_policy(policy, preset_name=preset)))
+    except HaveWeMetError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@policy_app.command("init")
+def policy_init(path: Annotated[Path, typer.Argument(help="Where to write the file.")],
+                preset: Annotated[str, typer.Option(help="gatekeeper or networker.")]
+                = "gatekeeper",
+                force: Annotated[bool, typer.Option(help="Overwrite.")] = False) -> None:
+    """Write a policy file from a preset, to edit."""
+    from havewemet.triage.policy import policy_toml, preset as make_preset
+
+    try:
+        if path.exists() and not force:
+            raise HaveWeMetError(f"{path} exists; add --force to overwrite it")
+        path.write_text(policy_toml(make_preset(preset)), encoding="utf-8")
+    except HaveWeMetError as e:
+        raise click.ClickException(str(e)) from e
+    console.print(f"Wrote {path}; use it with --policy {path}", markup=False)
+
+
+@policy_app.command("check")
+def policy_check(path: Annotated[Path, typer.Argument(help="The policy file.")]) -> None:
+    """Check a policy file; every error is listed with its line and key."""
+    from havewemet.triage.policy import load_policy
+
+    try:
+        pol = load_policy(path)
+    except HaveWeMetError as e:
+        raise click.ClickException(str(e)) from e
+    console.print(f"{path}: OK (preset {pol.preset})", markup=False)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,63 @@
+"""Tie strength: how well the user knows someone, from recency and frequency.
+
+A tie is the sum of its interactions' weights, each decayed by age (half-life two
+years), squashed to 0..1. Two-way contact (threads both wrote in, meetings,
+recommendations) weighs far more than a bare connection or a follow.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+# Weight of one interaction of each kind (per message/mail for threads).
+WEIGHTS: dict[str, float] = {
+    "connected": 0.05,
+    "message": 0.08,
+    "mail": 0.08,
+    "endorsement": 0.2,
+    "recommendation": 0.8,
+    "meeting": 0.4,
+    "event": 0.2,
+    "contact": 0.2,
+    "friend": 0.2,
+    "follow": 0.05,
+    "member": 0.05,
+    "invitation": 0.02,
+}
+HALF_LIFE_DAYS = 730.0
+
+
+def _age_days(at: str | None, today: date) -> float:
+    if not at:
+        return HALF_LIFE_DAYS * 2
+    try:
+        d = date.fromisoformat(at[:10])
+    except ValueError:
+        return HALF_LIFE_DAYS * 2
+    return max(0.0, (today - d).days)
+
+
+def tie_strength(interactions: list[dict], *, today: date | None = None) -> float:
+    """0 (no tie) to 1 (close): recency- and frequency-weighted, two-way counted double."""
+    today = today or date.today()
+    directions: dict[str, set[str]] = {}
+    total = 0.0
+    for r in interactions:
+        w = WEIGHTS.get(r["kind"], 0.05) * min(r.get("count") or 1, 50)
+        total += w * 0.5 ** (_age_days(r.get("at"), today) / HALF_LIFE_DAYS)
+        directions.setdefault(r["kind"], set()).add(r.get("direction") or "none")
+    if any({"in", "out"} <= d or "both" in d for k, d in directions.items()
+           if k in ("message", "mail")):
+        total *= 2
+    return round(1 - math.exp(-total), 3)
+
+
+def describe_tie(strength: float) -> str:
+    if strength >= 0.6:
+        return "close"
+    if strength >= 0.3:
+        return "regular contact"
+    if strength >= 0.1:
+        return "some contact"
+    return "connection only"

@@ -1,0 +1,167 @@
+"""Evidence: turning a requester's matched identities into dated, sourced lines.
+
+Each line has a *level*, the verdict it supports on its own:
+
+=========  ==================================================================
+known      direct, two-way contact: a thread both wrote in, a recommendation
+met        one shared context: a meeting, an event, an address-book entry,
+           an endorsement, a thread you started
+known of   one-way: they wrote or follow, you follow them, same employer
+=========  ==================================================================
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+KNOWN, MET, KNOWN_OF, CONNECTED, STRANGER = "known", "met", "known of", "connected through", \
+    "stranger"
+LEVELS = {KNOWN: 4, MET: 3, KNOWN_OF: 2, CONNECTED: 1, STRANGER: 0}
+
+
+@dataclass(slots=True)
+class Evidence:
+    level: str
+    kind: str
+    text: str
+    source: str
+    """The file (and line) the evidence comes from."""
+    at: str | None = None
+
+    def line(self) -> str:
+        return f"{self.text} ({self.source})"
+
+
+def _src(row: dict) -> str:
+    name = PurePosixPath(str(row.get("file") or "").split(":")[-1]).name or row.get("source", "")
+    return name
+
+
+def _day(at: str | None) -> str:
+    return (at or "")[:10]
+
+
+_NETWORK = {"mastodon": "Mastodon", "x": "X", "bsky": "Bluesky", "linkedin": "LinkedIn",
+            "facebook": "Facebook"}
+
+
+def _network(row: dict) -> str:
+    src = str(row.get("source", "")).split(":")[0].split("-")[0]
+    return _NETWORK.get(src, row.get("detail") or src)
+
+
+def from_interactions(rows: list[dict]) -> list[Evidence]:
+    """Evidence lines from a requester's interactions (all matched identities)."""
+    out: list[Evidence] = []
+    threads: dict[tuple[str, str], dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    meetings: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        kind, d = r["kind"], r["direction"]
+        if kind in ("message", "mail"):
+            threads[(kind, _src(r))][d].append(r)
+        elif kind == "meeting":
+            meetings[_src(r)].append(r)
+        elif kind == "recommendation":
+            who = "recommended you" if d == "in" else "you recommended them"
+            out.append(Evidence(KNOWN, kind, f"{who} on {_day(r['at'])}", _src(r), r["at"]))
+        elif kind == "endorsement":
+            who = "endorsed you" if d == "in" else "you endorsed them"
+            skill = f" for {r['detail']}" if r["detail"] else ""
+            out.append(Evidence(MET, kind, f"{who}{skill} on {_day(r['at'])}", _src(r), r["at"]))
+        elif kind == "contact":
+            out.append(Evidence(MET, kind, "in your address book", _src(r), r["at"]))
+        elif kind == "event":
+            when = f" on {_day(r['at'])}" if r["at"] else ""
+            out.append(Evidence(MET, kind, f"also at {r['detail']}{when}", _src(r), r["at"]))
+        elif kind == "member":
+            out.append(Evidence(KNOWN_OF, kind, f"on the list {r['detail']}", _src(r), r["at"]))
+        elif kind == "friend":
+            if d == "both":
+                since = f" since {_day(r['at'])}" if r["at"] else ""
+                out.append(Evidence(MET, kind, f"{_network(r)} friends{since}", _src(r), r["at"]))
+            else:
+                out.append(Evidence(KNOWN_OF, kind, f"sent you a {_network(r)} friend request",
+                                    _src(r), r["at"]))
+        elif kind == "follow":
+            net = _network(r)
+            text = {"out": f"you follow them on {net}", "in": f"they follow you on {net}",
+                    "both": f"you follow each other on {net}"}.get(d, f"follow on {net}")
+            out.append(Evidence(KNOWN_OF, kind, text, _src(r), r["at"]))
+        elif kind == "invitation" and d == "out":
+            out.append(Evidence(KNOWN_OF, kind, f"you invited them on {_day(r['at'])}",
+                                _src(r), r["at"]))
+        elif kind == "connected":
+            out.append(Evidence(KNOWN, kind, f"connected since {_day(r['at'])}", _src(r), r["at"]))
+    for (kind, src), by_dir in threads.items():
+        out.append(_thread(kind, src, by_dir))
+    for src, ms in meetings.items():
+        ms.sort(key=lambda r: r["at"] or "")
+        last = ms[-1]
+        text = f"met at {last['detail'] or 'a meeting'} on {_day(last['at'])}"
+        if len(ms) > 1:
+            text += f" and {len(ms) - 1} other meeting{'s' if len(ms) > 2 else ''}"
+        out.append(Evidence(KNOWN if len(ms) > 1 else MET, "meeting", text, src, last["at"]))
+    return out
+
+
+def _thread(kind: str, src: str, by_dir: dict[str, list[dict]]) -> Evidence:
+    n_in = sum(r["count"] or 1 for r in by_dir.get("in", []))
+    n_out = sum(r["count"] or 1 for r in by_dir.get("out", []))
+    last = max((r["at"] or "" for rs in by_dir.values() for r in rs), default="")
+    noun = "messaged" if kind == "message" else "e-mailed"
+    if n_in and n_out:
+        return Evidence(KNOWN, kind, f"you {noun} each other {n_in + n_out} times "
+                        f"({n_out} from you), last {_day(last)}", src, last)
+    if n_out:
+        return Evidence(MET, kind, f"you {noun} them {n_out} time{'s' * (n_out > 1)}, "
+                        f"last {_day(last)}, no reply", src, last)
+    return Evidence(KNOWN_OF, kind, f"they {noun} you {n_in} time{'s' * (n_in > 1)}, "
+                    f"last {_day(last)}, you never replied", src, last)
+
+
+_AT = re.compile(r"\s(?:at|@|\|)\s+(.+)$", re.I)
+
+
+def headline_company(headline: str) -> str:
+    """The employer named in a headline such as ``Paralegal at Harrow & Pike LLP``."""
+    m = _AT.search(headline or "")
+    return m.group(1).split("|")[0].strip(" .,") if m else ""
+
+
+def _norm_org(s: str) -> str:
+    s = re.sub(r"\b(ltd|llp|plc|inc|gmbh|llc|limited|the|co)\b\.?", " ", s.lower())
+    return " ".join(re.sub(r"[^\w\s]", " ", s).split())
+
+
+def shared_employer(companies: list[str], positions: list[dict]) -> list[Evidence]:
+    """Evidence that the requester works (or worked) where the user did."""
+    out = []
+    seen = set()
+    for company in companies:
+        norm = _norm_org(company)
+        if not norm or norm in seen:
+            continue
+        for p in positions:
+            if _norm_org(p["company"]) == norm:
+                seen.add(norm)
+                span = f"{p['start'][:7]} to {p['end'][:7] or 'now'}"
+                out.append(Evidence(KNOWN_OF, "colleague",
+                                    f"works or worked at {p['company']}, where you worked "
+                                    f"{span}", _src(p), p["start"]))
+                break
+    return out
+
+
+def verdict_of(evidence: list[Evidence]) -> str:
+    """The verdict the evidence supports: its strongest line, or *known* when two
+    independent kinds of *met* evidence agree."""
+    if not evidence:
+        return STRANGER
+    best = max(evidence, key=lambda e: LEVELS[e.level]).level
+    met_kinds = {e.kind for e in evidence if e.level == MET}
+    if best == MET and len(met_kinds) >= 2:
+        return KNOWN
+    return best

@@ -1,0 +1,219 @@
+"""The user's policy: which verdicts to accept, ask about or ignore, and when to report.
+
+A policy is a TOML file (``havewemet policy init`` writes one) starting from a
+preset: ``gatekeeper`` (accept only people you know or met; ask when connected
+through or known of; ignore strangers) or ``networker`` (also accept relevant
+strangers without risk signals, by keywords for industry, place or topic).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from havewemet.errors import PolicyError
+from havewemet.triage.evidence import CONNECTED, KNOWN, KNOWN_OF, LEVELS, MET, STRANGER
+from havewemet.triage.signals import Signal
+
+ACTIONS = ("accept", "ask", "ignore", "report")
+
+
+@dataclass(slots=True)
+class Lists:
+    domains: list[str] = field(default_factory=list)
+    employers: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Policy:
+    preset: str = "gatekeeper"
+    accept: list[str] = field(default_factory=lambda: [KNOWN, MET])
+    ask: list[str] = field(default_factory=lambda: [KNOWN_OF, CONNECTED])
+    strangers: str = "ignore"
+    """``ignore``, ``ask`` or ``accept_relevant`` (networker)."""
+    relevant: list[str] = field(default_factory=list)
+    report_at: int = 4
+    """Report when the risk signals' severities add up to this (or one is 3)."""
+    decline_on: list[str] = field(default_factory=lambda: ["pitch", "open_networker",
+                                                           "template", "slug_mismatch"])
+    """Signals that stop a stranger being accepted under ``accept_relevant``."""
+    allow: Lists = field(default_factory=Lists)
+    deny: Lists = field(default_factory=Lists)
+    signal_files: list[str] = field(default_factory=list)
+
+
+PRESETS: dict[str, dict] = {
+    "gatekeeper": {},
+    "networker": {"strangers": "accept_relevant", "accept": [KNOWN, MET, KNOWN_OF, CONNECTED],
+                  "ask": [], "report_at": 4,
+                  "decline_on": ["pitch", "open_networker", "template", "slug_mismatch",
+                                 "no_note", "namesake"],
+                  "relevant": ["event", "events", "venue", "society", "association",
+                               "conference", "library", "librarian", "archive", "museum"]},
+}
+
+
+def preset(name: str) -> Policy:
+    if name not in PRESETS:
+        raise PolicyError(f"unknown preset {name!r}; use one of: {', '.join(PRESETS)}")
+    p = Policy(preset=name)
+    for k, v in PRESETS[name].items():
+        setattr(p, k, list(v) if isinstance(v, list) else v)
+    return p
+
+
+def _line_of(text: str, key: str) -> int:
+    for i, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line) or line.strip() == f"[{key}]":
+            return i
+    return 0
+
+
+def load_policy(path: str | Path | None = None, *, preset_name: str | None = None) -> Policy:
+    """A preset, or a TOML policy file (its ``preset`` key sets the starting point).
+
+    Errors are collected and reported together, each with its line and key.
+    """
+    if path is None:
+        return preset(preset_name or "gatekeeper")
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError as e:
+        raise PolicyError(f"{p}: no such policy file; create one with "
+                          f"`havewemet policy init {p}`") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise PolicyError(f"{p}: not valid TOML ({e}); fix that line") from e
+    pol = preset(preset_name or str(data.get("preset", "gatekeeper")))
+    errors: list[str] = []
+    names = {f.name for f in fields(Policy)}
+    verdicts = set(LEVELS)
+    for key, value in data.items():
+        where = f"{p}, line {_line_of(text, key)}, key {key!r}"
+        if key == "preset":
+            continue
+        if key not in names:
+            errors.append(f"{where}: unknown key; known keys: {', '.join(sorted(names))}")
+            continue
+        if key in ("allow", "deny"):
+            if not isinstance(value, dict):
+                errors.append(f"{where}: must be a table like [{key}] with domains, employers, "
+                              "people")
+                continue
+            lists = Lists()
+            for sub, items in value.items():
+                if sub not in ("domains", "employers", "people") or not isinstance(items, list):
+                    errors.append(f"{p}, line {_line_of(text, sub)}, key {key}.{sub!r}: expected "
+                                  "one of domains, employers, people, each a list of strings")
+                    continue
+                setattr(lists, sub, [str(i) for i in items])
+            setattr(pol, key, lists)
+        elif key in ("accept", "ask"):
+            bad = [v for v in value if v not in verdicts] if isinstance(value, list) else [value]
+            if bad:
+                errors.append(f"{where}: {bad} are not verdicts; use: {', '.join(LEVELS)}")
+            else:
+                setattr(pol, key, list(value))
+        elif key == "strangers":
+            if value not in ("ignore", "ask", "accept_relevant"):
+                errors.append(f"{where}: must be \"ignore\", \"ask\" or \"accept_relevant\"")
+            else:
+                pol.strangers = value
+        elif key == "report_at":
+            if not isinstance(value, int) or value < 1:
+                errors.append(f"{where}: must be a whole number of at least 1")
+            else:
+                pol.report_at = value
+        elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            errors.append(f"{where}: must be a list of strings")
+        else:
+            setattr(pol, key, list(value))
+    if errors:
+        raise PolicyError("\n".join(errors))
+    return pol
+
+
+def policy_toml(pol: Policy) -> str:
+    """The policy as a commented TOML file (what ``policy init`` writes)."""
+    def lst(xs: list[str]) -> str:
+        return "[" + ", ".join(f'"{x}"' for x in xs) + "]"
+
+    return f"""# havewemet policy. Verdicts: known, met, known of, connected through, stranger.
+preset = "{pol.preset}"
+accept = {lst(pol.accept)}
+ask = {lst(pol.ask)}
+# strangers: "ignore", "ask" or "accept_relevant" (accept when a relevant keyword
+# is in their headline or note and no signal in decline_on fired)
+strangers = "{pol.strangers}"
+relevant = {lst(pol.relevant)}
+decline_on = {lst(pol.decline_on)}
+# report when risk signals' severities add up to this
+report_at = {pol.report_at}
+# folders with extra signals_*.txt phrase files
+signal_files = {lst(pol.signal_files)}
+
+[allow]
+domains = {lst(pol.allow.domains)}
+employers = {lst(pol.allow.employers)}
+people = {lst(pol.allow.people)}
+
+[deny]
+domains = {lst(pol.deny.domains)}
+employers = {lst(pol.deny.employers)}
+people = {lst(pol.deny.people)}
+"""
+
+
+def _listed(lists: Lists, request: dict, emails: list[str]) -> str:
+    name = request.get("name", "").lower()
+    slug = request.get("slug", "")
+    text = f"{request.get('headline', '')} ".lower()
+    for person in lists.people:
+        if person.lower() in (name, slug):
+            return f"person {person}"
+    for emp in lists.employers:
+        if re.search(rf"(?<!\w){re.escape(emp.lower())}(?!\w)", text):
+            return f"employer {emp}"
+    for dom in lists.domains:
+        if any(e.lower().endswith("@" + dom.lower().lstrip("@")) for e in emails):
+            return f"domain {dom}"
+    return ""
+
+
+def recommend(verdict: str, signals: list[Signal], request: dict, pol: Policy,
+              *, emails: list[str] | None = None) -> tuple[str, str]:
+    """(action, the rule that fired) for one triaged request."""
+    emails = emails or []
+    if hit := _listed(pol.deny, request, emails):
+        return "ignore", f"deny list: {hit}"
+    if hit := _listed(pol.allow, request, emails):
+        return "accept", f"allow list: {hit}"
+    risk = sum(s.severity for s in signals)
+    worst = max((s.severity for s in signals), default=0)
+    if verdict not in (KNOWN, MET) and (worst >= 3 or risk >= pol.report_at):
+        names = ", ".join(s.name for s in signals if s.severity >= 2)
+        return "report", f"risk signals add up to {risk} (report at {pol.report_at}): {names}"
+    repeat = any(s.name == "repeat_request" for s in signals)
+    if verdict in pol.accept:
+        if repeat:
+            return "ask", f"{verdict}, but you declined them before"
+        return "accept", f"{pol.preset}: accept {verdict}"
+    if verdict in pol.ask:
+        return "ask", f"{pol.preset}: ask \"have we met?\" when {verdict}"
+    if verdict == STRANGER and pol.strangers == "accept_relevant":
+        blocking = [s.name for s in signals if s.name in pol.decline_on or s.severity >= 2]
+        text = f"{request.get('headline', '')} {request.get('note', '')}"
+        hits = [k for k in pol.relevant
+                if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
+        if blocking:
+            return "ignore", f"{pol.preset}: stranger with {', '.join(blocking)}"
+        if hits:
+            return "accept", f"{pol.preset}: relevant stranger ({', '.join(hits[:3])})"
+        return "ask", f"{pol.preset}: stranger, nothing relevant in headline or note"
+    if verdict == STRANGER and pol.strangers == "ask":
+        return "ask", f"{pol.preset}: ask strangers"
+    return "ignore", f"{pol.preset}: ignore {verdict}"

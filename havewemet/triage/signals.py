@@ -1,0 +1,161 @@
+"""Risk signals read from a request: the note, the headline, the history.
+
+Phrase lists are data files (``data/signals_<lang>.txt``) that the user can extend
+with files of their own; every signal explains itself in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from havewemet.identity.handles import profile_slug
+from havewemet.identity.names import fold, parse_name
+
+
+@dataclass(slots=True)
+class Signal:
+    name: str
+    text: str
+    severity: int = 1
+    """1 = worth knowing, 2 = a reason to decline, 3 = a reason to report."""
+
+
+SECTIONS = ("pitch", "job", "recruiter", "open_networker", "generic_headline", "template")
+
+
+def _parse_phrase_file(text: str, into: dict[str, list[str]]) -> None:
+    section = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+            into.setdefault(section, [])
+            continue
+        if section:
+            into[section].append(line)
+
+
+@lru_cache(maxsize=8)
+def phrase_lists(extra_dirs: tuple[str, ...] = ()) -> dict[str, list[re.Pattern]]:
+    """The compiled phrase lists: built-in files plus ``signals_*.txt`` in extra_dirs."""
+    raw: dict[str, list[str]] = {}
+    for f in sorted(resources.files("havewemet.triage").joinpath("data").iterdir()):
+        if f.name.startswith("signals_") and f.name.endswith(".txt"):
+            _parse_phrase_file(f.read_text(encoding="utf-8"), raw)
+    for d in extra_dirs:
+        for f in sorted(Path(d).expanduser().glob("signals_*.txt")):
+            _parse_phrase_file(f.read_text(encoding="utf-8"), raw)
+    compiled: dict[str, list[re.Pattern]] = {}
+    for section, phrases in raw.items():
+        pats = []
+        for p in phrases:
+            if section == "generic_headline":
+                pats.append(re.compile(r"^\W*" + re.escape(p.lower()) + r"\W*$"))
+                continue
+            flags = 0 if (p.isupper() and len(p) > 1) else re.I
+            body = re.escape(p[:-1].strip()) + r"\w*" if p.endswith("*") else re.escape(p)
+            pats.append(re.compile(r"(?<!\w)" + body + r"(?!\w)", flags))
+        compiled[section] = pats
+    return compiled
+
+
+def _hits(section: str, text: str, lists: dict[str, list[re.Pattern]]) -> list[str]:
+    return [m.group(0) for p in lists.get(section, []) if (m := p.search(text))]
+
+
+def _norm_note(note: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(note)).split())
+
+
+def template_groups(notes: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """For (request id, note) pairs: how many *other* requests sent the same or
+    nearly the same note (names and greetings aside)."""
+    items = [(rid, _norm_note(n)) for rid, n in notes if n and len(n.strip()) >= 20]
+    out: dict[str, int] = {}
+    for i, (rid, a) in enumerate(items):
+        count = 0
+        for j, (_rid2, b) in enumerate(items):
+            if i != j and abs(len(a) - len(b)) < 0.3 * max(len(a), len(b)) and \
+                    fuzz.token_set_ratio(a, b) >= 88:
+                count += 1
+        if count:
+            out[rid] = count
+    return out
+
+
+def slug_fits_name(slug: str, name: str) -> bool:
+    """Whether a profile slug plausibly belongs to the name (``jdoe84`` fits Jane Doe)."""
+    if not slug:
+        return True
+    pn = parse_name(name)
+    tokens = [t for t in re.split(r"[^a-z]+", fold(slug)) if t]
+    if not tokens:
+        return False
+    first, last = pn.first, pn.last.replace(" ", "").replace("-", "")
+    joined = "".join(tokens)
+    if not (first or last):
+        return True
+    if (last and last[:4] in joined) or (first and len(first) > 2 and first[:4] in joined):
+        return True
+    initials = (first[:1] + last[:1]) if first and last else ""
+    return bool(initials) and joined.startswith(initials) and len(joined) <= 4
+
+
+def read_signals(
+    request: dict,
+    *,
+    template_count: int = 0,
+    earlier: list[dict] | None = None,
+    extra_dirs: tuple[str, ...] = (),
+) -> list[Signal]:
+    """Every risk signal in a request, each with its one-line explanation."""
+    lists = phrase_lists(extra_dirs)
+    note = (request.get("note") or "").strip()
+    headline = (request.get("headline") or "").strip()
+    out: list[Signal] = []
+    if not note:
+        out.append(Signal("no_note", "sent no note", 1))
+    pitch = _hits("pitch", note, lists)
+    if pitch:
+        out.append(Signal("pitch", f"the note is a sales pitch (\"{pitch[0]}\")", 2))
+    job = _hits("job", note, lists) + _hits("job", headline, lists)
+    if job:
+        out.append(Signal("job_seeking", f"job seeking (\"{job[0]}\")", 1))
+    rec = _hits("recruiter", headline, lists) + _hits("recruiter", note, lists)
+    if rec:
+        out.append(Signal("recruiter", f"a recruiter (\"{rec[0]}\")", 1))
+    lion = _hits("open_networker", headline, lists) + _hits("open_networker", note, lists)
+    if lion:
+        out.append(Signal("open_networker", f"an open networker collecting connections "
+                          f"(\"{lion[0]}\")", 2))
+    if headline and _hits("generic_headline", headline.lower(), lists):
+        out.append(Signal("generic_headline", f"a very generic headline (\"{headline}\")", 1))
+    tmpl = _hits("template", note, lists)
+    if template_count:
+        out.append(Signal("template", f"the same note came from {template_count} other "
+                          f"requester{'s' * (template_count > 1)}", 2))
+    elif tmpl and len(note) < 120:
+        out.append(Signal("template", f"a stock note (\"{tmpl[0]}\")", 1))
+    if request.get("reminders"):
+        n = request["reminders"]
+        out.append(Signal("reminders", f"{n} reminder{'s' * (n > 1)} sent", 1))
+    slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
+    if slug and not slug.startswith("aco") and not slug_fits_name(slug, request.get("name", "")):
+        out.append(Signal("slug_mismatch", f"the profile address ({slug}) does not fit the name",
+                          2))
+    for d in earlier or []:
+        verb = {"ignore": "ignored", "report": "reported", "accept": "accepted",
+                "ask": "asked"}.get(d["decision"], d["decision"])
+        if d["decision"] in ("ignore", "report"):
+            out.append(Signal("repeat_request", f"asked before: you {verb} them on "
+                              f"{d['decided_at'][:10]}", 3 if d["decision"] == "report" else 2))
+    return out
