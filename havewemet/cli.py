@@ -54,6 +54,11 @@ def command(*args, **kwargs):
     return deco
 
 
+def open_store() -> Store:
+    """The store named by --db / HAVEWEMET_DB (for command modules)."""
+    return _store()
+
+
 def _store() -> Store:
     return Store.open(_state["db"] or default_path())
 
@@ -257,6 +262,22 @@ def policy_check(path: Annotated[Path, typer.Argument(help="The policy file.")])
     except HaveWeMetError as e:
         raise click.ClickException(str(e)) from e
     console.print(f"{path}: OK (preset {pol.preset})", markup=False)
+
+
+def _load_command_modules() -> None:
+    import importlib
+
+    from havewemet.commands import AREAS
+
+    for area in AREAS:
+        try:
+            importlib.import_module(f"havewemet.commands.{area}")
+        except ModuleNotFoundError as e:
+            if e.name != f"havewemet.commands.{area}":
+                raise
+
+
+_load_command_modules()
 
 
 def main() -> None:
