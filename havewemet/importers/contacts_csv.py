@@ -1,0 +1,278 @@
+"""Address books exported as CSV: Google Contacts, Outlook (and Windows), Thunderbird.
+
+Each row becomes one identity and one ``contact`` interaction (``out``: the user
+saved them; no date, since none of these exports carries one). The layout is
+told from the header row:
+
+* Google Contacts, old layout: ``Name,Given Name,Additional Name,Family Name,...,
+  Group Membership,E-mail 1 - Type,E-mail 1 - Value,...``;
+* Google Contacts, 2023+ layout: ``First Name,Middle Name,Last Name,...,Labels,
+  E-mail 1 - Label,E-mail 1 - Value,...,Organization Name,Organization Title,...``.
+  Several values in one cell are joined by `` ::: ``, and a ``*`` marks the
+  primary one (``* Work``);
+* Outlook: ``First Name,Middle Name,Last Name,Title,Suffix,...,E-mail Address,
+  E-mail 2 Address,...,Company,Job Title,Business Phone,Mobile Phone,...``
+  (``Title`` is the honorific), often in Windows-1252; Windows Address Book
+  files share these column names;
+* Thunderbird: ``First Name,Last Name,Display Name,Nickname,Primary Email,
+  Secondary Email,...,Organization,Web Page 1,...``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from havewemet.errors import InputError
+from havewemet.identity.handles import normalize_email
+from havewemet.importers import ImportOptions, register
+from havewemet.importers._io import CsvTable, decode_text, read_csv
+from havewemet.importers.vcard import normalize_phone, social_handle
+from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
+
+MULTI = " ::: "
+_NUMBERED = re.compile(r"^(email|phone|website|relation|im|address)(\d+)(value|type|label)$")
+
+
+def _norm_col(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _header(head: bytes) -> set[str]:
+    """The normalised columns of the first line of a CSV file's first bytes."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+    return {_norm_col(c) for c in first.split(",")}
+
+
+def layout(columns: set[str]) -> str:
+    """``google``, ``outlook``, ``thunderbird`` or ``""`` from a header's columns."""
+    if "primaryemail" in columns and ("displayname" in columns or "secondaryemail" in columns):
+        return "thunderbird"
+    if {"email1value", "phone1value", "groupmembership", "organizationname"} & columns or {
+        "givenname",
+        "familyname",
+    } <= columns:
+        return "google"
+    if "emailaddress" in columns and (
+        {"firstname", "lastname", "company", "jobtitle", "email2address"} & columns
+    ):
+        return "outlook"
+    return ""
+
+
+def _sniffer(kind: str, score: int) -> Callable[[Path, bytes], int]:
+    def sniff(path: Path, head: bytes) -> int:
+        if path.is_dir() or path.suffix.lower() not in (".csv", ".txt", ""):
+            return 0
+        return score if layout(_header(head)) == kind else 0
+
+    return sniff
+
+
+def _split(cell: str) -> list[str]:
+    return [v.strip() for v in cell.split(MULTI) if v.strip()] if cell else []
+
+
+def _add(items: list[str], value: str) -> None:
+    if value and value not in items:
+        items.append(value)
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def _numbered(row: dict[str, str], what: str) -> list[tuple[str, str]]:
+    """``(value, label)`` pairs of Google's ``<What> N - Value`` / ``- Type|Label`` columns."""
+    out: list[tuple[str, str]] = []
+    nums = sorted(
+        int(m.group(2))
+        for c in row
+        if (m := _NUMBERED.match(c)) and m.group(1) == what and m.group(3) == "value"
+    )
+    for n in nums:
+        label = row.get(f"{what}{n}label") or row.get(f"{what}{n}type") or ""
+        values, labels = _split(row.get(f"{what}{n}value", "")), label.split(MULTI)
+        if len(labels) != len(values):
+            labels = [label] * len(values)
+        out += zip(values, labels, strict=True)
+    return out
+
+
+def _finish(
+    ident: Identity, emails: list[tuple[str, str]], phones: list[str], urls: list[str]
+) -> None:
+    types: dict[str, list[str]] = {}
+    for value, label in emails:
+        email = normalize_email(value)
+        if email:
+            _add(ident.emails, email)
+            kinds = [t.strip(" *").lower() for t in label.split(MULTI) if t.strip(" *")]
+            if kinds:
+                types.setdefault(email, kinds)
+    if types:
+        ident.extra["email_types"] = types
+    for p in phones:
+        _add(ident.phones, normalize_phone(p))
+    for u in urls:
+        _add(ident.urls, u.strip())
+        _add(ident.handles, social_handle(u))
+    if ident.emails:
+        ident.key = f"email:{ident.emails[0]}"
+    else:
+        extra = "" if ident.name or ident.company else ",".join(ident.phones)
+        ident.key = "name:" + stable_id(ident.name.lower(), ident.company.lower(), extra)
+
+
+def _google(row: dict[str, str], ident: Identity) -> None:
+    ident.first_name = row.get("firstname") or row.get("givenname", "")
+    ident.last_name = row.get("lastname") or row.get("familyname", "")
+    middle = row.get("middlename") or row.get("additionalname", "")
+    ident.name = row.get("name") or _join(ident.first_name, middle, ident.last_name)
+    if not ident.name:
+        ident.name = row.get("fileas", "")
+    ident.nicknames = _split(row.get("nickname", ""))
+    ident.company = (row.get("organizationname") or row.get("organization1name", "")).split(MULTI)[
+        0
+    ]
+    ident.title = (row.get("organizationtitle") or row.get("organization1title", "")).split(MULTI)[
+        0
+    ]
+    labels = _split(row.get("labels") or row.get("groupmembership", ""))
+    if labels:
+        ident.extra["labels"] = labels
+    urls = [v for v, _label in _numbered(row, "website")]
+    _finish(ident, _numbered(row, "email"), [v for v, _ in _numbered(row, "phone")], urls)
+
+
+_OUTLOOK_PHONES = (
+    "mobilephone",
+    "businessphone",
+    "businessphone2",
+    "homephone",
+    "homephone2",
+    "primaryphone",
+    "otherphone",
+    "carphone",
+    "companymainphone",
+    "assistantsphone",
+)
+
+
+def _outlook(row: dict[str, str], ident: Identity) -> None:
+    ident.first_name, ident.last_name = row.get("firstname", ""), row.get("lastname", "")
+    ident.name = row.get("name") or _join(
+        ident.first_name, row.get("middlename", ""), ident.last_name, row.get("suffix", "")
+    )
+    ident.nicknames = [row["nickname"]] if row.get("nickname") else []
+    ident.company, ident.title = row.get("company", ""), row.get("jobtitle", "")
+    if row.get("department"):
+        ident.extra["department"] = row["department"]
+    cats = [c.strip() for c in re.split(r"[;,]", row.get("categories", "")) if c.strip()]
+    if cats:
+        ident.extra["categories"] = cats
+    emails = [(row.get(c, ""), "") for c in ("emailaddress", "email2address", "email3address")]
+    urls = [row.get(c, "") for c in ("webpage", "personalwebpage", "businesswebpage")]
+    _finish(ident, emails, [row.get(c, "") for c in _OUTLOOK_PHONES], [u for u in urls if u])
+
+
+def _thunderbird(row: dict[str, str], ident: Identity) -> None:
+    ident.first_name, ident.last_name = row.get("firstname", ""), row.get("lastname", "")
+    ident.name = row.get("displayname") or _join(ident.first_name, ident.last_name)
+    ident.nicknames = [row["nickname"]] if row.get("nickname") else []
+    ident.company, ident.title = row.get("organization", ""), row.get("jobtitle", "")
+    if row.get("department"):
+        ident.extra["department"] = row["department"]
+    emails = [(row.get("primaryemail", ""), ""), (row.get("secondaryemail", ""), "")]
+    phones = [row.get(c, "") for c in ("mobilenumber", "workphone", "homephone", "pagernumber")]
+    urls = [row.get(c, "") for c in ("webpage1", "webpage2") if row.get(c)]
+    _finish(ident, emails, phones, urls)
+
+
+_LAYOUTS = {"google": _google, "outlook": _outlook, "thunderbird": _thunderbird}
+_HEADERS = {
+    "google": "First Name,Middle Name,Last Name,...,E-mail 1 - Value (Google Contacts)",
+    "outlook": "First Name,Middle Name,Last Name,...,E-mail Address (Outlook)",
+    "thunderbird": "First Name,Last Name,Display Name,...,Primary Email (Thunderbird)",
+}
+
+
+def parse_table(
+    table: CsvTable, kind: str, source: str
+) -> tuple[list[Identity], list[Interaction]]:
+    """Identities and ``contact`` interactions of a parsed contacts CSV of layout ``kind``.
+
+    Raises:
+        InputError: the header is not that of a ``kind`` export (names its columns).
+    """
+    if layout(set(table.header)) != kind:
+        raise InputError(
+            table.file,
+            f"does not start with the header of a {kind.title()} contacts CSV (it starts "
+            f"with: {', '.join(c for c in table.header[:8] if c)})",
+            line=1,
+            fix=f"The first line must be the header the export writes ({_HEADERS[kind]}); "
+            "export the contacts again, or import it with --format people-list",
+        )
+    identities, interactions = [], []
+    for line, row in table.rows:
+        ident = Identity(source=source, key="", file=table.file, line=line)
+        _LAYOUTS[kind](row, ident)
+        if not (ident.name or ident.emails or ident.phones or ident.company):
+            continue
+        identities.append(ident)
+        interactions.append(
+            Interaction(source, ident.key, "contact", None, "out", "", table.file, line)
+        )
+    return identities, interactions
+
+
+def _load(path: Path, options: ImportOptions, kind: str, prefix: str) -> ImportBatch:
+    if path.is_dir():
+        raise InputError(str(path), "is a folder", fix="Give the exported .csv file itself")
+    source = options.source or f"{prefix}:{path.stem}"
+    fallback = None if kind == "google" else "cp1252"  # Outlook/Thunderbird: Windows ANSI
+    text = decode_text(path.read_bytes(), str(path), fallback=fallback)
+    table = read_csv(text, str(path))
+    identities, interactions = parse_table(table, kind, source)
+    batch = ImportBatch(source=source, kind=f"{kind}-csv", path=str(path))
+    batch.identities, batch.interactions = identities, interactions
+    skipped = len(table.rows) - len(identities)
+    batch.files.append(
+        FileReport(
+            file=path.name,
+            kind=f"{kind}-csv",
+            rows=len(table.rows),
+            identities=len(identities),
+            interactions=len(interactions),
+            note=f"{skipped} empty rows skipped" if skipped else "",
+        )
+    )
+    return batch
+
+
+@register(
+    "google-csv", description="Google Contacts CSV (both layouts)", sniff=_sniffer("google", 90)
+)
+def load_google(path: Path, options: ImportOptions) -> ImportBatch:
+    """Read a Google Contacts CSV export (source ``google:<file stem>``)."""
+    return _load(path, options, "google", "google")
+
+
+@register(
+    "outlook-csv", description="Outlook / Windows contacts CSV", sniff=_sniffer("outlook", 85)
+)
+def load_outlook(path: Path, options: ImportOptions) -> ImportBatch:
+    """Read an Outlook contacts CSV export (source ``outlook:<file stem>``)."""
+    return _load(path, options, "outlook", "outlook")
+
+
+@register(
+    "thunderbird-csv", description="Thunderbird address book CSV", sniff=_sniffer("thunderbird", 85)
+)
+def load_thunderbird(path: Path, options: ImportOptions) -> ImportBatch:
+    """Read a Thunderbird address book CSV export (source ``thunderbird:<file stem>``)."""
+    return _load(path, options, "thunderbird", "thunderbird")
