@@ -51,10 +51,16 @@ def layout(columns: set[str]) -> str:
     """``google``, ``outlook``, ``thunderbird`` or ``""`` from a header's columns."""
     if "primaryemail" in columns and ("displayname" in columns or "secondaryemail" in columns):
         return "thunderbird"
-    if {"email1value", "phone1value", "groupmembership", "organizationname"} & columns or {
-        "givenname",
-        "familyname",
-    } <= columns:
+    google = {
+        "email1value",
+        "phone1value",
+        "groupmembership",
+        "organizationname",
+        "organization1name",
+        "email1type",
+        "email1label",
+    }
+    if google & columns:
         return "google"
     if "emailaddress" in columns and (
         {"firstname", "lastname", "company", "jobtitle", "email2address"} & columns
