@@ -131,6 +131,7 @@ class JsonDoc:
         self._fix = fix or "Download the export again; the file may be truncated or edited"
         self._newlines = [m.start() for m in re.finditer("\n", text)]
         self._lines: dict[int, int] = {}
+        self._items: dict[int, list[int]] = {}
         i = self._ws(start)
         self.data, i = self._value(i, 0)
         i = self._ws(i)
@@ -145,11 +146,16 @@ class JsonDoc:
         """The line on which the object ``obj`` (a dict of the document) starts."""
         return self._lines.get(id(obj), default)
 
+    def line_of_item(self, items: object, n: int, default: int = 1) -> int:
+        """The line on which item ``n`` of the list ``items`` (of the document) starts."""
+        lines = self._items.get(id(items), [])
+        return lines[n] if 0 <= n < len(lines) else default
+
     def error(self, pos: int, message: str, *, fix: str = "") -> InputError:
         """An InputError at offset ``pos``."""
         if pos >= len(self._text):
             message = "ends before the JSON data is complete (truncated?)"
-            pos = max(len(self._text) - 1, 0)
+            pos = max(len(self._text.rstrip()) - 1, 0)  # the last line with data
         return InputError(self.file, message, line=self.line_at(pos), fix=fix or self._fix)
 
     def _ws(self, i: int) -> int:
@@ -171,6 +177,7 @@ class JsonDoc:
         close = "]" if c == "[" else "}"
         out: list | dict = [] if c == "[" else {}
         start, i = i, self._ws(i + 1)
+        item_lines: list[int] = []
         if text[i : i + 1] == close:
             i += 1
         else:
@@ -184,6 +191,7 @@ class JsonDoc:
                         raise self.error(i, "is not valid JSON (expected ':')")
                     out[key], i = self._value(self._ws(i + 1), depth + 1)  # type: ignore[index]
                 else:
+                    item_lines.append(self.line_at(i))
                     value, i = self._value(i, depth + 1)
                     out.append(value)
                 i = self._ws(i)
@@ -197,6 +205,8 @@ class JsonDoc:
                     raise self.error(i, f"is not valid JSON (expected ',' or '{close}')")
         if isinstance(out, dict):
             self._lines[id(out)] = self.line_at(start)
+        else:
+            self._items[id(out)] = item_lines
         return out, i
 
 

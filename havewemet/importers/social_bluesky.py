@@ -101,7 +101,7 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
         report = FileReport(file=member.name, kind=f"follows {direction}", rows=len(entries))
         batch.files.append(report)
         for n, entry in enumerate(entries):
-            line = doc.line_of(entry, 1)
+            line = doc.line_of(entry, doc.line_of_item(entries, n))
             did, handle, name, at = _account(entry)
             if did and not _DID.match(did):
                 raise InputError(

@@ -205,8 +205,9 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
         if kind == "profile":
             report.identities = _profile(doc, batch)
             continue
-        for n, entry in enumerate(_entries(doc, kind)):
-            line = doc.line_of(entry, 1)
+        entries = _entries(doc, kind)
+        for n, entry in enumerate(entries):
+            line = doc.line_of(entry, doc.line_of_item(entries, n))
             full = _name(entry) if isinstance(entry, dict) else ""
             if not full:
                 raise InputError(doc.file, f"entry {n + 1} has no name", line=line, fix=_FIX)

@@ -132,7 +132,7 @@ def _account_id(inner: dict, doc: JsonDoc, n: int, line: int) -> str:
 
 def _me(doc: JsonDoc) -> Identity | None:
     for n, entry in enumerate(doc.data):  # type: ignore[arg-type]
-        inner, line = _entry(doc, entry, "account", n, 1)
+        inner, line = _entry(doc, entry, "account", n, doc.line_of_item(doc.data, n))
         account_id = _account_id(inner, doc, n, line)
         username = _text(inner.get("username"))
         me = Identity(
@@ -166,19 +166,18 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
     docs: list[tuple[str, Member, JsonDoc]] = []
     single = is_single_file(path)
     for member in iter_members(path):
-        file_match = _FILE.match(basename(member.name))
-        if not file_match and not single:
+        if not _FILE.match(basename(member.name)) and not single:
             batch.unknown_files.append(member.name)
             continue
         name, doc = read_ytd(member.read(), member.display)
-        kind = name if name in _KINDS else file_match.group(1) if file_match else ""
-        if not kind:
+        if name not in _KINDS:
             raise InputError(
                 member.display,
                 f"holds window.YTD.{name}, not follows or the account",
                 line=1,
                 fix="Give data/following.js, data/follower.js or data/account.js",
             )
+        kind = name
         docs.append((kind, member, doc))
     if not docs:
         raise InputError(
@@ -195,7 +194,7 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
             report.identities = int(batch.me is not None)
             continue
         for n, entry in enumerate(doc.data):  # type: ignore[arg-type]
-            inner, line = _entry(doc, entry, kind, n, 1)
+            inner, line = _entry(doc, entry, kind, n, doc.line_of_item(doc.data, n))
             account_id = _account_id(inner, doc, n, line)
             link = _text(inner.get("userLink"))
             name = _text(inner.get("screenName")) or _text(inner.get("userName"))
