@@ -27,7 +27,8 @@ from pathlib import Path
 from havewemet.errors import InputError
 from havewemet.identity.handles import normalize_email
 from havewemet.importers import ImportOptions, register
-from havewemet.importers._io import CsvTable, decode_text, read_csv
+from havewemet.importers._io import decode_text
+from havewemet.importers.people_list import Table, read_table
 from havewemet.importers.vcard import normalize_phone, social_handle
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
 
@@ -206,25 +207,25 @@ _HEADERS = {
 }
 
 
-def parse_table(
-    table: CsvTable, kind: str, source: str
-) -> tuple[list[Identity], list[Interaction]]:
+def parse_table(table: Table, kind: str, source: str) -> tuple[list[Identity], list[Interaction]]:
     """Identities and ``contact`` interactions of a parsed contacts CSV of layout ``kind``.
 
     Raises:
-        InputError: the header is not that of a ``kind`` export (names its columns).
+        InputError: the header is not that of a ``kind`` export (quotes its start).
     """
-    if layout(set(table.header)) != kind:
+    header = [_norm_col(c) for c in table.header]
+    if layout(set(header)) != kind:
         raise InputError(
             table.file,
-            f"does not start with the header of a {kind.title()} contacts CSV (it starts "
-            f"with: {', '.join(c for c in table.header[:8] if c)})",
-            line=1,
+            f"does not start with the header of a {kind.title()} contacts CSV (its first row "
+            f"is: {', '.join(table.header[:6])})",
+            line=table.header_line,
             fix=f"The first line must be the header the export writes ({_HEADERS[kind]}); "
             "export the contacts again, or import it with --format people-list",
         )
     identities, interactions = [], []
-    for line, row in table.rows:
+    for line, raw in table.rows:
+        row = dict(zip(header, raw, strict=False))
         ident = Identity(source=source, key="", file=table.file, line=line)
         _LAYOUTS[kind](row, ident)
         if not (ident.name or ident.emails or ident.phones or ident.company):
@@ -242,7 +243,7 @@ def _load(path: Path, options: ImportOptions, kind: str, prefix: str) -> ImportB
     source = options.source or f"{prefix}:{path.stem}"
     fallback = None if kind == "google" else "cp1252"  # Outlook/Thunderbird: Windows ANSI
     text = decode_text(path.read_bytes(), str(path), fallback=fallback)
-    table = read_csv(text, str(path))
+    table = read_table(text, str(path))
     identities, interactions = parse_table(table, kind, source)
     batch = ImportBatch(source=source, kind=f"{kind}-csv", path=str(path))
     batch.identities, batch.interactions = identities, interactions
