@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 
@@ -29,7 +28,7 @@ app = typer.Typer(
 )
 policy_app = typer.Typer(help="Show, write or check your triage policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
-console = Console()
+console = Console(soft_wrap=True)
 _state: dict[str, Path | None] = {"db": None}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
@@ -38,18 +37,31 @@ PresetOpt = Annotated[str | None, typer.Option(
     "--preset", help="gatekeeper (default) or networker; overrides the file's preset.")]
 
 
-def command(*args, **kwargs):
-    """``app.command`` that turns library errors into ``Error: ...`` and exit code 1."""
+def fail(error: Exception) -> typer.Exit:
+    """Print ``Error: ...`` (one line per problem) on stderr; exit code 1."""
+    sys.stderr.write(f"Error: {error}\n")
+    return typer.Exit(1)
+
+
+def errors_to_exit(fn):
+    """Turn library errors into ``Error: ...`` and exit code 1 (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*a, **kw):
+        try:
+            return fn(*a, **kw)
+        except HaveWeMetError as e:
+            raise fail(e) from None
+
+    return wrapper
+
+
+def command(*args, typer_app: typer.Typer | None = None, **kwargs):
+    """``app.command`` (or ``typer_app.command``) with library errors turned into
+    ``Error: ...`` and exit code 1."""
 
     def deco(fn):
-        @functools.wraps(fn)
-        def wrapper(*a, **kw):
-            try:
-                return fn(*a, **kw)
-            except HaveWeMetError as e:
-                raise click.ClickException(str(e)) from e
-
-        return app.command(*args, **kwargs)(wrapper)
+        return (typer_app or app).command(*args, **kwargs)(errors_to_exit(fn))
 
     return deco
 
@@ -224,18 +236,15 @@ def forget(source: Annotated[str, typer.Argument(help="A source name from "
                   markup=False)
 
 
-@policy_app.command("show")
+@command("show", typer_app=policy_app)
 def policy_show(policy: PolicyOpt = None, preset: PresetOpt = None) -> None:
     """Print the policy in force as TOML."""
     from havewemet.triage.policy import load_policy, policy_toml
 
-    try:
-        sys.stdout.write(policy_toml(load_policy(policy, preset_name=preset)))
-    except HaveWeMetError as e:
-        raise click.ClickException(str(e)) from e
+    sys.stdout.write(policy_toml(load_policy(policy, preset_name=preset)))
 
 
-@policy_app.command("init")
+@command("init", typer_app=policy_app)
 def policy_init(path: Annotated[Path, typer.Argument(help="Where to write the file.")],
                 preset: Annotated[str, typer.Option(help="gatekeeper or networker.")]
                 = "gatekeeper",
@@ -243,24 +252,18 @@ def policy_init(path: Annotated[Path, typer.Argument(help="Where to write the fi
     """Write a policy file from a preset, to edit."""
     from havewemet.triage.policy import policy_toml, preset as make_preset
 
-    try:
-        if path.exists() and not force:
-            raise HaveWeMetError(f"{path} exists; add --force to overwrite it")
-        path.write_text(policy_toml(make_preset(preset)), encoding="utf-8")
-    except HaveWeMetError as e:
-        raise click.ClickException(str(e)) from e
+    if path.exists() and not force:
+        raise HaveWeMetError(f"{path} exists; add --force to overwrite it")
+    path.write_text(policy_toml(make_preset(preset)), encoding="utf-8")
     console.print(f"Wrote {path}; use it with --policy {path}", markup=False)
 
 
-@policy_app.command("check")
+@command("check", typer_app=policy_app)
 def policy_check(path: Annotated[Path, typer.Argument(help="The policy file.")]) -> None:
     """Check a policy file; every error is listed with its line and key."""
     from havewemet.triage.policy import load_policy
 
-    try:
-        pol = load_policy(path)
-    except HaveWeMetError as e:
-        raise click.ClickException(str(e)) from e
+    pol = load_policy(path)
     console.print(f"{path}: OK (preset {pol.preset})", markup=False)
 
 

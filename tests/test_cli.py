@@ -1,0 +1,136 @@
+"""The core commands as a user runs them: exit codes, output, errors, --json."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from havewemet.cli import app
+from tests.test_import_linkedin import BASIC, make_export
+
+runner = CliRunner()
+
+
+def run(*args: str, ok: bool = True):
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def _commands(group, prefix=()):
+    for name, cmd in group.commands.items():
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, (*prefix, name))
+        else:
+            yield (*prefix, name), cmd
+
+
+def test_every_command_has_help():
+    from typer.main import get_command
+
+    for path, cmd in _commands(get_command(app)):
+        assert cmd.help, f"{' '.join(path)} has no help"
+        result = run(*path, "--help")
+        assert "Usage:" in result.output
+
+
+def test_import_then_inbox(tmp_path, db_path):
+    export = make_export(tmp_path, BASIC)
+    out = run("import", str(export)).output
+    assert "Connections.csv" in out and "Rich_Media.csv" in out
+    data = json.loads(run("inbox", "--json").output)
+    assert [(r["name"], r["verdict"], r["recommendation"]) for r in data] == [
+        ("Lena Vogt", "stranger", "ignore")]
+    assert data[0]["signals"][0]["name"] == "pitch"
+    assert db_path.stat().st_mode & 0o777 == 0o600
+
+
+def test_reimport_reports_nothing_new(tmp_path, db_path):
+    export = make_export(tmp_path, BASIC)
+    run("import", str(export))
+    data = json.loads(run("import", str(export), "--json").output)
+    assert sum(data["added"].values()) == 0 and sum(data["updated"].values()) == 0
+
+
+def test_broken_export_is_one_line_error_and_store_kept(tmp_path, db_path):
+    run("import", str(make_export(tmp_path / "good", BASIC)))
+    before = sqlite3.connect(db_path).execute("select count(*) from identities").fetchone()
+    broken = make_export(tmp_path / "bad", BASIC)
+    broken.write_bytes(broken.read_bytes()[:200])
+    result = run("import", str(broken), ok=False)
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [f"Error: {broken}: is not a readable zip archive (truncated or damaged). "
+                     "Download the export again, or unzip it and import the folder"]
+    after = sqlite3.connect(db_path).execute("select count(*) from identities").fetchone()
+    assert after == before
+
+
+def test_missing_file_and_unknown_format(tmp_path, db_path):
+    result = run("import", str(tmp_path / "nope.zip"), ok=False)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'nope.zip'}: does not exist. Check the path\n"
+    odd = tmp_path / "photo.png"
+    odd.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    result = run("import", str(odd), ok=False)
+    assert result.exit_code == 1 and "is not in a format havewemet recognises" in result.stderr
+
+
+def test_check_one_request_by_hand(tmp_path, db_path):
+    run("import", str(make_export(tmp_path, BASIC)))
+    data = json.loads(run("check", "Dan Okafor", "--note", "Great to meet you",
+                          "--json").output)
+    assert data["verdict"] == "known"
+    assert data["recommendation"] == "accept"
+    assert "messaged each other 2 times" in data["evidence"][0]["text"]
+    assert "Dan is a form of Daniel" in data["evidence"][0]["text"]
+    assert [r["name"] for r in json.loads(run("inbox", "--json").output)] == [
+        "Dan Okafor", "Lena Vogt"]
+
+
+def test_check_needs_a_name(db_path):
+    result = run("check", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: give the requester's NAME")
+
+
+def test_requester_markup_printed_literally(tmp_path, db_path):
+    out = run("check", "[bold red]Evil[/] <script>x</script>", "--note", "[link=x]hi[/link]",
+              "--no-save").output
+    assert "[bold red]Evil[/] <script>x</script>" in out
+    assert "[link=x]hi[/link]" in out
+
+
+def test_sources_and_forget(tmp_path, db_path):
+    run("import", str(make_export(tmp_path, BASIC)))
+    rows = json.loads(run("sources", "--json").output)
+    assert [(r["name"], r["kind"], r["identities"]) for r in rows] == [
+        ("linkedin", "linkedin", 6)]
+    out = run("forget", "linkedin").output
+    assert "Removed linkedin" in out and "6 identities" in out
+    assert json.loads(run("sources", "--json").output) == []
+    result = run("forget", "linkedin", ok=False)
+    assert result.exit_code == 1 and "no source named 'linkedin'" in result.stderr
+
+
+def test_policy_init_check_and_errors(tmp_path):
+    path = tmp_path / "p.toml"
+    run("policy", "init", str(path), "--preset", "networker")
+    assert "OK (preset networker)" in run("policy", "check", str(path)).output
+    path.write_text('preset = "gatekeeper"\nstrangers = "maybe"\nfoo = 1\n')
+    result = run("policy", "check", str(path), ok=False)
+    assert result.exit_code == 1
+    assert f"{path}, line 2, key 'strangers': must be" in result.stderr
+    assert f"{path}, line 3, key 'foo': unknown key" in result.stderr
+
+
+@pytest.mark.parametrize("preset", ["gatekeeper", "networker"])
+def test_demo_prints_the_inbox(preset):
+    out = run("demo", "--preset", preset).output
+    assert "32 pending" in out
+    assert "Daniel Okafor" in out and "messaged each other 14 times" in out
+    assert "(messages.csv)" in out
