@@ -1,5 +1,11 @@
 """Triage: for each pending request, a verdict, its evidence, risk signals and a
-recommendation under the user's policy."""
+recommendation under the user's policy.
+
+The :class:`Triager` loads the user's identities, positions and decisions once;
+:meth:`Triager.triage` then takes one request (a dict as :meth:`Store.requests`
+gives) to a :class:`Triage`. Mutual connections are weighed by the user's tie
+strength with each (:mod:`havewemet.network.ties`), not counted.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from havewemet.identity.match import Match, Matcher, Query
+from havewemet.identity.handles import profile_slug
+from havewemet.identity.match import Match, Matcher, Query, query_rec
+from havewemet.identity.names import given_level, parse_name, surname_level
 from havewemet.network.ties import describe_tie, tie_strength
 from havewemet.store import Store
 from havewemet.triage.evidence import (
@@ -19,6 +27,7 @@ from havewemet.triage.evidence import (
     from_interactions,
     headline_company,
     shared_employer,
+    strongest_first,
     verdict_of,
 )
 from havewemet.triage.policy import Policy, load_policy, recommend
@@ -30,6 +39,22 @@ SURE_MATCH = 0.75
 #: A requester is *connected through* a mutual with a tie of 0.3 or more, or mutuals
 #: whose ties of 0.1 or more add up to this: forty connection-only mutuals do not.
 MUTUAL_STRENGTH = 0.5
+CLOSE_MUTUAL = 0.3
+SOME_CONTACT = 0.1
+
+
+def _is_opaque(slug: str) -> bool:
+    """LinkedIn member ids (``ACoAAB...``) stand for a profile but are not its address."""
+    return slug.startswith("acoa")
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two display names are the same name (a form of the given name allowed)."""
+    pa, pb = parse_name(a), parse_name(b)
+    if not (pa.first and pa.last and pb.first and pb.last):
+        return False
+    return (given_level(pa.first, pb.first)[0] in ("exact", "spelling", "variant")
+            and surname_level(pa, pb)[0] in ("exact", "spelling"))
 
 
 @dataclass(slots=True)
@@ -87,12 +112,13 @@ class Triager:
                 self.by_person[i["person_id"]].append(i["id"])
         self.positions = store.positions()
         self.me = store.profile()
+        self._ties: dict[str, float] = {}
         self._decisions: dict[str, list[dict]] = defaultdict(list)
         for d in store.db.query("select * from decisions order by decided_at"):
             self._decisions[d["request_id"]].append(d)
             if d.get("slug"):
                 self._decisions["slug:" + d["slug"]].append(d)
-            self._decisions["name:" + d["name"].lower()].append(d)
+            self._decisions["name:" + " ".join(d["name"].lower().split())].append(d)
 
     def _expand(self, ids: list[str]) -> list[str]:
         out = list(ids)
@@ -102,27 +128,64 @@ class Triager:
         return out
 
     def _earlier(self, request: dict) -> list[dict]:
+        """Decisions taken on the same request, profile or name before."""
         seen: dict[int, dict] = {}
-        for key in (request["id"], "slug:" + (request.get("slug") or "-"),
-                    "name:" + request["name"].lower()):
+        slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
+        for key in (request["id"], "slug:" + (slug or "-"),
+                    "name:" + " ".join(request["name"].lower().split())):
             for d in self._decisions.get(key, []):
                 seen[d["id"]] = d
         return sorted(seen.values(), key=lambda d: d["decided_at"])
 
+    def tie(self, identity_id: str) -> float:
+        """The user's tie strength with the person behind an identity (cached)."""
+        if identity_id not in self._ties:
+            ids = self._expand([identity_id])
+            self._ties[identity_id] = tie_strength(self.store.interactions_for(ids),
+                                                   today=self.today)
+        return self._ties[identity_id]
+
     def _mutual(self, name: str) -> Mutual:
-        found = self.matcher.match(Query(name=name), limit=3, threshold=0.8)
+        if profile_slug(name):
+            found = self.matcher.match(Query(profile_url=name), limit=1, threshold=0.8)
+        else:
+            found = [m for m in self.matcher.match(Query(name=name), limit=3, threshold=0.8)
+                     if not m.conflict]
         if not found:
             return Mutual(name)
-        ids = self._expand([m.identity_id for m in found[:1]])
-        strength = tie_strength(self.store.interactions_for(ids), today=self.today)
-        return Mutual(name, self.matcher.identities[found[0].identity_id]["name"], strength)
+        iid = found[0].identity_id
+        return Mutual(name, self.matcher.identities[iid]["name"], self.tie(iid))
+
+    def find(self, request: dict) -> list[Match]:
+        """The request's candidate identities. A conflict only with a LinkedIn member
+        id (``ACoA…``, as messages carry) is rescored on the other fields: it is
+        another address of the same profile, not a different person."""
+        query = Query(name=request["name"], profile_url=request.get("profile_url", ""))
+        matches = self.matcher.match(query, limit=8)
+        if not query.profile_url:
+            return matches
+        bare = query_rec(Query(name=request["name"]))
+        out = []
+        for m in matches:
+            slugs = self.matcher.recs[m.identity_id].slugs
+            if m.conflict and slugs and all(_is_opaque(s) for s in slugs):
+                m = self.matcher.score(bare, m.identity_id)
+                m.reasons.append("the other profile address is a LinkedIn member id")
+            out.append(m)
+        out.sort(key=lambda m: -m.probability)
+        return out
 
     def triage(self, request: dict, *, template_count: int = 0) -> Triage:
-        matches = self.matcher.match(
-            Query(name=request["name"], profile_url=request.get("profile_url", "")), limit=8
-        )
+        """Verdict, evidence, signals and recommendation for one request.
+
+        Args:
+            request: a request dict (``id``, ``name``, ``profile_url``, ``headline``,
+                ``note``, ``mutuals``, ``reminders``, ``sent_at``).
+            template_count: how many other requesters sent the same note.
+        """
+        matches = self.find(request)
         sure = [m for m in matches if not m.conflict and m.probability >= SURE_MATCH]
-        unsure = [m for m in matches if not m.conflict and m.probability < SURE_MATCH]
+        unsure = [m for m in matches if not m.conflict and SURE_MATCH > m.probability >= 0.5]
         evidence = self._evidence(sure)
         weak = self._evidence(unsure)
         for e in weak:
@@ -135,34 +198,39 @@ class Triager:
         evidence += weak + shared_employer([c for c in companies if c], self.positions)
         verdict = verdict_of(evidence)
         mutuals = [self._mutual(n) for n in request.get("mutuals", []) if n.strip()]
-        total = sum(m.strength for m in mutuals)
         if mutuals:
-            close = [m for m in mutuals if m.resolved]
-            text = (f"{len(mutuals)} mutual connection{'s' * (len(mutuals) > 1)}, "
-                    f"{len(close)} in your data, tie strength {total:.2f}")
-            if close:
-                best = max(close, key=lambda m: m.strength)
-                text += f"; closest: {best.resolved} ({describe_tie(best.strength)})"
-            strong = [m.strength for m in mutuals if m.strength >= 0.1]
-            level = CONNECTED if (max(strong, default=0) >= 0.3 or sum(strong) >= MUTUAL_STRENGTH) \
-                else STRANGER
-            evidence.append(Evidence(level, "mutuals", text, "the invitation"))
-            if verdict == STRANGER and level == CONNECTED:
+            mev = mutual_evidence(mutuals)
+            evidence.append(mev)
+            if verdict == STRANGER and mev.level == CONNECTED:
                 verdict = CONNECTED
-        evidence.sort(key=lambda e: (-LEVELS[e.level], e.at or ""), reverse=False)
+        evidence = strongest_first(evidence)
+        sent = (request.get("sent_at") or "")[:10]
+        earlier_invites = [r for r in self.store.interactions_for(
+            self._expand([m.identity_id for m in sure])) if r["kind"] == "invitation"
+            and r["direction"] == "in" and (r["at"] or "")[:10] < sent]
         signals = read_signals(request, template_count=template_count,
                                earlier=self._earlier(request),
+                               earlier_invitations=len(earlier_invites),
                                extra_dirs=tuple(self.policy.signal_files))
         for m in matches:
-            if m.conflict:
-                ident = self.matcher.identities[m.identity_id]
-                signals.append(Signal("namesake", f"has the name of {ident['name']} in your data, "
-                                      f"{m.reasons[-1]}", 2))
+            ident = self.matcher.identities[m.identity_id]
+            if m.conflict and same_name(request["name"], ident["name"]):
+                other = next((r for r in m.reasons if r.startswith("but ")), "another profile")
+                signals.append(Signal("namesake", f"has the name of {ident['name']} in your "
+                                      f"data ({ident['source']}), {other}: not the same person, "
+                                      "or someone posing as them", 2))
                 break
         emails = [e for m in sure for e in self.matcher.identities[m.identity_id]["emails"]]
         action, rule = recommend(verdict, signals, request, self.policy, emails=emails)
         return Triage(request, verdict, evidence, signals, action, rule,
                       [self._match_info(m) for m in sure + unsure], mutuals)
+
+    def triage_all(self, requests: list[dict]) -> list[Triage]:
+        """Triage a batch (template notes are found across it), clear cases first."""
+        templates = template_groups((r["id"], r.get("note") or "") for r in requests)
+        out = [self.triage(r, template_count=templates.get(r["id"], 0)) for r in requests]
+        out.sort(key=lambda x: (ORDER[x.action], -LEVELS[x.verdict], x.request["name"]))
+        return out
 
     def _match_info(self, m: Match) -> dict:
         ident = self.matcher.identities[m.identity_id]
@@ -185,6 +253,27 @@ class Triager:
         return out
 
 
+def mutual_evidence(mutuals: list[Mutual]) -> Evidence:
+    """One line weighing the mutual connections by the user's tie with each:
+    *connected through* with one close mutual (tie 0.3+) or several with some
+    contact (0.1+ each) adding up to 0.5; otherwise they count for nothing."""
+    known = [m for m in mutuals if m.resolved]
+    strong = sorted((m for m in known if m.strength >= SOME_CONTACT),
+                    key=lambda m: -m.strength)
+    close = any(m.strength >= CLOSE_MUTUAL for m in strong)
+    connected = close or sum(m.strength for m in strong) >= MUTUAL_STRENGTH
+    n = len(mutuals)
+    text = f"{n} mutual connection{'s' * (n > 1)}, {len(known)} found in your data"
+    if strong:
+        names = ", ".join(f"{m.resolved} ({describe_tie(m.strength)}, tie {m.strength:.2f})"
+                          for m in strong[:3])
+        more = f" and {len(strong) - 3} more" if len(strong) > 3 else ""
+        text += f"; you know {len(strong)} of them: {names}{more}"
+    else:
+        text += "; you know none of them beyond a connection"
+    return Evidence(CONNECTED if connected else STRANGER, "mutuals", text, "the invitation")
+
+
 ORDER = {"accept": 0, "report": 1, "ignore": 2, "ask": 3}
 
 
@@ -193,8 +282,5 @@ def triage_inbox(store: Store, *, policy: Policy | None = None, today: date | No
     """Triage every request with ``status``, clear cases first (accept, report,
     ignore), then the ones that need the user's thought (ask)."""
     t = Triager(store, policy=policy, today=today)
-    requests = store.requests(status=status)
-    templates = template_groups((r["id"], r.get("note") or "") for r in requests)
-    out = [t.triage(r, template_count=templates.get(r["id"], 0)) for r in requests]
-    out.sort(key=lambda x: (ORDER[x.action], -LEVELS[x.verdict], x.request["name"]))
-    return out
+    return t.triage_all(store.requests(status=status))
+

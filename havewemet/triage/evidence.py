@@ -1,13 +1,23 @@
 """Evidence: turning a requester's matched identities into dated, sourced lines.
 
-Each line has a *level*, the verdict it supports on its own:
+Each line has a *level*, the verdict it supports on its own (issue 5):
 
-=========  ==================================================================
-known      direct, two-way contact: a thread both wrote in, a recommendation
-met        one shared context: a meeting, an event, an address-book entry,
-           an endorsement, a thread you started
-known of   one-way: they wrote or follow, you follow them, same employer
-=========  ==================================================================
+=================  ==========================================================
+known              direct, dated, two-way contact: a thread both wrote in,
+                   two or more meetings, a recommendation; or two independent
+                   kinds of *met* evidence that agree
+met                one shared context: a meeting, an event, an address-book
+                   entry, an endorsement, a thread you started, friends on a
+                   social network
+known of           one-way: they wrote or follow, you follow them, the same
+                   list, the same employer, a bare LinkedIn connection (those
+                   are often accepted blindly), an invitation you sent
+connected through  no evidence of your own, but mutual connections you know
+                   well (decided in :mod:`havewemet.triage.engine`)
+stranger           nothing of the above
+=================  ==========================================================
+
+Every line names its source: the file and, for one-row evidence, the line.
 """
 
 from __future__ import annotations
@@ -35,8 +45,10 @@ class Evidence:
         return f"{self.text} ({self.source})"
 
 
-def _src(row: dict) -> str:
+def _src(row: dict, *, line: bool = True) -> str:
     name = PurePosixPath(str(row.get("file") or "").split(":")[-1]).name or row.get("source", "")
+    if line and row.get("line"):
+        return f"{name}, line {row['line']}"
     return name
 
 
@@ -61,9 +73,9 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
     for r in rows:
         kind, d = r["kind"], r["direction"]
         if kind in ("message", "mail"):
-            threads[(kind, _src(r))][d].append(r)
+            threads[(kind, _src(r, line=False))][d].append(r)
         elif kind == "meeting":
-            meetings[_src(r)].append(r)
+            meetings[_src(r, line=False)].append(r)
         elif kind == "recommendation":
             who = "recommended you" if d == "in" else "you recommended them"
             out.append(Evidence(KNOWN, kind, f"{who} on {_day(r['at'])}", _src(r), r["at"]))
@@ -93,8 +105,13 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
         elif kind == "invitation" and d == "out":
             out.append(Evidence(KNOWN_OF, kind, f"you invited them on {_day(r['at'])}",
                                 _src(r), r["at"]))
+        elif kind == "colleague":
+            org = f" at {r['detail']}" if r["detail"] else ""
+            out.append(Evidence(KNOWN_OF, kind, f"worked{org} when you did", _src(r), r["at"]))
         elif kind == "connected":
-            out.append(Evidence(KNOWN, kind, f"connected since {_day(r['at'])}", _src(r), r["at"]))
+            # One-way evidence: connections are often accepted without knowing the person.
+            out.append(Evidence(KNOWN_OF, kind, f"a LinkedIn connection since {_day(r['at'])}",
+                                _src(r), r["at"]))
     for (kind, src), by_dir in threads.items():
         out.append(_thread(kind, src, by_dir))
     for src, ms in meetings.items():
@@ -148,11 +165,18 @@ def shared_employer(companies: list[str], positions: list[dict]) -> list[Evidenc
             if _norm_org(p["company"]) == norm:
                 seen.add(norm)
                 span = f"{p['start'][:7]} to {p['end'][:7] or 'now'}"
+                when = "you work there too" if not p["end"] else f"where you worked {span}"
                 out.append(Evidence(KNOWN_OF, "colleague",
-                                    f"works or worked at {p['company']}, where you worked "
-                                    f"{span}", _src(p), p["start"]))
+                                    f"works or worked at {p['company']}, {when}",
+                                    _src(p), p["start"]))
                 break
     return out
+
+
+def strongest_first(evidence: list[Evidence]) -> list[Evidence]:
+    """Evidence sorted by level, then the most recent first."""
+    by_date = sorted(evidence, key=lambda e: e.at or "", reverse=True)
+    return sorted(by_date, key=lambda e: -LEVELS[e.level])
 
 
 def verdict_of(evidence: list[Evidence]) -> str:

@@ -1,7 +1,29 @@
 """Risk signals read from a request: the note, the headline, the history.
 
-Phrase lists are data files (``data/signals_<lang>.txt``) that the user can extend
-with files of their own; every signal explains itself in one line.
+Phrase lists are data files (``data/signals_<lang>.txt``, English, German, French
+and Spanish) that the user can extend with ``signals_*.txt`` files of their own
+(the policy's ``signal_files`` folders); every signal explains itself in one line.
+
+==================  ========  ===================================================
+signal              severity  fires when
+==================  ========  ===================================================
+no_note             1         the request came without a note
+template            2 / 1     the same or nearly the same note came from other
+                              requesters (2), or a stock phrase is the note (1)
+pitch               2         the note sells something (``[pitch]`` phrases)
+job_seeking         1         the note or headline asks for a job (``[job]``)
+recruiter           1         a recruiter (``[recruiter]``)
+open_networker      2         LION / open networker (``[open_networker]``)
+generic_headline    1         the headline is only a generic word (``CEO``)
+reminders           1         LinkedIn sent reminders for the request
+slug_mismatch       2         the profile address does not fit the name
+declined_before     2 / 3     you ignored (2) or reported (3) them before
+repeat_request      1         they asked again after an earlier invitation or
+                              after you ignored them
+decided_before      0         you accepted or asked them before (for context)
+namesake            2         same name as someone in your data with another
+                              profile (added by the engine)
+==================  ========  ===================================================
 """
 
 from __future__ import annotations
@@ -13,7 +35,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from havewemet.identity.handles import profile_slug
 from havewemet.identity.names import fold, parse_name
@@ -80,12 +102,17 @@ def template_groups(notes: Iterable[tuple[str, str]]) -> dict[str, int]:
     """For (request id, note) pairs: how many *other* requests sent the same or
     nearly the same note (names and greetings aside)."""
     items = [(rid, _norm_note(n)) for rid, n in notes if n and len(n.strip()) >= 20]
+    if len(items) < 2:
+        return {}
+    texts = [t for _, t in items]
+    # One vectorised pass (rapidfuzz cdist) instead of a Python double loop.
+    scores = process.cdist(texts, texts, scorer=fuzz.token_set_ratio, score_cutoff=88)
     out: dict[str, int] = {}
     for i, (rid, a) in enumerate(items):
         count = 0
-        for j, (_rid2, b) in enumerate(items):
-            if i != j and abs(len(a) - len(b)) < 0.3 * max(len(a), len(b)) and \
-                    fuzz.token_set_ratio(a, b) >= 88:
+        for j in scores[i].nonzero()[0]:
+            b = texts[j]
+            if j != i and abs(len(a) - len(b)) < 0.3 * max(len(a), len(b)):
                 count += 1
         if count:
             out[rid] = count
@@ -115,9 +142,25 @@ def read_signals(
     *,
     template_count: int = 0,
     earlier: list[dict] | None = None,
+    earlier_invitations: int = 0,
     extra_dirs: tuple[str, ...] = (),
 ) -> list[Signal]:
-    """Every risk signal in a request, each with its one-line explanation."""
+    """Every risk signal in a request, each with its one-line explanation.
+
+    Args:
+        request: the request (``name``, ``profile_url``/``slug``, ``headline``,
+            ``note``, ``reminders``, ``sent_at``).
+        template_count: how many other requesters sent the same note.
+        earlier: the user's earlier decisions on this person (dicts with
+            ``decision``, ``decided_at``, ``reason``).
+        earlier_invitations: earlier invitations from them found in the user's data.
+        extra_dirs: folders with the user's own ``signals_*.txt``.
+
+    Examples:
+        >>> [s.name for s in read_signals({"name": "Ann Lee", "note": "",
+        ...                                "headline": "LION | open networker"})]
+        ['no_note', 'open_networker']
+    """
     lists = phrase_lists(extra_dirs)
     note = (request.get("note") or "").strip()
     headline = (request.get("headline") or "").strip()
@@ -152,10 +195,31 @@ def read_signals(
     if slug and not slug.startswith("aco") and not slug_fits_name(slug, request.get("name", "")):
         out.append(Signal("slug_mismatch", f"the profile address ({slug}) does not fit the name",
                           2))
-    for d in earlier or []:
-        verb = {"ignore": "ignored", "report": "reported", "accept": "accepted",
-                "ask": "asked"}.get(d["decision"], d["decision"])
-        if d["decision"] in ("ignore", "report"):
-            out.append(Signal("repeat_request", f"asked before: you {verb} them on "
-                              f"{d['decided_at'][:10]}", 3 if d["decision"] == "report" else 2))
+    out += _history_signals(request, earlier or [], earlier_invitations)
+    return out
+
+
+_VERB = {"ignore": "ignored", "report": "reported", "accept": "accepted", "ask": "asked"}
+
+
+def _history_signals(request: dict, earlier: list[dict], invitations: int) -> list[Signal]:
+    out: list[Signal] = []
+    declined = [d for d in earlier if d["decision"] in ("ignore", "report")]
+    if declined:
+        d = declined[-1]
+        why = f" ({d['reason']})" if d.get("reason") else ""
+        out.append(Signal("declined_before", f"declined before: you {_VERB[d['decision']]} "
+                          f"them on {d['decided_at'][:10]}{why}",
+                          3 if any(x["decision"] == "report" for x in declined) else 2))
+    elif earlier:
+        d = earlier[-1]
+        out.append(Signal("decided_before", f"you {_VERB.get(d['decision'], d['decision'])} "
+                          f"them on {d['decided_at'][:10]}", 0))
+    sent = (request.get("sent_at") or "")[:10]
+    after_ignore = [d for d in declined if sent and d["decided_at"][:10] <= sent]
+    if after_ignore or invitations:
+        text = (f"asked again after you ignored them on {after_ignore[-1]['decided_at'][:10]}"
+                if after_ignore else f"asked again: {invitations} earlier invitation"
+                f"{'s' * (invitations > 1)} in your data")
+        out.append(Signal("repeat_request", text, 1))
     return out
