@@ -40,6 +40,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "displayname",
         "participant",
         "participantname",
+        "member",
         "membername",
         "contactname",
         "formattedname",
