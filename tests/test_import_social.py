@@ -35,20 +35,42 @@ def ytd(name: str, entries: list) -> str:
 
 def x_files() -> dict[str, str]:
     following = [
-        {"following": {"accountId": "783214",
-                       "userLink": "https://twitter.com/intent/user?user_id=783214"}},
+        {
+            "following": {
+                "accountId": "783214",
+                "userLink": "https://twitter.com/intent/user?user_id=783214",
+            }
+        },
         {"following": {"accountId": "12", "userLink": "https://x.com/jack"}},
-        {"following": {"accountId": "2244994945", "screenName": "XDevelopers",
-                       "userLink": "https://twitter.com/intent/user?user_id=2244994945"}},
+        {
+            "following": {
+                "accountId": "2244994945",
+                "screenName": "XDevelopers",
+                "userLink": "https://twitter.com/intent/user?user_id=2244994945",
+            }
+        },
     ]
     follower = [
         {"follower": {"accountId": "12", "userLink": "https://twitter.com/intent/user?user_id=12"}},
-        {"follower": {"accountId": "555", "userLink": "https://twitter.com/intent/user?user_id=555"}},
+        {
+            "follower": {
+                "accountId": "555",
+                "userLink": "https://twitter.com/intent/user?user_id=555",
+            }
+        },
     ]
-    account = [{"account": {
-        "email": "Ann@Example.com", "createdVia": "web", "username": "annsmith",
-        "accountId": "99", "createdAt": "2010-03-01T09:15:00.000Z",
-        "accountDisplayName": "Ann Smith"}}]
+    account = [
+        {
+            "account": {
+                "email": "Ann@Example.com",
+                "createdVia": "web",
+                "username": "annsmith",
+                "accountId": "99",
+                "createdAt": "2010-03-01T09:15:00.000Z",
+                "accountDisplayName": "Ann Smith",
+            }
+        }
+    ]
     return {
         "data/following.js": ytd("following", following),
         "data/follower.js": ytd("follower", follower),
@@ -83,13 +105,17 @@ def fb_json(key: str, entries: list[dict]) -> str:
 
 
 def identities(batch: ImportBatch) -> list[tuple]:
-    return [(i.key, i.name, i.handles, i.urls, i.emails, i.extra, i.file, i.line)
-            for i in batch.identities]
+    return [
+        (i.key, i.name, i.handles, i.urls, i.emails, i.extra, i.file, i.line)
+        for i in batch.identities
+    ]
 
 
 def interactions(batch: ImportBatch) -> list[tuple]:
-    return [(i.identity_key, i.kind, i.at, i.direction, i.detail, i.file, i.line)
-            for i in batch.interactions]
+    return [
+        (i.identity_key, i.kind, i.at, i.direction, i.detail, i.file, i.line)
+        for i in batch.interactions
+    ]
 
 
 def assert_reimport_changes_nothing(batch: ImportBatch) -> None:
@@ -107,19 +133,43 @@ def assert_reimport_changes_nothing(batch: ImportBatch) -> None:
 def expected_x(prefix: str) -> tuple[list[tuple], list[tuple]]:
     fing, fer = f"{prefix}data/following.js", f"{prefix}data/follower.js"
     ids = [
-        ("x/783214", "", ["x:783214"], ["https://twitter.com/intent/user?user_id=783214"], [], {},
-         fing, 3),
-        ("x/12", "", ["x:12", "@jack"],
-         ["https://x.com/jack", "https://twitter.com/intent/user?user_id=12"], [], {}, fing, 9),
-        ("x/2244994945", "", ["x:2244994945", "@XDevelopers"],
-         ["https://twitter.com/intent/user?user_id=2244994945"], [], {}, fing, 15),
-        ("x/555", "", ["x:555"], ["https://twitter.com/intent/user?user_id=555"], [], {}, fer, 9),
+        (
+            "x/783214",
+            "",
+            ["x:783214"],
+            ["https://twitter.com/intent/user?user_id=783214"],
+            [],
+            {},
+            fing,
+            2,
+        ),
+        (
+            "x/12",
+            "",
+            ["x:12", "@jack"],
+            ["https://x.com/jack", "https://twitter.com/intent/user?user_id=12"],
+            [],
+            {},
+            fing,
+            8,
+        ),
+        (
+            "x/2244994945",
+            "",
+            ["x:2244994945", "@XDevelopers"],
+            ["https://twitter.com/intent/user?user_id=2244994945"],
+            [],
+            {},
+            fing,
+            14,
+        ),
+        ("x/555", "", ["x:555"], ["https://twitter.com/intent/user?user_id=555"], [], {}, fer, 8),
     ]
     acts = [
-        ("x/783214", "follow", None, "out", "", fing, 3),
-        ("x/12", "follow", None, "both", "", fing, 9),
-        ("x/2244994945", "follow", None, "out", "", fing, 15),
-        ("x/555", "follow", None, "in", "", fer, 9),
+        ("x/783214", "follow", None, "out", "", fing, 2),
+        ("x/12", "follow", None, "both", "", fing, 8),
+        ("x/2244994945", "follow", None, "out", "", fing, 14),
+        ("x/555", "follow", None, "in", "", fer, 8),
     ]
     return ids, acts
 
@@ -141,7 +191,12 @@ def test_x_archive(tmp_path: Path, shape: str) -> None:
     me = batch.me
     assert me is not None
     assert (me.name, me.handles, me.emails, me.urls, me.line) == (
-        "Ann Smith", ["@annsmith", "x:99"], ["ann@example.com"], ["https://x.com/annsmith"], 3)
+        "Ann Smith",
+        ["@annsmith", "x:99"],
+        ["ann@example.com"],
+        ["https://x.com/annsmith"],
+        2,
+    )
     assert me.extra == {"x_created_at": "2010-03-01T09:15:00"}
     assert sorted(batch.unknown_files) == ["Your archive.html", "data/tweets.js"]
     assert [(f.file, f.kind, f.rows, f.identities, f.interactions) for f in batch.files] == [
@@ -154,19 +209,21 @@ def test_x_archive(tmp_path: Path, shape: str) -> None:
 
 def test_x_single_file_in_the_old_compact_shape(tmp_path: Path) -> None:
     # twitter-to-sqlite's fixture: "[ {" on the prefix line, ids only.
-    text = ('window.YTD.following.part0 = [ {\n  "following" : {\n    "accountId" : "547842573"\n'
-            '  }\n}, {\n  "following" : {\n    "accountId" : "12158"\n  }\n} ]')
+    text = (
+        'window.YTD.following.part0 = [ {\n  "following" : {\n    "accountId" : "547842573"\n'
+        '  }\n}, {\n  "following" : {\n    "accountId" : "12158"\n  }\n} ]'
+    )
     path = tmp_path / "following.js"
     path.write_text(text, encoding="utf-8")
     assert detect_format(path) == "x-archive"
     batch = read_source(path)
     assert identities(batch) == [
-        ("x/547842573", "", ["x:547842573"], [], [], {}, str(path), 2),
-        ("x/12158", "", ["x:12158"], [], [], {}, str(path), 6),
+        ("x/547842573", "", ["x:547842573"], [], [], {}, str(path), 1),
+        ("x/12158", "", ["x:12158"], [], [], {}, str(path), 5),
     ]
     assert interactions(batch) == [
-        ("x/547842573", "follow", None, "out", "", str(path), 2),
-        ("x/12158", "follow", None, "out", "", str(path), 6),
+        ("x/547842573", "follow", None, "out", "", str(path), 1),
+        ("x/12158", "follow", None, "out", "", str(path), 5),
     ]
 
 
@@ -174,21 +231,27 @@ def test_x_single_follower_file_under_another_name(tmp_path: Path) -> None:
     path = tmp_path / "my followers.js"
     path.write_text(ytd("follower", [{"follower": {"accountId": "7"}}]), encoding="utf-8")
     batch = read_source(path)
-    assert interactions(batch) == [("x/7", "follow", None, "in", "", str(path), 3)]
+    assert interactions(batch) == [("x/7", "follow", None, "in", "", str(path), 2)]
 
 
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
         (ytd("following", [{"following": {"accountId": "1"}}])[:-8], 4, "truncated"),
-        ('window.YTD.following.part0 = [\n {"following": {"accountId": "1"}},\n oops\n]', 3,
-         "not valid JSON"),
+        (
+            'window.YTD.following.part0 = [\n {"following": {"accountId": "1"}},\n oops\n]',
+            3,
+            "not valid JSON",
+        ),
         ('[{"following": {"accountId": "1"}}]', 1, "window.YTD"),
-        ('window.YTD.following.part0 = [\n  {"following": {"userLink": "x"}}\n]', 2,
-         "no numeric accountId"),
+        (
+            'window.YTD.following.part0 = [\n  {"following": {"userLink": "x"}}\n]',
+            2,
+            "no numeric accountId",
+        ),
         ('window.YTD.following.part0 = [\n  "12"\n]', 2, "entry 1"),
         ('window.YTD.following.part0 = {"a": 1}', 1, "does not hold a list"),
-        ('window.YTD.tweets.part0 = []', 1, "window.YTD.tweets"),
+        ("window.YTD.tweets.part0 = []", 1, "window.YTD.tweets"),
         ("window.YTD.following.part0 = [] trailing", 1, "unexpected text"),
     ],
 )
@@ -215,8 +278,9 @@ def test_x_malformed_inside_a_zip_names_the_member(tmp_path: Path) -> None:
 
 
 def test_x_archive_without_follows_is_an_error(tmp_path: Path) -> None:
-    path = write_tree(tmp_path / "arch", {"data/tweets.js": ytd("tweets", []),
-                                          "data/like.js": ytd("like", [])})
+    path = write_tree(
+        tmp_path / "arch", {"data/tweets.js": ytd("tweets", []), "data/like.js": ytd("like", [])}
+    )
     with pytest.raises(InputError, match="holds no following.js"):
         read_source(path, format="x-archive")
 
@@ -237,7 +301,7 @@ def mastodon_files() -> dict[str, str]:
         "following_accounts.csv": (
             "Account address,Show boosts,Notify on new posts,Languages\n"
             "Gargron@mastodon.social,true,false,\n"
-            "ann@fosstodon.org,true,true,\"en,fr\"\n"
+            'ann@fosstodon.org,true,true,"en,fr"\n'
             "bob@hachyderm.io,false,false,\n"
         ),
         "followers.csv": "Account address\nann@fosstodon.org\ncarol@mas.to\n",
@@ -254,26 +318,79 @@ def test_mastodon_folder(tmp_path: Path) -> None:
     batch = read_source(root)
     f = "mastodon/"
     assert identities(batch) == [
-        ("mastodon/gargron@mastodon.social", "", ["@gargron@mastodon.social"],
-         ["https://mastodon.social/@gargron"], [], {}, f + "following_accounts.csv", 2),
-        ("mastodon/ann@fosstodon.org", "", ["@ann@fosstodon.org"],
-         ["https://fosstodon.org/@ann"], [], {"mastodon_lists": ["Work", "Friends"]},
-         f + "following_accounts.csv", 3),
-        ("mastodon/bob@hachyderm.io", "", ["@bob@hachyderm.io"], ["https://hachyderm.io/@bob"],
-         [], {"mastodon_lists": ["Work"]}, f + "following_accounts.csv", 4),
-        ("mastodon/carol@mas.to", "", ["@carol@mas.to"], ["https://mas.to/@carol"], [], {},
-         f + "followers.csv", 3),
-        ("mastodon/spam@bad.example", "", ["@spam@bad.example"], ["https://bad.example/@spam"],
-         [], {"blocked": True}, f + "blocked_accounts.csv", 1),
-        ("mastodon/loud@mas.to", "", ["@loud@mas.to"], ["https://mas.to/@loud"], [],
-         {"muted": True}, f + "muted_accounts.csv", 2),
+        (
+            "mastodon/gargron@mastodon.social",
+            "",
+            ["@gargron@mastodon.social"],
+            ["https://mastodon.social/@gargron"],
+            [],
+            {},
+            f + "following_accounts.csv",
+            2,
+        ),
+        (
+            "mastodon/ann@fosstodon.org",
+            "",
+            ["@ann@fosstodon.org"],
+            ["https://fosstodon.org/@ann"],
+            [],
+            {"mastodon_lists": ["Work", "Friends"]},
+            f + "following_accounts.csv",
+            3,
+        ),
+        (
+            "mastodon/bob@hachyderm.io",
+            "",
+            ["@bob@hachyderm.io"],
+            ["https://hachyderm.io/@bob"],
+            [],
+            {"mastodon_lists": ["Work"]},
+            f + "following_accounts.csv",
+            4,
+        ),
+        (
+            "mastodon/carol@mas.to",
+            "",
+            ["@carol@mas.to"],
+            ["https://mas.to/@carol"],
+            [],
+            {},
+            f + "followers.csv",
+            3,
+        ),
+        (
+            "mastodon/spam@bad.example",
+            "",
+            ["@spam@bad.example"],
+            ["https://bad.example/@spam"],
+            [],
+            {"blocked": True},
+            f + "blocked_accounts.csv",
+            1,
+        ),
+        (
+            "mastodon/loud@mas.to",
+            "",
+            ["@loud@mas.to"],
+            ["https://mas.to/@loud"],
+            [],
+            {"muted": True},
+            f + "muted_accounts.csv",
+            2,
+        ),
     ]
     # Blocks and mutes are never evidence; lists add nothing when the follows are given.
     assert interactions(batch) == [
-        ("mastodon/gargron@mastodon.social", "follow", None, "out", "",
-         f + "following_accounts.csv", 2),
-        ("mastodon/ann@fosstodon.org", "follow", None, "both", "", f + "following_accounts.csv",
-         3),
+        (
+            "mastodon/gargron@mastodon.social",
+            "follow",
+            None,
+            "out",
+            "",
+            f + "following_accounts.csv",
+            2,
+        ),
+        ("mastodon/ann@fosstodon.org", "follow", None, "both", "", f + "following_accounts.csv", 3),
         ("mastodon/bob@hachyderm.io", "follow", None, "out", "", f + "following_accounts.csv", 4),
         ("mastodon/carol@mas.to", "follow", None, "in", "", f + "followers.csv", 3),
     ]
@@ -287,8 +404,10 @@ def test_mastodon_headerless_old_export_with_blank_lines(tmp_path: Path) -> None
     assert detect_format(path) == "mastodon-csv"
     batch = read_source(path)
     assert [(i.key, i.line) for i in batch.identities] == [
-        ("mastodon/alice@example.com", 1), ("mastodon/dan@example.org", 3),
-        ("mastodon/eve@mas.to", 4)]
+        ("mastodon/alice@example.com", 1),
+        ("mastodon/dan@example.org", 3),
+        ("mastodon/eve@mas.to", 4),
+    ]
     assert {i.direction for i in batch.interactions} == {"out"}
 
 
@@ -299,10 +418,12 @@ def test_mastodon_lists_alone_imply_follows(tmp_path: Path) -> None:
     batch = read_source(path)
     assert [(i.key, i.extra) for i in batch.identities] == [
         ("mastodon/gargron@example.com", {"mastodon_lists": ["Mastodon project"]}),
-        ("mastodon/foo@example.com", {"mastodon_lists": ["test"]})]
+        ("mastodon/foo@example.com", {"mastodon_lists": ["test"]}),
+    ]
     assert interactions(batch) == [
         ("mastodon/gargron@example.com", "follow", None, "out", "", str(path), 1),
-        ("mastodon/foo@example.com", "follow", None, "out", "", str(path), 2)]
+        ("mastodon/foo@example.com", "follow", None, "out", "", str(path), 2),
+    ]
 
 
 def test_mastodon_local_account_is_kept_with_a_warning(tmp_path: Path) -> None:
@@ -311,16 +432,21 @@ def test_mastodon_local_account_is_kept_with_a_warning(tmp_path: Path) -> None:
     batch = read_source(path)
     assert [(i.key, i.handles, i.urls) for i in batch.identities] == [
         ("mastodon/bob", ["@bob"], []),
-        ("mastodon/eve@example.com", ["@eve@example.com"], ["https://example.com/@eve"])]
-    assert batch.warnings == [f"{path}, line 2: 'bob' has no server (a local account); it can "
-                              "only be matched by name"]
+        ("mastodon/eve@example.com", ["@eve@example.com"], ["https://example.com/@eve"]),
+    ]
+    assert batch.warnings == [
+        f"{path}, line 2: 'bob' has no server (a local account); it can only be matched by name"
+    ]
 
 
 @pytest.mark.parametrize(
     ("name", "text", "line"),
     [
-        ("following_accounts.csv", "Account address,Show boosts\na@b.org,true\nnot an address,"
-         "true\n", 3),
+        (
+            "following_accounts.csv",
+            "Account address,Show boosts\na@b.org,true\nnot an address,true\n",
+            3,
+        ),
         ("following_accounts.csv", "a@b.org\n\nJohn Smith <john@example.com>\n", 3),
         ("lists.csv", "Work,a@b.org\nWork\n", 2),
         ("following_accounts.csv", 'a@b.org\n"unclosed,quote\n', 2),
@@ -357,32 +483,61 @@ def test_mastodon_account() -> None:
 
 def facebook_files() -> dict[str, str]:
     return {
-        "connections/friends/your_friends.json": fb_json("friends_v2", [
-            {"name": "José María Vázquez", "timestamp": 1293840000},
-            {"name": "Ingrid Björnsdóttir", "timestamp": 1277337600},
-        ]),
-        "connections/friends/received_friend_requests.json": fb_json("received_requests_v2", [
-            {"name": "Zoë Ålund", "timestamp": 1700000000},
-        ]),
-        "connections/friends/sent_friend_requests.json": fb_json("sent_requests_v2", [
-            {"name": "Ken Ito", "timestamp": 1600000000},
-        ]),
-        "connections/friends/removed_friends.json": fb_json("deleted_friends_v2", [
-            {"name": "Old Pal", "timestamp": 1500000000},
-        ]),
+        "connections/friends/your_friends.json": fb_json(
+            "friends_v2",
+            [
+                {"name": "José María Vázquez", "timestamp": 1293840000},
+                {"name": "Ingrid Björnsdóttir", "timestamp": 1277337600},
+            ],
+        ),
+        "connections/friends/received_friend_requests.json": fb_json(
+            "received_requests_v2",
+            [
+                {"name": "Zoë Ålund", "timestamp": 1700000000},
+            ],
+        ),
+        "connections/friends/sent_friend_requests.json": fb_json(
+            "sent_requests_v2",
+            [
+                {"name": "Ken Ito", "timestamp": 1600000000},
+            ],
+        ),
+        "connections/friends/removed_friends.json": fb_json(
+            "deleted_friends_v2",
+            [
+                {"name": "Old Pal", "timestamp": 1500000000},
+            ],
+        ),
         "personal_information/profile_information/profile_information.json": json.dumps(
-            {"profile_v2": {
-                "name": {"full_name": mojibake("Renée Doe"), "first_name": mojibake("Renée"),
-                         "middle_name": "", "last_name": "Doe"},
-                "emails": {"emails": ["renee@example.com"], "previous_emails": ["R@old.example"],
-                           "pending_emails": []},
-                "current_city": {"name": "Portland, Oregon", "timestamp": 1546300800},
-                "work_experiences": [{"employer": {"name": "Acme Inc."}, "title": "Engineer",
-                                      "start_timestamp": 1341100800, "end_timestamp": 0}],
-                "username": "renee.doe", "profile_uri": "https://www.facebook.com/renee.doe"}},
-            indent=2),
-        "your_activity_across_facebook/posts/your_posts__check_ins__photos_and_videos_1.json":
-            "[]",
+            {
+                "profile_v2": {
+                    "name": {
+                        "full_name": mojibake("Renée Doe"),
+                        "first_name": mojibake("Renée"),
+                        "middle_name": "",
+                        "last_name": "Doe",
+                    },
+                    "emails": {
+                        "emails": ["renee@example.com"],
+                        "previous_emails": ["R@old.example"],
+                        "pending_emails": [],
+                    },
+                    "current_city": {"name": "Portland, Oregon", "timestamp": 1546300800},
+                    "work_experiences": [
+                        {
+                            "employer": {"name": "Acme Inc."},
+                            "title": "Engineer",
+                            "start_timestamp": 1341100800,
+                            "end_timestamp": 0,
+                        }
+                    ],
+                    "username": "renee.doe",
+                    "profile_uri": "https://www.facebook.com/renee.doe",
+                }
+            },
+            indent=2,
+        ),
+        "your_activity_across_facebook/posts/your_posts__check_ins__photos_and_videos_1.json": "[]",
     }
 
 
@@ -397,57 +552,127 @@ def test_facebook_download(tmp_path: Path, shape: str) -> None:
     assert detect_format(path) == "facebook-json"
     batch = read_source(path)
     assert identities(batch) == [
-        ("facebook/josé maría vázquez", "José María Vázquez", [], [], [], {},
-         p + "your_friends.json", 3),
-        ("facebook/ingrid björnsdóttir", "Ingrid Björnsdóttir", [], [], [], {},
-         p + "your_friends.json", 7),
-        ("facebook/zoë ålund", "Zoë Ålund", [], [], [], {}, p + "received_friend_requests.json",
-         3),
+        (
+            "facebook/josé maría vázquez",
+            "José María Vázquez",
+            [],
+            [],
+            [],
+            {},
+            p + "your_friends.json",
+            3,
+        ),
+        (
+            "facebook/ingrid björnsdóttir",
+            "Ingrid Björnsdóttir",
+            [],
+            [],
+            [],
+            {},
+            p + "your_friends.json",
+            7,
+        ),
+        ("facebook/zoë ålund", "Zoë Ålund", [], [], [], {}, p + "received_friend_requests.json", 3),
         ("facebook/ken ito", "Ken Ito", [], [], [], {}, p + "sent_friend_requests.json", 3),
-        ("facebook/old pal", "Old Pal", [], [], [], {"facebook_removed": "2017-07-14"},
-         p + "removed_friends.json", 3),
+        (
+            "facebook/old pal",
+            "Old Pal",
+            [],
+            [],
+            [],
+            {"facebook_removed": "2017-07-14"},
+            p + "removed_friends.json",
+            3,
+        ),
     ]
     assert interactions(batch) == [
-        ("facebook/josé maría vázquez", "friend", "2011-01-01", "both", "",
-         p + "your_friends.json", 3),
-        ("facebook/ingrid björnsdóttir", "friend", "2010-06-24", "both", "",
-         p + "your_friends.json", 7),
-        ("facebook/zoë ålund", "friend", "2023-11-14", "in", "friend request",
-         p + "received_friend_requests.json", 3),
-        ("facebook/ken ito", "friend", "2020-09-13", "out", "friend request",
-         p + "sent_friend_requests.json", 3),
+        (
+            "facebook/josé maría vázquez",
+            "friend",
+            "2011-01-01",
+            "both",
+            "",
+            p + "your_friends.json",
+            3,
+        ),
+        (
+            "facebook/ingrid björnsdóttir",
+            "friend",
+            "2010-06-24",
+            "both",
+            "",
+            p + "your_friends.json",
+            7,
+        ),
+        (
+            "facebook/zoë ålund",
+            "friend",
+            "2023-11-14",
+            "in",
+            "friend request",
+            p + "received_friend_requests.json",
+            3,
+        ),
+        (
+            "facebook/ken ito",
+            "friend",
+            "2020-09-13",
+            "out",
+            "friend request",
+            p + "sent_friend_requests.json",
+            3,
+        ),
     ]
     me = batch.me
     assert me is not None
     assert (me.name, me.first_name, me.emails, me.handles, me.urls, me.location) == (
-        "Renée Doe", "Renée", ["renee@example.com", "r@old.example"], ["facebook:renee.doe"],
-        ["https://www.facebook.com/renee.doe"], "Portland, Oregon")
+        "Renée Doe",
+        "Renée",
+        ["renee@example.com", "r@old.example"],
+        ["facebook:renee.doe"],
+        ["https://www.facebook.com/renee.doe"],
+        "Portland, Oregon",
+    )
     assert [(j["company"], j["title"], j["start"], j["end"]) for j in batch.positions] == [
-        ("Acme Inc.", "Engineer", "2012-07-01", "")]
+        ("Acme Inc.", "Engineer", "2012-07-01", "")
+    ]
     assert batch.unknown_files == [
-        "your_activity_across_facebook/posts/your_posts__check_ins__photos_and_videos_1.json"]
+        "your_activity_across_facebook/posts/your_posts__check_ins__photos_and_videos_1.json"
+    ]
     assert_reimport_changes_nothing(batch)
 
 
 def test_facebook_old_friends_json_with_contact_info(tmp_path: Path) -> None:
     path = tmp_path / "friends.json"
-    path.write_text(fb_json("friends", [
-        {"name": "Ann Lee", "timestamp": 1420070400, "contact_info": "Ann@Example.com"},
-        {"name": "Bo Chen", "timestamp": 0},
-    ]))
+    path.write_text(
+        fb_json(
+            "friends",
+            [
+                {"name": "Ann Lee", "timestamp": 1420070400, "contact_info": "Ann@Example.com"},
+                {"name": "Bo Chen", "timestamp": 0},
+            ],
+        )
+    )
     assert detect_format(path) == "facebook-json"
     batch = read_source(path)
     assert [(i.key, i.emails, i.line) for i in batch.identities] == [
-        ("facebook/ann lee", ["ann@example.com"], 3), ("facebook/bo chen", [], 8)]
-    assert [(i.at, i.direction) for i in batch.interactions] == [("2015-01-01", "both"),
-                                                                 (None, "both")]
+        ("facebook/ann lee", ["ann@example.com"], 3),
+        ("facebook/bo chen", [], 8),
+    ]
+    assert [(i.at, i.direction) for i in batch.interactions] == [
+        ("2015-01-01", "both"),
+        (None, "both"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ('{\n  "friends_v2": [\n    {"name": "A", "timestamp": 1},\n    {"name": "B",\n', 4,
-         "truncated"),
+        (
+            '{\n  "friends_v2": [\n    {"name": "A", "timestamp": 1},\n    {"name": "B",\n',
+            4,
+            "truncated",
+        ),
         ('{\n  "friends_v2": [\n    {"name": "A" "timestamp": 1}\n  ]\n}', 3, "not valid JSON"),
         ('{\n  "friends_v2": [\n    {"timestamp": 1}\n  ]\n}', 3, "entry 1 has no name"),
         ('{\n  "friends_v2": {"name": "A"}\n}', 1, "does not hold a list"),
@@ -477,26 +702,67 @@ def test_fix_mojibake_and_dates() -> None:
 
 def test_bluesky_profiles_and_followers(tmp_path: Path) -> None:
     root = tmp_path / "bsky"
-    write_tree(root, {
-        "follows.json": json.dumps({"subject": {"did": "did:plc:me", "handle": "me.bsky.social"},
-                                    "follows": [
-            {"did": "did:plc:alice1", "handle": "alice.bsky.social", "displayName": "Alice A",
-             "createdAt": "2023-04-01T00:00:00.000Z"},
-            {"did": "did:plc:bob22", "handle": "bob.example.com", "displayName": "Bob"},
-        ], "cursor": "abc"}, indent=2),
-        "followers.json": json.dumps(
-            [{"did": "did:plc:bob22", "handle": "bob.example.com"},
-             {"handle": "@Carol.bsky.social"}], indent=2),
-    })
+    write_tree(
+        root,
+        {
+            "follows.json": json.dumps(
+                {
+                    "subject": {"did": "did:plc:me", "handle": "me.bsky.social"},
+                    "follows": [
+                        {
+                            "did": "did:plc:alice1",
+                            "handle": "alice.bsky.social",
+                            "displayName": "Alice A",
+                            "createdAt": "2023-04-01T00:00:00.000Z",
+                        },
+                        {"did": "did:plc:bob22", "handle": "bob.example.com", "displayName": "Bob"},
+                    ],
+                    "cursor": "abc",
+                },
+                indent=2,
+            ),
+            "followers.json": json.dumps(
+                [
+                    {"did": "did:plc:bob22", "handle": "bob.example.com"},
+                    {"handle": "@Carol.bsky.social"},
+                ],
+                indent=2,
+            ),
+        },
+    )
     batch = read_source(root, format="bluesky-json")
     f = "bsky/"
     assert identities(batch) == [
-        ("bsky/did:plc:bob22", "Bob", ["@bob.example.com", "did:plc:bob22"],
-         ["https://bsky.app/profile/bob.example.com"], [], {}, f + "followers.json", 2),
-        ("bsky/carol.bsky.social", "", ["@carol.bsky.social"],
-         ["https://bsky.app/profile/carol.bsky.social"], [], {}, f + "followers.json", 6),
-        ("bsky/did:plc:alice1", "Alice A", ["@alice.bsky.social", "did:plc:alice1"],
-         ["https://bsky.app/profile/alice.bsky.social"], [], {}, f + "follows.json", 7),
+        (
+            "bsky/did:plc:bob22",
+            "Bob",
+            ["@bob.example.com", "did:plc:bob22"],
+            ["https://bsky.app/profile/bob.example.com"],
+            [],
+            {},
+            f + "followers.json",
+            2,
+        ),
+        (
+            "bsky/carol.bsky.social",
+            "",
+            ["@carol.bsky.social"],
+            ["https://bsky.app/profile/carol.bsky.social"],
+            [],
+            {},
+            f + "followers.json",
+            6,
+        ),
+        (
+            "bsky/did:plc:alice1",
+            "Alice A",
+            ["@alice.bsky.social", "did:plc:alice1"],
+            ["https://bsky.app/profile/alice.bsky.social"],
+            [],
+            {},
+            f + "follows.json",
+            7,
+        ),
     ]
     # A profile's createdAt is when the account was made, not when it was followed.
     assert interactions(batch) == [
@@ -510,26 +776,60 @@ def test_bluesky_profiles_and_followers(tmp_path: Path) -> None:
 
 def test_bluesky_follow_records(tmp_path: Path) -> None:
     path = tmp_path / "app.bsky.graph.follow.json"
-    path.write_text(json.dumps({"records": [
-        {"uri": "at://did:plc:me/app.bsky.graph.follow/3k1", "cid": "bafy1",
-         "value": {"$type": "app.bsky.graph.follow", "subject": "did:plc:alice1",
-                   "createdAt": "2023-05-01T12:30:00.000Z"}},
-        {"uri": "at://did:plc:me/app.bsky.graph.follow/3k2", "cid": "bafy2",
-         "value": {"$type": "app.bsky.graph.follow", "subject": "did:web:dan.example.org",
-                   "createdAt": "2024-01-02T03:04:05Z"}},
-    ]}, indent=2))
+    path.write_text(
+        json.dumps(
+            {
+                "records": [
+                    {
+                        "uri": "at://did:plc:me/app.bsky.graph.follow/3k1",
+                        "cid": "bafy1",
+                        "value": {
+                            "$type": "app.bsky.graph.follow",
+                            "subject": "did:plc:alice1",
+                            "createdAt": "2023-05-01T12:30:00.000Z",
+                        },
+                    },
+                    {
+                        "uri": "at://did:plc:me/app.bsky.graph.follow/3k2",
+                        "cid": "bafy2",
+                        "value": {
+                            "$type": "app.bsky.graph.follow",
+                            "subject": "did:web:dan.example.org",
+                            "createdAt": "2024-01-02T03:04:05Z",
+                        },
+                    },
+                ]
+            },
+            indent=2,
+        )
+    )
     assert detect_format(path) == "bluesky-json"
     batch = read_source(path)
     assert identities(batch) == [
-        ("bsky/did:plc:alice1", "", ["did:plc:alice1"], ["https://bsky.app/profile/did:plc:alice1"],
-         [], {}, str(path), 3),
-        ("bsky/did:web:dan.example.org", "", ["did:web:dan.example.org"],
-         ["https://bsky.app/profile/did:web:dan.example.org"], [], {}, str(path), 12),
+        (
+            "bsky/did:plc:alice1",
+            "",
+            ["did:plc:alice1"],
+            ["https://bsky.app/profile/did:plc:alice1"],
+            [],
+            {},
+            str(path),
+            3,
+        ),
+        (
+            "bsky/did:web:dan.example.org",
+            "",
+            ["did:web:dan.example.org"],
+            ["https://bsky.app/profile/did:web:dan.example.org"],
+            [],
+            {},
+            str(path),
+            12,
+        ),
     ]
     assert interactions(batch) == [
         ("bsky/did:plc:alice1", "follow", "2023-05-01T12:30:00", "out", "", str(path), 3),
-        ("bsky/did:web:dan.example.org", "follow", "2024-01-02T03:04:05", "out", "", str(path),
-         12),
+        ("bsky/did:web:dan.example.org", "follow", "2024-01-02T03:04:05", "out", "", str(path), 12),
     ]
     assert_reimport_changes_nothing(batch)
 
@@ -537,8 +837,11 @@ def test_bluesky_follow_records(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ('[\n  {"did": "did:plc:a", "handle": "a.bsky.social"},\n  {"displayName": "X"}\n]', 3,
-         "neither a did nor a handle"),
+        (
+            '[\n  {"did": "did:plc:a", "handle": "a.bsky.social"},\n  {"displayName": "X"}\n]',
+            3,
+            "neither a did nor a handle",
+        ),
         ('[\n  {"did": "plc:a"}\n]', 2, "is not a DID"),
         ('[\n  {"handle": "not a handle"}\n]', 2, "is not a handle"),
         ('[\n  {"did": "did:plc:a"},\n', 2, "truncated"),
@@ -560,9 +863,15 @@ def test_bluesky_malformed_names_file_and_line(
 
 
 def test_json_doc_tracks_lines_and_rejects_deep_nesting() -> None:
-    doc = JsonDoc('{"a": [\n {"b": 1},\n\n {"c": {"d": 2}}\n]}', "f.json")
-    assert [doc.line_of(x) for x in doc.data["a"]] == [2, 4]
-    assert doc.line_of(doc.data["a"][1]["c"]) == 4
+    text = '{"a": [\n {"b": 1},\n\n {"c": {"d": 2}},\n "e"\n]}'
+    doc = JsonDoc(text, "f.json", depth=4)
+    items = doc.data["a"]
+    assert [doc.line_of(x) for x in items[:2]] == [2, 4]
+    assert doc.line_of(items[1]["c"]) == 4
+    assert [doc.line_of_item(items, n) for n in range(3)] == [2, 4, 5]
+    shallow = JsonDoc(text, "f.json", depth=2)  # items decoded whole: their lines still known
+    assert [shallow.line_of_item(shallow.data["a"], n) for n in range(3)] == [2, 4, 5]
+    assert shallow.line_of(shallow.data["a"][0]) == 0
     with pytest.raises(InputError, match="nested too deeply"):
         JsonDoc("[" * 100_000 + "]" * 100_000, "deep.json")
 
@@ -596,14 +905,40 @@ FORMATS = {
     "bluesky-json": "follows.json",
 }
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12)
     | st.sampled_from(["did:plc:a", "a.bsky.social", "12", "https://x.com/jack", "a@b.org"]),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(["following", "follower", "accountId", "userLink",
-                                       "screenName", "friends_v2", "name", "timestamp",
-                                       "did", "handle", "subject", "createdAt", "value",
-                                       "records", "follows", "contact_info", "label_values"]),
-                      inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "following",
+                    "follower",
+                    "accountId",
+                    "userLink",
+                    "screenName",
+                    "friends_v2",
+                    "name",
+                    "timestamp",
+                    "did",
+                    "handle",
+                    "subject",
+                    "createdAt",
+                    "value",
+                    "records",
+                    "follows",
+                    "contact_info",
+                    "label_values",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
 
@@ -627,16 +962,27 @@ def test_arbitrary_bytes_raise_only_input_error(fmt: str, data: bytes) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(fmt=st.sampled_from(sorted(FORMATS)), value=json_values,
-       prefix=st.sampled_from(["", "window.YTD.following.part0 = ",
-                               "window.YTD.follower.part0 = ", "window.YTD.account.part0 = "]))
+@given(
+    fmt=st.sampled_from(sorted(FORMATS)),
+    value=json_values,
+    prefix=st.sampled_from(
+        [
+            "",
+            "window.YTD.following.part0 = ",
+            "window.YTD.follower.part0 = ",
+            "window.YTD.account.part0 = ",
+        ]
+    ),
+)
 def test_arbitrary_json_shapes_raise_only_input_error(fmt: str, value: object, prefix: str) -> None:
     _load_text(fmt, (prefix + json.dumps(value, indent=1)).encode())
 
 
 @settings(max_examples=150, deadline=None)
-@given(lines=st.lists(st.text(alphabet="ab@.,\"\n -_:/1", max_size=20), max_size=6),
-       name=st.sampled_from(["following_accounts.csv", "lists.csv", "blocked_accounts.csv"]))
+@given(
+    lines=st.lists(st.text(alphabet='ab@.,"\n -_:/1', max_size=20), max_size=6),
+    name=st.sampled_from(["following_accounts.csv", "lists.csv", "blocked_accounts.csv"]),
+)
 def test_arbitrary_mastodon_lines_raise_only_input_error(lines: list[str], name: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name

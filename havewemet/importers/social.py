@@ -9,7 +9,6 @@ that every record keeps its provenance) and :func:`fix_mojibake`.
 
 from __future__ import annotations
 
-import bisect
 import json
 import logging
 import re
@@ -71,8 +70,9 @@ class Collector:
         if name and not ident.name:
             ident.name = name
         for field_name, values in (("handles", handles), ("urls", urls), ("emails", emails)):
-            have: list[str] = getattr(ident, field_name)
-            have.extend(v for v in dict.fromkeys(values) if v and v not in have)
+            if values:
+                have: list[str] = getattr(ident, field_name)
+                have.extend(v for v in dict.fromkeys(values) if v and v not in have)
         for k, v in (extra or {}).items():
             if isinstance(v, list) and isinstance(ident.extra.get(k), list):
                 old: list = ident.extra[k]  # type: ignore[assignment]
@@ -108,14 +108,15 @@ class Collector:
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-_TRACKED_DEPTH = 5
+_TRACKED_DEPTH = 3
 
 
 class JsonDoc:
     """A JSON document parsed with the line on which each of its objects starts.
 
-    The top levels (down to ``_TRACKED_DEPTH``) are walked here so that each
-    object's line is known; deeper values are decoded by :mod:`json` in one go.
+    The top ``depth`` levels are walked here so that the line of each object and
+    list item in them is known; deeper values are decoded by :mod:`json` in one
+    go (fast: a reader asks for no more depth than it needs lines for).
     Every failure (bad syntax, truncation, nesting too deep) is an
     :class:`InputError` naming the file and the line.
 
@@ -125,11 +126,14 @@ class JsonDoc:
         2
     """
 
-    def __init__(self, text: str, file: str, *, start: int = 0, fix: str = "") -> None:
+    def __init__(
+        self, text: str, file: str, *, start: int = 0, fix: str = "", depth: int = _TRACKED_DEPTH
+    ) -> None:
         self.file = file
+        self._depth = depth
         self._text = text
         self._fix = fix or "Download the export again; the file may be truncated or edited"
-        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self._last = (0, 1)  # (offset, its line): the parse moves forwards
         self._lines: dict[int, int] = {}
         self._items: dict[int, list[int]] = {}
         i = self._ws(start)
@@ -140,7 +144,12 @@ class JsonDoc:
 
     def line_at(self, pos: int) -> int:
         """The 1-based line of character offset ``pos``."""
-        return bisect.bisect_left(self._newlines, pos) + 1
+        last_pos, last_line = self._last
+        if pos < last_pos:
+            return self._text.count("\n", 0, pos) + 1
+        line = last_line + self._text.count("\n", last_pos, pos)
+        self._last = (pos, line)
+        return line
 
     def line_of(self, obj: object, default: int = 0) -> int:
         """The line on which the object ``obj`` (a dict of the document) starts."""
@@ -172,7 +181,7 @@ class JsonDoc:
     def _value(self, i: int, depth: int) -> tuple[object, int]:
         text = self._text
         c = text[i : i + 1]
-        if depth >= _TRACKED_DEPTH or c not in ("[", "{"):
+        if depth >= self._depth or c not in ("[", "{"):
             return self._raw(i)
         close = "]" if c == "[" else "}"
         out: list | dict = [] if c == "[" else {}

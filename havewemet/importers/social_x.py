@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 from havewemet.errors import InputError
 from havewemet.importers import ImportOptions, register
@@ -31,14 +30,11 @@ _KINDS = ("account", "following", "follower")
 _FILE = re.compile(r"^(account|following|follower)(?:-part\d+)?\.js$")
 _PREFIX = re.compile(r"\s*window\.YTD\.([A-Za-z0-9_]+)\.part(\d+)\s*=\s*")
 _SCREEN_NAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
-_X_HOSTS = {
-    "twitter.com",
-    "x.com",
-    "www.twitter.com",
-    "www.x.com",
-    "mobile.twitter.com",
-    "mobile.x.com",
-}
+_HOST = r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/"
+_PROFILE_LINK = re.compile(_HOST + r"([A-Za-z0-9_]{1,15})/?(?:[?#].*)?$", re.I)
+_INTENT_LINK = re.compile(
+    _HOST + r"intent/(?:user|follow)\?(?:.*&)?screen_name=([A-Za-z0-9_]{1,15})(?:&|#|$)", re.I
+)
 _NOT_USERS = {"intent", "i", "home", "search", "settings", "share", "hashtag"}
 _FIX = "Download your archive again from X (Settings > Your account > Download an archive)"
 
@@ -67,18 +63,10 @@ def screen_name(link: str) -> str:
         >>> screen_name("https://twitter.com/intent/user?screen_name=jack")
         'jack'
     """
-    try:
-        parts = urlsplit(link.strip())
-    except ValueError:
-        return ""
-    if (parts.hostname or "").lower() not in _X_HOSTS:
-        return ""
-    segs = [s for s in parts.path.split("/") if s]
-    if segs[:2] == ["intent", "user"] or segs[:2] == ["intent", "follow"]:
-        names = parse_qs(parts.query).get("screen_name", [])
-        return names[0] if names and _SCREEN_NAME.match(names[0]) else ""
-    if len(segs) == 1 and segs[0].lower() not in _NOT_USERS and _SCREEN_NAME.match(segs[0]):
-        return segs[0]
+    if m := _PROFILE_LINK.match(link.strip()):
+        return m.group(1) if m.group(1).lower() not in _NOT_USERS else ""
+    if m := _INTENT_LINK.match(link.strip()):
+        return m.group(1)
     return ""
 
 
@@ -93,7 +81,7 @@ def read_ytd(data: bytes, file: str) -> tuple[str, JsonDoc]:
             line=1,
             fix=f"This is not a file from an X archive. {_FIX}",
         )
-    doc = JsonDoc(text, file, start=m.end(), fix=_FIX)
+    doc = JsonDoc(text, file, start=m.end(), fix=_FIX, depth=1)
     if not isinstance(doc.data, list):
         raise InputError(
             file,
