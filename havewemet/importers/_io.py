@@ -102,7 +102,7 @@ def read_csv(
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         for raw in reader:
-            line = reader.line_num
+            line = reader.line_num - sum(c.count("\n") for c in raw)  # where the row starts
             if header is None:
                 cells = [_norm_col(c) for c in raw]
                 if not any(cells):
