@@ -27,6 +27,7 @@ from havewemet.identity.names import given_name_roots, skeleton
 # pseudo-records, so a small address book does not make every name look common.
 _U0 = {"given": 0.01, "surname": 0.001}
 _PSEUDO = 1000
+_RARE = 30  # a given-name block is searched alone when it holds at most this many
 
 
 @dataclass(slots=True)
@@ -55,18 +56,31 @@ class Match:
 
 def identity_rec(ident: dict) -> Rec:
     """A store identity (a dict as :meth:`Store.identities` yields) as a :class:`Rec`."""
-    return make_rec(ident["id"], name=ident.get("name") or "",
-                    first=ident.get("first_name") or "", last=ident.get("last_name") or "",
-                    emails=ident.get("emails") or (), phones=ident.get("phones") or (),
-                    urls=ident.get("urls") or (), handles=ident.get("handles") or (),
-                    company=ident.get("company") or "", key=ident.get("key") or "")
+    return make_rec(
+        ident["id"],
+        name=ident.get("name") or "",
+        first=ident.get("first_name") or "",
+        last=ident.get("last_name") or "",
+        emails=ident.get("emails") or (),
+        phones=ident.get("phones") or (),
+        urls=ident.get("urls") or (),
+        handles=ident.get("handles") or (),
+        company=ident.get("company") or "",
+        key=ident.get("key") or "",
+    )
 
 
 def query_rec(query: Query) -> Rec:
     """A :class:`Query` as a :class:`Rec`."""
-    return make_rec("", name=query.name, emails=query.emails, phones=query.phones,
-                    urls=[query.profile_url] if query.profile_url else [],
-                    handles=query.handles, company=query.company)
+    return make_rec(
+        "",
+        name=query.name,
+        emails=query.emails,
+        phones=query.phones,
+        urls=[query.profile_url] if query.profile_url else [],
+        handles=query.handles,
+        company=query.company,
+    )
 
 
 def _phonetic(word: str) -> str:
@@ -87,7 +101,7 @@ def rec_keys(rec: Rec) -> set[tuple]:
         keys.add(("g", root, last_sk[:1]))
     keys |= {("e", e) for e in rec.emails} | {("t", p) for p in rec.phones}
     keys |= {("l", s) for s in rec.slugs}
-    keys |= {("u", "".join(_tokens(u))) for u in rec.usernames}
+    keys |= {("u", "".join(_tokens(u))) for u in rec.usernames | rec.mail_users}
     keys.discard(("p", ""))
     return keys
 
@@ -101,7 +115,7 @@ def query_keys(rec: Rec) -> set[tuple]:
         for root in given_name_roots(pn.last.split()[-1]):
             keys.add(("g", root, skeleton(pn.first)[:1]))
         keys |= {("u", s) for s, score, _ in name_handle_forms(pn) if score >= 0.8}
-    for u in rec.usernames:
+    for u in rec.usernames | rec.mail_users:
         toks = _tokens(u)
         keys |= {("u", tok) for tok in toks} | {("u", "".join(toks[:2]))}
         for tok in toks:
@@ -127,6 +141,7 @@ class Matcher:
         self.identities: dict[str, dict] = {}
         self.recs: dict[str, Rec] = {}
         self._index: dict[tuple, list[str]] = defaultdict(list)
+        self._by_first: dict[str, list[str]] = defaultdict(list)
         self._first_tf: Counter[str] = Counter()
         self._last_tf: Counter[str] = Counter()
         for ident in identities:
@@ -142,6 +157,7 @@ class Matcher:
             self._index[k].append(iid)
         if rec.name.first:
             self._first_tf[rec.name.first] += 1
+            self._by_first[skeleton(rec.name.first)].append(iid)
         if rec.name.last:
             self._last_tf[rec.name.last] += 1
 
@@ -153,8 +169,10 @@ class Matcher:
     def u_values(self, rec: Rec) -> tuple[float, float]:
         """Term-frequency u values for an identity's given name and surname."""
         n = len(self.recs) + _PSEUDO
-        return ((self._first_tf[rec.name.first] + _PSEUDO * _U0["given"]) / n,
-                (self._last_tf[rec.name.last] + _PSEUDO * _U0["surname"]) / n)
+        return (
+            (self._first_tf[rec.name.first] + _PSEUDO * _U0["given"]) / n,
+            (self._last_tf[rec.name.last] + _PSEUDO * _U0["surname"]) / n,
+        )
 
     def candidates(self, rec: Rec) -> set[str]:
         """Identity ids sharing at least one blocking key with the record."""
@@ -163,6 +181,10 @@ class Matcher:
         for k in query_keys(rec):
             ids = index.get(k)
             if ids:
+                out.update(ids)
+        if rec.name.first:  # a changed surname: the given name alone, when it is rare
+            ids = self._by_first.get(skeleton(rec.name.first))
+            if ids and len(ids) <= _RARE:
                 out.update(ids)
         return out
 
@@ -176,8 +198,9 @@ class Matcher:
             p = min(p, 0.05)
         return Match(iid, round(p, 6), sc.reasons, sc.conflict, sc.parts)
 
-    def match_rec(self, rec: Rec, *, limit: int = 5, threshold: float = 0.5,
-                  exclude: str = "") -> list[Match]:
+    def match_rec(
+        self, rec: Rec, *, limit: int = 5, threshold: float = 0.5, exclude: str = ""
+    ) -> list[Match]:
         """Like :meth:`match` for an already prepared record."""
         out = []
         for iid in self.candidates(rec):

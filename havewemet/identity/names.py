@@ -1,4 +1,8 @@
-"""Personal names as comparable keys: folding, parsing, nicknames."""
+"""Personal names as comparable keys: folding, parsing, nicknames (issue 3).
+
+Everything here is pure and cached: the matcher calls these functions for every
+candidate pair, so they must be cheap after the first call.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,39 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from anyascii import anyascii
 from nameparser import HumanName
 from nicknames import NickNamer
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 _NICK = NickNamer()
-_EMOJI_ETC = re.compile(r"[^\w\s'\-.,]", re.UNICODE)
-_CREDENTIALS = re.compile(
-    r",?\s*\b(phd|ph\.d\.?|mba|msc|bsc|ba|ma|md|cpa|cfa|pmp|mcl?ip|frsa|esq|jr|sr|ii|iii)\b\.?",
+# Anything that is not a letter, mark, digit, space or name punctuation: emoji, symbols.
+_SYMBOLS = re.compile(r"[^\w\s'’\-.,()\"“”]", re.UNICODE)
+_CREDENTIAL_WORDS = frozenset(
+    """phd ph.d dphil md mba msc bsc ba ma mphil llb llm jd cpa cfa pmp cissp cipd mcipd
+    fcipd frsa fca aca acca cima mrics ceng mice miet frcp mrcp frcs rn dds dvm esq jr sr
+    ii iii iv mcp mvp obe mbe cbe pe pgce meng beng fhea mbcs citp cmgr cpcc pcc acc mcc
+    csm cspo psm chfc clu cfp frm caia""".split()
+)
+_MAIDEN = re.compile(
+    r"\b(?:n[ée]e|geb\.?|geborene|born|z\s+domu|de\s+soltera|ex)\s+([^\s,()]+(?:-[^\s,()]+)?)",
     re.I,
 )
+_PARENS = re.compile(r"[(\"“”]\s*([^()\"“”]*?)\s*[)\"“”]")
+_PARTICLES = frozenset("van von der den de del della di da dos das du le la ter ten zu y".split())
+_SKELETON_RULES = [
+    (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ck|q"), "k"),
+    (re.compile(r"c(?=[aouklrt]|$)"), "k"),
+    (re.compile(r"(?<=[bcdfgjkmnprstvwxz])h"), ""),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"(?<=[aou])e"), ""),
+    (re.compile(r"[^a-z]"), ""),
+]
 
 
 def fold(text: str) -> str:
@@ -30,58 +56,294 @@ def fold(text: str) -> str:
     return " ".join(anyascii(text).lower().split())
 
 
+@lru_cache(maxsize=200_000)
+def skeleton(word: str) -> str:
+    """A spelling-insensitive key: ``Müller``, ``Mueller`` and ``Muller`` agree.
+
+    German umlaut spellings (ue/oe/ae), ``ph``/``f``, ``c``/``k``, silent ``h``,
+    ``y``/``i``, ``w``/``v`` and doubled letters are levelled.
+
+    Examples:
+        >>> skeleton("Mueller") == skeleton("Müller") == skeleton("Muller")
+        True
+        >>> skeleton("Katharina") == skeleton("Catarina")
+        True
+    """
+    s = fold(word)
+    for pattern, repl in _SKELETON_RULES:
+        s = pattern.sub(repl, s)
+    return s
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedName:
+    """A parsed name: folded, lower-case ASCII parts (``last`` may hold several words)."""
+
     first: str
     middle: str
     last: str
-    """Folded, lower-case ASCII parts (``last`` may hold several words)."""
+    maiden: str = ""
+    """A birth surname given with née/geb./born, or in brackets after the name."""
+    nickname: str = ""
+    """A name given in quotes or brackets inside the name: ``Robert "Bob" Smith``."""
 
     @property
     def full(self) -> str:
         return " ".join(p for p in (self.first, self.middle, self.last) if p)
+
+    @property
+    def surnames(self) -> frozenset[str]:
+        """Every surname word (double and hyphenated surnames split, maiden included)."""
+        words = re.split(r"[\s\-]+", f"{self.last} {self.maiden}")
+        return frozenset(skeleton(w) for w in words if w and w not in _PARTICLES)
+
+
+def _strip_credentials(text: str) -> str:
+    parts = [p.strip() for p in text.split(",")]
+    keep = [parts[0]]
+    for part in parts[1:]:
+        words = [w.strip(".").lower() for w in part.split()]
+        if words and all(
+            w.replace(".", "") in _CREDENTIAL_WORDS or w in _CREDENTIAL_WORDS for w in words
+        ):
+            continue
+        keep.append(part)
+    words = " , ".join(keep).split()
+    while len(words) > 2 and words[-1].strip(".,").lower().replace(".", "") in _CREDENTIAL_WORDS:
+        words.pop()
+    return " ".join(words).replace(" , ", ", ").strip(" ,")
 
 
 @lru_cache(maxsize=200_000)
 def parse_name(text: str) -> ParsedName:
     """Parse a display name: titles, credentials and emoji dropped, parts folded.
 
+    Handles ``Family, Given``, an upper-case family name written first
+    (``DOE Jane``), maiden names (``Jane Smith née Jones``, ``Jane Smith (Jones)``)
+    and quoted nicknames.
+
     Examples:
         >>> parse_name("Dr Jane Doe, PhD 🚀")
-        ParsedName(first='jane', middle='', last='doe')
+        ParsedName(first='jane', middle='', last='doe', maiden='', nickname='')
+        >>> parse_name("Jane Smith née Jones").maiden
+        'jones'
+        >>> parse_name("DOE Jane").last
+        'doe'
     """
-    cleaned = _EMOJI_ETC.sub(" ", unicodedata.normalize("NFKC", text or ""))
-    cleaned = _CREDENTIALS.sub(" ", cleaned)
-    cleaned = " ".join(cleaned.split()).strip(" ,")
+    cleaned = _SYMBOLS.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    maiden = nickname = ""
+    m = _MAIDEN.search(cleaned)
+    if m:
+        maiden = m.group(1)
+        cleaned = cleaned[: m.start()] + cleaned[m.end() :]
+    for pm in list(_PARENS.finditer(cleaned)):
+        inner = pm.group(1).strip()
+        at_end = not cleaned[pm.end() :].strip(" ,")
+        if inner and at_end and not maiden and pm.group(0).startswith("("):
+            maiden = inner
+        elif inner and not nickname:
+            nickname = inner
+    cleaned = _PARENS.sub(" ", cleaned)
+    cleaned = _strip_credentials(" ".join(cleaned.split()))
     if not cleaned:
-        return ParsedName("", "", "")
+        return ParsedName("", "", "", fold(maiden), fold(nickname))
+    words = cleaned.split()
+    # "DOE Jane" / "DOE Jane Mary": an upper-case family name written first.
+    if (
+        len(words) >= 2
+        and "," not in cleaned
+        and len(words[0].strip(".")) > 1
+        and words[0].isupper()
+        and not any(w.isupper() for w in words[1:])
+    ):
+        cleaned = f"{' '.join(words[1:])} {words[0]}"
     hn = HumanName(cleaned)
     first, middle, last = fold(hn.first), fold(hn.middle), fold(hn.last)
     if not first and not last:
         parts = fold(cleaned).split()
         first, last = (parts[0], " ".join(parts[1:])) if parts else ("", "")
-    return ParsedName(first.strip(".,"), middle.strip(".,"), last.strip(".,"))
+    nickname = nickname or hn.nickname
+    return ParsedName(
+        first.strip(".,"),
+        middle.strip(".,").replace(".", ""),
+        last.strip(".,"),
+        fold(maiden).strip(".,"),
+        fold(nickname).strip(".,"),
+    )
 
 
-@lru_cache(maxsize=50_000)
+def _load_groups() -> dict[str, frozenset[int]]:
+    """Skeleton of a name -> ids of the variant groups it belongs to."""
+    groups: dict[str, set[int]] = {}
+    text = (
+        resources.files("havewemet.identity")
+        .joinpath("data/given_names.txt")
+        .read_text(encoding="utf-8")
+    )
+    gid = 0
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        head, rest = line.split(":", 1)
+        gid += 1
+        for name in [head, *rest.split(",")]:
+            for form in {name.strip(), name.strip().replace("-", "")}:
+                if form:
+                    groups.setdefault(skeleton(form), set()).add(gid)
+    return {k: frozenset(v) for k, v in groups.items()}
+
+
+_GROUPS = _load_groups()
+
+
+@lru_cache(maxsize=100_000)
 def given_name_roots(first: str) -> frozenset[str]:
-    """The name itself plus its canonical forms (``bob`` -> ``robert``, ``bob``)."""
-    first = fold(first)
+    """Keys shared by all forms of a given name (``bob`` and ``robert`` share ``robert``).
+
+    Used as blocking keys: two forms of a name share at least one root.
+    """
+    first = fold(first).strip(".")
     if not first:
         return frozenset()
-    roots = {first}
-    roots |= _NICK.canonicals_of(first)
+    roots = {skeleton(first)}
+    roots |= {skeleton(c) for c in _NICK.canonicals_of(first)}
+    roots |= {f"g{g}" for g in _GROUPS.get(skeleton(first), ())}
+    if not _NICK.canonicals_of(first):
+        roots |= {skeleton(c) for c in _NICK.nicknames_of(first)}
     return frozenset(roots)
 
 
-def given_names_match(a: str, b: str) -> bool:
-    """True when two given names are the same, nicknames of each other, or an initial."""
-    a, b = fold(a).strip("."), fold(b).strip(".")
-    if not a or not b:
+def _typo(fa: str, fb: str, sa: str, sb: str) -> bool:
+    """One slip of the keyboard: a letter added, dropped, changed or swapped, or a space."""
+    na, nb = fa.replace(" ", ""), fb.replace(" ", "")
+    shortest = min(len(na), len(nb))
+    if shortest < 4:
         return False
-    if a == b:
+    d = DamerauLevenshtein.distance(na, nb)
+    if d == 1 and len(na) == len(nb) and shortest < 6 and sorted(na) != sorted(nb):
+        return False  # one letter changed in a short name: Jade/Jane, Marta/Maria
+    if d <= 1 or (d <= 2 and shortest >= 7):
         return True
-    if len(a) == 1 or len(b) == 1:
-        return a[0] == b[0]
-    ra, rb = given_name_roots(a), given_name_roots(b)
-    return bool(ra & rb) or b in _NICK.nicknames_of(a) or a in _NICK.nicknames_of(b)
+    return sa[:1] == sb[:1] and JaroWinkler.similarity(sa, sb) >= 0.92
+
+
+def _gender_pair(a: str, b: str) -> bool:
+    """Daniel/Daniela, Mario/Maria, Carlo/Carla, Louis/Louise: a different person."""
+    if len(a) > len(b):
+        a, b = b, a
+    if b.startswith(a) and len(b) - len(a) <= 2 and b[len(a) :] in ("a", "e", "ne", "na", "ina"):
+        return True
+    return len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} <= {"a", "o", "e", "i"}
+
+
+@lru_cache(maxsize=200_000)
+def given_level(a: str, b: str) -> tuple[str, str]:
+    """How two given names agree: a level and a short human reason.
+
+    Levels, strongest first: ``exact``, ``spelling`` (same after transliteration or
+    spelling levelling), ``variant`` (nickname, diminutive or foreign form),
+    ``initial``, ``fuzzy`` (a likely typo), ``none`` and ``missing``.
+
+    Examples:
+        >>> given_level("Bob", "Robert")
+        ('variant', 'Bob is a form of Robert')
+        >>> given_level("Daniel", "Daniela")[0]
+        'none'
+    """
+    fa, fb = fold(a).strip(". "), fold(b).strip(". ")
+    if not fa or not fb:
+        return "missing", ""
+    ta, tb = a.strip().title(), b.strip().title()
+    if fa.replace(" ", "") == fb.replace(" ", "") and fa != fb:
+        return "spelling", f"{ta} = {tb} (spacing)"
+    if fa == fb:
+        return (
+            ("exact", f"same given name ({ta})")
+            if a.strip().lower() == b.strip().lower()
+            else ("spelling", f"{ta} = {tb} (accents)")
+        )
+    if len(fa) == 1 or len(fb) == 1:
+        if fa[0] == fb[0]:
+            return "initial", f"initial {fa[0].upper()}. fits {tb if len(fa) == 1 else ta}"
+        return "none", ""
+    sa, sb = skeleton(fa), skeleton(fb)
+    if sa == sb:
+        return "spelling", f"{ta} and {tb} are spellings of one name"
+    if (
+        fb in _NICK.nicknames_of(fa)
+        or fa in _NICK.nicknames_of(fb)
+        or (_GROUPS.get(sa, frozenset()) & _GROUPS.get(sb, frozenset()))
+        or any(
+            len(c) > max(len(fa), len(fb))
+            for c in _NICK.canonicals_of(fa) & _NICK.canonicals_of(fb)
+        )
+        or fa.replace("-", "") == fb.replace("-", "")
+    ):
+        return "variant", f"{ta} is a form of {tb}"
+    if "-" in fa or "-" in fb or " " in fa or " " in fb:
+        pa, pb = set(re.split(r"[\s-]", fa)), set(re.split(r"[\s-]", fb))
+        if pa & pb:
+            return "variant", f"{ta} and {tb} share a given name"
+    if not _gender_pair(fa, fb) and _typo(fa, fb, sa, sb):
+        return "fuzzy", f"{ta} looks like a misspelling of {tb}"
+    return "none", ""
+
+
+def given_names_match(a: str, b: str) -> bool:
+    """True when two given names are the same, forms of each other, or an initial.
+
+    Examples:
+        >>> given_names_match("Łukasz", "Lukas"), given_names_match("Jan", "Jane")
+        (True, False)
+    """
+    return given_level(a, b)[0] in ("exact", "spelling", "variant", "initial")
+
+
+@lru_cache(maxsize=200_000)
+def surname_level(a: ParsedName, b: ParsedName) -> tuple[str, str]:
+    """How two parsed names' surnames agree: a level and a short reason.
+
+    Levels: ``exact``, ``spelling``, ``maiden`` (a maiden name meets a surname),
+    ``part`` (one word of a double or hyphenated surname), ``fuzzy``, ``none``,
+    ``missing``.
+    """
+    if not a.last or not b.last:
+        return "missing", ""
+    la, lb = a.last.title(), b.last.title()
+    if a.last == b.last:
+        return "exact", f"same surname ({la})"
+    ka, kb = skeleton(a.last), skeleton(b.last)
+    if ka == kb:
+        return "spelling", f"{la} and {lb} are spellings of one surname"
+    if (
+        a.maiden
+        and skeleton(a.maiden) in (kb, *b.surnames)
+        or b.maiden
+        and skeleton(b.maiden) in (ka, *a.surnames)
+    ):
+        return "maiden", "a maiden name matches the other surname"
+    wa = {skeleton(w) for w in re.split(r"[\s\-]+", a.last) if w and w not in _PARTICLES}
+    wb = {skeleton(w) for w in re.split(r"[\s\-]+", b.last) if w and w not in _PARTICLES}
+    if wa & wb:
+        return "part", f"{la} and {lb} share a surname"
+    # Spanish/Portuguese double surnames parsed as middle + last: "María García López".
+    ma = {skeleton(w) for w in a.middle.split() if len(w) > 2}
+    mb = {skeleton(w) for w in b.middle.split() if len(w) > 2}
+    if (ma & wb) or (mb & wa):
+        return "part", f"{la} and {lb} share a surname"
+    if _typo(a.last, b.last, ka, kb):
+        return "fuzzy", f"{la} looks like a misspelling of {lb}"
+    return "none", ""
+
+
+__all__ = [
+    "ParsedName",
+    "fold",
+    "given_level",
+    "given_name_roots",
+    "given_names_match",
+    "parse_name",
+    "skeleton",
+    "surname_level",
+]

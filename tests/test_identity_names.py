@@ -1,0 +1,104 @@
+"""Names: folding, parsing and given-name/surname levels (issue 3, Build 1)."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from havewemet.identity.names import (
+    fold,
+    given_level,
+    given_names_match,
+    parse_name,
+    skeleton,
+    surname_level,
+)
+
+
+def _fml(pn):
+    return (pn.first, pn.middle, pn.last)
+
+
+def test_parse_strips_titles_credentials_emoji():
+    assert _fml(parse_name("Dr Jane Doe, PhD 🚀")) == ("jane", "", "doe")
+    assert _fml(parse_name("Jane Doe, CIPD, MBA")) == ("jane", "", "doe")
+
+
+def test_parse_family_name_first():
+    assert _fml(parse_name("DOE Jane")) == ("jane", "", "doe")
+    assert _fml(parse_name("Doe, Jane")) == ("jane", "", "doe")
+    assert _fml(parse_name("J. Smith")) == ("j", "", "smith")  # an initial is not a family name
+
+
+def test_parse_maiden_and_nickname():
+    assert parse_name("Jane Smith née Jones").maiden == "jones"
+    assert parse_name("Jane Smith (Jones)").maiden == "jones"
+    assert parse_name('Robert "Bob" Smith').nickname == "bob"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level", "near_miss"),
+    [
+        ("José", "Jose", "spelling", "Jesus"),  # transliteration
+        ("Łukasz", "Lukasz", "spelling", "Lucjan"),
+        ("Bob", "Robert", "variant", "Rupinder"),  # English nickname
+        ("Hans", "Johannes", "variant", "Heinz"),  # German hypocoristic
+        ("Paco", "Francisco", "variant", "Pablo"),  # Spanish
+        ("Beppe", "Giuseppe", "variant", "Giorgio"),  # Italian
+        ("Kasia", "Katarzyna", "variant", "Karolina"),  # Polish
+        ("Katharina", "Catarina", "spelling", "Carolina"),
+        ("J", "Jane", "initial", "K"),  # initials
+        ("Jonathon", "Jonathan", "variant", "Joanna"),
+    ],
+)
+def test_given_levels_positive_and_near_miss(a, b, level, near_miss):
+    assert given_level(a, b)[0] == level
+    assert given_names_match(a, b)
+    assert not given_names_match(near_miss, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("Daniel", "Daniela"), ("Mario", "Maria"), ("Robert", "William"), ("Jan", "Jane")]
+)
+def test_similar_but_different_given_names(a, b):
+    assert given_level(a, b)[0] == "none"
+
+
+def test_mueller_muller():
+    assert skeleton("Müller") == skeleton("Mueller") == skeleton("Muller")
+    assert skeleton("Miller") != skeleton("Muller")
+    assert surname_level(parse_name("Jan Müller"), parse_name("Jan Mueller"))[0] == "spelling"
+    assert surname_level(parse_name("Jan Müller"), parse_name("Jan Möller"))[0] != "spelling"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level", "near_miss"),
+    [
+        ("Jane Smith née Jones", "Jane Jones", "maiden", "Jane Jonas"),
+        ("Jane Smith-Jones", "Jane Jones", "part", "Jane Jonson"),
+        ("María García López", "Maria Garcia", "part", "Maria Garza"),
+        ("Anna van der Berg", "Anna Berg", "part", "Anna Borg"),
+        ("John Smith", "John Smiht", "fuzzy", "John Smart"),
+    ],
+)
+def test_surname_levels_positive_and_near_miss(a, b, level, near_miss):
+    assert surname_level(parse_name(a), parse_name(b))[0] == level
+    assert surname_level(parse_name(a), parse_name(near_miss))[0] == "none"
+
+
+def test_middle_name_present_or_absent():
+    pn = parse_name("Robert James Smith")
+    assert (pn.first, pn.middle, pn.last) == ("robert", "james", "smith")
+    assert surname_level(pn, parse_name("Robert Smith"))[0] == "exact"
+
+
+@given(st.text())
+def test_parse_never_raises_and_fold_is_idempotent(text):
+    pn = parse_name(text)
+    assert fold(pn.first) == pn.first
+    assert fold(fold(text)) == fold(text)
+    assert skeleton(skeleton(text)) == skeleton(skeleton(skeleton(text)))
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_given_level_symmetric(a, b):
+    assert given_level(a, b)[0] == given_level(b, a)[0]
