@@ -65,7 +65,9 @@ def _sniff(path: Path, head: bytes) -> int:
             return 60 if "linkedin" in path.name.lower() else 0
     else:
         if _norm_file(path.name) in _FILES and path.suffix.lower() == ".csv":
-            return 85
+            # A file named as in the export; above the generic contact-CSV readers,
+            # whose headers (First Name, Last Name, ...) overlap LinkedIn's.
+            return 92
         return 0
     hits = sum(1 for n in names if known_file(n))
     core = {"connections", "invitations", "messages"}
