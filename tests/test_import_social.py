@@ -993,3 +993,17 @@ def test_arbitrary_mastodon_lines_raise_only_input_error(lines: list[str], name:
             assert e.file == str(path)
             return
         assert all(i.key.startswith("mastodon/") for i in batch.identities)
+
+
+def test_failed_import_leaves_the_store_unchanged(tmp_path: Path) -> None:
+    good = tmp_path / "following_accounts.csv"
+    good.write_text("a@b.org\n")
+    store = Store.open(":memory:")
+    store.save(read_source(good))
+    before = store.counts()
+    bad = tmp_path / "x" / "following_accounts.csv"
+    bad.parent.mkdir()
+    bad.write_text("c@d.org\nnot an account\n")
+    with pytest.raises(InputError):
+        store.save(read_source(bad))
+    assert store.counts() == before

@@ -72,7 +72,9 @@ class Collector:
         for field_name, values in (("handles", handles), ("urls", urls), ("emails", emails)):
             if values:
                 have: list[str] = getattr(ident, field_name)
-                have.extend(v for v in dict.fromkeys(values) if v and v not in have)
+                for v in values:  # a handful at most: a list beats a set here
+                    if v and v not in have:
+                        have.append(v)
         for k, v in (extra or {}).items():
             if isinstance(v, list) and isinstance(ident.extra.get(k), list):
                 old: list = ident.extra[k]  # type: ignore[assignment]
