@@ -82,6 +82,14 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["links"].create({"a": str, "b": str, "kind": str, "at": str}, pk=("a", "b"))
 
 
+@migration
+def m002_people(db: sqlite_utils.Database) -> None:
+    """People: clusters of identities (issue 3); ``identities.person_id`` points here."""
+    db["people"].create({"id": str, "name": str, "identities": int}, pk="id",
+                        if_not_exists=True)
+    db["identities"].create_index(["person_id"], if_not_exists=True)
+
+
 def default_path() -> Path:
     """``$HAVEWEMET_DB``, else ``havewemet.db`` in the user's data folder."""
     env = os.environ.get("HAVEWEMET_DB")

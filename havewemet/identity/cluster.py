@@ -1,0 +1,177 @@
+"""Clustering identities from all sources into people, conservatively (issue 3).
+
+A wrong merge is worse than a missed one: identities join only on an exact shared
+identifier (e-mail, phone, LinkedIn profile) or on a name match whose probability
+is at least :data:`MERGE_AT` after term-frequency weighting (two "John Smith"s
+stay apart; two "Zofia Szczepańska"s join). Two different LinkedIn profiles never
+end up in one person. The user's overrides in the ``links`` table (``link`` /
+``unlink``) win over everything and survive re-imports, since they name
+identity ids, which are stable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timezone
+
+from havewemet.errors import NotFoundError
+from havewemet.identity.compare import compare, probability
+from havewemet.identity.match import Matcher
+from havewemet.identity.names import given_name_roots, skeleton
+from havewemet.models import stable_id
+
+log = logging.getLogger(__name__)
+
+MERGE_AT = 0.95
+_MAX_BLOCK = 40  # larger name blocks are common names: too ambiguous to merge on names
+
+
+class _Groups:
+    """Union-find that refuses merges joining two LinkedIn profiles or an unlinked pair."""
+
+    def __init__(self, matcher: Matcher, unlinks: list[tuple[str, str]]):
+        self.parent: dict[str, str] = {i: i for i in matcher}
+        self.slugs = {i: set(matcher.recs[i].slugs) for i in matcher}
+        self.members = {i: {i} for i in matcher}
+        self.unlinks = unlinks
+
+    def find(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str, *, force: bool = False) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if not force and self.slugs[ra] and self.slugs[rb] and self.slugs[ra] != self.slugs[rb]:
+            return False
+        for x, y in self.unlinks:
+            if x in self.parent and y in self.parent and {self.find(x), self.find(y)} == {ra, rb}:
+                return False
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra] |= self.members.pop(rb)
+        self.slugs[ra] |= self.slugs.pop(rb)
+        return True
+
+
+def _overrides(store) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    links, unlinks = [], []
+    for r in store.db.query("select a, b, kind from links order by at"):
+        (links if r["kind"] == "link" else unlinks).append((r["a"], r["b"]))
+    return links, unlinks
+
+
+def cluster_identities(identities, *, links=(), unlinks=()) -> dict[str, str]:
+    """Cluster identity dicts into people: ``{identity_id: person_id}``."""
+    matcher = Matcher(identities)
+    groups = _Groups(matcher, list(unlinks))
+    for a, b in links:
+        if a in groups.parent and b in groups.parent:
+            groups.union(a, b, force=True)
+    blocks: dict[tuple, list[str]] = defaultdict(list)
+    for iid, rec in matcher.recs.items():
+        for e in rec.emails:
+            blocks[("e", e)].append(iid)
+        for p in rec.phones:
+            blocks[("t", p)].append(iid)
+        for s in rec.slugs:
+            blocks[("l", s)].append(iid)
+        if rec.name.first and rec.name.last:
+            for root in given_name_roots(rec.name.first):
+                blocks[("n", root, skeleton(rec.name.last))].append(iid)
+    prior = matcher.log2_prior_odds
+    for key, ids in blocks.items():
+        if len(ids) < 2:
+            continue
+        if key[0] != "n":  # an exact shared identifier
+            for other in ids[1:]:
+                groups.union(ids[0], other)
+            continue
+        if len(ids) > _MAX_BLOCK:
+            continue
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                if groups.find(a) == groups.find(b):
+                    continue
+                ug, ul = matcher.u_values(matcher.recs[b])
+                sc = compare(matcher.recs[a], matcher.recs[b], u_given=ug, u_last=ul)
+                if not sc.conflict and probability(sc.weight, prior) >= MERGE_AT:
+                    groups.union(a, b)
+    return {iid: stable_id("person", min(groups.members[groups.find(iid)])) for iid in matcher}
+
+
+def cluster(store, *, write: bool = True) -> dict[str, str]:
+    """Cluster the store's identities into people, honouring link/unlink overrides.
+
+    With ``write`` the result goes to ``identities.person_id`` and the ``people``
+    table (replaced as a whole, in one transaction).
+    """
+    links, unlinks = _overrides(store)
+    idents = list(store.identities())
+    result = cluster_identities(idents, links=links, unlinks=unlinks)
+    if write:
+        names: dict[str, str] = {}
+        sizes: dict[str, int] = defaultdict(int)
+        for ident in idents:
+            pid = result[ident["id"]]
+            sizes[pid] += 1
+            if len(ident.get("name") or "") > len(names.get(pid, "")):
+                names[pid] = ident["name"]
+        with store.db.atomic():
+            store.db.conn.executemany(
+                "update identities set person_id = ? where id = ?",
+                [(p, i) for i, p in result.items()],
+            )
+            store.db.execute("delete from people")
+            store.db["people"].insert_all(
+                [{"id": p, "name": names.get(p, ""), "identities": n} for p, n in sizes.items()],
+                pk="id",
+            )
+    log.info("clustered %d identities into %d people", len(result), len(set(result.values())))
+    return result
+
+
+def _resolve(store, ref: str) -> str:
+    row = store.db.execute("select id from identities where id = ?", [ref]).fetchone()
+    if row:
+        return row[0]
+    rows = store.db.execute(
+        "select id from identities where lower(name) = lower(?) order by id", [ref.strip()]
+    ).fetchall()
+    if not rows:
+        raise NotFoundError(
+            f"no identity has the id or name {ref!r}; `havewemet person NAME` lists identities"
+        )
+    if len(rows) > 1:
+        raise NotFoundError(
+            f"{len(rows)} identities are named {ref!r}; give an identity id "
+            f"instead ({', '.join(r[0] for r in rows[:5])})"
+        )
+    return rows[0][0]
+
+
+def _override(store, a: str, b: str, kind: str) -> tuple[str, str]:
+    ia, ib = sorted((_resolve(store, a), _resolve(store, b)))
+    at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    with store.db.atomic():
+        store.db["links"].upsert({"a": ia, "b": ib, "kind": kind, "at": at}, pk=("a", "b"))
+    cluster(store)
+    return ia, ib
+
+
+def link(store, a: str, b: str) -> tuple[str, str]:
+    """Say two identities (ids or exact names) are the same person; re-clusters."""
+    return _override(store, a, b, "link")
+
+
+def unlink(store, a: str, b: str) -> tuple[str, str]:
+    """Say two identities (ids or exact names) are different people; re-clusters."""
+    return _override(store, a, b, "unlink")
+
+
+__all__ = ["MERGE_AT", "cluster", "cluster_identities", "link", "unlink"]
