@@ -1,0 +1,101 @@
+"""``POST /decide``: the page's only write. A decision (accept, ask, ignore, report)
+on one request is recorded with its time and reason, and the request leaves the
+inbox. Cross-site posts are refused (see :func:`havewemet.web.app.same_origin`).
+
+The form works without JavaScript (a 303 back to the inbox); the page's script
+posts with ``Accept: application/json`` and updates the card in place.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from urllib.parse import parse_qs
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from havewemet.errors import HaveWeMetError, NotFoundError
+from havewemet.store import Store
+from havewemet.triage.policy import ACTIONS
+from havewemet.web.app import Context, error_response, same_origin, wants_json
+
+#: The request's status once decided (``pending`` before).
+STATUS = {"accept": "accepted", "ask": "asked", "ignore": "ignored", "report": "reported"}
+
+
+def write_decision(
+    store: Store, request_id: str, decision: str, *, reason: str = "", now: datetime | None = None
+) -> dict:
+    """Record a decision and set the request's status, in one transaction.
+
+    This is every write the web page makes.
+
+    Raises:
+        HaveWeMetError: the decision is not one of accept, ask, ignore, report.
+        NotFoundError: no request has this id.
+    """
+    if decision not in ACTIONS:
+        raise HaveWeMetError(f"decision {decision!r} is not one of: {', '.join(ACTIONS)}")
+    row = store.db.execute("select name, slug from requests where id = ?", [request_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"no request with id {request_id!r}; reload the inbox")
+    at = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    record = {
+        "request_id": request_id,
+        "name": row[0],
+        "slug": row[1] or "",
+        "decision": decision,
+        "reason": reason,
+        "decided_at": at,
+    }
+    with store.db.atomic():
+        record["id"] = store.db["decisions"].insert(record).last_pk
+        store.db.execute(
+            "update requests set status = ?, updated_at = ? where id = ?",
+            [STATUS[decision], at, request_id],
+        )
+    return record
+
+
+def _decide(ctx: Context, fields: dict[str, str]) -> dict:
+    rid = fields.get("request_id", "")
+    decision = fields.get("decision", "")
+    reason = fields.get("reason") or "decided on the web page"
+    record = write_decision(ctx.store, rid, decision, reason=reason[:500])
+    ctx.forget_decided(rid)
+    pending = ctx.store.db.execute(
+        "select count(*) from requests where status = 'pending'"
+    ).fetchone()[0]
+    return {"ok": True, "decision": record, "pending": pending}
+
+
+def _run(request: Request, fields: dict[str, str]) -> dict:
+    ctx = Context(request)
+    try:
+        return _decide(ctx, fields)
+    finally:
+        ctx.close()
+
+
+async def endpoint(request: Request) -> Response:
+    """Read the form (or JSON) body, then write in a worker thread like every page."""
+    if not same_origin(request):
+        return error_response(
+            request, 403, "decisions are accepted only from this page (cross-site request refused)"
+        )
+    body = await request.body()
+    try:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            fields = {k: str(v) for k, v in json.loads(body or b"{}").items()}
+        else:
+            fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+    except (ValueError, AttributeError):
+        return error_response(
+            request, 400, "send a form or a JSON object with request_id and decision"
+        )
+    data = await run_in_threadpool(_run, request, fields)
+    if wants_json(request):
+        return JSONResponse(data)
+    return RedirectResponse("/", status_code=303)

@@ -1,0 +1,49 @@
+"""``/``: every pending request with its verdict, evidence, signals and the
+recommendation under the user's policy, clear cases first; ``/.json`` is the twin."""
+
+from __future__ import annotations
+
+from havewemet.network.ties import describe_tie
+from havewemet.triage.engine import Triage
+from havewemet.web.app import Context
+
+#: The order and wording of the groups (the CLI's order: clear cases first).
+ACTIONS: dict[str, str] = {
+    "accept": "Accept: you know them",
+    "report": "Report: fake or spam",
+    "ignore": "Ignore: strangers",
+    "ask": "Ask \u201chave we met?\u201d: needs your judgement",
+}
+
+
+def item(t: Triage) -> dict:
+    """One triaged request as the page and its JSON twin show it."""
+    d = t.to_dict()
+    for m in d["mutuals"]:
+        m["tie"] = describe_tie(m["strength"]) if m["resolved"] else "not in your data"
+    return d
+
+
+def page(ctx: Context) -> dict:
+    """The inbox.
+
+    Examples:
+        ``GET /.json`` gives ``{"pending": 32, "counts": {"accept": 9, ...},
+        "requests": [{"id": ..., "verdict": "known", "recommendation": "accept",
+        "evidence": [...], "signals": [...], ...}], ...}``
+    """
+    requests = [item(t) for t in ctx.triaged()]
+    counts = {a: sum(1 for r in requests if r["recommendation"] == a) for a in ACTIONS}
+    decided = ctx.store.db.execute("select count(*) from decisions").fetchone()[0]
+    return {
+        "title": "Inbox",
+        "me": ctx.store.profile()["name"],
+        "policy": ctx.policy.preset,
+        "pending": len(requests),
+        "decided": decided,
+        "counts": counts,
+        "groups": [
+            {"action": a, "heading": h, "count": counts[a]} for a, h in ACTIONS.items() if counts[a]
+        ],
+        "requests": requests,
+    }

@@ -1,0 +1,216 @@
+"""``/network``: the user's ego network drawn as inline SVG computed here (no script,
+no CDN): the strongest ties around the user, and each pending requester placed
+beside the mutual connections they share with the user (or beside the user when
+there is evidence of direct contact); ``/network.json`` gives nodes and edges."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import networkx as nx
+
+from havewemet.network.ties import describe_tie, tie_strength
+from havewemet.store import Store
+from havewemet.triage.engine import Triage
+from havewemet.web.app import Context
+
+#: The strongest ties drawn (mutuals of requesters are added even when weaker).
+TOP_TIES = 40
+#: How many tie names are written on the map (the others show on hover).
+LABELLED_TIES = 12
+#: Each requester is drawn beside at most this many of their strongest mutuals.
+MUTUALS_DRAWN = 3
+WIDTH, HEIGHT, MARGIN = 1000, 680, 70
+DIRECT = ("known", "met", "known of")
+
+
+def _ties(store: Store, today) -> dict[str, dict]:
+    """Every person the user has interacted with: name, identity ids, tie strength."""
+    groups: dict[str, dict] = defaultdict(lambda: {"ids": set(), "rows": [], "name": ""})
+    for r in store.db.query(
+        """select x.identity_id, x.kind, x.at, x.direction, x.count, i.person_id, i.name
+           from interactions x join identities i on i.id = x.identity_id"""
+    ):
+        g = groups[r["person_id"] or r["identity_id"]]
+        g["ids"].add(r["identity_id"])
+        g["rows"].append(r)
+        g["name"] = g["name"] or r["name"]
+    return {
+        key: {"name": g["name"], "ids": g["ids"], "strength": tie_strength(g["rows"], today=today)}
+        for key, g in groups.items()
+        if g["name"]
+    }
+
+
+def ego_network(store: Store, results: list[Triage], *, today=None, top: int = TOP_TIES) -> dict:
+    """Nodes (with x, y in a 1000x680 box) and edges of the map, plus the requesters
+    that nothing links to the user."""
+    ties = _ties(store, today)
+    # The strongest person of each name wins (sorted weakest first, later ones overwrite).
+    by_name = {
+        t["name"].lower(): key for key, t in sorted(ties.items(), key=lambda kv: kv[1]["strength"])
+    }
+    by_id = {iid: key for key, t in ties.items() for iid in t["ids"]}
+    chosen = [
+        k
+        for k, t in sorted(ties.items(), key=lambda kv: (-kv[1]["strength"], kv[0]))
+        if t["strength"] > 0
+    ][:top]
+    g = nx.Graph()
+    g.add_node("me")
+    edges: list[dict] = []
+    requesters: dict[str, Triage] = {}
+    unplaced = []
+    links: list[tuple[str, str, str, float]] = []
+    for t in results:
+        rid = "req:" + t.request["id"]
+        own = {by_id[m["identity_id"]] for m in t.matches if m["identity_id"] in by_id}
+        if t.verdict in DIRECT and own:
+            key = max(own, key=lambda k: ties[k]["strength"])
+            links.append(("me", rid, "evidence", ties[key]["strength"]))
+            chosen = [k for k in chosen if k != key]
+        resolved = sorted((m for m in t.mutuals if m.resolved), key=lambda m: -m.strength)
+        for m in resolved[:MUTUALS_DRAWN]:
+            key = by_name.get(m.resolved.lower()) if m.resolved else None
+            if key:
+                links.append((rid, "tie:" + key, "mutual", m.strength))
+                if key not in chosen:
+                    chosen.append(key)
+        if any(a == rid or b == rid for a, b, _, _ in links):
+            requesters[rid] = t
+        else:
+            unplaced.append(
+                {
+                    "id": t.request["id"],
+                    "name": t.request["name"],
+                    "verdict": t.verdict,
+                    "recommendation": t.action,
+                }
+            )
+    for key in chosen:
+        links.insert(0, ("me", "tie:" + key, "tie", ties[key]["strength"]))
+    strength = {}
+    for a, b, kind, s in links:
+        g.add_edge(a, b)
+        edges.append({"source": a, "target": b, "kind": kind, "strength": s})
+        if kind in ("tie", "evidence"):
+            strength[b] = s
+    ring = sorted(strength, key=lambda n: (-strength[n], n))
+    pos = _layout(g, ring, [r for r in requesters if r not in strength])
+    mutual_ties = {b for _, b, kind, _ in links if kind == "mutual"}
+    labelled = set(sorted(chosen, key=lambda k: -ties[k]["strength"])[:LABELLED_TIES]) | {
+        k for k in chosen if "tie:" + k in mutual_ties
+    }
+    nodes = [
+        {
+            "id": "me",
+            "kind": "me",
+            "label": store.profile()["name"] or "You",
+            "strength": 1.0,
+            "r": 16,
+            "show_label": True,
+        }
+    ]
+    for key in chosen:
+        s = ties[key]["strength"]
+        nodes.append(
+            {
+                "id": "tie:" + key,
+                "kind": "tie",
+                "label": ties[key]["name"],
+                "strength": s,
+                "tie": describe_tie(s),
+                "r": round(4 + 9 * s, 1),
+                "show_label": key in labelled,
+            }
+        )
+    for rid, t in requesters.items():
+        nodes.append(
+            {
+                "id": rid,
+                "kind": "requester",
+                "label": t.request["name"],
+                "request_id": t.request["id"],
+                "verdict": t.verdict,
+                "recommendation": t.action,
+                "r": 8,
+                "show_label": True,
+            }
+        )
+    for n in nodes:
+        n["x"], n["y"] = pos.get(n["id"], (WIDTH / 2, HEIGHT / 2))
+        n.update(_label_at(n))
+    xy = {n["id"]: (n["x"], n["y"]) for n in nodes}
+    for e in edges:
+        (e["x1"], e["y1"]), (e["x2"], e["y2"]) = xy[e["source"]], xy[e["target"]]
+    return {"nodes": nodes, "edges": edges, "unplaced": unplaced, "width": WIDTH, "height": HEIGHT}
+
+
+def _layout(g: nx.Graph, ring: list[str], outer: list[str]) -> dict[str, tuple[float, float]]:
+    """A radial map around the user. ``ring`` (linked to the user, strongest first)
+    sits at a distance growing with rank; ``outer`` (requesters linked only through
+    mutuals) on the rim beside their mutuals. The angles come from a seeded spring
+    layout, so neighbours stay together, then are evened out so labels do not pile
+    up. (Kamada-Kawai drew much the same in seconds; this takes a tenth of one.)"""
+    if g.number_of_nodes() == 1:
+        return {"me": (WIDTH / 2, HEIGHT / 2)}
+    raw = nx.spring_layout(g, seed=7, iterations=60)
+    cx, cy = raw["me"]
+    angle = {n: math.atan2(y - cy, x - cx) for n, (x, y) in raw.items() if n != "me"}
+    radius = {n: 0.3 + 0.6 * i / max(1, len(ring) - 1) for i, n in enumerate(ring)}
+    order = sorted(ring, key=lambda n: angle[n])
+    for i, n in enumerate(order):
+        angle[n] = angle[order[0]] + 2 * math.pi * i / len(order)
+    for n in outer:
+        near = [angle[m] for m in g[n] if m in radius]
+        if near:
+            angle[n] = math.atan2(sum(map(math.sin, near)), sum(map(math.cos, near)))
+        radius[n] = 1.0
+    _spread(list(outer), angle)
+    rx, ry = WIDTH / 2 - MARGIN * 1.8, HEIGHT / 2 - MARGIN * 0.5
+    out = {"me": (WIDTH / 2, HEIGHT / 2)}
+    for n, r in radius.items():
+        out[n] = (
+            round(WIDTH / 2 + rx * r * math.cos(angle[n]), 1),
+            round(HEIGHT / 2 + ry * r * math.sin(angle[n]), 1),
+        )
+    return out
+
+
+def _spread(names: list[str], angle: dict[str, float]) -> None:
+    """Push nodes on the rim apart so that their labels do not overlap."""
+    if len(names) < 2:
+        return
+    gap = min(0.35, 2 * math.pi / len(names))
+    names.sort(key=lambda n: angle[n])
+    for prev, n in zip(names, names[1:], strict=False):
+        angle[n] = max(angle[n], angle[prev] + gap)
+
+
+def _label_at(n: dict) -> dict:
+    """Where a node's name goes: outward from the centre, so names fan out."""
+    dx, dy = n["x"] - WIDTH / 2, n["y"] - HEIGHT / 2
+    size = math.hypot(dx, dy) or 1.0
+    pad = n["r"] + 5
+    if n["kind"] == "me" or abs(dx) / size < 0.35:
+        below = dy >= 0
+        return {
+            "lx": n["x"],
+            "ly": round(n["y"] + (pad + 10 if below else -pad), 1),
+            "anchor": "middle",
+        }
+    return {
+        "lx": round(n["x"] + (pad if dx > 0 else -pad), 1),
+        "ly": round(n["y"] + 4, 1),
+        "anchor": "start" if dx > 0 else "end",
+    }
+
+
+def page(ctx: Context) -> dict:
+    """The network map; ``/network.json`` has the same nodes and edges."""
+    net = ego_network(ctx.store, ctx.triaged(), today=ctx.settings.today)
+    kinds = {"tie": 0, "requester": 0}
+    for n in net["nodes"]:
+        kinds[n["kind"]] = kinds.get(n["kind"], 0) + 1
+    return {"title": "Network", "ties": kinds["tie"], "requesters": kinds["requester"], **net}

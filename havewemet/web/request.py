@@ -1,0 +1,83 @@
+"""``/request/{id}``: one request's whole story: the verdict and the rule, every
+evidence line with its source, the raw timeline of interactions (file and line),
+the identities it was matched to with the reasons and probability, mutual
+connections with tie strength, and earlier decisions; ``.json`` is the twin."""
+
+from __future__ import annotations
+
+from havewemet.errors import NotFoundError
+from havewemet.triage.engine import Triager
+from havewemet.web.app import Context
+from havewemet.web.inbox import ACTIONS, item
+
+#: The timeline shows at most this many interactions (newest first).
+TIMELINE_LIMIT = 300
+
+
+def _linked_ids(ctx: Context, ids: list[str]) -> list[str]:
+    """The matched identities and every identity resolved to the same person."""
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    rows = ctx.store.db.execute(
+        f"""select id from identities where id in ({marks}) or (person_id != '' and person_id
+            in (select person_id from identities where id in ({marks})))""",
+        ids + ids,
+    )
+    return sorted({r[0] for r in rows} | set(ids))
+
+
+def page(ctx: Context, rid: str) -> dict:
+    """One request by id (as in the inbox's links).
+
+    Raises:
+        NotFoundError: no request has this id (shown as a 404).
+    """
+    found = [r for r in ctx.store.requests(status=None) if r["id"] == rid]
+    if not found:
+        raise NotFoundError(f"no request with id {rid!r}; the inbox at / lists them")
+    req = found[0]
+    cached = [t for t in ctx.triaged() if t.request["id"] == rid]
+    if cached:
+        triage = cached[0]
+    else:  # decided or already connected: triage it on its own
+        triage = Triager(ctx.store, policy=ctx.policy, today=ctx.settings.today).triage(req)
+    data = item(triage)
+    ids = _linked_ids(ctx, [m["identity_id"] for m in data["matches"]])
+    names = {i["id"]: i["name"] for i in ctx.store.identities(ids)}
+    timeline = sorted(ctx.store.interactions_for(ids), key=lambda r: r["at"] or "", reverse=True)
+    history = list(
+        ctx.store.db.query(
+            """select decision, reason, decided_at from decisions where request_id = ?
+           or (slug != '' and slug = ?) or lower(name) = lower(?) order by decided_at""",
+            [rid, req.get("slug") or "", req["name"]],
+        )
+    )
+    return {
+        "title": req["name"],
+        "request": {
+            **data,
+            "status": req["status"],
+            "mutual_names": req["mutuals"],
+            "reminders": req.get("reminders") or 0,
+            "source": req.get("source"),
+            "file": req.get("file"),
+            "line": req.get("line"),
+        },
+        "actions": list(ACTIONS),
+        "timeline": [
+            {
+                "at": r["at"],
+                "kind": r["kind"],
+                "direction": r["direction"],
+                "detail": r["detail"],
+                "count": r["count"],
+                "who": names.get(r["identity_id"], ""),
+                "file": r["file"],
+                "line": r["line"],
+            }
+            for r in timeline[:TIMELINE_LIMIT]
+        ],
+        "timeline_total": len(timeline),
+        "decisions": history,
+    }
