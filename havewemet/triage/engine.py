@@ -100,12 +100,15 @@ class Triage:
 class Triager:
     """Everything triage needs from the store, loaded once for a batch of requests."""
 
-    def __init__(self, store: Store, *, policy: Policy | None = None, today: date | None = None):
+    def __init__(self, store: Store, *, policy: Policy | None = None, today: date | None = None,
+                 matcher: Matcher | None = None):
+        """Load what triage needs; ``matcher`` reuses an index built over the same
+        store's identities (building one is the slow part)."""
         self.store = store
         self.policy = policy or load_policy()
         self.today = today or date.today()
-        idents = list(store.identities())
-        self.matcher = Matcher(idents)
+        self.matcher = matcher or Matcher(store.identities())
+        idents = self.matcher.identities.values()
         self.by_person: dict[str, list[str]] = defaultdict(list)
         for i in idents:
             if i.get("person_id"):
@@ -221,7 +224,8 @@ class Triager:
                                       "or someone posing as them", 2))
                 break
         emails = [e for m in sure for e in self.matcher.identities[m.identity_id]["emails"]]
-        action, rule = recommend(verdict, signals, request, self.policy, emails=emails)
+        action, rule = recommend(verdict, signals, request, self.policy, emails=emails,
+                                 companies=[c for c in companies if c])
         return Triage(request, verdict, evidence, signals, action, rule,
                       [self._match_info(m) for m in sure + unsure], mutuals)
 

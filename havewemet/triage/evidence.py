@@ -40,6 +40,8 @@ class Evidence:
     source: str
     """The file (and line) the evidence comes from."""
     at: str | None = None
+    detail: str = ""
+    """What was shared (the event, meeting, employer, skill), for replies and openings."""
 
     def line(self) -> str:
         return f"{self.text} ({self.source})"
@@ -82,14 +84,17 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
         elif kind == "endorsement":
             who = "endorsed you" if d == "in" else "you endorsed them"
             skill = f" for {r['detail']}" if r["detail"] else ""
-            out.append(Evidence(MET, kind, f"{who}{skill} on {_day(r['at'])}", _src(r), r["at"]))
+            out.append(Evidence(MET, kind, f"{who}{skill} on {_day(r['at'])}", _src(r), r["at"],
+                                r["detail"] or ""))
         elif kind == "contact":
             out.append(Evidence(MET, kind, "in your address book", _src(r), r["at"]))
         elif kind == "event":
             when = f" on {_day(r['at'])}" if r["at"] else ""
-            out.append(Evidence(MET, kind, f"also at {r['detail']}{when}", _src(r), r["at"]))
+            out.append(Evidence(MET, kind, f"also at {r['detail']}{when}", _src(r), r["at"],
+                                r["detail"] or ""))
         elif kind == "member":
-            out.append(Evidence(KNOWN_OF, kind, f"on the list {r['detail']}", _src(r), r["at"]))
+            out.append(Evidence(KNOWN_OF, kind, f"on the list {r['detail']}", _src(r), r["at"],
+                                r["detail"] or ""))
         elif kind == "friend":
             if d == "both":
                 since = f" since {_day(r['at'])}" if r["at"] else ""
@@ -107,7 +112,8 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
                                 _src(r), r["at"]))
         elif kind == "colleague":
             org = f" at {r['detail']}" if r["detail"] else ""
-            out.append(Evidence(KNOWN_OF, kind, f"worked{org} when you did", _src(r), r["at"]))
+            out.append(Evidence(KNOWN_OF, kind, f"worked{org} when you did", _src(r), r["at"],
+                                r["detail"] or ""))
         elif kind == "connected":
             # One-way evidence: connections are often accepted without knowing the person.
             out.append(Evidence(KNOWN_OF, kind, f"a LinkedIn connection since {_day(r['at'])}",
@@ -120,7 +126,8 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
         text = f"met at {last['detail'] or 'a meeting'} on {_day(last['at'])}"
         if len(ms) > 1:
             text += f" and {len(ms) - 1} other meeting{'s' if len(ms) > 2 else ''}"
-        out.append(Evidence(KNOWN if len(ms) > 1 else MET, "meeting", text, src, last["at"]))
+        out.append(Evidence(KNOWN if len(ms) > 1 else MET, "meeting", text, src, last["at"],
+                            last["detail"] or ""))
     return out
 
 
@@ -168,7 +175,7 @@ def shared_employer(companies: list[str], positions: list[dict]) -> list[Evidenc
                 when = "you work there too" if not p["end"] else f"where you worked {span}"
                 out.append(Evidence(KNOWN_OF, "colleague",
                                     f"works or worked at {p['company']}, {when}",
-                                    _src(p), p["start"]))
+                                    _src(p), p["start"], p["company"]))
                 break
     return out
 

@@ -65,11 +65,28 @@ def preset(name: str) -> Policy:
     return p
 
 
-def _line_of(text: str, key: str) -> int:
+def _line_of(text: str, key: str, table: str = "") -> int:
+    """The line where ``key`` is set (inside ``[table]`` when given), else 0."""
+    current = ""
     for i, line in enumerate(text.splitlines(), 1):
-        if re.match(rf"\s*{re.escape(key)}\s*=", line) or line.strip() == f"[{key}]":
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            current = stripped.strip("[] ")
+            if not table and current == key:
+                return i
+            continue
+        if current == table and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
+            return i
+        if table and current == "" and re.match(rf"\s*{re.escape(table)}\.{re.escape(key)}"
+                                                 r"\s*=", line):
             return i
     return 0
+
+
+#: The signal names a policy may list in ``decline_on``.
+SIGNAL_NAMES = ("no_note", "template", "pitch", "job_seeking", "recruiter", "open_networker",
+                "generic_headline", "reminders", "slug_mismatch", "declined_before",
+                "repeat_request", "namesake")
 
 
 def load_policy(path: str | Path | None = None, *, preset_name: str | None = None) -> Policy:
@@ -87,8 +104,15 @@ def load_policy(path: str | Path | None = None, *, preset_name: str | None = Non
         raise PolicyError(f"{p}: no such policy file; create one with "
                           f"`havewemet policy init {p}`") from e
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise PolicyError(f"{p}: not valid TOML ({e}); fix that line") from e
-    pol = preset(preset_name or str(data.get("preset", "gatekeeper")))
+        m = re.search(r"line (\d+)", str(e))
+        where = f"{p}, line {m.group(1)}" if m else str(p)
+        raise PolicyError(f"{where}: not valid TOML ({e}); fix that line (strings in "
+                          "double quotes, lists in [ ])") from e
+    name = preset_name or data.get("preset", "gatekeeper")
+    if name not in PRESETS:
+        raise PolicyError(f"{p}, line {_line_of(text, 'preset')}, key 'preset': unknown "
+                          f"preset {name!r}; use one of: {', '.join(PRESETS)}")
+    pol = preset(str(name))
     errors: list[str] = []
     names = {f.name for f in fields(Policy)}
     verdicts = set(LEVELS)
@@ -106,11 +130,13 @@ def load_policy(path: str | Path | None = None, *, preset_name: str | None = Non
                 continue
             lists = Lists()
             for sub, items in value.items():
-                if sub not in ("domains", "employers", "people") or not isinstance(items, list):
-                    errors.append(f"{p}, line {_line_of(text, sub)}, key {key}.{sub!r}: expected "
-                                  "one of domains, employers, people, each a list of strings")
+                if sub not in ("domains", "employers", "people") or not isinstance(items, list) \
+                        or not all(isinstance(i, str) for i in items):
+                    errors.append(f"{p}, line {_line_of(text, sub, key)}, key '{key}.{sub}': "
+                                  "expected one of domains, employers, people, each a list of "
+                                  "strings")
                     continue
-                setattr(lists, sub, [str(i) for i in items])
+                setattr(lists, sub, [i.strip() for i in items if i.strip()])
             setattr(pol, key, lists)
         elif key in ("accept", "ask"):
             bad = [v for v in value if v not in verdicts] if isinstance(value, list) else [value]
@@ -130,6 +156,14 @@ def load_policy(path: str | Path | None = None, *, preset_name: str | None = Non
                 pol.report_at = value
         elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             errors.append(f"{where}: must be a list of strings")
+        elif key == "decline_on" and (bad := [v for v in value if v not in SIGNAL_NAMES]):
+            errors.append(f"{where}: {', '.join(bad)} not signals; use: {', '.join(SIGNAL_NAMES)}")
+        elif key == "signal_files":
+            # Folders relative to the policy file, so a policy travels with its lists.
+            dirs = [p.parent / Path(v).expanduser() for v in value]
+            if bad := [str(d) for d in dirs if not d.is_dir()]:
+                errors.append(f"{where}: no such folder: {', '.join(bad)}")
+            pol.signal_files = [str(d) for d in dirs]
         else:
             setattr(pol, key, list(value))
     if errors:
@@ -168,36 +202,54 @@ people = {lst(pol.deny.people)}
 """
 
 
-def _listed(lists: Lists, request: dict, emails: list[str]) -> str:
-    name = request.get("name", "").lower()
-    slug = request.get("slug", "")
-    text = f"{request.get('headline', '')} ".lower()
+def _listed(lists: Lists, request: dict, emails: list[str], companies: list[str]) -> str:
+    """Which entry of an allow or deny list the request hits, or ``""``.
+
+    People are names, profile slugs or profile URLs; employers are matched as
+    whole words in the headline and in the employers your data gives them;
+    domains against their e-mail addresses (subdomains included).
+    """
+    from havewemet.identity.handles import profile_slug
+
+    name = " ".join(request.get("name", "").lower().split())
+    slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
+    text = " | ".join([request.get("headline", "") or "", *companies]).lower()
     for person in lists.people:
-        if person.lower() in (name, slug):
+        p = " ".join(person.lower().split())
+        if p == name or (slug and (p == slug or profile_slug(person) == slug)):
             return f"person {person}"
     for emp in lists.employers:
         if re.search(rf"(?<!\w){re.escape(emp.lower())}(?!\w)", text):
             return f"employer {emp}"
     for dom in lists.domains:
-        if any(e.lower().endswith("@" + dom.lower().lstrip("@")) for e in emails):
-            return f"domain {dom}"
+        d = dom.lower().lstrip("@")
+        for e in emails:
+            host = e.lower().rpartition("@")[2]
+            if host == d or host.endswith("." + d):
+                return f"domain {dom}"
     return ""
 
 
 def recommend(verdict: str, signals: list[Signal], request: dict, pol: Policy,
-              *, emails: list[str] | None = None) -> tuple[str, str]:
-    """(action, the rule that fired) for one triaged request."""
+              *, emails: list[str] | None = None,
+              companies: list[str] | None = None) -> tuple[str, str]:
+    """(action, the rule that fired) for one triaged request.
+
+    The deny list wins over everything, then the allow list, then risk (report),
+    then the verdict under the preset.
+    """
     emails = emails or []
-    if hit := _listed(pol.deny, request, emails):
+    companies = companies or []
+    if hit := _listed(pol.deny, request, emails, companies):
         return "ignore", f"deny list: {hit}"
-    if hit := _listed(pol.allow, request, emails):
+    if hit := _listed(pol.allow, request, emails, companies):
         return "accept", f"allow list: {hit}"
     risk = sum(s.severity for s in signals)
     worst = max((s.severity for s in signals), default=0)
     if verdict not in (KNOWN, MET) and (worst >= 3 or risk >= pol.report_at):
         names = ", ".join(s.name for s in signals if s.severity >= 2)
         return "report", f"risk signals add up to {risk} (report at {pol.report_at}): {names}"
-    repeat = any(s.name == "repeat_request" for s in signals)
+    repeat = any(s.name == "declined_before" for s in signals)
     if verdict in pol.accept:
         if repeat:
             return "ask", f"{verdict}, but you declined them before"

@@ -1,0 +1,174 @@
+"""Triage commands: decide, history, decisions export/import, reply, outreach, eval triage."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from havewemet.cli import JsonOpt, PolicyOpt, PresetOpt, _print_json, app, command, console
+from havewemet.cli import open_store as _open
+from havewemet.errors import HaveWeMetError
+
+decisions_app = typer.Typer(help="Export or import your decisions (CSV or JSON).",
+                            no_args_is_help=True)
+app.add_typer(decisions_app, name="decisions")
+
+
+def _eval_app() -> typer.Typer:
+    """The ``eval`` group, shared with other areas (``eval identity``)."""
+    for group in app.registered_groups:
+        if group.name == "eval" and group.typer_instance is not None:
+            return group.typer_instance
+    sub = typer.Typer(help="Measure havewemet on labelled cases.", no_args_is_help=True)
+    app.add_typer(sub, name="eval")
+    return sub
+
+
+eval_app = _eval_app()
+
+
+@command("decide")
+def decide_cmd(
+    request: Annotated[str | None, typer.Argument(
+        help="The request: id, profile URL or name.")] = None,
+    decision: Annotated[str | None, typer.Argument(help="accept, ask, ignore or report.")]
+    = None,
+    reason: Annotated[str, typer.Option(help="Why (shown if they come back).")] = "",
+    all_recommended: Annotated[bool, typer.Option(
+        "--all-recommended", help="Accept every pending request recommended for accept "
+        "(ignore and report are never applied in bulk).")] = False,
+    policy: PolicyOpt = None,
+    preset: PresetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record what you did with a request; it leaves the pending inbox."""
+    from havewemet.triage.decisions import decide, decide_recommended
+    from havewemet.triage.policy import load_policy
+
+    store = _open()
+    if all_recommended:
+        rows = decide_recommended(store, policy=load_policy(policy, preset_name=preset))
+    elif request and decision:
+        rows = [decide(store, request, decision, reason=reason)]
+    else:
+        raise HaveWeMetError("give REQUEST and DECISION (accept, ask, ignore or report), "
+                             "or --all-recommended")
+    if as_json:
+        return _print_json(rows)
+    for r in rows:
+        why = escape(r["reason"] or "no reason")
+        console.print(f"{r['decision']}: {escape(r['name'])} ({why})")
+    if not rows:
+        console.print("No pending request is recommended for accept.")
+
+
+@command("history")
+def history_cmd(
+    person: Annotated[str, typer.Argument(help="A name, profile URL or request id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Every decision you took about a person."""
+    from havewemet.triage.decisions import history
+
+    rows = history(_open(), person)
+    if as_json:
+        return _print_json(rows)
+    if not rows:
+        console.print(f"No decisions about {escape(person)}.")
+    for r in rows:
+        why = f" - {escape(r['reason'])}" if r["reason"] else ""
+        console.print(f"{r['decided_at'][:16]}  {r['decision']:7} {escape(r['name'])}{why}")
+
+
+@command("export", typer_app=decisions_app)
+def decisions_export(path: Annotated[Path, typer.Argument(help="FILE.csv or FILE.json.")]
+                     ) -> None:
+    """Write every decision to a CSV or JSON file."""
+    from havewemet.triage.decisions import export_decisions
+
+    n = export_decisions(_open(), path)
+    console.print(f"Wrote {n} decisions to {escape(str(path))}")
+
+
+@command("import", typer_app=decisions_app)
+def decisions_import(path: Annotated[Path, typer.Argument(help="FILE.csv or FILE.json.")]
+                     ) -> None:
+    """Read decisions exported before (those already kept are skipped)."""
+    from havewemet.triage.decisions import import_decisions
+
+    added, kept = import_decisions(_open(), path)
+    console.print(f"Imported {added} decisions ({kept} already kept)")
+
+
+@command("reply")
+def reply_cmd(
+    request: Annotated[str, typer.Argument(help="The request: id, profile URL or name.")],
+    template: Annotated[str | None, typer.Option(
+        help="A template name (default: the one for its recommendation).")] = None,
+    templates: Annotated[Path | None, typer.Option(
+        help="Your templates file (TOML); default $HAVEWEMET_REPLIES or replies.toml in "
+        "your config folder.")] = None,
+    policy: PolicyOpt = None,
+    preset: PresetOpt = None,
+) -> None:
+    """Print a reply to a request, filled from a template."""
+    from havewemet.triage.engine import Triager
+    from havewemet.triage.policy import load_policy
+    from havewemet.triage.replies import load_templates, reply_for
+
+    store = _open()
+    result = Triager(store, policy=load_policy(policy, preset_name=preset)).triage(
+        store.get_request(request))
+    _, text = reply_for(result, template=template, templates=load_templates(templates),
+                        me=store.profile()["name"])
+    typer.echo(text)
+
+
+@command("outreach")
+def outreach_cmd(
+    target: Annotated[str | None, typer.Argument(help="Their name or profile URL.")] = None,
+    note: Annotated[str | None, typer.Option(help="The note you plan to send.")] = None,
+    mutual: Annotated[list[str] | None, typer.Option(
+        help="A mutual connection LinkedIn shows (repeat for each).")] = None,
+    audit: Annotated[bool, typer.Option("--audit", help="Review the invitations you sent.")]
+    = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Before you send a request: what you share, whether to send it, and the note."""
+    from havewemet.triage import render as render_triage
+    from havewemet.triage.outreach import audit_outgoing, outreach
+
+    if audit:
+        result = audit_outgoing(_open())
+        return _print_json(result.to_dict()) if as_json else render_triage.audit(console,
+                                                                                 result)
+    if not target:
+        raise HaveWeMetError("give a NAME or profile URL, or --audit")
+    res = outreach(_open(), target, note=note, mutuals=list(mutual or []))
+    return _print_json(res.to_dict()) if as_json else render_triage.outreach(console, res)
+
+
+@command("triage", typer_app=eval_app)
+def eval_triage(
+    cases: Annotated[Path | None, typer.Argument(help="A cases file (JSON Lines).")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Score the demo's shipped cases.")]
+    = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Accuracy and confusion matrices of the triage on labelled cases."""
+    from havewemet.triage import render as render_triage
+    from havewemet.triage.evaluate import evaluate, evaluate_demo
+
+    if demo:
+        with tempfile.TemporaryDirectory(prefix="havewemet-eval-") as tmp:
+            report = evaluate_demo(Path(tmp))
+    elif cases:
+        report = evaluate(cases)
+    else:
+        raise HaveWeMetError("give a CASES.jsonl file, or --demo")
+    return _print_json(report.to_dict()) if as_json else render_triage.evaluation(console,
+                                                                                  report)

@@ -1,0 +1,206 @@
+"""Decisions kept: what the user did with each request, when and why.
+
+Every decision is a row of the ``decisions`` table (``id, request_id, name, slug,
+decision, reason, decided_at``) and sets the request's status to the decision, so
+it leaves the pending inbox. The :class:`~havewemet.triage.engine.Triager` reads
+these rows back: a requester who returns (same profile slug or same name) is
+flagged with the earlier decision.
+
+All writes happen in one transaction (``store.db.atomic()``). Export writes CSV
+(cells that a spreadsheet would run as a formula are neutralised) or JSON; import
+reads either and skips decisions already kept, so importing twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from havewemet.errors import HaveWeMetError, InputError
+from havewemet.identity.handles import profile_slug
+from havewemet.store import Store
+from havewemet.triage.policy import ACTIONS, Policy
+
+FIELDS = ("id", "request_id", "name", "slug", "decision", "reason", "decided_at")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def record_decision(store: Store, request: dict, decision: str, *, reason: str = "",
+                    at: str | None = None) -> dict:
+    """Keep one decision on a request and set the request's status to it.
+
+    Args:
+        store: the store.
+        request: the request as :meth:`Store.get_request` gives it.
+        decision: ``accept``, ``ask``, ``ignore`` or ``report``.
+        reason: why (free text, shown when the person comes back).
+        at: when (ISO 8601); now by default.
+
+    Returns:
+        The decision row as stored.
+
+    Examples:
+        >>> s = Store.open(":memory:")
+        >>> from havewemet.models import Request
+        >>> rid = s.add_request(Request("Ann Lee", "https://www.linkedin.com/in/ann-lee"))
+        >>> record_decision(s, s.get_request(rid), "ignore", at="2026-01-02T10:00:00")["slug"]
+        'ann-lee'
+    """
+    if decision not in ACTIONS:
+        raise HaveWeMetError(f"unknown decision {decision!r}; use one of: {', '.join(ACTIONS)}")
+    slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
+    row = {"request_id": request["id"], "name": request["name"], "slug": slug,
+           "decision": decision, "reason": reason or "", "decided_at": at or _now()}
+    with store.db.atomic():
+        row["id"] = store.db["decisions"].insert(row).last_pk
+        store.db["requests"].update(request["id"], {"status": decision, "updated_at": _now()})
+    return row
+
+
+def decide(store: Store, ref: str, decision: str, *, reason: str = "") -> dict:
+    """:func:`record_decision` for a request named by id, profile URL/slug or name."""
+    return record_decision(store, store.get_request(ref), decision, reason=reason)
+
+
+def decide_recommended(store: Store, *, policy: Policy | None = None,
+                       today: date | None = None) -> list[dict]:
+    """Accept every pending request whose recommendation is *accept*.
+
+    Only acceptances are applied in bulk: ignoring or reporting someone should be
+    a decision the user looks at (a report is sent to LinkedIn and cannot be
+    taken back), so those stay in the inbox. The rule that fired is kept as the
+    reason.
+    """
+    from havewemet.triage.engine import triage_inbox
+
+    results = triage_inbox(store, policy=policy, today=today)
+    return [record_decision(store, r.request, "accept", reason=f"recommended: {r.rule}")
+            for r in results if r.action == "accept"]
+
+
+def history(store: Store, person: str) -> list[dict]:
+    """Every decision about a person (request id, profile URL or slug, or name),
+    oldest first."""
+    slug = profile_slug(person) or person.strip().lower()
+    name = " ".join(person.lower().split())
+    rows = store.db.query(
+        "select * from decisions where request_id = ? or (slug != '' and slug = ?) "
+        "or lower(name) = ? order by decided_at, id", [person, slug, name])
+    return [dict(r) for r in rows]
+
+
+def all_decisions(store: Store) -> list[dict]:
+    return [dict(r) for r in store.db.query("select * from decisions order by decided_at, id")]
+
+
+def _safe_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run: formula starts get a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def export_decisions(store: Store, path: str | Path) -> int:
+    """Write every decision to ``path`` (``.csv`` or ``.json``); returns the count."""
+    p = Path(path)
+    rows = all_decisions(store)
+    if p.suffix.lower() == ".json":
+        p.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    elif p.suffix.lower() == ".csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(FIELDS)
+        for r in rows:
+            w.writerow([_safe_cell(r[f]) for f in FIELDS])
+        p.write_text(buf.getvalue(), encoding="utf-8-sig")
+    else:
+        raise HaveWeMetError(f"{p}: name the file .csv or .json to choose the format")
+    return len(rows)
+
+
+def _unsafe_cell(text: str) -> str:
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def _read_rows(p: Path) -> list[tuple[int, dict]]:
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as e:
+        raise InputError(str(p), "no such file") from e
+    except UnicodeDecodeError as e:
+        raise InputError(str(p), "not UTF-8 text", fix="Export it again as UTF-8") from e
+    if p.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputError(str(p), f"not valid JSON ({e.msg})", line=e.lineno) from e
+        if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+            raise InputError(str(p), "expected a JSON list of decision objects",
+                             fix="Use a file written by `havewemet decisions export`")
+        return [(i + 1, d) for i, d in enumerate(data)]
+    if p.suffix.lower() != ".csv":
+        raise InputError(str(p), "unknown format", fix="Name the file .csv or .json")
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"name", "decision", "decided_at"} - set(reader.fieldnames or [])
+    if missing:
+        raise InputError(str(p), f"missing columns: {', '.join(sorted(missing))}", line=1,
+                         fix=f"The header is {','.join(FIELDS)}")
+    return [(i + 2, {k: _unsafe_cell(v or "") for k, v in r.items() if k})
+            for i, r in enumerate(reader)]
+
+
+def import_decisions(store: Store, path: str | Path) -> tuple[int, int]:
+    """Read decisions exported before; returns (added, already kept).
+
+    Every row is checked first; any bad row stops the import with its line (CSV)
+    or item number (JSON) and nothing is written.
+    """
+    p = Path(path)
+    rows = []
+    for line, r in _read_rows(p):
+        decision = str(r.get("decision") or "").strip()
+        if decision not in ACTIONS:
+            raise InputError(str(p), f"decision {decision!r} is not one of "
+                             f"{', '.join(ACTIONS)}", line=line)
+        when = str(r.get("decided_at") or "").strip()
+        try:
+            datetime.fromisoformat(when)
+        except ValueError as e:
+            raise InputError(str(p), f"decided_at {when!r} is not an ISO date", line=line,
+                             fix="Write it like 2026-01-31T10:00:00+00:00") from e
+        name = str(r.get("name") or "").strip()
+        if not name:
+            raise InputError(str(p), "the name is empty", line=line)
+        slug = str(r.get("slug") or "").strip()
+        from havewemet.models import Request
+
+        rid = str(r.get("request_id") or "").strip() or Request(
+            name, f"https://www.linkedin.com/in/{slug}" if slug else "").id
+        rows.append({"request_id": rid, "name": name, "slug": slug, "decision": decision,
+                     "reason": str(r.get("reason") or ""), "decided_at": when})
+    added = kept = 0
+    with store.db.atomic():
+        for row in rows:
+            if store.db.execute(
+                "select 1 from decisions where request_id = ? and decision = ? and "
+                "decided_at = ?", [row["request_id"], row["decision"], row["decided_at"]]
+            ).fetchone():
+                kept += 1
+                continue
+            store.db["decisions"].insert(row)
+            store.db.execute("update requests set status = ? where id = ? and status = 'pending'",
+                             [row["decision"], row["request_id"]])
+            added += 1
+    return added, kept
+
+
+__all__ = ["FIELDS", "all_decisions", "decide", "decide_recommended", "export_decisions",
+           "history", "import_decisions", "record_decision"]
