@@ -146,7 +146,8 @@ def _thread(kind: str, src: str, by_dir: dict[str, list[dict]]) -> Evidence:
                     f"last {_day(last)}, you never replied", src, last)
 
 
-_AT = re.compile(r"\s(?:at|@|\|)\s+(.+)$", re.I)
+# " at " or " @ " names the employer; " | " separates topics ("Open to work | Archives").
+_AT = re.compile(r"\s(?:at|@)\s+(.+)$", re.I)
 
 
 def headline_company(headline: str) -> str:
