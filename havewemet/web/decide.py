@@ -9,7 +9,6 @@ posts with ``Accept: application/json`` and updates the card in place.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
 from fastapi import Request
@@ -18,19 +17,15 @@ from starlette.concurrency import run_in_threadpool
 
 from havewemet.errors import HaveWeMetError, NotFoundError
 from havewemet.store import Store
+from havewemet.triage.decisions import record_decision
 from havewemet.triage.policy import ACTIONS
 from havewemet.web.app import Context, error_response, same_origin, wants_json
 
-#: The request's status once decided (``pending`` before).
-STATUS = {"accept": "accepted", "ask": "asked", "ignore": "ignored", "report": "reported"}
 
-
-def write_decision(
-    store: Store, request_id: str, decision: str, *, reason: str = "", now: datetime | None = None
-) -> dict:
-    """Record a decision and set the request's status, in one transaction.
-
-    This is every write the web page makes.
+def write_decision(store: Store, request_id: str, decision: str, *, reason: str = "") -> dict:
+    """Record a decision on the request with this exact id: every write the web page
+    makes goes through here, to :func:`havewemet.triage.decisions.record_decision`
+    (one transaction; the request's status becomes the decision).
 
     Raises:
         HaveWeMetError: the decision is not one of accept, ask, ignore, report.
@@ -38,25 +33,10 @@ def write_decision(
     """
     if decision not in ACTIONS:
         raise HaveWeMetError(f"decision {decision!r} is not one of: {', '.join(ACTIONS)}")
-    row = store.db.execute("select name, slug from requests where id = ?", [request_id]).fetchone()
-    if row is None:
+    rows = list(store.db.query("select * from requests where id = ?", [request_id]))
+    if not rows:
         raise NotFoundError(f"no request with id {request_id!r}; reload the inbox")
-    at = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    record = {
-        "request_id": request_id,
-        "name": row[0],
-        "slug": row[1] or "",
-        "decision": decision,
-        "reason": reason,
-        "decided_at": at,
-    }
-    with store.db.atomic():
-        record["id"] = store.db["decisions"].insert(record).last_pk
-        store.db.execute(
-            "update requests set status = ?, updated_at = ? where id = ?",
-            [STATUS[decision], at, request_id],
-        )
-    return record
+    return record_decision(store, rows[0], decision, reason=reason)
 
 
 def _decide(ctx: Context, fields: dict[str, str]) -> dict:

@@ -6,6 +6,7 @@ connections with tie strength, and earlier decisions; ``.json`` is the twin."""
 from __future__ import annotations
 
 from havewemet.errors import NotFoundError
+from havewemet.triage.decisions import history as decision_history
 from havewemet.triage.engine import Triager
 from havewemet.web.app import Context
 from havewemet.web.inbox import ACTIONS, item
@@ -46,13 +47,13 @@ def page(ctx: Context, rid: str) -> dict:
     ids = _linked_ids(ctx, [m["identity_id"] for m in data["matches"]])
     names = {i["id"]: i["name"] for i in ctx.store.identities(ids)}
     timeline = sorted(ctx.store.interactions_for(ids), key=lambda r: r["at"] or "", reverse=True)
-    history = list(
-        ctx.store.db.query(
-            """select decision, reason, decided_at from decisions where request_id = ?
-           or (slug != '' and slug = ?) or lower(name) = lower(?) order by decided_at""",
-            [rid, req.get("slug") or "", req["name"]],
-        )
-    )
+    seen = {
+        d["id"]: d
+        for ref in (rid, req.get("slug") or "", req["name"])
+        if ref
+        for d in decision_history(ctx.store, ref)
+    }
+    history = sorted(seen.values(), key=lambda d: (d["decided_at"], d["id"]))
     return {
         "title": req["name"],
         "request": {

@@ -1,0 +1,446 @@
+"""The web page in-process (FastAPI TestClient) over the demo store: every page and
+its JSON twin, the one write, the loopback and same-origin guards, escaping of
+strangers' text, the one error shape, and the ``serve`` command's host rule."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+from pathlib import Path
+
+import markupsafe
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from havewemet.cli import app as cli_app
+from havewemet.commands.web import check_host, is_loopback
+from havewemet.demo import TODAY, load_demo
+from havewemet.errors import HaveWeMetError
+from havewemet.models import Request
+from havewemet.store import Store
+from havewemet.triage.engine import triage_inbox
+from havewemet.triage.policy import load_policy
+from havewemet.web import WebSettings, create_app
+from havewemet.web.network import TOP_TIES
+
+BASE = "http://127.0.0.1"
+ERROR_KEYS = {"ok", "status", "error"}
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    load_demo(folder).close()
+    return folder / "demo.db"
+
+
+@pytest.fixture
+def db(demo_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo store, for tests that write."""
+    path = tmp_path / "store.db"
+    shutil.copy(demo_db, path)
+    return path
+
+
+def client_for(path: Path, **kw) -> TestClient:
+    settings = WebSettings(path, today=TODAY.date(), **kw)
+    return TestClient(create_app(settings), base_url=BASE)
+
+
+@pytest.fixture(scope="module")
+def client(demo_db: Path) -> TestClient:
+    """Read-only pages share one app (and its triage cache)."""
+    return client_for(demo_db)
+
+
+@pytest.fixture
+def write_client(db: Path) -> TestClient:
+    return client_for(db)
+
+
+def _expected_inbox(path: Path) -> list[dict]:
+    store = Store.open(path)
+    try:
+        return [t.to_dict() for t in triage_inbox(store, policy=load_policy(), today=TODAY.date())]
+    finally:
+        store.close()
+
+
+# -- the inbox -------------------------------------------------------------------------
+
+
+def test_inbox_json_is_the_triaged_inbox(client: TestClient, demo_db: Path, no_network):
+    data = client.get("/.json").json()
+    expected = _expected_inbox(demo_db)
+    got = [{k: v for k, v in r.items() if k != "mutuals"} for r in data["requests"]]
+    assert got == [{k: v for k, v in r.items() if k != "mutuals"} for r in expected]
+    assert [[m["name"] for m in r["mutuals"]] for r in data["requests"]] == [
+        [m["name"] for m in r["mutuals"]] for r in expected
+    ]
+    assert data["pending"] == len(expected) == 32
+    assert data["counts"] == {
+        a: sum(r["recommendation"] == a for r in expected)
+        for a in ("accept", "report", "ignore", "ask")
+    }
+    assert data["policy"] == "gatekeeper"
+    assert data["me"] == "Ruth Calloway"
+    assert client.get("/?_format=json").json() == data
+
+
+def test_inbox_html_shows_every_request_with_evidence_and_buttons(client: TestClient):
+    data = client.get("/.json").json()
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    html = r.text
+    for req in data["requests"]:
+        card = html[html.index(f'id="r-{req["id"]}"') :]
+        card = card[: card.index("</article>")]
+        assert f'href="/request/{req["id"]}"' in card
+        assert req["verdict"] in card
+        for e in req["evidence"][:3]:
+            assert _esc(e["text"]) in card and _esc(e["source"]) in card
+        for s in req["signals"]:
+            assert _esc(s["text"]) in card
+        assert _esc(req["rule"]) in card
+        assert re.search(rf'value="{req["recommendation"]}" class="[^"]*recommended', card)
+        for action in ("accept", "ask", "ignore", "report"):
+            assert f'name="decision" value="{action}"' in card
+    n = data["counts"]["accept"]
+    assert f'Accept: you know them <span class="count">({n})</span>' in html
+
+
+def _esc(text: str) -> str:
+    """As Jinja2's autoescape writes it."""
+    return str(markupsafe.escape(text))
+
+
+def test_pages_load_nothing_from_the_network(client: TestClient):
+    rid = client.get("/.json").json()["requests"][0]["id"]
+    for path in ("/", f"/request/{rid}", "/network"):
+        html = client.get(path).text
+        assert not re.search(r'(src|href)="(https?:)?//(?!www\.linkedin\.com)', html), path
+        assert "@import" not in html
+    css = client.get("/static/style.css")
+    assert css.status_code == 200 and "url(" not in css.text and "@import" not in css.text
+    js = client.get("/static/app.js")
+    assert js.status_code == 200 and "http" not in js.text
+    assert "default-src 'self'" in client.get("/").headers["content-security-policy"]
+
+
+# -- one request -----------------------------------------------------------------------
+
+
+def test_request_page_has_the_whole_story(client: TestClient):
+    inbox = client.get("/.json").json()["requests"]
+    priya = next(r for r in inbox if r["name"] == "Priya Raman")
+    data = client.get(f"/request/{priya['id']}.json").json()
+    assert client.get(f"/request/{priya['id']}?_format=json").json() == data
+    req = data["request"]
+    assert req["verdict"] == "known" and req["recommendation"] == "accept"
+    assert req["status"] == "pending"
+    assert any("recommended you" in e["text"] for e in req["evidence"])
+    assert req["matches"] and all(
+        0 < m["probability"] <= 1 and m["reasons"] for m in req["matches"]
+    )
+    kinds = {t["kind"] for t in data["timeline"]}
+    assert "recommendation" in kinds
+    assert all(t["file"] for t in data["timeline"])
+    assert data["timeline_total"] >= len(data["timeline"])
+    html = client.get(f"/request/{priya['id']}").text
+    assert "Matched in your data" in html and "Timeline" in html
+    for m in req["matches"]:
+        assert _esc(m["reasons"][0]) in html
+    rec = next(t for t in data["timeline"] if t["kind"] == "recommendation")
+    assert f"{_esc(rec['file'])}:{rec['line']}" in html
+
+
+def test_request_page_shows_mutuals_with_tie_strength(client: TestClient):
+    inbox = client.get("/.json").json()["requests"]
+    with_mutuals = next(r for r in inbox if any(m["resolved"] for m in r["mutuals"]))
+    data = client.get(f"/request/{with_mutuals['id']}.json").json()
+    mutuals = data["request"]["mutuals"]
+    assert [m["name"] for m in mutuals] == [m["name"] for m in with_mutuals["mutuals"]]
+    resolved = next(m for m in mutuals if m["resolved"])
+    html = client.get(f"/request/{with_mutuals['id']}").text
+    assert f'value="{resolved["strength"]}"' in html
+    assert f"{resolved['strength']:.2f} · {resolved['tie']}" in html
+
+
+# -- the network -----------------------------------------------------------------------
+
+
+def test_network_json_nodes_and_edges(client: TestClient):
+    data = client.get("/network.json").json()
+    ids = {n["id"] for n in data["nodes"]}
+    assert len(ids) == len(data["nodes"])
+    assert data["nodes"][0]["kind"] == "me" and data["nodes"][0]["label"] == "Ruth Calloway"
+    for e in data["edges"]:
+        assert e["source"] in ids and e["target"] in ids
+    for n in data["nodes"]:
+        assert 0 <= n["x"] <= data["width"] and 0 <= n["y"] <= data["height"], n
+    ties = [n for n in data["nodes"] if n["kind"] == "tie"]
+    requesters = [n for n in data["nodes"] if n["kind"] == "requester"]
+    assert TOP_TIES <= len(ties) <= TOP_TIES + 3 * len(requesters)
+    inbox = {r["id"]: r for r in client.get("/.json").json()["requests"]}
+    assert len(requesters) + len(data["unplaced"]) == len(inbox)
+    for n in requesters:
+        assert n["recommendation"] == inbox[n["request_id"]]["recommendation"]
+    # Requesters with no evidence and no mutual in the data are listed, not drawn.
+    placed = {n["request_id"] for n in requesters}
+    assert data["unplaced"] and not placed & {u["id"] for u in data["unplaced"]}
+    assert not {inbox[u["id"]]["verdict"] for u in data["unplaced"]} & {"known", "met"}
+    html = client.get("/network").text
+    assert html.count("<circle") == len(ties) + 1
+    assert html.count("<line") == len(data["edges"])
+    for n in requesters:
+        assert f'href="/request/{n["request_id"]}"' in html
+
+
+def test_empty_store_pages(tmp_path: Path):
+    c = client_for(tmp_path / "empty.db")
+    assert c.get("/.json").json()["requests"] == []
+    assert "No pending requests" in c.get("/").text
+    net = c.get("/network.json").json()
+    assert [n["kind"] for n in net["nodes"]] == ["me"] and net["edges"] == []
+    assert c.get("/network").status_code == 200
+
+
+# -- the one write -----------------------------------------------------------------------
+
+
+def test_decision_form_post_is_recorded(write_client: TestClient, db: Path):
+    inbox = write_client.get("/.json").json()
+    target = next(r for r in inbox["requests"] if r["recommendation"] == "ignore")
+    r = write_client.post(
+        "/decide",
+        data={"request_id": target["id"], "decision": "ignore"},
+        headers={"Origin": BASE},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    store = Store.open(db)
+    rows = list(store.db.query("select request_id, name, decision from decisions"))
+    status = store.db.execute(
+        "select status from requests where id = ?", [target["id"]]
+    ).fetchone()[0]
+    store.close()
+    assert rows == [{"request_id": target["id"], "name": target["name"], "decision": "ignore"}]
+    assert status == "ignore"
+    after = write_client.get("/.json").json()
+    assert after["pending"] == inbox["pending"] - 1 and after["decided"] == 1
+    assert target["id"] not in {x["id"] for x in after["requests"]}
+    page = write_client.get(f"/request/{target['id']}.json").json()
+    assert page["request"]["status"] == "ignore"
+    assert [d["decision"] for d in page["decisions"]] == ["ignore"]
+
+
+def test_decision_fetch_post_answers_json(write_client: TestClient):
+    target = write_client.get("/.json").json()["requests"][0]
+    r = write_client.post(
+        "/decide",
+        data={"request_id": target["id"], "decision": "accept", "reason": "we met at the library"},
+        headers={"Accept": "application/json", "Origin": BASE},
+    )
+    assert r.status_code == 200
+    body = r.json()
+    assert body["ok"] is True and body["pending"] == 31
+    assert body["decision"]["decision"] == "accept"
+    assert body["decision"]["reason"] == "we met at the library"
+
+
+def test_decision_errors_use_the_one_shape(write_client: TestClient):
+    target = write_client.get("/.json").json()["requests"][0]
+    h = {"Accept": "application/json", "Origin": BASE}
+    bad = write_client.post(
+        "/decide", data={"request_id": target["id"], "decision": "delete"}, headers=h
+    )
+    assert bad.status_code == 400 and set(bad.json()) == ERROR_KEYS
+    assert bad.json()["error"] == "decision 'delete' is not one of: accept, ask, ignore, report"
+    gone = write_client.post(
+        "/decide", data={"request_id": "nope", "decision": "accept"}, headers=h
+    )
+    assert gone.status_code == 404
+    assert gone.json() == {
+        "ok": False,
+        "status": 404,
+        "error": "no request with id 'nope'; reload the inbox",
+    }
+    get = write_client.get("/decide.json")
+    assert get.status_code == 404 and set(get.json()) == ERROR_KEYS
+    assert (
+        write_client.get("/decide", headers={"Accept": "application/json"}).json()["status"] == 405
+    )
+    assert write_client.get("/.json").json()["decided"] == 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Origin": "http://127.0.0.1:9999"},
+        {"Sec-Fetch-Site": "cross-site"},
+    ],
+)
+def test_cross_site_posts_are_refused(write_client: TestClient, headers: dict):
+    target = write_client.get("/.json").json()["requests"][0]
+    r = write_client.post(
+        "/decide",
+        data={"request_id": target["id"], "decision": "accept"},
+        headers={"Accept": "application/json", **headers},
+    )
+    assert r.status_code == 403
+    assert r.json() == {
+        "ok": False,
+        "status": 403,
+        "error": "decisions are accepted only from this page (cross-site request refused)",
+    }
+    assert write_client.get("/.json").json()["decided"] == 0
+
+
+def test_non_loopback_host_header_is_refused(client: TestClient):
+    """A DNS-rebinding page (Host: evil.example) cannot read the data."""
+    r = client.get("/.json", headers={"Host": "evil.example"})
+    assert r.status_code == 403 and set(r.json()) == ERROR_KEYS
+    assert "Priya" not in client.get("/", headers={"Host": "evil.example:8765"}).text
+    assert client.get("/.json", headers={"Host": "localhost:8765"}).status_code == 200
+
+
+def test_explicit_host_is_allowed(demo_db: Path):
+    c = client_for(demo_db, hosts=("192.168.1.5",))
+    assert c.get("/.json", headers={"Host": "192.168.1.5:8765"}).status_code == 200
+    assert c.get("/.json", headers={"Host": "192.168.1.6:8765"}).status_code == 403
+
+
+def test_a_new_request_appears_without_restart(write_client: TestClient, db: Path):
+    before = write_client.get("/.json").json()["pending"]
+    store = Store.open(db)
+    store.add_request(Request(name="Zed Newcomer", profile_url="https://www.linkedin.com/in/zed"))
+    store.close()
+    after = write_client.get("/.json").json()
+    assert after["pending"] == before + 1
+    assert "Zed Newcomer" in {r["name"] for r in after["requests"]}
+
+
+# -- strangers' text is escaped ----------------------------------------------------------
+
+
+def test_hostile_names_and_notes_are_escaped(write_client: TestClient, db: Path):
+    store = Store.open(db)
+    rid = store.add_request(
+        Request(
+            name=f"Mallory {HOSTILE}",
+            profile_url="javascript:alert(1)",
+            headline='"><img src=x onerror=alert(2)>',
+            note="</blockquote><script>x()</script>",
+            mutuals=[HOSTILE],
+        )
+    )
+    store.close()
+    pages = [
+        write_client.get("/").text,
+        write_client.get(f"/request/{rid}").text,
+        write_client.get("/network").text,
+    ]
+    for html in pages:
+        assert "<script>alert" not in html and "<script>x()" not in html
+        assert "<img src=x" not in html
+        assert 'href="javascript:' not in html
+        assert html.count("<script") == 1  # our own /static/app.js only
+    assert "Mallory &lt;script&gt;alert(1)&lt;/script&gt;" in pages[0]
+    assert "&lt;/blockquote&gt;&lt;script&gt;x()&lt;/script&gt;" in pages[1]
+    data = write_client.get(f"/request/{rid}.json").json()
+    assert data["request"]["name"] == f"Mallory {HOSTILE}"  # JSON keeps the text as written
+    assert write_client.get("/.json").headers["content-type"] == "application/json"
+
+
+# -- errors --------------------------------------------------------------------------------
+
+
+def test_404s_go_through_the_one_handler(client: TestClient):
+    html = client.get("/nope")
+    assert html.status_code == 404 and "text/html" in html.headers["content-type"]
+    assert "no page at /nope; the inbox is at /" in html.text
+    assert client.get("/nope.json").json() == {
+        "ok": False,
+        "status": 404,
+        "error": "no page at /nope.json; the inbox is at /",
+    }
+    assert client.get("/request/zzz.json").json() == {
+        "ok": False,
+        "status": 404,
+        "error": "no request with id 'zzz'; the inbox at / lists them",
+    }
+    page = client.get("/request/zzz")
+    assert page.status_code == 404 and "no request with id &#39;zzz&#39;" in page.text
+    assert client.get("/request/zzz?_format=json").json()["status"] == 404
+
+
+# -- the serve command ---------------------------------------------------------------------
+
+
+def test_loopback_rule():
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert is_loopback("127.0.0.2") and is_loopback("[::1]")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+    assert check_host("127.0.0.1", explicit=False) is None
+    warning = check_host("0.0.0.0", explicit=True)
+    assert warning.startswith(
+        "Warning: serving on 0.0.0.0: anyone who can reach this "
+        "computer on that network can read your contacts"
+    )
+    with pytest.raises(HaveWeMetError, match="refusing to serve on 0.0.0.0"):
+        check_host("0.0.0.0", explicit=False)
+
+
+def test_serve_refuses_a_host_not_typed(db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("HAVEWEMET_DB", str(db))
+    r = CliRunner().invoke(
+        cli_app, ["serve", "--get", "/.json"], default_map={"serve": {"host": "0.0.0.0"}}
+    )
+    assert r.exit_code == 1
+    assert r.output.strip().splitlines()[-1] == (
+        "Error: refusing to serve on 0.0.0.0: the page serves only 127.0.0.1 unless you "
+        "type --host yourself"
+    )
+
+
+def test_serve_get_prints_a_page(db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("HAVEWEMET_DB", str(db))
+    r = CliRunner().invoke(cli_app, ["serve", "--get", "/.json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["pending"] == 32
+    r = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "--get", "/network.json"])
+    assert r.exit_code == 0 and json.loads(r.output)["nodes"][0]["kind"] == "me"
+    missing = CliRunner().invoke(cli_app, ["serve", "--get", "/request/none.json"])
+    assert missing.exit_code == 1 and json.loads(missing.output)["status"] == 404
+
+
+def test_serve_without_the_web_extra(monkeypatch: pytest.MonkeyPatch, db_path: Path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    r = CliRunner().invoke(cli_app, ["serve"])
+    assert r.exit_code == 1
+    assert r.output.strip().splitlines()[-1] == (
+        "Error: the web page needs FastAPI and uvicorn (uvicorn is missing): "
+        "pip install 'havewemet[web]'"
+    )
+
+
+def test_serve_port_in_use(db_path: Path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = CliRunner().invoke(cli_app, ["serve", "--port", str(port)])
+    assert r.exit_code == 1
+    assert r.output.strip().splitlines()[-1] == (
+        f"Error: cannot listen on 127.0.0.1:{port} (Address already in use); choose "
+        "another port with --port"
+    )
