@@ -86,8 +86,8 @@ def _context_terms(evidence: list[Evidence], mutuals: list[Mutual]) -> set[str]:
 
 
 #: Word starts that say how two people know each other ("we met", "worked together").
-_HOW = ("met", "meet", "spoke", "talk", "worked", "colleague", "endors", "recommend",
-        "conference", "event", "introduc", "wrote", "messag", "project")
+_HOW = re.compile(r"^(met|meet\w*|spoke|talk\w*|worked|colleague\w*|endors\w*|recommend\w*"
+                  r"|conference\w*|event\w*|introduc\w*|wrote|messag\w*|project\w*)$")
 
 
 def check_note(note: str | None, *, evidence: list[Evidence] = (),
@@ -116,7 +116,7 @@ def check_note(note: str | None, *, evidence: list[Evidence] = (),
     if not evidence and not any(m.resolved and m.strength >= 0.1 for m in mutuals):
         problems.append("no shared context in your data: name the reason you are writing "
                         "(their work, a talk, a common interest)")
-    elif not (terms & said) and not any(w.startswith(_HOW) for w in said):
+    elif not (terms & said) and not any(_HOW.match(w) for w in said):
         problems.append("does not name what you share: mention it (see the opening below)")
     return problems
 
