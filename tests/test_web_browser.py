@@ -1,0 +1,106 @@
+"""The page in a real browser: ``havewemet serve`` in a subprocess on a free loopback
+port, Debian's Chromium driven by Playwright. Clicking a decision button records
+the decision and updates the card without a reload; a screenshot is saved.
+
+CI installs the browser with ``apt-get install -y chromium``; the test is skipped
+only when ``/usr/bin/chromium`` (or Playwright) is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from havewemet.demo import load_demo
+from havewemet.store import Store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="/usr/bin/chromium is not installed "
+                                "(apt-get install -y chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    load_demo(tmp_path).close()
+    db = tmp_path / "demo.db"
+    port = _free_port()
+    env = {**os.environ, "HAVEWEMET_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "havewemet", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"havewemet serve did not start: {proc.stdout.read()}")
+            time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}", db
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_click_a_decision_in_chromium(server, tmp_path: Path):
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="Playwright is not installed (pip install playwright)")
+    url, db = server
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(url + "/", timeout=120_000)
+            assert page.title() == "Inbox · Have we met?"
+            pending = int(page.locator("#pending-count").inner_text())
+            card = page.locator("article.card.action-ignore").first
+            rid = card.get_attribute("data-id")
+            name = card.locator("a.name").inner_text()
+            card.locator("button[value=ignore]").click()
+            sync_api.expect(card.locator(".decided-msg")).to_have_text("Ignored \u2713",
+                                                                      timeout=30_000)
+            sync_api.expect(card).to_have_class(
+                "card action-ignore decided decided-ignore")
+            sync_api.expect(page.locator("#pending-count")).to_have_text(str(pending - 1))
+            assert card.locator("button[value=accept]").is_disabled()
+            page.screenshot(path=str(tmp_path / "inbox-after-decision.png"), full_page=True)
+            # The page did not reload, and the store has the decision.
+            assert page.url == url + "/"
+            store = Store.open(db)
+            rows = list(store.db.query("select request_id, name, decision from decisions"))
+            store.close()
+            assert rows == [{"request_id": rid, "name": name, "decision": "ignore"}]
+            # After a reload the request has left the inbox.
+            page.reload()
+            assert page.locator(f"#r-{rid}").count() == 0
+            assert page.locator("#pending-count").inner_text() == str(pending - 1)
+            page.goto(url + "/network")
+            assert page.locator("svg circle").count() > 10
+            page.screenshot(path=str(tmp_path / "network.png"), full_page=True)
+            assert errors == []
+        finally:
+            browser.close()
+    assert (tmp_path / "inbox-after-decision.png").stat().st_size > 10_000
