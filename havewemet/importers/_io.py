@@ -102,9 +102,12 @@ def read_csv(
     header: list[str] | None = None
     header_line = 0
     rows: list[tuple[int, dict[str, str]]] = []
+    end = 0
     try:
         for raw in reader:
-            line = reader.line_num - sum(c.count("\n") for c in raw)  # where the row starts
+            # A row starts on the line after the previous row ended (blank lines are
+            # rows too), however many newlines its quoted cells hold.
+            line, end = end + 1, reader.line_num
             if header is None:
                 cells = [_norm_col(c) for c in raw]
                 if not any(cells):
@@ -114,9 +117,10 @@ def read_csv(
                 header = cells
                 header_line = line
                 continue
-            if not any(c.strip() for c in raw):
+            cells = [c.strip() for c in raw]
+            if not any(cells):
                 continue
-            row = dict(zip(header, (c.strip() for c in raw), strict=False))
+            row = dict(zip(header, cells, strict=False))
             if len(raw) < len(header):
                 for col in header[len(raw) :]:
                     row[col] = ""
