@@ -21,12 +21,18 @@ from havewemet.demo import load_demo
 from havewemet.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is not installed "
-                                "(apt-get install -y chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install -y chromium)"
+)
 
 
 def _free_port() -> int:
@@ -43,7 +49,11 @@ def server(tmp_path: Path):
     env = {**os.environ, "HAVEWEMET_DB": str(db)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "havewemet", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -63,8 +73,9 @@ def server(tmp_path: Path):
 
 
 def test_click_a_decision_in_chromium(server, tmp_path: Path):
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="Playwright is not installed (pip install playwright)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
+    )
     url, db = server
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -80,10 +91,10 @@ def test_click_a_decision_in_chromium(server, tmp_path: Path):
             rid = card.get_attribute("data-id")
             name = card.locator("a.name").inner_text()
             card.locator("button[value=ignore]").click()
-            sync_api.expect(card.locator(".decided-msg")).to_have_text("Ignored \u2713",
-                                                                      timeout=30_000)
-            sync_api.expect(card).to_have_class(
-                "card action-ignore decided decided-ignore")
+            sync_api.expect(card.locator(".decided-msg")).to_have_text(
+                "Ignored \u2713", timeout=30_000
+            )
+            sync_api.expect(card).to_have_class("card action-ignore decided decided-ignore")
             sync_api.expect(page.locator("#pending-count")).to_have_text(str(pending - 1))
             assert card.locator("button[value=accept]").is_disabled()
             page.screenshot(path=str(tmp_path / "inbox-after-decision.png"), full_page=True)
