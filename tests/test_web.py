@@ -428,7 +428,7 @@ def test_serve_without_the_web_extra(monkeypatch: pytest.MonkeyPatch, db_path: P
     r = CliRunner().invoke(cli_app, ["serve"])
     assert r.exit_code == 1
     assert r.output.strip().splitlines()[-1] == (
-        "Error: the web page needs FastAPI and uvicorn (uvicorn is missing): "
+        "Error: the web page needs FastAPI, Jinja2 and uvicorn (uvicorn is missing): "
         "pip install 'havewemet[web]'"
     )
 

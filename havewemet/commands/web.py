@@ -85,10 +85,11 @@ def serve(
     """Serve the inbox, each request's evidence and your network map on 127.0.0.1."""
     try:
         import fastapi  # noqa: F401
+        import jinja2  # noqa: F401
         import uvicorn
     except ImportError as e:
         raise HaveWeMetError(
-            f"the web page needs FastAPI and uvicorn ({e.name} is missing): {INSTALL}"
+            f"the web page needs FastAPI, Jinja2 and uvicorn ({e.name} is missing): {INSTALL}"
         ) from e
     from havewemet.triage.policy import load_policy
     from havewemet.web import WebSettings, create_app
