@@ -41,64 +41,222 @@ class Planted:
         return f"https://www.linkedin.com/in/{self.slug}"
 
 
-PITCH = ("Hi, I help law firms and councils cut research costs by 40% with our AI platform. "
-         "Can we book a quick call this week?")
+PITCH = (
+    "Hi, I help law firms and councils cut research costs by 40% with our AI platform. "
+    "Can we book a quick call this week?"
+)
 
 PLANTED: list[Planted] = [
-    Planted("Priya Raman", "priya-raman-law", "Hi Ruth, great to find you here - it has been "
-            "a while since Harrow & Pike!", "Senior Associate at Harrow & Pike LLP",
-            verdict="known", gatekeeper="accept", networker="accept",
-            why="former colleague: in your imported contacts with the same profile, "
-            "recommended you"),
-    Planted("Daniel Okafor", "daniel-okafor-7b2c91", "Good to talk last week, Ruth.",
-            verdict="known", gatekeeper="accept", networker="accept",
-            why="you messaged each other"),
-    Planted("Grace Liang", "grace-liang-archives", verdict="met", gatekeeper="accept",
-            networker="accept", why="endorsed you for Cataloguing"),
-    Planted("Bob Whitfield", "bob-whitfield-3e8a10", "Hi Ruth, Bob from the digitisation "
-            "project here.", verdict="known", gatekeeper="accept", networker="accept",
-            why="nickname: messages with Robert Whitfield"),
-    Planted("Jose Garcia", "jose-garcia-bcn", verdict="met", gatekeeper="accept",
-            networker="accept", why="diacritics: José García in your imported contacts"),
-    Planted("Kwame Mensah", "kwame-mensah-im", "Hello Ruth, I am seeking new opportunities in "
-            "information management. Could you refer me to openings at Westmere?",
-            "Open to work | Information Management", networker="ask", why="job seeking"),
-    Planted("Lena Vogt", "lena-vogt-91a2", PITCH, "Growth Lead at ResearchAI",
-            gatekeeper="report", networker="report", why="sales pitch, same note as two others"),
-    Planted("Marco Bellini", "marco-bellini-ai", PITCH, "Account Executive at ResearchAI",
-            gatekeeper="report", networker="report", why="sales pitch, template"),
-    Planted("Tariq Aziz", "tariq-aziz-sales", PITCH, "Partnerships at ResearchAI",
-            gatekeeper="report", networker="report", why="sales pitch, template"),
-    Planted("Nina Sorensen", "nina-sorensen-seo", "Hello Ruth, our agency offers SEO and lead "
-            "generation services for the public sector.", "Founder", why="sales pitch"),
-    Planted("Jake Turner", "jake-turner-recruits", "Hi Ruth, I have an exciting opportunity "
-            "that matches your profile.", "Senior Technical Recruiter at TalentBridge",
-            networker="ask", why="recruiter"),
-    Planted("Hannah Osei", "hannah-osei-archives", "Hi Ruth, Amira suggested I get in touch "
-            "about the regional archives project.", "Archivist at Eastvale Record Office",
-            ["Amira Haddad", "Tom Brennan"], verdict="connected through", gatekeeper="ask",
-            networker="accept", why="two close mutual connections"),
-    Planted("Victor Lane", "victor-lane-growth", "Let's connect!", "Entrepreneur",
-            verdict="stranger", why="40 mutuals, all connection-only ties"),
-    Planted("Sarah Mitchell", "sarah-mitchell-sales-4f1e", "",
-            "Business Development at BrightLeads", why="namesake of your connection "
-            "Sarah Mitchell, different profile"),
-    Planted("Marcus Fenwick", "marcus-fenwick", "Hello Ruth, I enjoyed your talk on open "
-            "data.", "Head of Digital at Northfield Libraries", verdict="known of",
-            gatekeeper="ask", networker="accept", why="you follow him on LinkedIn"),
-    Planted("Ellen Brooks", "ellen-brooks-paralegal", "", "Paralegal at Harrow & Pike LLP",
-            verdict="known of", gatekeeper="ask", networker="accept",
-            why="works where you worked"),
-    Planted("Dwayne Carter", "dwayne-carter-lion", "I accept all invitations. Let's grow our "
-            "networks!", "LION | 30K+ connections | Open Networker", why="open networker"),
-    Planted("Fiona Grant", "fiona-grant-events", "Hi Ruth, I organise the regional library "
-            "conference and would love to keep you posted about speaking slots.",
-            "Events Coordinator at the Regional Library Association", networker="accept",
-            why="a relevant stranger for a networker"),
-    Planted("Emily Carter", "xk-growth-bot-8841", "", "CEO", gatekeeper="report",
-            networker="report", why="profile address does not fit the name, no note"),
+    Planted(
+        "Priya Raman",
+        "priya-raman-law",
+        "Hi Ruth, great to find you here - it has been a while since Harrow & Pike!",
+        "Senior Associate at Harrow & Pike LLP",
+        verdict="known",
+        gatekeeper="accept",
+        networker="accept",
+        why="former colleague: in your imported contacts with the same profile, recommended you",
+    ),
+    Planted(
+        "Daniel Okafor",
+        "daniel-okafor-7b2c91",
+        "Good to talk last week, Ruth.",
+        verdict="known",
+        gatekeeper="accept",
+        networker="accept",
+        why="you messaged each other",
+    ),
+    Planted(
+        "Grace Liang",
+        "grace-liang-archives",
+        verdict="met",
+        gatekeeper="accept",
+        networker="accept",
+        why="endorsed you for Cataloguing",
+    ),
+    Planted(
+        "Bob Whitfield",
+        "bob-whitfield-3e8a10",
+        "Hi Ruth, Bob from the digitisation project here.",
+        verdict="known",
+        gatekeeper="accept",
+        networker="accept",
+        why="nickname: messages with Robert Whitfield",
+    ),
+    Planted(
+        "Jose Garcia",
+        "jose-garcia-bcn",
+        verdict="met",
+        gatekeeper="accept",
+        networker="accept",
+        why="diacritics: José García in your imported contacts",
+    ),
+    Planted(
+        "Kwame Mensah",
+        "kwame-mensah-im",
+        "Hello Ruth, I am seeking new opportunities in "
+        "information management. Could you refer me to openings at Westmere?",
+        "Open to work | Information Management",
+        networker="ask",
+        why="job seeking",
+    ),
+    Planted(
+        "Lena Vogt",
+        "lena-vogt-91a2",
+        PITCH,
+        "Growth Lead at ResearchAI",
+        gatekeeper="report",
+        networker="report",
+        why="sales pitch, same note as two others",
+    ),
+    Planted(
+        "Marco Bellini",
+        "marco-bellini-ai",
+        PITCH,
+        "Account Executive at ResearchAI",
+        gatekeeper="report",
+        networker="report",
+        why="sales pitch, template",
+    ),
+    Planted(
+        "Tariq Aziz",
+        "tariq-aziz-sales",
+        PITCH,
+        "Partnerships at ResearchAI",
+        gatekeeper="report",
+        networker="report",
+        why="sales pitch, template",
+    ),
+    Planted(
+        "Nina Sorensen",
+        "nina-sorensen-seo",
+        "Hello Ruth, our agency offers SEO and lead generation services for the public sector.",
+        "Founder",
+        why="sales pitch",
+    ),
+    Planted(
+        "Jake Turner",
+        "jake-turner-recruits",
+        "Hi Ruth, I have an exciting opportunity that matches your profile.",
+        "Senior Technical Recruiter at TalentBridge",
+        networker="ask",
+        why="recruiter",
+    ),
+    Planted(
+        "Hannah Osei",
+        "hannah-osei-archives",
+        "Hi Ruth, Amira suggested I get in touch about the regional archives project.",
+        "Archivist at Eastvale Record Office",
+        ["Amira Haddad", "Tom Brennan"],
+        verdict="connected through",
+        gatekeeper="ask",
+        networker="accept",
+        why="two close mutual connections",
+    ),
+    Planted(
+        "Victor Lane",
+        "victor-lane-growth",
+        "Let's connect!",
+        "Entrepreneur",
+        verdict="stranger",
+        why="40 mutuals, all connection-only ties",
+    ),
+    Planted(
+        "Sarah Mitchell",
+        "sarah-mitchell-sales-4f1e",
+        "",
+        "Business Development at BrightLeads",
+        why="namesake of your connection Sarah Mitchell, different profile",
+    ),
+    Planted(
+        "Marcus Fenwick",
+        "marcus-fenwick",
+        "Hello Ruth, I enjoyed your talk on open data.",
+        "Head of Digital at Northfield Libraries",
+        verdict="known of",
+        gatekeeper="ask",
+        networker="accept",
+        why="you follow him on LinkedIn",
+    ),
+    Planted(
+        "Ellen Brooks",
+        "ellen-brooks-paralegal",
+        "",
+        "Paralegal at Harrow & Pike LLP",
+        verdict="known of",
+        gatekeeper="ask",
+        networker="accept",
+        why="works where you worked",
+    ),
+    Planted(
+        "Dwayne Carter",
+        "dwayne-carter-lion",
+        "I accept all invitations. Let's grow our networks!",
+        "LION | 30K+ connections | Open Networker",
+        why="open networker",
+    ),
+    Planted(
+        "Fiona Grant",
+        "fiona-grant-events",
+        "Hi Ruth, I organise the regional library "
+        "conference and would love to keep you posted about speaking slots.",
+        "Events Coordinator at the Regional Library Association",
+        networker="accept",
+        why="a relevant stranger for a networker",
+    ),
+    Planted(
+        "Ian Fletcher",
+        "ian-fletcher-eastvale",
+        "Hi Ruth, putting a face to the e-mails!",
+        "Special Collections Manager at Eastvale University",
+        verdict="known",
+        gatekeeper="accept",
+        networker="accept",
+        why="known only by mail: a two-way thread",
+    ),
+    Planted(
+        "Samira Khoury",
+        "samira-khoury-meta",
+        "Lovely to meet you at the open data day.",
+        "Metadata Librarian at Northfield Libraries",
+        verdict="met",
+        gatekeeper="accept",
+        networker="accept",
+        why="met at an event: on the attendee list you were on",
+    ),
+    Planted(
+        "Pat Coleman",
+        "pat-coleman-glam",
+        "",
+        "Digital Archivist",
+        verdict="known of",
+        gatekeeper="ask",
+        networker="accept",
+        why="known only by a Mastodon handle you follow (@pcoleman@glammr.social)",
+    ),
+    Planted(
+        "Chloe Dubois",
+        "chloe-dubois-westmere",
+        "",
+        "Project Manager at Westmere City Council",
+        verdict="known",
+        gatekeeper="accept",
+        networker="accept",
+        why="meetings in your calendar (a monthly steering group)",
+    ),
+    Planted(
+        "Emily Carter",
+        "xk-growth-bot-8841",
+        "",
+        "CEO",
+        gatekeeper="report",
+        networker="report",
+        why="profile address does not fit the name, no note",
+    ),
 ]
 
+#: Reminder mails LinkedIn sent for some requests (in the demo's mbox).
+REMINDERS = {"Victor Lane": 2, "Kwame Mensah": 1}
 #: Strangers with no note and no mutuals, added to the planted cases.
 N_STRANGERS = 13
 BLIND_MUTUALS = 40
@@ -117,13 +275,26 @@ def _slug(first: str, last: str, rnd: random.Random) -> str:
     return f"{base}-{rnd.randrange(16**6):06x}"
 
 
-def build_export(folder: Path, *, seed: int = 7, connections: int = 1500,
-                 conversations: int = 220, as_zip: bool = True) -> tuple[Path, list[dict]]:
+def build_export(
+    folder: Path,
+    *,
+    seed: int = 7,
+    connections: int = 1500,
+    conversations: int = 220,
+    as_zip: bool = True,
+    people_out: list | None = None,
+) -> tuple[Path, list[dict]]:
     """Write the persona's LinkedIn export; returns its path and the invitation pages
-    (headline and mutual names, as the user sees them on LinkedIn) for the requests."""
+    (headline and mutual names, as the user sees them on LinkedIn) for the requests.
+    ``people_out``, if given, receives the connections as (first, last, url)."""
     rnd = random.Random(seed)
     fake = _fake(seed)
-    reserved = {p.name.split()[-1].lower() for p in PLANTED} | {"haddad", "brennan", "calloway"}
+    reserved = {p.name.split()[-1].lower() for p in PLANTED} | {
+        "haddad",
+        "brennan",
+        "calloway",
+        "whitfield",
+    }
     conns: list[list[object]] = []
     people: list[tuple[str, str, str]] = []  # first, last, url
     while len(people) < connections:
@@ -137,69 +308,221 @@ def build_export(folder: Path, *, seed: int = 7, connections: int = 1500,
         company = fake.company() if rnd.random() < 0.8 else "Westmere City Council"
         conns.append([first, last, url, email, company, fake.job(), lx.connected_on(when)])
     conns[5][1] = "Doe, PhD"
-    fixed = [("Amira", "Haddad", "amira-haddad-kim", "Westmere City Council",
-              "Information Governance Lead"),
-             ("Tom", "Brennan", "tom-brennan-libraries", "Westmere City Council",
-              "Library Systems Manager"),
-             ("Sarah", "Mitchell", "sarah-mitchell-lib", "Bramley University", "Librarian")]
+    fixed = [
+        (
+            "Amira",
+            "Haddad",
+            "amira-haddad-kim",
+            "Westmere City Council",
+            "Information Governance Lead",
+        ),
+        (
+            "Tom",
+            "Brennan",
+            "tom-brennan-libraries",
+            "Westmere City Council",
+            "Library Systems Manager",
+        ),
+        ("Sarah", "Mitchell", "sarah-mitchell-lib", "Bramley University", "Librarian"),
+    ]
     for first, last, slug, company, pos in fixed:
-        conns.append([first, last, f"https://www.linkedin.com/in/{slug}", "", company, pos,
-                      lx.connected_on(TODAY - timedelta(days=900))])
+        conns.append(
+            [
+                first,
+                last,
+                f"https://www.linkedin.com/in/{slug}",
+                "",
+                company,
+                pos,
+                lx.connected_on(TODAY - timedelta(days=900)),
+            ]
+        )
     for _ in range(3):  # hidden profiles: LinkedIn gives only the date
         conns.append(["", "", "", "", "", "", lx.connected_on(TODAY - timedelta(days=400))])
     files: dict[str, str] = {"Connections.csv": lx.connections_csv(conns)}
     files["Profile.csv"] = lx.csv_text(
-        ["First Name", "Last Name", "Maiden Name", "Address", "Birth Date", "Headline", "Summary",
-         "Industry", "Zip Code", "Geo Location", "Twitter Handles", "Websites",
-         "Instant Messengers"],
-        [[ME[0], ME[1], "", "", "", "Senior Librarian, Knowledge & Information at Westmere "
-          "City Council", "", "Libraries", "", "Westmere, England, United Kingdom", "", "", ""]])
+        [
+            "First Name",
+            "Last Name",
+            "Maiden Name",
+            "Address",
+            "Birth Date",
+            "Headline",
+            "Summary",
+            "Industry",
+            "Zip Code",
+            "Geo Location",
+            "Twitter Handles",
+            "Websites",
+            "Instant Messengers",
+        ],
+        [
+            [
+                ME[0],
+                ME[1],
+                "",
+                "",
+                "",
+                "Senior Librarian, Knowledge & Information at Westmere City Council",
+                "",
+                "Libraries",
+                "",
+                "Westmere, England, United Kingdom",
+                "",
+                "",
+                "",
+            ]
+        ],
+    )
     files["Email Addresses.csv"] = lx.csv_text(
         ["Email Address", "Confirmed", "Primary", "Updated On"],
-        [[ME_EMAIL, "Yes", "Yes", "1/4/19, 10:02 AM"]])
+        [[ME_EMAIL, "Yes", "Yes", "1/4/19, 10:02 AM"]],
+    )
     files["Positions.csv"] = lx.csv_text(
         ["Company Name", "Title", "Description", "Location", "Started On", "Finished On"],
-        [["Westmere City Council", "Senior Librarian", "", "Westmere", "Jan 2019", ""],
-         ["Harrow & Pike LLP", "Law Librarian", "Legal research, know-how", "London", "Mar 2013",
-          "Dec 2018"],
-         ["Bramley University Library", "Assistant Librarian", "", "Bramley", "Sep 2009",
-          "Feb 2013"]])
+        [
+            ["Westmere City Council", "Senior Librarian", "", "Westmere", "Jan 2019", ""],
+            [
+                "Harrow & Pike LLP",
+                "Law Librarian",
+                "Legal research, know-how",
+                "London",
+                "Mar 2013",
+                "Dec 2018",
+            ],
+            [
+                "Bramley University Library",
+                "Assistant Librarian",
+                "",
+                "Bramley",
+                "Sep 2009",
+                "Feb 2013",
+            ],
+        ],
+    )
     files["messages.csv"], talked = _messages(rnd, people, conversations)
     files["Endorsement_Received_Info.csv"] = lx.csv_text(
-        ["Endorsement Date", "Skill Name", "Endorser First Name", "Endorser Last Name",
-         "Endorser Public Url", "Endorsement Status"],
-        [["2024/05/01 10:12:44 UTC", "Cataloguing", "Grace", "Liang",
-          "www.linkedin.com/in/grace-liang-archives", "ACCEPTED"]]
-        + [["2023/02/11 08:00:00 UTC", "Legal Research", p[0], p[1], p[2].split("//")[1],
-            "ACCEPTED"] for p in people[:25]])
+        [
+            "Endorsement Date",
+            "Skill Name",
+            "Endorser First Name",
+            "Endorser Last Name",
+            "Endorser Public Url",
+            "Endorsement Status",
+        ],
+        [
+            [
+                "2024/05/01 10:12:44 UTC",
+                "Cataloguing",
+                "Grace",
+                "Liang",
+                "www.linkedin.com/in/grace-liang-archives",
+                "ACCEPTED",
+            ]
+        ]
+        + [
+            [
+                "2023/02/11 08:00:00 UTC",
+                "Legal Research",
+                p[0],
+                p[1],
+                p[2].split("//")[1],
+                "ACCEPTED",
+            ]
+            for p in people[:25]
+        ],
+    )
     files["Recommendations_Received.csv"] = lx.csv_text(
         ["First Name", "Last Name", "Company", "Job Title", "Text", "Creation Date", "Status"],
-        [["Priya", "Raman", "Harrow & Pike LLP", "Trainee Solicitor", "Ruth's research support "
-          "was the backbone of our know-how team.", "11/02/18, 03:20 PM", "VISIBLE"]])
+        [
+            [
+                "Priya",
+                "Raman",
+                "Harrow & Pike LLP",
+                "Trainee Solicitor",
+                "Ruth's research support was the backbone of our know-how team.",
+                "11/02/18, 03:20 PM",
+                "VISIBLE",
+            ]
+        ],
+    )
     files["ImportedContacts.csv"] = lx.csv_text(
-        ["Source", "FirstName", "LastName", "Companies", "Title", "Emails", "PhoneNumbers",
-         "CreatedAt", "Addresses", "Sites", "InstantMessageHandles", "FullName", "Birthday",
-         "Location", "BookmarkedAt", "Profiles"],
-        [["Outlook", "Priya", "Raman", "Harrow & Pike LLP", "Trainee Solicitor",
-          "priya.raman@harrowpike.co.uk", "", "2016-05-03 09:00:00 UTC", "", "", "",
-          "Priya Raman", "", "London", "", "https://www.linkedin.com/in/priya-raman-law"],
-         ["Google", "José", "García", "Biblioteca de Catalunya", "Conservator",
-          "jgarcia@example.es", "+34 600 000 000", "2021-09-14 12:00:00 UTC", "", "", "",
-          "José García", "", "Barcelona", "", ""]])
+        [
+            "Source",
+            "FirstName",
+            "LastName",
+            "Companies",
+            "Title",
+            "Emails",
+            "PhoneNumbers",
+            "CreatedAt",
+            "Addresses",
+            "Sites",
+            "InstantMessageHandles",
+            "FullName",
+            "Birthday",
+            "Location",
+            "BookmarkedAt",
+            "Profiles",
+        ],
+        [
+            [
+                "Outlook",
+                "Priya",
+                "Raman",
+                "Harrow & Pike LLP",
+                "Trainee Solicitor",
+                "priya.raman@harrowpike.co.uk",
+                "",
+                "2016-05-03 09:00:00 UTC",
+                "",
+                "",
+                "",
+                "Priya Raman",
+                "",
+                "London",
+                "",
+                "https://www.linkedin.com/in/priya-raman-law",
+            ],
+            [
+                "Google",
+                "José",
+                "García",
+                "Biblioteca de Catalunya",
+                "Conservator",
+                "jgarcia@example.es",
+                "+34 600 000 000",
+                "2021-09-14 12:00:00 UTC",
+                "",
+                "",
+                "",
+                "José García",
+                "",
+                "Barcelona",
+                "",
+                "",
+            ],
+        ],
+    )
     files["Member_Follows.csv"] = lx.csv_text(
-        ["Status", "Date", "FullName"], [["Active", "2/3/25, 4:20 PM", "Marcus Fenwick"]])
+        ["Status", "Date", "FullName"], [["Active", "2/3/25, 4:20 PM", "Marcus Fenwick"]]
+    )
     files["Events.csv"] = lx.csv_text(
         ["Event Name", "Event Time", "Status", "External Url"],
-        [["Open Data in Libraries", "2025-06-12 10:00:00 UTC", "ATTENDING", ""]])
+        [["Open Data in Libraries", "2025-06-12 10:00:00 UTC", "ATTENDING", ""]],
+    )
     quiet = [p for p in people[60:] if p[2] not in talked]
+    if people_out is not None:
+        people_out.extend(people)
     invs, pages = _invitations(rnd, fake, people, quiet)
     files["Invitations.csv"] = lx.csv_text(lx.INVITATIONS_HEADER_2023, invs)
     files["Rich_Media.csv"] = lx.csv_text(["Date/Time", "Media Link"], [])
     return lx.write_export(folder, files, exported=TODAY, as_zip=as_zip), pages
 
 
-def _messages(rnd: random.Random, people: list[tuple[str, str, str]],
-              n_conv: int) -> tuple[str, set[str]]:
+def _messages(
+    rnd: random.Random, people: list[tuple[str, str, str]], n_conv: int
+) -> tuple[str, set[str]]:
     rows: list[list[object]] = []
     talked: set[str] = set()
     me_name = " ".join(ME)
@@ -209,39 +532,82 @@ def _messages(rnd: random.Random, people: list[tuple[str, str, str]],
         for i in range(n):
             at = start + timedelta(days=days * i / max(n, 1), minutes=rnd.randrange(600))
             mine = two_way and i % 2 == 1
-            rows.append([conv, "", me_name if mine else name, ME_URL if mine else url,
-                         name if mine else me_name, url if mine else ME_URL,
-                         lx.message_date(at), "", "Thanks, speak soon", "INBOX", "No"])
+            rows.append(
+                [
+                    conv,
+                    "",
+                    me_name if mine else name,
+                    ME_URL if mine else url,
+                    name if mine else me_name,
+                    url if mine else ME_URL,
+                    lx.message_date(at),
+                    "",
+                    "Thanks, speak soon",
+                    "INBOX",
+                    "No",
+                ]
+            )
 
     year_ago = TODAY - timedelta(days=365)
     for first, last, url in rnd.sample(people, n_conv):
         talked.add(url)
-        thread(f"{first} {last}", url, rnd.randrange(1, 8), year_ago + timedelta(
-            days=rnd.randrange(300)), rnd.randrange(1, 40))
+        thread(
+            f"{first} {last}",
+            url,
+            rnd.randrange(1, 8),
+            year_ago + timedelta(days=rnd.randrange(300)),
+            rnd.randrange(1, 40),
+        )
     thread("Amira Haddad", "https://www.linkedin.com/in/amira-haddad-kim", 40, year_ago, 350)
-    thread("Tom Brennan", "https://www.linkedin.com/in/tom-brennan-libraries", 10,
-           TODAY - timedelta(days=200), 150)
-    thread("Daniel Okafor", "https://www.linkedin.com/in/daniel-okafor-7b2c91", 14,
-           datetime(2025, 12, 1, 10), 91)
-    thread("Robert Whitfield", "https://www.linkedin.com/in/ACoAAB3xYz0BqWhitRobT", 6,
-           datetime(2026, 2, 1, 9), 60)
+    thread(
+        "Tom Brennan",
+        "https://www.linkedin.com/in/tom-brennan-libraries",
+        10,
+        TODAY - timedelta(days=200),
+        150,
+    )
+    thread(
+        "Daniel Okafor",
+        "https://www.linkedin.com/in/daniel-okafor-7b2c91",
+        14,
+        datetime(2025, 12, 1, 10),
+        91,
+    )
+    thread(
+        "Robert Whitfield",
+        "https://www.linkedin.com/in/ACoAAB3xYz0BqWhitRobT",
+        6,
+        datetime(2026, 2, 1, 9),
+        60,
+    )
     for i in range(12):  # cold inbound pitches: one-way, never answered
         first, last = ["Alex", "Sam", "Chris", "Jordan"][i % 4], f"Seller{i}"
-        thread(f"{first} {last}", f"https://www.linkedin.com/in/ACoAAseller{i:04d}", 1,
-               TODAY - timedelta(days=rnd.randrange(300)), 1, two_way=False)
+        thread(
+            f"{first} {last}",
+            f"https://www.linkedin.com/in/ACoAAseller{i:04d}",
+            1,
+            TODAY - timedelta(days=rnd.randrange(300)),
+            1,
+            two_way=False,
+        )
     return lx.csv_text(lx.MESSAGES_HEADER, rows), talked
 
 
-def _invitations(rnd: random.Random, fake: Faker, people: list[tuple[str, str, str]],
-                 quiet: list[tuple[str, str, str]]):
+def _invitations(
+    rnd: random.Random,
+    fake: Faker,
+    people: list[tuple[str, str, str]],
+    quiet: list[tuple[str, str, str]],
+):
     rows: list[list[object]] = []
     pages: list[dict] = []
     me_name = " ".join(ME)
     cases = list(PLANTED)
     for i in range(N_STRANGERS):
         first, last = fake.first_name(), fake.last_name()
-        cases.append(Planted(f"{first} {last}", f"{_slug(first, last, rnd)}",
-                             why="stranger, no note"))
+        cases.append(
+            Planted(f"{first} {last}", f"{_slug(first, last, rnd)}", why="stranger, no note")
+        )
     for i, p in enumerate(cases):
         at = TODAY - timedelta(days=1 + i % 25, hours=i)
         rows.append([p.name, me_name, lx.sent_at(at), p.note, "INCOMING", p.url, ME_URL])
@@ -249,12 +615,38 @@ def _invitations(rnd: random.Random, fake: Faker, people: list[tuple[str, str, s
         if p.name == "Victor Lane":
             mutuals = [f"{f} {last}" for f, last, _u in rnd.sample(quiet, BLIND_MUTUALS)]
         if p.headline or mutuals:
-            pages.append({"name": p.name, "profile_url": p.url, "headline": p.headline,
-                          "mutuals": mutuals})
+            pages.append(
+                {
+                    "name": p.name,
+                    "profile_url": p.url,
+                    "headline": p.headline,
+                    "mutuals": mutuals,
+                    "note": p.note,
+                    "reminders": REMINDERS.get(p.name, 0),
+                }
+            )
     for first, last, url in people[:30]:  # accepted earlier: already connections
-        rows.append([f"{first} {last}", me_name, lx.sent_at(TODAY - timedelta(days=700)), "",
-                     "INCOMING", url, ME_URL])
+        rows.append(
+            [
+                f"{first} {last}",
+                me_name,
+                lx.sent_at(TODAY - timedelta(days=700)),
+                "",
+                "INCOMING",
+                url,
+                ME_URL,
+            ]
+        )
     for first, last, url in people[30:60]:  # the user's own invitations
-        rows.append([me_name, f"{first} {last}", lx.sent_at(TODAY - timedelta(days=800)), "",
-                     "OUTGOING", ME_URL, url])
+        rows.append(
+            [
+                me_name,
+                f"{first} {last}",
+                lx.sent_at(TODAY - timedelta(days=800)),
+                "",
+                "OUTGOING",
+                ME_URL,
+                url,
+            ]
+        )
     return rows, pages
