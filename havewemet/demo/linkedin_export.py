@@ -19,16 +19,46 @@ CONNECTIONS_NOTE = (
     '"When exporting your connection data, you may notice that some of your connections '
     "don't have an email address. This is expected behavior.\""
 )
-CONNECTIONS_HEADER_2023 = ["First Name", "Last Name", "URL", "Email Address", "Company",
-                           "Position", "Connected On"]
-CONNECTIONS_HEADER_OLD = ["First Name", "Last Name", "Email Address", "Company", "Position",
-                          "Connected On"]
-INVITATIONS_HEADER_2023 = ["From", "To", "Sent At", "Message", "Direction",
-                           "inviterProfileUrl", "inviteeProfileUrl"]
+CONNECTIONS_HEADER_2023 = [
+    "First Name",
+    "Last Name",
+    "URL",
+    "Email Address",
+    "Company",
+    "Position",
+    "Connected On",
+]
+CONNECTIONS_HEADER_OLD = [
+    "First Name",
+    "Last Name",
+    "Email Address",
+    "Company",
+    "Position",
+    "Connected On",
+]
+INVITATIONS_HEADER_2023 = [
+    "From",
+    "To",
+    "Sent At",
+    "Message",
+    "Direction",
+    "inviterProfileUrl",
+    "inviteeProfileUrl",
+]
 INVITATIONS_HEADER_OLD = ["From", "To", "Sent At", "Message", "Direction"]
-MESSAGES_HEADER = ["CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL", "TO",
-                   "RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER",
-                   "IS MESSAGE DRAFT"]
+MESSAGES_HEADER = [
+    "CONVERSATION ID",
+    "CONVERSATION TITLE",
+    "FROM",
+    "SENDER PROFILE URL",
+    "TO",
+    "RECIPIENT PROFILE URLS",
+    "DATE",
+    "SUBJECT",
+    "CONTENT",
+    "FOLDER",
+    "IS MESSAGE DRAFT",
+]
 
 
 def connected_on(d: datetime) -> str:
@@ -46,8 +76,7 @@ def message_date(d: datetime) -> str:
     return d.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *,
-             preamble: str = "") -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, preamble: str = "") -> str:
     buf = io.StringIO()
     if preamble:
         buf.write(preamble)
@@ -61,12 +90,12 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *,
 def connections_csv(rows: Iterable[Sequence[object]], *, old: bool = False) -> str:
     """Connections.csv with its ``Notes:`` preamble (2023+ layout unless ``old``)."""
     pre = f"Notes:\r\n{CONNECTIONS_NOTE}\r\n\r\n"
-    return csv_text(CONNECTIONS_HEADER_OLD if old else CONNECTIONS_HEADER_2023, rows,
-                    preamble=pre)
+    return csv_text(CONNECTIONS_HEADER_OLD if old else CONNECTIONS_HEADER_2023, rows, preamble=pre)
 
 
-def write_export(folder: Path, files: dict[str, str], *, exported: datetime,
-                 as_zip: bool = True) -> Path:
+def write_export(
+    folder: Path, files: dict[str, str], *, exported: datetime, as_zip: bool = True
+) -> Path:
     """Write the export's CSV texts (UTF-8 with BOM) as a zip or a folder."""
     folder.mkdir(parents=True, exist_ok=True)
     name = f"Basic_LinkedInDataExport_{exported:%m-%d-%Y}"

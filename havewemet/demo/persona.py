@@ -603,7 +603,7 @@ def _invitations(
     pages: list[dict] = []
     me_name = " ".join(ME)
     cases = list(PLANTED)
-    for i in range(N_STRANGERS):
+    for _ in range(N_STRANGERS):
         first, last = fake.first_name(), fake.last_name()
         cases.append(
             Planted(f"{first} {last}", f"{_slug(first, last, rnd)}", why="stranger, no note")

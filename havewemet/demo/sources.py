@@ -19,6 +19,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from havewemet.demo.persona import ME, ME_EMAIL, TODAY
+from havewemet.models import stable_id
 
 EVENT = "Open Data in Libraries 2025"
 EVENT_DATE = "2025-06-12"
@@ -126,7 +127,7 @@ def _mail(frm: str, to: str, when: datetime, subject: str, body: str) -> str:
             f"To: {to}",
             f"Subject: {subject}",
             f"Date: {format_datetime(when)}",
-            f"Message-ID: <{abs(hash((frm, to, when.isoformat()))) % 10**12}@mail.westmere.gov.uk>",
+            f"Message-ID: <{stable_id(frm, to, when.isoformat())}@mail.westmere.gov.uk>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",
@@ -182,14 +183,14 @@ def _invitation(
             "© 2026 LinkedIn Corporation, 1000 West Maude Avenue, Sunnyvale, CA",
         ]
     )
-    boundary = f"----=_Part_{abs(hash((slug, reminder))) % 10**8}"
+    boundary = f"----=_Part_{stable_id(slug, reminder)}"
     return "\n".join(
         [
             f"From: {first} via LinkedIn <invitations@linkedin.com>",
             f"To: {' '.join(ME)} <{ME_EMAIL}>",
             f"Subject: {subject}",
             f"Date: {format_datetime(when)}",
-            f"Message-ID: <{abs(hash((slug, when.isoformat()))) % 10**12}@prod.linkedin.com>",
+            f"Message-ID: <{stable_id(slug, when.isoformat())}@prod.linkedin.com>",
             "X-LinkedIn-Class: INVITE-MBR",
             "X-LinkedIn-Template: email_m2m_invite_single_01",
             "List-Unsubscribe: <https://www.linkedin.com/comm/psettings/email-unsubscribe>",
