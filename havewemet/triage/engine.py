@@ -116,6 +116,7 @@ class Triager:
         self.positions = store.positions()
         self.me = store.profile()
         self._ties: dict[str, float] = {}
+        self._mutuals: dict[str, Mutual] = {}
         self._decisions: dict[str, list[dict]] = defaultdict(list)
         for d in store.db.query("select * from decisions order by decided_at"):
             self._decisions[d["request_id"]].append(d)
@@ -149,6 +150,13 @@ class Triager:
         return self._ties[identity_id]
 
     def _mutual(self, name: str) -> Mutual:
+        key = " ".join(name.lower().split())
+        if key not in self._mutuals:  # the same mutuals recur across a batch
+            self._mutuals[key] = self._resolve_mutual(name)
+        m = self._mutuals[key]
+        return Mutual(name, m.resolved, m.strength)
+
+    def _resolve_mutual(self, name: str) -> Mutual:
         if profile_slug(name):
             found = self.matcher.match(Query(profile_url=name), limit=1, threshold=0.8)
         else:
