@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from havewemet.errors import NotFoundError
 from havewemet.identity.compare import compare, probability
@@ -157,7 +157,7 @@ def _resolve(store, ref: str) -> str:
 
 def _override(store, a: str, b: str, kind: str) -> tuple[str, str]:
     ia, ib = sorted((_resolve(store, a), _resolve(store, b)))
-    at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    at = datetime.now(UTC).replace(microsecond=0).isoformat()
     with store.db.atomic():
         store.db["links"].upsert({"a": ia, "b": ib, "kind": kind, "at": at}, pk=("a", "b"))
     cluster(store)

@@ -1,0 +1,112 @@
+"""Speed of the identity matcher on 50,000 generated identities (issue 3).
+
+Run: python bench/match_speed.py [--n 50000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+import tracemalloc
+
+from faker import Faker
+from rapidfuzz import fuzz, process
+
+from havewemet.identity import Matcher, Query
+from havewemet.identity.cluster import cluster_identities
+
+
+def _identities(n: int, seed: int = 7) -> list[dict]:
+    fake = Faker(["en_GB", "en_US", "de_DE", "fr_FR", "es_ES", "pl_PL", "it_IT"])
+    Faker.seed(seed)
+    out = []
+    for i in range(n):
+        first, last = fake.first_name(), fake.last_name()
+        ident = {"id": f"i{i}", "name": f"{first} {last}", "company": fake.company()}
+        if i % 3 == 0:
+            ident["emails"] = [f"{first[0]}.{last}{i % 97}@example.org".lower()]
+        if i % 5 == 0:
+            ident["urls"] = [f"https://www.linkedin.com/in/{first}-{last}-{i:x}".lower()]
+        out.append(ident)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=50_000)
+    args = ap.parse_args()
+    tracemalloc.start()
+    idents = _identities(args.n)
+    t = time.perf_counter()
+    matcher = Matcher(idents)
+    build = time.perf_counter() - t
+    rng = random.Random(1)
+    queries = [Query(rng.choice(idents)["name"]) for _ in range(1000)]
+    for q in queries[:50]:  # warm the caches as a session would
+        matcher.match(q)
+    times = []
+    t_all = time.perf_counter()
+    for q in queries:
+        t = time.perf_counter()
+        matcher.match(q)
+        times.append((time.perf_counter() - t) * 1000)
+    total = time.perf_counter() - t_all
+    times.sort()
+    t = time.perf_counter()
+    people = cluster_identities(idents)
+    clus = time.perf_counter() - t
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    names = [i["name"] for i in idents]
+    t = time.perf_counter()
+    for q in queries[:20]:
+        process.extract(q.name, names, scorer=fuzz.token_sort_ratio, limit=5)
+    brute = (time.perf_counter() - t) / 20 * 1000
+    print(f"identities: {args.n}, index build {build:.2f} s")
+    print(
+        f"one requester: p50 {statistics.median(times):.2f} ms, "
+        f"p99 {times[int(len(times) * 0.99)]:.2f} ms"
+    )
+    print(f"1,000 requesters: {total:.2f} s")
+    print(f"clustering {args.n}: {clus:.2f} s -> {len(set(people.values()))} people")
+    print(f"peak traced memory: {peak / 1e6:.0f} MB")
+    print(f"brute-force rapidfuzz token_sort_ratio scan: {brute:.1f} ms per requester")
+    try:
+        _splink_one(idents, queries[0].name)
+    except Exception as e:  # noqa: BLE001 - the comparison is optional
+        print(f"splink: not timed ({type(e).__name__}: {e})")
+
+
+def _splink_one(idents: list[dict], name: str) -> None:
+    import pandas as pd
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    rows = [
+        {"unique_id": i["id"], "first_name": i["name"].split()[0], "surname": i["name"].split()[-1]}
+        for i in idents
+    ]
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("first_name"),
+            cl.JaroWinklerAtThresholds("surname"),
+        ],
+        blocking_rules_to_generate_predictions=[block_on("surname")],
+    )
+    linker = Linker(pd.DataFrame(rows), settings, db_api=DuckDBAPI())
+    rec = {"unique_id": "q", "first_name": name.split()[0], "surname": name.split()[-1]}
+    linker.inference.find_matches_to_new_records([rec]).as_pandas_dataframe()
+    t = time.perf_counter()
+    for _ in range(5):
+        linker.inference.find_matches_to_new_records([rec]).as_pandas_dataframe()
+    print(
+        f"splink find_matches_to_new_records (one record, DuckDB): "
+        f"{(time.perf_counter() - t) / 5 * 1000:.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
