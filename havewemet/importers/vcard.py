@@ -444,6 +444,13 @@ def _why(e: Exception) -> str:
     return text[:160] + ("..." if len(text) > 160 else "")
 
 
+# The same language as vobject's ``line_re`` up to the value, without nested
+# quantifiers over overlapping alternatives (see read_card).
+_SAFE_LINE = re.compile(
+    r'(?:[a-zA-Z0-9_-]+\.)?[a-zA-Z0-9_-]+;?(?:;[a-zA-Z0-9_-]+(?:[=,](?:"[^"]*"|[^";:,=]*))*)*:'
+)
+
+
 def read_card(
     start: int, card_text: str, file: str, source: str
 ) -> tuple[Identity, Interaction] | None:
@@ -455,6 +462,18 @@ def read_card(
     Raises:
         InputError: vobject cannot read the card; names the line it begins on.
     """
+    for logical in card_text.splitlines():
+        # vobject's line pattern backtracks exponentially on a malformed parameter list
+        # (60 characters took over a second, found by bench/fuzz_parsers.py, issue 6);
+        # this equivalent pattern fails in linear time, so such a card is refused first.
+        if logical.strip() and not _SAFE_LINE.match(logical):
+            raise InputError(
+                file,
+                "the vCard that begins here cannot be read "
+                f"(malformed line {_why(ValueError(logical))!r})",
+                line=start,
+                fix=_FIX,
+            )
     try:
         card = vobject.readOne(card_text)
         ident = card_identity(card, source, file, start)
