@@ -50,18 +50,19 @@ _BOILERPLATE = re.compile(
 )
 
 
-def is_invitation(msg: Message) -> bool:
-    """Whether a message (headers are enough) is a LinkedIn invitation or reminder."""
-    if str(msg.get("X-LinkedIn-Class", "")).strip().upper() == "INVITE-MBR":
+def is_invitation(linkedin_class: str, senders: list[str], subject: str) -> bool:
+    """Whether a message is a LinkedIn invitation or reminder, from three headers.
+
+    Args:
+        linkedin_class: the ``X-LinkedIn-Class`` header (``INVITE-MBR``).
+        senders: the ``From`` addresses.
+        subject: the decoded subject.
+    """
+    if linkedin_class.strip().upper() == "INVITE-MBR":
         return True
-    senders = [
-        normalize_email(a.addr_spec)
-        for v in msg.get_all("From") or []
-        for a in getattr(v, "addresses", ())
-    ]
+    senders = [normalize_email(s) for s in senders]
     if any(s in _SENDERS for s in senders):
         return True
-    subject = str(msg.get("Subject", ""))
     return any(s.endswith("@linkedin.com") for s in senders) and any(
         p.match(subject) for p in _SUBJECTS
     )
