@@ -5,9 +5,9 @@ export name (the first input byte picks which name) and calls
 :func:`havewemet.importers.read_source` with the format forced. An
 :class:`~havewemet.errors.HaveWeMetError` is the expected answer to bad input;
 any other exception is a *finding*: its signature (type and innermost havewemet
-frame) is logged once and the input kept, and fuzzing goes on. libFuzzer stops
-a target on a hang (``-timeout``) or memory blow-up (``-rss_limit_mb``), which
-are findings too.
+frame) is logged once and the input kept, and fuzzing goes on; so is the first
+input that takes over ``SLOW`` seconds. libFuzzer stops a target on a hang
+(``-timeout=300``) or memory blow-up (``-rss_limit_mb``), which are findings too.
 
 Usage (atheris is a bench tool, not a dependency: ``pip install atheris``)::
 
@@ -139,6 +139,8 @@ SEEDS: dict[str, list[str]] = {
     ],
 }
 
+SLOW = 10.0
+"""Seconds after which one input is a finding (a hang stops libFuzzer at 300 s)."""
 _SHARED = Path("/work/shared/data/formats")
 _SHARED_DIRS = {"vcard": "vcard", "ical": "ics", "mail": "mbox", "contacts-csv": "csv_contacts"}
 
@@ -185,6 +187,7 @@ def run_target(target: str, seconds: int, out: Path) -> None:
         fmt, name = formats[choice % len(formats)], names[choice // len(formats) % len(names)]
         path = scratch / name
         path.write_bytes(data[1:])
+        began = time.monotonic()
         try:
             read_source(path, format=fmt)
         except HaveWeMetError:
@@ -203,6 +206,13 @@ def run_target(target: str, seconds: int, out: Path) -> None:
                         + "".join(traceback.format_exception(e))
                         + "\n"
                     )
+        took = time.monotonic() - began
+        if took > SLOW and f"slow {fmt}" not in seen:  # instrumented: ~5x slower than plain
+            seen.add(f"slow {fmt}")
+            crash = work / f"slow-{fmt}-{name}"
+            crash.write_bytes(data[1:])
+            with findings.open("a") as fh:
+                fh.write(f"slow: {took:.1f} s for {len(data)} bytes\n  input: {crash}\n\n")
 
     corpus = work / "corpus"
     _write_seeds(target, corpus)
@@ -211,7 +221,7 @@ def run_target(target: str, seconds: int, out: Path) -> None:
             sys.argv[0],
             str(corpus),
             f"-max_total_time={seconds}",
-            "-timeout=20",
+            "-timeout=300",
             "-rss_limit_mb=3072",
             f"-artifact_prefix={work}/",
             "-print_final_stats=1",
