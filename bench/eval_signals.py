@@ -62,8 +62,15 @@ def scores(gold: list[int], pred: list[int]) -> dict:
     prec = tp / (tp + fp) if tp + fp else 0.0
     rec = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-    return {"precision": round(prec, 3), "recall": round(rec, 3), "f1": round(f1, 3),
-            "tp": tp, "fp": fp, "fn": fn, "n": len(gold)}
+    return {
+        "precision": round(prec, 3),
+        "recall": round(rec, 3),
+        "f1": round(f1, 3),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "n": len(gold),
+    }
 
 
 def phrase_detector(sections):
@@ -106,10 +113,18 @@ def main() -> None:
     rows = load(args.data)
     train, test = split(rows)
     gold = [g for g, _ in test]
-    out = {"data": str(args.data), "messages": len(rows), "spam": sum(g for g, _ in rows),
-           "train": len(train), "test": len(test), "seed": SEED}
-    for name, sections in (("phrases", ("pitch",)),
-                           ("phrases+", ("pitch", "job", "recruiter", "open_networker"))):
+    out = {
+        "data": str(args.data),
+        "messages": len(rows),
+        "spam": sum(g for g, _ in rows),
+        "train": len(train),
+        "test": len(test),
+        "seed": SEED,
+    }
+    for name, sections in (
+        ("phrases", ("pitch",)),
+        ("phrases+", ("pitch", "job", "recruiter", "open_networker")),
+    ):
         det = phrase_detector(sections)
         t = time.perf_counter()
         pred = [det(x) for _, x in test]
@@ -123,12 +138,16 @@ def main() -> None:
     if args.json:
         print(json.dumps(out, indent=2))
         return
-    print(f"SMS Spam Collection: {out['messages']} messages ({out['spam']} spam); "
-          f"test {out['test']} (20%, stratified, seed {SEED})")
+    print(
+        f"SMS Spam Collection: {out['messages']} messages ({out['spam']} spam); "
+        f"test {out['test']} (20%, stratified, seed {SEED})"
+    )
     for name in ("phrases", "phrases_all", "phrases+", "phrases+_all", "naive_bayes"):
         s = out[name]
-        print(f"  {name:14} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
-              f"F1 {s['f1']:.3f}  (tp {s['tp']}, fp {s['fp']}, fn {s['fn']}, n {s['n']})")
+        print(
+            f"  {name:14} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
+            f"F1 {s['f1']:.3f}  (tp {s['tp']}, fp {s['fp']}, fn {s['fn']}, n {s['n']})"
+        )
 
 
 if __name__ == "__main__":

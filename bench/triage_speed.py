@@ -24,15 +24,21 @@ from havewemet.models import Identity, ImportBatch, Interaction, Request
 from havewemet.store import Store
 from havewemet.triage.engine import Triager
 
-FIRST = ("Anna Ben Carla David Elena Farid Grace Hugo Ines Jonas Kira Liam Maria Noah Olga Pablo "
-         "Qing Rosa Sven Tara Umar Vera Wen Xavier Yara Zoe Amir Bea Cem Dina Emil Fatma Gil "
-         "Hana Ivo Jana Kofi Lena Milo Nora").split()
-LAST = ("Smith Jones Garcia Müller Rossi Novak Kowalski Dubois Silva Costa Jensen Berg Haddad "
-        "Okafor Mensah Tanaka Kim Nguyen Patel Singh Cohen Levi Ivanova Popescu Horvat Nagy "
-        "Kaya Demir Olsen Virtanen Murphy Walsh Byrne Evans Hughes Price Lewis Turner Ward "
-        "Brooks").split()
-SYL = ("ka ber lin mo set ra vi dor han el stro pe mar tin ol fu gar ne sa lo wen dri bak "
-       "chu fel ios nor qui tam zel").split()
+FIRST = (
+    "Anna Ben Carla David Elena Farid Grace Hugo Ines Jonas Kira Liam Maria Noah Olga Pablo "
+    "Qing Rosa Sven Tara Umar Vera Wen Xavier Yara Zoe Amir Bea Cem Dina Emil Fatma Gil "
+    "Hana Ivo Jana Kofi Lena Milo Nora"
+).split()
+LAST = (
+    "Smith Jones Garcia Müller Rossi Novak Kowalski Dubois Silva Costa Jensen Berg Haddad "
+    "Okafor Mensah Tanaka Kim Nguyen Patel Singh Cohen Levi Ivanova Popescu Horvat Nagy "
+    "Kaya Demir Olsen Virtanen Murphy Walsh Byrne Evans Hughes Price Lewis Turner Ward "
+    "Brooks"
+).split()
+SYL = (
+    "ka ber lin mo set ra vi dor han el stro pe mar tin ol fu gar ne sa lo wen dri bak "
+    "chu fel ios nor qui tam zel"
+).split()
 PITCH = "Hi, we help councils grow revenue with our platform. Can we book a quick call?"
 
 
@@ -57,17 +63,43 @@ def build(n_ident: int, seed: int) -> tuple[Store, list[str]]:
         name = f"{first} {last}"
         names.append(name)
         key = f"in/{_slug(name, i)}"
-        b.identities.append(Identity("linkedin", key, name, first, last,
-                                     urls=[f"https://www.linkedin.com/{key}"],
-                                     company=f"Org {i % 900}", file="Connections.csv",
-                                     line=i + 2))
-        b.interactions.append(Interaction("linkedin", key, "connected", "2022-01-01", "both",
-                                          file="Connections.csv", line=i + 2))
+        b.identities.append(
+            Identity(
+                "linkedin",
+                key,
+                name,
+                first,
+                last,
+                urls=[f"https://www.linkedin.com/{key}"],
+                company=f"Org {i % 900}",
+                file="Connections.csv",
+                line=i + 2,
+            )
+        )
+        b.interactions.append(
+            Interaction(
+                "linkedin",
+                key,
+                "connected",
+                "2022-01-01",
+                "both",
+                file="Connections.csv",
+                line=i + 2,
+            )
+        )
         for j in range(rnd.randrange(0, 5)):
-            b.interactions.append(Interaction("linkedin", key, "message",
-                                              f"2025-{1 + j:02d}-0{1 + j}",
-                                              rnd.choice(["in", "out"]), file="messages.csv",
-                                              line=i * 5 + j, count=rnd.randrange(1, 6)))
+            b.interactions.append(
+                Interaction(
+                    "linkedin",
+                    key,
+                    "message",
+                    f"2025-{1 + j:02d}-0{1 + j}",
+                    rnd.choice(["in", "out"]),
+                    file="messages.csv",
+                    line=i * 5 + j,
+                    count=rnd.randrange(1, 6),
+                )
+            )
     store = Store.open(":memory:")
     store.save(b)
     return store, names
@@ -87,9 +119,16 @@ def requests(store: Store, names: list[str], n: int, seed: int) -> None:
             name = f"{rnd.choice(FIRST)} Zz{i}"
             url = f"https://www.linkedin.com/in/{name.lower().replace(' ', '-')}"
         note = PITCH if i % 10 == 0 else ("" if i % 3 else f"Hi, we met at event {i % 50}.")
-        store.add_request(Request(name, url, f"Analyst at Org {i % 900}", note,
-                                  "2026-05-01T10:00:00",
-                                  [rnd.choice(names) for _ in range(rnd.randrange(0, 6))]))
+        store.add_request(
+            Request(
+                name,
+                url,
+                f"Analyst at Org {i % 900}",
+                note,
+                "2026-05-01T10:00:00",
+                [rnd.choice(names) for _ in range(rnd.randrange(0, 6))],
+            )
+        )
 
 
 def main() -> None:
@@ -108,18 +147,25 @@ def main() -> None:
     pending = store.requests()
     results = triager.triage_all(pending)
     t3 = time.perf_counter()
-    out = {"identities": args.identities, "requests": len(results),
-           "build_store_s": round(t1 - t0, 2), "load_triager_s": round(t2 - t1, 2),
-           "triage_s": round(t3 - t2, 2), "per_request_ms": round(1000 * (t3 - t2) /
-                                                                  max(1, len(results)), 2),
-           "actions": {a: sum(r.action == a for r in results)
-                       for a in ("accept", "ask", "ignore", "report")}}
+    out = {
+        "identities": args.identities,
+        "requests": len(results),
+        "build_store_s": round(t1 - t0, 2),
+        "load_triager_s": round(t2 - t1, 2),
+        "triage_s": round(t3 - t2, 2),
+        "per_request_ms": round(1000 * (t3 - t2) / max(1, len(results)), 2),
+        "actions": {
+            a: sum(r.action == a for r in results) for a in ("accept", "ask", "ignore", "report")
+        },
+    }
     if args.json:
         print(json.dumps(out, indent=2))
         return
-    print(f"{out['requests']} requests against {out['identities']} identities: triage "
-          f"{out['triage_s']} s ({out['per_request_ms']} ms each); loading the Triager "
-          f"{out['load_triager_s']} s; building the store {out['build_store_s']} s")
+    print(
+        f"{out['requests']} requests against {out['identities']} identities: triage "
+        f"{out['triage_s']} s ({out['per_request_ms']} ms each); loading the Triager "
+        f"{out['load_triager_s']} s; building the store {out['build_store_s']} s"
+    )
     print(f"  actions: {out['actions']}")
 
 

@@ -28,9 +28,15 @@ from tests.fixtures_triage import TODAY, batch, did, li, person, request
 def test_record_sets_status_and_keeps_row(store):
     r = request(store, "Ann Lee", url=li("ann-lee"))
     row = record_decision(store, r, "ignore", reason="no idea who", at="2026-01-02T10:00:00")
-    assert row == {"request_id": r["id"], "name": "Ann Lee", "slug": "ann-lee",
-                   "decision": "ignore", "reason": "no idea who",
-                   "decided_at": "2026-01-02T10:00:00", "id": 1}
+    assert row == {
+        "request_id": r["id"],
+        "name": "Ann Lee",
+        "slug": "ann-lee",
+        "decision": "ignore",
+        "reason": "no idea who",
+        "decided_at": "2026-01-02T10:00:00",
+        "id": 1,
+    }
     assert store.get_request(r["id"])["status"] == "ignore"
     assert store.requests() == []  # left the pending inbox
     assert all_decisions(store) == [row]
@@ -87,7 +93,8 @@ def test_decide_all_recommended_accepts_only_accepts(store):
     request(store, "Zed Stranger", url=li("zed-stranger"))
     rows = decide_recommended(store, today=TODAY)
     assert [(r["name"], r["decision"], r["reason"]) for r in rows] == [
-        ("Ann Lee", "accept", "recommended: gatekeeper: accept met")]
+        ("Ann Lee", "accept", "recommended: gatekeeper: accept met")
+    ]
     assert [r["name"] for r in store.requests()] == ["Zed Stranger"]
 
 
@@ -102,7 +109,7 @@ def test_history(store):
 
 
 def test_export_csv_neutralises_formulas_and_round_trips(store, tmp_path):
-    r = request(store, "=HYPERLINK(\"http://x\")", url=li("evil"))
+    r = request(store, '=HYPERLINK("http://x")', url=li("evil"))
     record_decision(store, r, "report", reason="+cmd|' /C calc'!A0", at="2026-01-02T10:00:00")
     r2 = request(store, "Ann Lee", url=li("ann-lee"))
     record_decision(store, r2, "accept", reason="-@ met at fair", at="2026-01-03T10:00:00")
@@ -110,7 +117,7 @@ def test_export_csv_neutralises_formulas_and_round_trips(store, tmp_path):
     assert export_decisions(store, path) == 2
     rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0] == list(FIELDS)
-    assert rows[1][2] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][2] == '\'=HYPERLINK("http://x")'
     assert rows[1][5] == "'+cmd|' /C calc'!A0"
     assert rows[2][5] == "'-@ met at fair"
     assert not any(c.startswith(("=", "+", "-", "@")) for row in rows[1:] for c in row)
@@ -133,21 +140,32 @@ def test_export_import_json(store, tmp_path):
     # An imported decision still flags the returning requester.
     again = request(fresh, "Ann Lee", url=li("ann-lee"))
     assert fresh.get_request(again["id"])["status"] == "pending"
-    assert "decided_before" in [s.name for s in Triager(fresh, today=TODAY).triage(
-        again).signals]
+    assert "decided_before" in [s.name for s in Triager(fresh, today=TODAY).triage(again).signals]
 
 
-@pytest.mark.parametrize(("text", "suffix", "message"), [
-    ("name,decision,decided_at\r\nAnn,accept,2026-01-02\r\nBo,maybe,2026-01-02\r\n", ".csv",
-     "line 3: decision 'maybe' is not one of accept, ask, ignore, report"),
-    ("name,decided_at\r\nAnn,2026-01-02\r\n", ".csv", "line 1: missing columns: decision"),
-    ("name,decision,decided_at\r\nAnn,accept,yesterday\r\n", ".csv",
-     "line 2: decided_at 'yesterday' is not an ISO date"),
-    ('[{"name": "Ann", "decision": "accept",\n "decided_at": 5', ".json",
-     "line 2: not valid JSON"),
-    ('{"name": "Ann"}', ".json", "expected a JSON list of decision objects"),
-    ("x", ".txt", "unknown format"),
-])
+@pytest.mark.parametrize(
+    ("text", "suffix", "message"),
+    [
+        (
+            "name,decision,decided_at\r\nAnn,accept,2026-01-02\r\nBo,maybe,2026-01-02\r\n",
+            ".csv",
+            "line 3: decision 'maybe' is not one of accept, ask, ignore, report",
+        ),
+        ("name,decided_at\r\nAnn,2026-01-02\r\n", ".csv", "line 1: missing columns: decision"),
+        (
+            "name,decision,decided_at\r\nAnn,accept,yesterday\r\n",
+            ".csv",
+            "line 2: decided_at 'yesterday' is not an ISO date",
+        ),
+        (
+            '[{"name": "Ann", "decision": "accept",\n "decided_at": 5',
+            ".json",
+            "line 2: not valid JSON",
+        ),
+        ('{"name": "Ann"}', ".json", "expected a JSON list of decision objects"),
+        ("x", ".txt", "unknown format"),
+    ],
+)
 def test_import_errors_name_the_line(store, tmp_path, text, suffix, message):
     path = tmp_path / f"d{suffix}"
     path.write_text(text, encoding="utf-8")
@@ -172,8 +190,9 @@ def test_cli_decide_history_export(db_path, tmp_path):
     assert res.output.strip() == f"Wrote 1 decisions to {tmp_path / 'out.csv'}"
     res = runner.invoke(app, ["decide", "Nobody", "accept"])
     assert res.exit_code == 1
-    assert res.output.strip() == ("Error: no request matches 'Nobody'; `havewemet inbox` "
-                                  "lists them")
+    assert res.output.strip() == (
+        "Error: no request matches 'Nobody'; `havewemet inbox` lists them"
+    )
     res = runner.invoke(app, ["decide"])
     assert res.exit_code == 1
     assert res.output.startswith("Error: give REQUEST and DECISION")

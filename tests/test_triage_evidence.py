@@ -22,8 +22,9 @@ from tests.fixtures_triage import TODAY, batch, did, li, person, request
 
 def _triage(store, name, setup, **req):
     b = batch()
-    key = person(b, f"in/{name.lower().replace(' ', '-')}", name,
-                 url=li(name.lower().replace(" ", "-")))
+    key = person(
+        b, f"in/{name.lower().replace(' ', '-')}", name, url=li(name.lower().replace(" ", "-"))
+    )
     setup(b, key)
     store.save(b)
     r = request(store, name, url=li(name.lower().replace(" ", "-")), **req)
@@ -31,41 +32,81 @@ def _triage(store, name, setup, **req):
 
 
 CASES = [
-    ("two-way thread", lambda b, k: (did(b, k, "message", "2026-01-02", "in", line=3),
-                                     did(b, k, "message", "2026-01-03", "out", line=4)),
-     KNOWN, "you messaged each other 2 times (1 from you), last 2026-01-03"),
-    ("two meetings", lambda b, k: (did(b, k, "meeting", "2025-01-02", "both", detail="Budget",
-                                       file="cal.ics"),
-                                   did(b, k, "meeting", "2025-03-02", "both", detail="Review",
-                                       file="cal.ics")),
-     KNOWN, "met at Review on 2025-03-02 and 1 other meeting"),
-    ("recommendation", lambda b, k: did(b, k, "recommendation", "2020-02-01", "in",
-                                        file="Recommendations_Received.csv"),
-     KNOWN, "recommended you on 2020-02-01"),
-    ("one meeting", lambda b, k: did(b, k, "meeting", "2025-01-02", "both", detail="Budget",
-                                     file="cal.ics"),
-     MET, "met at Budget on 2025-01-02"),
-    ("event", lambda b, k: did(b, k, "event", "2025-06-12", "both", detail="Open Data Day",
-                               file="Events.csv"),
-     MET, "also at Open Data Day on 2025-06-12"),
-    ("address book", lambda b, k: did(b, k, "contact", None, "out", file="contacts.vcf"),
-     MET, "in your address book"),
-    ("you wrote, no reply", lambda b, k: did(b, k, "message", "2026-01-02", "out"),
-     MET, "you messaged them 1 time, last 2026-01-02, no reply"),
-    ("they follow you", lambda b, k: did(b, k, "follow", "2024-01-01", "in",
-                                         file="follower.js"),
-     KNOWN_OF, "they follow you on LinkedIn"),
-    ("they wrote, never answered", lambda b, k: did(b, k, "message", "2026-01-02", "in"),
-     KNOWN_OF, "they messaged you 1 time, last 2026-01-02, you never replied"),
-    ("same list", lambda b, k: did(b, k, "member", None, "none", detail="Law Society",
-                                   file="members.csv"),
-     KNOWN_OF, "on the list Law Society"),
+    (
+        "two-way thread",
+        lambda b, k: (
+            did(b, k, "message", "2026-01-02", "in", line=3),
+            did(b, k, "message", "2026-01-03", "out", line=4),
+        ),
+        KNOWN,
+        "you messaged each other 2 times (1 from you), last 2026-01-03",
+    ),
+    (
+        "two meetings",
+        lambda b, k: (
+            did(b, k, "meeting", "2025-01-02", "both", detail="Budget", file="cal.ics"),
+            did(b, k, "meeting", "2025-03-02", "both", detail="Review", file="cal.ics"),
+        ),
+        KNOWN,
+        "met at Review on 2025-03-02 and 1 other meeting",
+    ),
+    (
+        "recommendation",
+        lambda b, k: did(
+            b, k, "recommendation", "2020-02-01", "in", file="Recommendations_Received.csv"
+        ),
+        KNOWN,
+        "recommended you on 2020-02-01",
+    ),
+    (
+        "one meeting",
+        lambda b, k: did(b, k, "meeting", "2025-01-02", "both", detail="Budget", file="cal.ics"),
+        MET,
+        "met at Budget on 2025-01-02",
+    ),
+    (
+        "event",
+        lambda b, k: did(
+            b, k, "event", "2025-06-12", "both", detail="Open Data Day", file="Events.csv"
+        ),
+        MET,
+        "also at Open Data Day on 2025-06-12",
+    ),
+    (
+        "address book",
+        lambda b, k: did(b, k, "contact", None, "out", file="contacts.vcf"),
+        MET,
+        "in your address book",
+    ),
+    (
+        "you wrote, no reply",
+        lambda b, k: did(b, k, "message", "2026-01-02", "out"),
+        MET,
+        "you messaged them 1 time, last 2026-01-02, no reply",
+    ),
+    (
+        "they follow you",
+        lambda b, k: did(b, k, "follow", "2024-01-01", "in", file="follower.js"),
+        KNOWN_OF,
+        "they follow you on LinkedIn",
+    ),
+    (
+        "they wrote, never answered",
+        lambda b, k: did(b, k, "message", "2026-01-02", "in"),
+        KNOWN_OF,
+        "they messaged you 1 time, last 2026-01-02, you never replied",
+    ),
+    (
+        "same list",
+        lambda b, k: did(b, k, "member", None, "none", detail="Law Society", file="members.csv"),
+        KNOWN_OF,
+        "on the list Law Society",
+    ),
     ("nothing", lambda b, k: None, STRANGER, None),
 ]
 
 
-@pytest.mark.parametrize(("label", "setup", "verdict", "text"), CASES,
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("label", "setup", "verdict", "text"), CASES, ids=[c[0] for c in CASES])
 def test_each_verdict_level(store, label, setup, verdict, text):
     res = _triage(store, "Nadia Petrov", setup)
     assert res.verdict == verdict
@@ -75,47 +116,81 @@ def test_each_verdict_level(store, label, setup, verdict, text):
 
 
 def test_two_kinds_of_met_make_known(store):
-    res = _triage(store, "Nadia Petrov", lambda b, k: (
-        did(b, k, "contact", None, "out", file="contacts.vcf"),
-        did(b, k, "event", "2025-06-12", "both", detail="Open Data Day", file="Events.csv")))
+    res = _triage(
+        store,
+        "Nadia Petrov",
+        lambda b, k: (
+            did(b, k, "contact", None, "out", file="contacts.vcf"),
+            did(b, k, "event", "2025-06-12", "both", detail="Open Data Day", file="Events.csv"),
+        ),
+    )
     assert res.verdict == KNOWN
     assert {e.kind for e in res.evidence} == {"contact", "event"}
 
 
 def test_one_line_evidence_names_file_and_line(store):
-    res = _triage(store, "Nadia Petrov", lambda b, k: did(
-        b, k, "endorsement", "2024-05-01", "in", detail="Cataloguing",
-        file="export.zip:Endorsement_Received_Info.csv", line=7))
+    res = _triage(
+        store,
+        "Nadia Petrov",
+        lambda b, k: did(
+            b,
+            k,
+            "endorsement",
+            "2024-05-01",
+            "in",
+            detail="Cataloguing",
+            file="export.zip:Endorsement_Received_Info.csv",
+            line=7,
+        ),
+    )
     assert res.evidence[0].source == "Endorsement_Received_Info.csv, line 7"
     assert res.evidence[0].text.startswith("endorsed you for Cataloguing on 2024-05-01")
 
 
 def test_bare_connection_is_only_known_of(store):
-    res = _triage(store, "Nadia Petrov", lambda b, k: did(b, k, "connected", "2020-01-01",
-                                                          "both", file="Connections.csv"))
+    res = _triage(
+        store,
+        "Nadia Petrov",
+        lambda b, k: did(b, k, "connected", "2020-01-01", "both", file="Connections.csv"),
+    )
     assert res.verdict == KNOWN_OF
 
 
 def test_shared_employer_from_headline(store):
     from havewemet.models import ImportBatch
 
-    b = ImportBatch("linkedin", "test", "test", positions=[
-        {"company": "Harrow & Pike LLP", "title": "Librarian", "start": "2013-03-01",
-         "end": "2018-12-01", "file": "Positions.csv", "line": 3}])
+    b = ImportBatch(
+        "linkedin",
+        "test",
+        "test",
+        positions=[
+            {
+                "company": "Harrow & Pike LLP",
+                "title": "Librarian",
+                "start": "2013-03-01",
+                "end": "2018-12-01",
+                "file": "Positions.csv",
+                "line": 3,
+            }
+        ],
+    )
     store.save(b)
     r = request(store, "Ellen Brooks", headline="Paralegal at Harrow & Pike")
     res = Triager(store, today=TODAY).triage(r)
     assert res.verdict == KNOWN_OF
-    assert res.evidence[0].text == ("works or worked at Harrow & Pike LLP, where you worked "
-                                    "2013-03 to 2018-12")
+    assert res.evidence[0].text == (
+        "works or worked at Harrow & Pike LLP, where you worked 2013-03 to 2018-12"
+    )
     assert res.evidence[0].source == "Positions.csv, line 3"
 
 
 def test_strongest_first_then_most_recent():
-    ev = [Evidence(KNOWN_OF, "follow", "a", "f", "2020-01-01"),
-          Evidence(MET, "event", "b", "f", "2021-01-01"),
-          Evidence(MET, "event", "c", "f", "2024-01-01"),
-          Evidence(KNOWN, "message", "d", "f", "2019-01-01")]
+    ev = [
+        Evidence(KNOWN_OF, "follow", "a", "f", "2020-01-01"),
+        Evidence(MET, "event", "b", "f", "2021-01-01"),
+        Evidence(MET, "event", "c", "f", "2024-01-01"),
+        Evidence(KNOWN, "message", "d", "f", "2019-01-01"),
+    ]
     assert [e.text for e in strongest_first(ev)] == ["d", "c", "b", "a"]
     assert verdict_of([]) == STRANGER
 
@@ -139,13 +214,34 @@ def test_headline_company():
 
 
 def test_from_interactions_thread_counts():
-    rows = [{"kind": "mail", "direction": "in", "count": 3, "at": "2025-01-01", "file": "m.mbox",
-             "line": 1, "detail": "", "source": "mail"},
-            {"kind": "mail", "direction": "out", "count": 2, "at": "2025-02-01",
-             "file": "m.mbox", "line": 9, "detail": "", "source": "mail"}]
+    rows = [
+        {
+            "kind": "mail",
+            "direction": "in",
+            "count": 3,
+            "at": "2025-01-01",
+            "file": "m.mbox",
+            "line": 1,
+            "detail": "",
+            "source": "mail",
+        },
+        {
+            "kind": "mail",
+            "direction": "out",
+            "count": 2,
+            "at": "2025-02-01",
+            "file": "m.mbox",
+            "line": 9,
+            "detail": "",
+            "source": "mail",
+        },
+    ]
     (ev,) = from_interactions(rows)
     assert (ev.level, ev.text, ev.source) == (
-        KNOWN, "you e-mailed each other 5 times (2 from you), last 2025-02-01", "m.mbox")
+        KNOWN,
+        "you e-mailed each other 5 times (2 from you), last 2025-02-01",
+        "m.mbox",
+    )
 
 
 # -- mutuals weighed by tie strength (issue 5, point 2) -----------------------------------
@@ -166,17 +262,20 @@ def _mutual_store(store):
 def test_two_close_mutuals_outrank_forty_blind_ones(store):
     _mutual_store(store)
     t = Triager(store, today=TODAY)
-    close = t.triage(request(store, "Hannah Osei", mutuals=["Close Colleague0",
-                                                            "Close Colleague1"]))
-    blind = t.triage(request(store, "Victor Lane",
-                             mutuals=[f"Blind Acceptee{i}" for i in range(40)]))
+    close = t.triage(
+        request(store, "Hannah Osei", mutuals=["Close Colleague0", "Close Colleague1"])
+    )
+    blind = t.triage(
+        request(store, "Victor Lane", mutuals=[f"Blind Acceptee{i}" for i in range(40)])
+    )
     assert close.verdict == CONNECTED
     assert blind.verdict == STRANGER
     assert sum(m.strength for m in close.mutuals) > 1.0
     assert all(m.resolved and m.strength < 0.1 for m in blind.mutuals)
     mev = next(e for e in blind.evidence if e.kind == "mutuals")
-    assert mev.text == ("40 mutual connections, 40 found in your data; you know none of them "
-                        "beyond a connection")
+    assert mev.text == (
+        "40 mutual connections, 40 found in your data; you know none of them beyond a connection"
+    )
 
 
 def test_mutual_evidence_rule():

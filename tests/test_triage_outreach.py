@@ -14,8 +14,9 @@ from havewemet.triage.evidence import Evidence
 from havewemet.triage.outreach import NOTE_LIMIT, audit_outgoing, check_note, outreach
 from tests.fixtures_triage import TODAY, batch, did, li, person
 
-EVENT = [Evidence("met", "event", "also at Open Data Day", "Events.csv", "2025-06-12",
-                  "Open Data Day")]
+EVENT = [
+    Evidence("met", "event", "also at Open Data Day", "Events.csv", "2025-06-12", "Open Data Day")
+]
 
 
 def _store(store):
@@ -38,37 +39,60 @@ def _store(store):
     return store
 
 
-@pytest.mark.parametrize(("note", "problem"), [
-    ("", "no note: add one that says where you met or what you share"),
-    ("Hi Ann, let's connect!", "generic: it could be sent to anyone; say why this person"),
-    ("Hi Ann, our platform can grow your business, book a quick call?",
-     "reads as a sales pitch"),
-    ("Hi Ann, I would like to discuss metadata standards with you soon.",
-     "does not name what you share"),
-    ("Hi Ann, great to see you at Open Data Day. " + "x" * NOTE_LIMIT,
-     f"characters: LinkedIn allows {NOTE_LIMIT}"),
-])
+@pytest.mark.parametrize(
+    ("note", "problem"),
+    [
+        ("", "no note: add one that says where you met or what you share"),
+        ("Hi Ann, let's connect!", "generic: it could be sent to anyone; say why this person"),
+        (
+            "Hi Ann, our platform can grow your business, book a quick call?",
+            "reads as a sales pitch",
+        ),
+        (
+            "Hi Ann, I would like to discuss metadata standards with you soon.",
+            "does not name what you share",
+        ),
+        (
+            "Hi Ann, great to see you at Open Data Day. " + "x" * NOTE_LIMIT,
+            f"characters: LinkedIn allows {NOTE_LIMIT}",
+        ),
+    ],
+)
 def test_note_problems(note, problem):
     assert any(problem in p for p in check_note(note, evidence=EVENT))
 
 
 def test_a_good_note_passes():
-    assert check_note("Hi Ann, it was good to talk at Open Data Day about catalogues; "
-                      "I'd like to keep in touch.", evidence=EVENT) == []
-    assert check_note("Hi Bo, Amira Haddad suggested I write about the archives project.",
-                      mutuals=[Mutual("Amira Haddad", "Amira Haddad", 0.8)]) == []
+    assert (
+        check_note(
+            "Hi Ann, it was good to talk at Open Data Day about catalogues; "
+            "I'd like to keep in touch.",
+            evidence=EVENT,
+        )
+        == []
+    )
+    assert (
+        check_note(
+            "Hi Bo, Amira Haddad suggested I write about the archives project.",
+            mutuals=[Mutual("Amira Haddad", "Amira Haddad", 0.8)],
+        )
+        == []
+    )
 
 
 def test_no_shared_context_at_all():
-    assert any(p.startswith("no shared context in your data")
-               for p in check_note("Hi Bo, I admire the archive catalogue work you lead."))
+    assert any(
+        p.startswith("no shared context in your data")
+        for p in check_note("Hi Bo, I admire the archive catalogue work you lead.")
+    )
 
 
 def test_outreach_to_someone_met(store):
     r = outreach(_store(store), "Ann Lee", note="Hi Ann, let's connect", today=TODAY)
     assert (r.verdict, r.appropriate, r.connected) == ("met", True, False)
-    assert r.opening == ("Hi Ann, we were both at Open Data Day in June 2025. I'd be glad to "
-                         "stay in touch here.")
+    assert r.opening == (
+        "Hi Ann, we were both at Open Data Day in June 2025. I'd be glad to stay in touch here."
+    )
     assert any(p.startswith("generic") for p in r.note_problems)
 
 
@@ -89,9 +113,11 @@ def test_audit_counts_invitations_to_strangers(store):
     a = audit_outgoing(_store(store), today=TODAY)
     assert (a.total, a.strangers) == (3, 2)
     got = {x["name"]: (x["verdict"], x["source"]) for x in a.invitations}
-    assert got == {"Cole Dempsey": ("stranger", "Invitations.csv, line 9"),
-                   "Wanda Marsh": ("met", "Invitations.csv, line 10"),
-                   "Lara Tate": ("stranger", "Invitations.csv, line 11")}  # met only after
+    assert got == {
+        "Cole Dempsey": ("stranger", "Invitations.csv, line 9"),
+        "Wanda Marsh": ("met", "Invitations.csv, line 10"),
+        "Lara Tate": ("stranger", "Invitations.csv, line 11"),
+    }  # met only after
 
 
 def test_cli_outreach(db_path):
@@ -101,8 +127,9 @@ def test_cli_outreach(db_path):
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["verdict"] == "met"
     res = runner.invoke(app, ["outreach", "--audit"])
-    assert res.output.splitlines()[0] == ("You sent 3 invitations; 2 (67%) went to people "
-                                          "your data shows no shared context with.")
+    assert res.output.splitlines()[0] == (
+        "You sent 3 invitations; 2 (67%) went to people your data shows no shared context with."
+    )
     res = runner.invoke(app, ["outreach"])
     assert res.exit_code == 1
     assert res.output.strip() == "Error: give a NAME or profile URL, or --audit"

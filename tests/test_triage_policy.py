@@ -24,14 +24,35 @@ def inbox_store(store):
     store.save(b)
     request(store, "Amira Haddad", url=li("amira"), note="Hi Ruth!")
     request(store, "Marcus Fenwick", url=li("marcus"), note="Enjoyed your talk on open data.")
-    request(store, "Hannah Osei", url=li("hannah-osei"), note="Amira suggested I write.",
-            headline="Archivist at Eastvale Record Office", mutuals=["Amira Haddad"])
-    request(store, "Fiona Grant", url=li("fiona-grant"), note="I organise the library "
-            "conference and would love you to speak.", headline="Events Coordinator")
-    request(store, "Nobody Special", url=li("nobody-special"), note="Hello Ruth, following "
-            "up from the webinar.", headline="Analyst at Acme")
-    request(store, "Lena Vogt", url=li("lena-vogt"), note="We help councils. Book a quick "
-            "call?", headline="Growth Lead at ResearchAI")
+    request(
+        store,
+        "Hannah Osei",
+        url=li("hannah-osei"),
+        note="Amira suggested I write.",
+        headline="Archivist at Eastvale Record Office",
+        mutuals=["Amira Haddad"],
+    )
+    request(
+        store,
+        "Fiona Grant",
+        url=li("fiona-grant"),
+        note="I organise the library conference and would love you to speak.",
+        headline="Events Coordinator",
+    )
+    request(
+        store,
+        "Nobody Special",
+        url=li("nobody-special"),
+        note="Hello Ruth, following up from the webinar.",
+        headline="Analyst at Acme",
+    )
+    request(
+        store,
+        "Lena Vogt",
+        url=li("lena-vogt"),
+        note="We help councils. Book a quick call?",
+        headline="Growth Lead at ResearchAI",
+    )
     return store
 
 
@@ -48,24 +69,33 @@ EXPECTED = {  # name: (verdict, gatekeeper, networker)
 @pytest.mark.parametrize("preset_name", ["gatekeeper", "networker"])
 def test_same_requests_different_outcomes(inbox_store, preset_name):
     col = 1 if preset_name == "gatekeeper" else 2
-    got = {r.request["name"]: (r.verdict, r.action) for r in triage_inbox(
-        inbox_store, policy=load_policy(preset_name=preset_name), today=TODAY)}
+    got = {
+        r.request["name"]: (r.verdict, r.action)
+        for r in triage_inbox(inbox_store, policy=load_policy(preset_name=preset_name), today=TODAY)
+    }
     assert got == {n: (v[0], v[col]) for n, v in EXPECTED.items()}
 
 
 def test_every_recommendation_names_its_rule(inbox_store):
-    res = {r.request["name"]: r.rule for r in triage_inbox(
-        inbox_store, policy=load_policy(preset_name="networker"), today=TODAY)}
+    res = {
+        r.request["name"]: r.rule
+        for r in triage_inbox(inbox_store, policy=load_policy(preset_name="networker"), today=TODAY)
+    }
     assert res["Fiona Grant"] == "networker: relevant stranger (events, conference, library)"
     assert res["Lena Vogt"] == "networker: stranger with pitch"
     assert res["Amira Haddad"] == "networker: accept known"
 
 
 def _rec(pol, **req):
-    r = {"name": "Lena Vogt", "slug": "lena-vogt", "headline": "Growth Lead at ResearchAI",
-         "note": ""} | req
-    return recommend("stranger", [], r, pol, emails=["lena@researchai.com"],
-                     companies=["ResearchAI Ltd"])
+    r = {
+        "name": "Lena Vogt",
+        "slug": "lena-vogt",
+        "headline": "Growth Lead at ResearchAI",
+        "note": "",
+    } | req
+    return recommend(
+        "stranger", [], r, pol, emails=["lena@researchai.com"], companies=["ResearchAI Ltd"]
+    )
 
 
 def test_allow_and_deny_lists():
@@ -98,7 +128,9 @@ def test_report_needs_severity_and_never_hits_known():
     assert recommend("stranger", bad[:1], {"name": "x"}, pol)[0] == "ignore"
     declined = [Signal("declined_before", "", 2)]
     assert recommend("known", declined, {"name": "x"}, pol) == (
-        "ask", "known, but you declined them before")
+        "ask",
+        "known, but you declined them before",
+    )
 
 
 def test_policy_file_round_trip(tmp_path):
@@ -110,22 +142,31 @@ def test_policy_file_round_trip(tmp_path):
 
 def test_policy_file_values(tmp_path):
     f = tmp_path / "p.toml"
-    f.write_text('preset = "networker"\nrelevant = ["archives"]\nreport_at = 6\n'
-                 '[deny]\ndomains = ["spam.example"]\n', encoding="utf-8")
+    f.write_text(
+        'preset = "networker"\nrelevant = ["archives"]\nreport_at = 6\n'
+        '[deny]\ndomains = ["spam.example"]\n',
+        encoding="utf-8",
+    )
     pol = load_policy(f)
     assert (pol.preset, pol.relevant, pol.report_at, pol.deny.domains) == (
-        "networker", ["archives"], 6, ["spam.example"])
+        "networker",
+        ["archives"],
+        6,
+        ["spam.example"],
+    )
     assert load_policy(f, preset_name="gatekeeper").strangers == "ignore"
 
 
 BAD = [
     ('preset = "gatekeeper"\naccpet = ["known"]\n', "line 2, key 'accpet': unknown key"),
     ('accept = ["known", "friends"]\n', "line 1, key 'accept': ['friends'] are not verdicts"),
-    ('strangers = "maybe"\n', "line 1, key 'strangers': must be \"ignore\", \"ask\" or"),
-    ('report_at = 0\n', "line 1, key 'report_at': must be a whole number of at least 1"),
+    ('strangers = "maybe"\n', 'line 1, key \'strangers\': must be "ignore", "ask" or'),
+    ("report_at = 0\n", "line 1, key 'report_at': must be a whole number of at least 1"),
     ('decline_on = ["pitch", "rudeness"]\n', "line 1, key 'decline_on': rudeness not signals"),
-    ('[allow]\npeople = ["a"]\n[deny]\nemployers = "Acme"\n',
-     "line 4, key 'deny.employers': expected one of domains, employers, people"),
+    (
+        '[allow]\npeople = ["a"]\n[deny]\nemployers = "Acme"\n',
+        "line 4, key 'deny.employers': expected one of domains, employers, people",
+    ),
     ('preset = "hermit"\n', "line 1, key 'preset': unknown preset 'hermit'"),
     ('accept = ["known"]\nask = [known of]\n', "line 2: not valid TOML"),
     ('signal_files = ["no-such-folder"]\n', "line 1, key 'signal_files': no such folder"),
@@ -155,8 +196,10 @@ def test_policy_cli(tmp_path):
     f = tmp_path / "p.toml"
     res = runner.invoke(app, ["policy", "init", str(f), "--preset", "networker"])
     assert res.exit_code == 0, res.output
-    assert runner.invoke(app, ["policy", "check", str(f)]).output.strip() == \
-        f"{f}: OK (preset networker)"
+    assert (
+        runner.invoke(app, ["policy", "check", str(f)]).output.strip()
+        == f"{f}: OK (preset networker)"
+    )
     res = runner.invoke(app, ["policy", "show", "--policy", str(f)])
     assert 'strangers = "accept_relevant"' in res.output
     f.write_text('accpet = ["known"]\n', encoding="utf-8")

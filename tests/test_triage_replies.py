@@ -25,27 +25,34 @@ def known(store):
 
 def test_default_template_per_recommendation(known, store):
     assert reply_for(known, me="Ruth Calloway") == (
-        "thanks", "Hi Ann, thanks for the invitation, good to connect here: we were both at "
-        "Open Data Day in June 2025. Ruth")
+        "thanks",
+        "Hi Ann, thanks for the invitation, good to connect here: we were both at "
+        "Open Data Day in June 2025. Ruth",
+    )
     stranger = Triager(store, today=TODAY).triage(request(store, "Zed Kay", url=li("zed-kay")))
     assert reply_for(stranger)[0] == "decline"
 
 
 def test_named_template_and_unknown_name(known):
     name, text = reply_for(known, template="where_did_we_meet")
-    assert text == ("Hi Ann, thanks for the invitation. I only connect with people I know: "
-                    "where did we meet?")
+    assert text == (
+        "Hi Ann, thanks for the invitation. I only connect with people I know: where did we meet?"
+    )
     with pytest.raises(HaveWeMetError, match="no reply template named 'nope'; templates: "):
         reply_for(known, template="nope")
 
 
 def test_user_file_overrides_and_adds(tmp_path, known, monkeypatch):
     f = tmp_path / "replies.toml"
-    f.write_text('[templates.thanks]\ntext = "Hello {first_name}! ({context})"\n'
-                 '[templates.short]\ntext = "Hi {name}"\n', encoding="utf-8")
+    f.write_text(
+        '[templates.thanks]\ntext = "Hello {first_name}! ({context})"\n'
+        '[templates.short]\ntext = "Hi {name}"\n',
+        encoding="utf-8",
+    )
     tpl = load_templates(f)
-    assert reply_for(known, templates=tpl)[1] == ("Hello Ann! (we were both at Open Data Day "
-                                                  "in June 2025)")
+    assert reply_for(known, templates=tpl)[1] == (
+        "Hello Ann! (we were both at Open Data Day in June 2025)"
+    )
     assert reply_for(known, template="short", templates=tpl)[1] == "Hi Ann Lee"
     assert "decline" in tpl.texts  # shipped ones stay
     monkeypatch.setenv("HAVEWEMET_REPLIES", str(f))
@@ -75,7 +82,8 @@ def test_cli_reply(db_path):
     s.close()
     res = CliRunner().invoke(app, ["reply", "Zed Kay", "--template", "where_did_we_meet"])
     assert res.exit_code == 0, res.output
-    assert res.output.strip() == ("Hi Zed, thanks for the invitation. I only connect with "
-                                  "people I know: where did we meet?")
+    assert res.output.strip() == (
+        "Hi Zed, thanks for the invitation. I only connect with people I know: where did we meet?"
+    )
     res = CliRunner().invoke(app, ["reply", "Nobody"])
     assert res.exit_code == 1 and res.output.startswith("Error: no request matches 'Nobody'")

@@ -9,13 +9,20 @@ from havewemet.triage.policy import load_policy
 from havewemet.triage.signals import phrase_lists, read_signals, slug_fits_name, template_groups
 from tests.fixtures_triage import TODAY, batch, li, person, request
 
-BASE = {"name": "Ann Lee", "profile_url": li("ann-lee-4b2"), "headline": "Archivist at Kew",
-        "note": "Hi, we met at the archives conference in Leeds last spring."}
+BASE = {
+    "name": "Ann Lee",
+    "profile_url": li("ann-lee-4b2"),
+    "headline": "Archivist at Kew",
+    "note": "Hi, we met at the archives conference in Leeds last spring.",
+}
 
 
 def names(**over) -> list[str]:
-    kw = {k: over.pop(k) for k in ("template_count", "earlier", "earlier_invitations",
-                                   "extra_dirs") if k in over}
+    kw = {
+        k: over.pop(k)
+        for k in ("template_count", "earlier", "earlier_invitations", "extra_dirs")
+        if k in over
+    }
     return [s.name for s in read_signals({**BASE, **over}, **kw)]
 
 
@@ -43,8 +50,9 @@ POSITIVE = [
 ]
 
 
-@pytest.mark.parametrize(("signal", "fields"), POSITIVE,
-                         ids=[f"{s}-{i}" for i, (s, _) in enumerate(POSITIVE)])
+@pytest.mark.parametrize(
+    ("signal", "fields"), POSITIVE, ids=[f"{s}-{i}" for i, (s, _) in enumerate(POSITIVE)]
+)
 def test_signal_fires(signal, fields):
     assert signal in names(**fields)
 
@@ -54,16 +62,22 @@ NEGATIVE = [
     ("job_seeking", {"headline": "Jobs and careers editor at The Gazette"}),
     ("open_networker", {"note": "The lion exhibit at the museum was great."}),
     ("generic_headline", {"headline": "CEO at Westmere Libraries Trust"}),
-    ("template", {"note": "Let's connect about the Leeds archives digitisation plan; "
-                          "your talk on metadata quality was excellent and I have questions."}),
+    (
+        "template",
+        {
+            "note": "Let's connect about the Leeds archives digitisation plan; "
+            "your talk on metadata quality was excellent and I have questions."
+        },
+    ),
     ("slug_mismatch", {"profile_url": li("alee84")}),
     ("slug_mismatch", {"profile_url": li("ACoAAB3xYz0BqWhitRobT")}),
     ("reminders", {"reminders": 0}),
 ]
 
 
-@pytest.mark.parametrize(("signal", "fields"), NEGATIVE,
-                         ids=[f"{s}-{i}" for i, (s, _) in enumerate(NEGATIVE)])
+@pytest.mark.parametrize(
+    ("signal", "fields"), NEGATIVE, ids=[f"{s}-{i}" for i, (s, _) in enumerate(NEGATIVE)]
+)
 def test_signal_stays_quiet(signal, fields):
     assert signal not in names(**fields)
 
@@ -77,8 +91,14 @@ def test_each_signal_explains_itself():
 
 def test_template_note_across_requesters():
     pitch = "Hi, I help law firms cut research costs by 40% with our AI platform. Call?"
-    groups = template_groups([("a", pitch), ("b", "Hello! " + pitch), ("c", pitch.upper()),
-                              ("d", "We met at the Leeds conference, lovely to see you")])
+    groups = template_groups(
+        [
+            ("a", pitch),
+            ("b", "Hello! " + pitch),
+            ("c", pitch.upper()),
+            ("d", "We met at the Leeds conference, lovely to see you"),
+        ]
+    )
     assert groups == {"a": 2, "b": 2, "c": 2}
     assert "template" in names(template_count=2)
     sig = read_signals(BASE, template_count=2)
@@ -151,8 +171,10 @@ def test_namesake_positive_and_negative(store):
     t = Triager(store, today=TODAY)
     fake = t.triage(request(store, "Sarah Mitchell", url=li("sarah-mitchell-sales-4f1e")))
     (ns,) = [s for s in fake.signals if s.name == "namesake"]
-    assert ns.text.startswith("has the name of Sarah Mitchell in your data (linkedin), but a "
-                              "different LinkedIn profile (sarah-mitchell-lib)")
+    assert ns.text.startswith(
+        "has the name of Sarah Mitchell in your data (linkedin), but a "
+        "different LinkedIn profile (sarah-mitchell-lib)"
+    )
     other = t.triage(request(store, "Priya Raman", url=li("priya-raman-law")))
     assert "namesake" not in [s.name for s in other.signals]
     same = t.triage(request(store, "Sarah Mitchell", url=li("sarah-mitchell-lib")))

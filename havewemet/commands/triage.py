@@ -13,8 +13,9 @@ from havewemet.cli import JsonOpt, PolicyOpt, PresetOpt, _print_json, app, comma
 from havewemet.cli import open_store as _open
 from havewemet.errors import HaveWeMetError
 
-decisions_app = typer.Typer(help="Export or import your decisions (CSV or JSON).",
-                            no_args_is_help=True)
+decisions_app = typer.Typer(
+    help="Export or import your decisions (CSV or JSON).", no_args_is_help=True
+)
 app.add_typer(decisions_app, name="decisions")
 
 
@@ -33,14 +34,19 @@ eval_app = _eval_app()
 
 @command("decide")
 def decide_cmd(
-    request: Annotated[str | None, typer.Argument(
-        help="The request: id, profile URL or name.")] = None,
-    decision: Annotated[str | None, typer.Argument(help="accept, ask, ignore or report.")]
-    = None,
+    request: Annotated[
+        str | None, typer.Argument(help="The request: id, profile URL or name.")
+    ] = None,
+    decision: Annotated[str | None, typer.Argument(help="accept, ask, ignore or report.")] = None,
     reason: Annotated[str, typer.Option(help="Why (shown if they come back).")] = "",
-    all_recommended: Annotated[bool, typer.Option(
-        "--all-recommended", help="Accept every pending request recommended for accept "
-        "(ignore and report are never applied in bulk).")] = False,
+    all_recommended: Annotated[
+        bool,
+        typer.Option(
+            "--all-recommended",
+            help="Accept every pending request recommended for accept "
+            "(ignore and report are never applied in bulk).",
+        ),
+    ] = False,
     policy: PolicyOpt = None,
     preset: PresetOpt = None,
     as_json: JsonOpt = False,
@@ -55,8 +61,9 @@ def decide_cmd(
     elif request and decision:
         rows = [decide(store, request, decision, reason=reason)]
     else:
-        raise HaveWeMetError("give REQUEST and DECISION (accept, ask, ignore or report), "
-                             "or --all-recommended")
+        raise HaveWeMetError(
+            "give REQUEST and DECISION (accept, ask, ignore or report), or --all-recommended"
+        )
     if as_json:
         return _print_json(rows)
     for r in rows:
@@ -85,8 +92,7 @@ def history_cmd(
 
 
 @command("export", typer_app=decisions_app)
-def decisions_export(path: Annotated[Path, typer.Argument(help="FILE.csv or FILE.json.")]
-                     ) -> None:
+def decisions_export(path: Annotated[Path, typer.Argument(help="FILE.csv or FILE.json.")]) -> None:
     """Write every decision to a CSV or JSON file."""
     from havewemet.triage.decisions import export_decisions
 
@@ -95,8 +101,7 @@ def decisions_export(path: Annotated[Path, typer.Argument(help="FILE.csv or FILE
 
 
 @command("import", typer_app=decisions_app)
-def decisions_import(path: Annotated[Path, typer.Argument(help="FILE.csv or FILE.json.")]
-                     ) -> None:
+def decisions_import(path: Annotated[Path, typer.Argument(help="FILE.csv or FILE.json.")]) -> None:
     """Read decisions exported before (those already kept are skipped)."""
     from havewemet.triage.decisions import import_decisions
 
@@ -107,11 +112,16 @@ def decisions_import(path: Annotated[Path, typer.Argument(help="FILE.csv or FILE
 @command("reply")
 def reply_cmd(
     request: Annotated[str, typer.Argument(help="The request: id, profile URL or name.")],
-    template: Annotated[str | None, typer.Option(
-        help="A template name (default: the one for its recommendation).")] = None,
-    templates: Annotated[Path | None, typer.Option(
-        help="Your templates file (TOML); default $HAVEWEMET_REPLIES or replies.toml in "
-        "your config folder.")] = None,
+    template: Annotated[
+        str | None, typer.Option(help="A template name (default: the one for its recommendation).")
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            help="Your templates file (TOML); default $HAVEWEMET_REPLIES or replies.toml in "
+            "your config folder."
+        ),
+    ] = None,
     policy: PolicyOpt = None,
     preset: PresetOpt = None,
 ) -> None:
@@ -122,9 +132,11 @@ def reply_cmd(
 
     store = _open()
     result = Triager(store, policy=load_policy(policy, preset_name=preset)).triage(
-        store.get_request(request))
-    _, text = reply_for(result, template=template, templates=load_templates(templates),
-                        me=store.profile()["name"])
+        store.get_request(request)
+    )
+    _, text = reply_for(
+        result, template=template, templates=load_templates(templates), me=store.profile()["name"]
+    )
     typer.echo(text)
 
 
@@ -132,10 +144,12 @@ def reply_cmd(
 def outreach_cmd(
     target: Annotated[str | None, typer.Argument(help="Their name or profile URL.")] = None,
     note: Annotated[str | None, typer.Option(help="The note you plan to send.")] = None,
-    mutual: Annotated[list[str] | None, typer.Option(
-        help="A mutual connection LinkedIn shows (repeat for each).")] = None,
-    audit: Annotated[bool, typer.Option("--audit", help="Review the invitations you sent.")]
-    = False,
+    mutual: Annotated[
+        list[str] | None, typer.Option(help="A mutual connection LinkedIn shows (repeat for each).")
+    ] = None,
+    audit: Annotated[
+        bool, typer.Option("--audit", help="Review the invitations you sent.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Before you send a request: what you share, whether to send it, and the note."""
@@ -144,8 +158,7 @@ def outreach_cmd(
 
     if audit:
         result = audit_outgoing(_open())
-        return _print_json(result.to_dict()) if as_json else render_triage.audit(console,
-                                                                                 result)
+        return _print_json(result.to_dict()) if as_json else render_triage.audit(console, result)
     if not target:
         raise HaveWeMetError("give a NAME or profile URL, or --audit")
     res = outreach(_open(), target, note=note, mutuals=list(mutual or []))
@@ -155,8 +168,7 @@ def outreach_cmd(
 @command("triage", typer_app=eval_app)
 def eval_triage(
     cases: Annotated[Path | None, typer.Argument(help="A cases file (JSON Lines).")] = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Score the demo's shipped cases.")]
-    = False,
+    demo: Annotated[bool, typer.Option("--demo", help="Score the demo's shipped cases.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Accuracy and confusion matrices of the triage on labelled cases."""
@@ -170,5 +182,4 @@ def eval_triage(
         report = evaluate(cases)
     else:
         raise HaveWeMetError("give a CASES.jsonl file, or --demo")
-    return _print_json(report.to_dict()) if as_json else render_triage.evaluation(console,
-                                                                                  report)
+    return _print_json(report.to_dict()) if as_json else render_triage.evaluation(console, report)

@@ -32,8 +32,9 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def record_decision(store: Store, request: dict, decision: str, *, reason: str = "",
-                    at: str | None = None) -> dict:
+def record_decision(
+    store: Store, request: dict, decision: str, *, reason: str = "", at: str | None = None
+) -> dict:
     """Keep one decision on a request and set the request's status to it.
 
     Args:
@@ -56,8 +57,14 @@ def record_decision(store: Store, request: dict, decision: str, *, reason: str =
     if decision not in ACTIONS:
         raise HaveWeMetError(f"unknown decision {decision!r}; use one of: {', '.join(ACTIONS)}")
     slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
-    row = {"request_id": request["id"], "name": request["name"], "slug": slug,
-           "decision": decision, "reason": reason or "", "decided_at": at or _now()}
+    row = {
+        "request_id": request["id"],
+        "name": request["name"],
+        "slug": slug,
+        "decision": decision,
+        "reason": reason or "",
+        "decided_at": at or _now(),
+    }
     with store.db.atomic():
         row["id"] = store.db["decisions"].insert(row).last_pk
         store.db["requests"].update(request["id"], {"status": decision, "updated_at": _now()})
@@ -69,8 +76,9 @@ def decide(store: Store, ref: str, decision: str, *, reason: str = "") -> dict:
     return record_decision(store, store.get_request(ref), decision, reason=reason)
 
 
-def decide_recommended(store: Store, *, policy: Policy | None = None,
-                       today: date | None = None) -> list[dict]:
+def decide_recommended(
+    store: Store, *, policy: Policy | None = None, today: date | None = None
+) -> list[dict]:
     """Accept every pending request whose recommendation is *accept*.
 
     Only acceptances are applied in bulk: ignoring or reporting someone should be
@@ -81,8 +89,11 @@ def decide_recommended(store: Store, *, policy: Policy | None = None,
     from havewemet.triage.engine import triage_inbox
 
     results = triage_inbox(store, policy=policy, today=today)
-    return [record_decision(store, r.request, "accept", reason=f"recommended: {r.rule}")
-            for r in results if r.action == "accept"]
+    return [
+        record_decision(store, r.request, "accept", reason=f"recommended: {r.rule}")
+        for r in results
+        if r.action == "accept"
+    ]
 
 
 def history(store: Store, person: str) -> list[dict]:
@@ -92,7 +103,9 @@ def history(store: Store, person: str) -> list[dict]:
     name = " ".join(person.lower().split())
     rows = store.db.query(
         "select * from decisions where request_id = ? or (slug != '' and slug = ?) "
-        "or lower(name) = ? order by decided_at, id", [person, slug, name])
+        "or lower(name) = ? order by decided_at, id",
+        [person, slug, name],
+    )
     return [dict(r) for r in rows]
 
 
@@ -143,18 +156,26 @@ def _read_rows(p: Path) -> list[tuple[int, dict]]:
         except json.JSONDecodeError as e:
             raise InputError(str(p), f"not valid JSON ({e.msg})", line=e.lineno) from e
         if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
-            raise InputError(str(p), "expected a JSON list of decision objects",
-                             fix="Use a file written by `havewemet decisions export`")
+            raise InputError(
+                str(p),
+                "expected a JSON list of decision objects",
+                fix="Use a file written by `havewemet decisions export`",
+            )
         return [(i + 1, d) for i, d in enumerate(data)]
     if p.suffix.lower() != ".csv":
         raise InputError(str(p), "unknown format", fix="Name the file .csv or .json")
     reader = csv.DictReader(io.StringIO(text))
     missing = {"name", "decision", "decided_at"} - set(reader.fieldnames or [])
     if missing:
-        raise InputError(str(p), f"missing columns: {', '.join(sorted(missing))}", line=1,
-                         fix=f"The header is {','.join(FIELDS)}")
-    return [(i + 2, {k: _unsafe_cell(v or "") for k, v in r.items() if k})
-            for i, r in enumerate(reader)]
+        raise InputError(
+            str(p),
+            f"missing columns: {', '.join(sorted(missing))}",
+            line=1,
+            fix=f"The header is {','.join(FIELDS)}",
+        )
+    return [
+        (i + 2, {k: _unsafe_cell(v or "") for k, v in r.items() if k}) for i, r in enumerate(reader)
+    ]
 
 
 def import_decisions(store: Store, path: str | Path) -> tuple[int, int]:
@@ -168,39 +189,64 @@ def import_decisions(store: Store, path: str | Path) -> tuple[int, int]:
     for line, r in _read_rows(p):
         decision = str(r.get("decision") or "").strip()
         if decision not in ACTIONS:
-            raise InputError(str(p), f"decision {decision!r} is not one of "
-                             f"{', '.join(ACTIONS)}", line=line)
+            raise InputError(
+                str(p), f"decision {decision!r} is not one of {', '.join(ACTIONS)}", line=line
+            )
         when = str(r.get("decided_at") or "").strip()
         try:
             datetime.fromisoformat(when)
         except ValueError as e:
-            raise InputError(str(p), f"decided_at {when!r} is not an ISO date", line=line,
-                             fix="Write it like 2026-01-31T10:00:00+00:00") from e
+            raise InputError(
+                str(p),
+                f"decided_at {when!r} is not an ISO date",
+                line=line,
+                fix="Write it like 2026-01-31T10:00:00+00:00",
+            ) from e
         name = str(r.get("name") or "").strip()
         if not name:
             raise InputError(str(p), "the name is empty", line=line)
         slug = str(r.get("slug") or "").strip()
         from havewemet.models import Request
 
-        rid = str(r.get("request_id") or "").strip() or Request(
-            name, f"https://www.linkedin.com/in/{slug}" if slug else "").id
-        rows.append({"request_id": rid, "name": name, "slug": slug, "decision": decision,
-                     "reason": str(r.get("reason") or ""), "decided_at": when})
+        rid = (
+            str(r.get("request_id") or "").strip()
+            or Request(name, f"https://www.linkedin.com/in/{slug}" if slug else "").id
+        )
+        rows.append(
+            {
+                "request_id": rid,
+                "name": name,
+                "slug": slug,
+                "decision": decision,
+                "reason": str(r.get("reason") or ""),
+                "decided_at": when,
+            }
+        )
     added = kept = 0
     with store.db.atomic():
         for row in rows:
             if store.db.execute(
-                "select 1 from decisions where request_id = ? and decision = ? and "
-                "decided_at = ?", [row["request_id"], row["decision"], row["decided_at"]]
+                "select 1 from decisions where request_id = ? and decision = ? and decided_at = ?",
+                [row["request_id"], row["decision"], row["decided_at"]],
             ).fetchone():
                 kept += 1
                 continue
             store.db["decisions"].insert(row)
-            store.db.execute("update requests set status = ? where id = ? and status = 'pending'",
-                             [row["decision"], row["request_id"]])
+            store.db.execute(
+                "update requests set status = ? where id = ? and status = 'pending'",
+                [row["decision"], row["request_id"]],
+            )
             added += 1
     return added, kept
 
 
-__all__ = ["FIELDS", "all_decisions", "decide", "decide_recommended", "export_decisions",
-           "history", "import_decisions", "record_decision"]
+__all__ = [
+    "FIELDS",
+    "all_decisions",
+    "decide",
+    "decide_recommended",
+    "export_decisions",
+    "history",
+    "import_decisions",
+    "record_decision",
+]

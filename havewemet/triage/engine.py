@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from havewemet.identity.handles import profile_slug
+from havewemet.identity.handles import handle_fit, profile_slug
 from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import given_level, parse_name, surname_level
 from havewemet.network.ties import describe_tie, tie_strength
@@ -53,8 +53,9 @@ def same_name(a: str, b: str) -> bool:
     pa, pb = parse_name(a), parse_name(b)
     if not (pa.first and pa.last and pb.first and pb.last):
         return False
-    return (given_level(pa.first, pb.first)[0] in ("exact", "spelling", "variant")
-            and surname_level(pa, pb)[0] in ("exact", "spelling"))
+    return given_level(pa.first, pb.first)[0] in ("exact", "spelling", "variant") and surname_level(
+        pa, pb
+    )[0] in ("exact", "spelling")
 
 
 @dataclass(slots=True)
@@ -83,25 +84,41 @@ class Triage:
     def to_dict(self) -> dict:
         r = self.request
         return {
-            "id": r["id"], "name": r["name"], "profile_url": r.get("profile_url", ""),
-            "headline": r.get("headline", ""), "note": r.get("note", ""),
-            "sent_at": r.get("sent_at"), "verdict": self.verdict,
-            "recommendation": self.action, "rule": self.rule,
-            "evidence": [{"level": e.level, "kind": e.kind, "text": e.text, "source": e.source,
-                          "at": e.at} for e in self.evidence],
-            "signals": [{"name": s.name, "text": s.text, "severity": s.severity}
-                        for s in self.signals],
+            "id": r["id"],
+            "name": r["name"],
+            "profile_url": r.get("profile_url", ""),
+            "headline": r.get("headline", ""),
+            "note": r.get("note", ""),
+            "sent_at": r.get("sent_at"),
+            "verdict": self.verdict,
+            "recommendation": self.action,
+            "rule": self.rule,
+            "evidence": [
+                {"level": e.level, "kind": e.kind, "text": e.text, "source": e.source, "at": e.at}
+                for e in self.evidence
+            ],
+            "signals": [
+                {"name": s.name, "text": s.text, "severity": s.severity} for s in self.signals
+            ],
             "matches": self.matches,
-            "mutuals": [{"name": m.name, "resolved": m.resolved, "strength": m.strength}
-                        for m in self.mutuals],
+            "mutuals": [
+                {"name": m.name, "resolved": m.resolved, "strength": m.strength}
+                for m in self.mutuals
+            ],
         }
 
 
 class Triager:
     """Everything triage needs from the store, loaded once for a batch of requests."""
 
-    def __init__(self, store: Store, *, policy: Policy | None = None, today: date | None = None,
-                 matcher: Matcher | None = None):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        policy: Policy | None = None,
+        today: date | None = None,
+        matcher: Matcher | None = None,
+    ):
         """Load what triage needs; ``matcher`` reuses an index built over the same
         store's identities (building one is the slow part)."""
         self.store = store
@@ -135,8 +152,11 @@ class Triager:
         """Decisions taken on the same request, profile or name before."""
         seen: dict[int, dict] = {}
         slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
-        for key in (request["id"], "slug:" + (slug or "-"),
-                    "name:" + " ".join(request["name"].lower().split())):
+        for key in (
+            request["id"],
+            "slug:" + (slug or "-"),
+            "name:" + " ".join(request["name"].lower().split()),
+        ):
             for d in self._decisions.get(key, []):
                 seen[d["id"]] = d
         return sorted(seen.values(), key=lambda d: d["decided_at"])
@@ -145,8 +165,9 @@ class Triager:
         """The user's tie strength with the person behind an identity (cached)."""
         if identity_id not in self._ties:
             ids = self._expand([identity_id])
-            self._ties[identity_id] = tie_strength(self.store.interactions_for(ids),
-                                                   today=self.today)
+            self._ties[identity_id] = tie_strength(
+                self.store.interactions_for(ids), today=self.today
+            )
         return self._ties[identity_id]
 
     def _mutual(self, name: str) -> Mutual:
@@ -160,8 +181,11 @@ class Triager:
         if profile_slug(name):
             found = self.matcher.match(Query(profile_url=name), limit=1, threshold=0.8)
         else:
-            found = [m for m in self.matcher.match(Query(name=name), limit=3, threshold=0.8)
-                     if not m.conflict]
+            found = [
+                m
+                for m in self.matcher.match(Query(name=name), limit=3, threshold=0.8)
+                if not m.conflict
+            ]
         if not found:
             return Mutual(name)
         iid = found[0].identity_id
@@ -172,19 +196,26 @@ class Triager:
         id (``ACoA…``, as messages carry) is rescored on the other fields: it is
         another address of the same profile, not a different person."""
         query = Query(name=request["name"], profile_url=request.get("profile_url", ""))
-        matches = self.matcher.match(query, limit=8)
-        if not query.profile_url:
-            return matches
         bare = query_rec(Query(name=request["name"]))
         out = []
-        for m in matches:
+        for m in self.matcher.match(query, limit=40, threshold=0.0):
+            ident = self.matcher.identities[m.identity_id]
             slugs = self.matcher.recs[m.identity_id].slugs
             if m.conflict and slugs and all(_is_opaque(s) for s in slugs):
                 m = self.matcher.score(bare, m.identity_id)
                 m.reasons.append("the other profile address is a LinkedIn member id")
-            out.append(m)
+            elif not m.conflict and m.probability < 0.5 and not ident.get("name"):
+                # A handle with no name (a Mastodon follow): only a possible match,
+                # so its evidence counts at most as *known of*.
+                fit = max((handle_fit(h, request["name"]) for h in ident.get("handles", [])),
+                          default=(0.0, ""))
+                if fit[0] < 0.8:
+                    continue
+                m = Match(m.identity_id, 0.5, [fit[1]])
+            if m.probability >= 0.5 or m.conflict:
+                out.append(m)
         out.sort(key=lambda m: -m.probability)
-        return out
+        return out[:8]
 
     def triage(self, request: dict, *, template_count: int = 0) -> Triage:
         """Verdict, evidence, signals and recommendation for one request.
@@ -204,8 +235,9 @@ class Triager:
             if LEVELS[e.level] > LEVELS[KNOWN_OF]:
                 e.level = KNOWN_OF
         company = headline_company(request.get("headline", ""))
-        companies = [company] + [self.matcher.identities[m.identity_id].get("company", "")
-                                 for m in sure]
+        companies = [company] + [
+            self.matcher.identities[m.identity_id].get("company", "") for m in sure
+        ]
         evidence += weak + shared_employer([c for c in companies if c], self.positions)
         verdict = verdict_of(evidence)
         mutuals = [self._mutual(n) for n in request.get("mutuals", []) if n.strip()]
@@ -216,26 +248,51 @@ class Triager:
                 verdict = CONNECTED
         evidence = strongest_first(evidence)
         sent = (request.get("sent_at") or "")[:10]
-        earlier_invites = [r for r in self.store.interactions_for(
-            self._expand([m.identity_id for m in sure])) if r["kind"] == "invitation"
-            and r["direction"] == "in" and (r["at"] or "")[:10] < sent]
-        signals = read_signals(request, template_count=template_count,
-                               earlier=self._earlier(request),
-                               earlier_invitations=len(earlier_invites),
-                               extra_dirs=tuple(self.policy.signal_files))
+        earlier_invites = [
+            r
+            for r in self.store.interactions_for(self._expand([m.identity_id for m in sure]))
+            if r["kind"] == "invitation" and r["direction"] == "in" and (r["at"] or "")[:10] < sent
+        ]
+        signals = read_signals(
+            request,
+            template_count=template_count,
+            earlier=self._earlier(request),
+            earlier_invitations=len(earlier_invites),
+            extra_dirs=tuple(self.policy.signal_files),
+        )
         for m in matches:
             ident = self.matcher.identities[m.identity_id]
             if m.conflict and same_name(request["name"], ident["name"]):
                 other = next((r for r in m.reasons if r.startswith("but ")), "another profile")
-                signals.append(Signal("namesake", f"has the name of {ident['name']} in your "
-                                      f"data ({ident['source']}), {other}: not the same person, "
-                                      "or someone posing as them", 2))
+                signals.append(
+                    Signal(
+                        "namesake",
+                        f"has the name of {ident['name']} in your "
+                        f"data ({ident['source']}), {other}: not the same person, "
+                        "or someone posing as them",
+                        2,
+                    )
+                )
                 break
         emails = [e for m in sure for e in self.matcher.identities[m.identity_id]["emails"]]
-        action, rule = recommend(verdict, signals, request, self.policy, emails=emails,
-                                 companies=[c for c in companies if c])
-        return Triage(request, verdict, evidence, signals, action, rule,
-                      [self._match_info(m) for m in sure + unsure], mutuals)
+        action, rule = recommend(
+            verdict,
+            signals,
+            request,
+            self.policy,
+            emails=emails,
+            companies=[c for c in companies if c],
+        )
+        return Triage(
+            request,
+            verdict,
+            evidence,
+            signals,
+            action,
+            rule,
+            [self._match_info(m) for m in sure + unsure],
+            mutuals,
+        )
 
     def triage_all(self, requests: list[dict]) -> list[Triage]:
         """Triage a batch (template notes are found across it), clear cases first."""
@@ -246,9 +303,14 @@ class Triager:
 
     def _match_info(self, m: Match) -> dict:
         ident = self.matcher.identities[m.identity_id]
-        return {"identity_id": m.identity_id, "name": ident["name"], "source": ident["source"],
-                "file": ident["file"], "probability": round(m.probability, 3),
-                "reasons": m.reasons}
+        return {
+            "identity_id": m.identity_id,
+            "name": ident["name"],
+            "source": ident["source"],
+            "file": ident["file"],
+            "probability": round(m.probability, 3),
+            "reasons": m.reasons,
+        }
 
     def _evidence(self, matches: list[Match]) -> list[Evidence]:
         if not matches:
@@ -258,8 +320,7 @@ class Triager:
         for e in out:
             if e.kind == "connected":
                 e.level = KNOWN_OF  # a bare connection with a namesake is not proof
-        reasons = [r for m in matches for r in m.reasons
-                   if not r.startswith("same name")][:2]
+        reasons = [r for m in matches for r in m.reasons if not r.startswith("same name")][:2]
         if reasons and out:
             out[0].text += f" [matched: {'; '.join(reasons)}]"
         return out
@@ -270,15 +331,15 @@ def mutual_evidence(mutuals: list[Mutual]) -> Evidence:
     *connected through* with one close mutual (tie 0.3+) or several with some
     contact (0.1+ each) adding up to 0.5; otherwise they count for nothing."""
     known = [m for m in mutuals if m.resolved]
-    strong = sorted((m for m in known if m.strength >= SOME_CONTACT),
-                    key=lambda m: -m.strength)
+    strong = sorted((m for m in known if m.strength >= SOME_CONTACT), key=lambda m: -m.strength)
     close = any(m.strength >= CLOSE_MUTUAL for m in strong)
     connected = close or sum(m.strength for m in strong) >= MUTUAL_STRENGTH
     n = len(mutuals)
     text = f"{n} mutual connection{'s' * (n > 1)}, {len(known)} found in your data"
     if strong:
-        names = ", ".join(f"{m.resolved} ({describe_tie(m.strength)}, tie {m.strength:.2f})"
-                          for m in strong[:3])
+        names = ", ".join(
+            f"{m.resolved} ({describe_tie(m.strength)}, tie {m.strength:.2f})" for m in strong[:3]
+        )
         more = f" and {len(strong) - 3} more" if len(strong) > 3 else ""
         text += f"; you know {len(strong)} of them: {names}{more}"
     else:
@@ -289,10 +350,14 @@ def mutual_evidence(mutuals: list[Mutual]) -> Evidence:
 ORDER = {"accept": 0, "report": 1, "ignore": 2, "ask": 3}
 
 
-def triage_inbox(store: Store, *, policy: Policy | None = None, today: date | None = None,
-                 status: str = "pending") -> list[Triage]:
+def triage_inbox(
+    store: Store,
+    *,
+    policy: Policy | None = None,
+    today: date | None = None,
+    status: str = "pending",
+) -> list[Triage]:
     """Triage every request with ``status``, clear cases first (accept, report,
     ignore), then the ones that need the user's thought (ask)."""
     t = Triager(store, policy=policy, today=today)
     return t.triage_all(store.requests(status=status))
-

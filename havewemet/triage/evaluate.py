@@ -49,8 +49,10 @@ class CaseResult:
 
     @property
     def ok(self) -> bool:
-        return (self.verdict == self.expected_verdict
-                and self.recommendation == self.expected_recommendation)
+        return (
+            self.verdict == self.expected_verdict
+            and self.recommendation == self.expected_recommendation
+        )
 
 
 @dataclass(slots=True)
@@ -71,20 +73,30 @@ class EvalReport:
     def confusion(self, what: str = "verdict") -> dict[str, dict[str, int]]:
         """``matrix[expected][predicted] = count`` over every label."""
         labels = list(LEVELS) if what == "verdict" else list(ACTIONS)
-        pairs = Counter((getattr(r, f"expected_{what}"), getattr(r, what))
-                        for r in self.results)
+        pairs = Counter((getattr(r, f"expected_{what}"), getattr(r, what)) for r in self.results)
         return {e: {p: pairs.get((e, p), 0) for p in labels} for e in labels}
 
     def to_dict(self) -> dict:
-        return {"cases": len(self.results), "accuracy": round(self.accuracy(), 4),
-                "verdict_accuracy": round(self.accuracy("verdict"), 4),
-                "recommendation_accuracy": round(self.accuracy("recommendation"), 4),
-                "confusion_verdict": self.confusion("verdict"),
-                "confusion_recommendation": self.confusion("recommendation"),
-                "errors": [{"line": r.line, "name": r.name, "preset": r.preset,
-                            "expected": [r.expected_verdict, r.expected_recommendation],
-                            "got": [r.verdict, r.recommendation], "rule": r.rule}
-                           for r in self.results if not r.ok]}
+        return {
+            "cases": len(self.results),
+            "accuracy": round(self.accuracy(), 4),
+            "verdict_accuracy": round(self.accuracy("verdict"), 4),
+            "recommendation_accuracy": round(self.accuracy("recommendation"), 4),
+            "confusion_verdict": self.confusion("verdict"),
+            "confusion_recommendation": self.confusion("recommendation"),
+            "errors": [
+                {
+                    "line": r.line,
+                    "name": r.name,
+                    "preset": r.preset,
+                    "expected": [r.expected_verdict, r.expected_recommendation],
+                    "got": [r.verdict, r.recommendation],
+                    "rule": r.rule,
+                }
+                for r in self.results
+                if not r.ok
+            ],
+        }
 
 
 def read_cases(path: str | Path) -> list[tuple[int, dict]]:
@@ -108,26 +120,58 @@ def read_cases(path: str | Path) -> list[tuple[int, dict]]:
             raise InputError(str(p), "each line must be a JSON object", line=n)
         missing = [k for k in REQUIRED if not case.get(k)]
         if missing:
-            raise InputError(str(p), f"missing {', '.join(missing)}", line=n,
-                             fix=f"Each case needs {', '.join(REQUIRED)}")
+            raise InputError(
+                str(p),
+                f"missing {', '.join(missing)}",
+                line=n,
+                fix=f"Each case needs {', '.join(REQUIRED)}",
+            )
         if case["expected_verdict"] not in LEVELS:
-            raise InputError(str(p), f"expected_verdict {case['expected_verdict']!r} is not "
-                             f"one of {', '.join(LEVELS)}", line=n)
+            raise InputError(
+                str(p),
+                f"expected_verdict {case['expected_verdict']!r} is not one of {', '.join(LEVELS)}",
+                line=n,
+            )
         if case["expected_recommendation"] not in ACTIONS:
-            raise InputError(str(p), f"expected_recommendation "
-                             f"{case['expected_recommendation']!r} is not one of "
-                             f"{', '.join(ACTIONS)}", line=n)
+            raise InputError(
+                str(p),
+                f"expected_recommendation "
+                f"{case['expected_recommendation']!r} is not one of "
+                f"{', '.join(ACTIONS)}",
+                line=n,
+            )
         if case.get("preset", "gatekeeper") not in PRESETS:
             raise InputError(str(p), f"unknown preset {case['preset']!r}", line=n)
         out.append((n, case))
     return out
 
 
+MANIFEST = "havewemet-import.json"
+
+
 def _load_data(store: Store, data: Path) -> None:
-    from havewemet.importers import read_source
+    """Import a data folder: as its manifest says (``havewemet-import.json``: a list
+    of ``{"path", "format", "options"}``), else every file or folder in it."""
+    from havewemet.importers import ImportOptions, read_source
 
     if not data.exists():
         raise InputError(str(data), "the data folder named by a case does not exist")
+    manifest = data / MANIFEST
+    if manifest.is_file():
+        try:
+            items = json.loads(manifest.read_text(encoding="utf-8"))
+            for item in items:
+                opts = ImportOptions(**item.get("options", {}))
+                store.save(
+                    read_source(data / item["path"], format=item.get("format"), options=opts)
+                )
+        except (json.JSONDecodeError, TypeError, KeyError, AttributeError) as e:
+            raise InputError(
+                str(manifest),
+                f"not a list of {{path, format, options}} ({e})",
+                fix="See havewemet.triage.evaluate for the shape",
+            ) from e
+        return
     if data.is_file() or any(f.name.lower() == "connections.csv" for f in data.iterdir()):
         store.save(read_source(data))  # one source (or an unzipped LinkedIn export)
         return
@@ -156,23 +200,40 @@ def evaluate(path: str | Path) -> EvalReport:
         store = _copy(bases[data][0])
         ids = {}
         for n, c in items:
-            ids[n] = store.add_request(Request(
-                name=c["name"], profile_url=c.get("profile_url", ""),
-                headline=c.get("headline", ""), note=c.get("note", ""),
-                mutuals=list(c.get("mutuals", [])), source="cases"))
+            ids[n] = store.add_request(
+                Request(
+                    name=c["name"],
+                    profile_url=c.get("profile_url", ""),
+                    headline=c.get("headline", ""),
+                    note=c.get("note", ""),
+                    mutuals=list(c.get("mutuals", [])),
+                    source="cases",
+                )
+            )
         day = date.fromisoformat(today) if today else None
-        t = Triager(store, policy=load_policy(preset_name=preset), today=day,
-                    matcher=bases[data][1])
+        t = Triager(
+            store, policy=load_policy(preset_name=preset), today=day, matcher=bases[data][1]
+        )
         wanted = set(ids.values())
         pending = store.requests(status="pending")
-        pending += [r for r in store.requests(status=None)
-                    if r["id"] in wanted and r["status"] != "pending"]
+        pending += [
+            r for r in store.requests(status=None) if r["id"] in wanted and r["status"] != "pending"
+        ]
         by_id = {r.request["id"]: r for r in t.triage_all(pending)}
         for n, c in items:
             r = by_id[ids[n]]
-            report.results.append(CaseResult(n, c["name"], preset, c["expected_verdict"],
-                                             r.verdict, c["expected_recommendation"],
-                                             r.action, r.rule))
+            report.results.append(
+                CaseResult(
+                    n,
+                    c["name"],
+                    preset,
+                    c["expected_verdict"],
+                    r.verdict,
+                    c["expected_recommendation"],
+                    r.action,
+                    r.rule,
+                )
+            )
         store.close()
     for base, _ in bases.values():
         base.close()
@@ -194,33 +255,52 @@ def demo_cases(data: str = "demo") -> list[dict]:
     """The demo's planted cases under both presets, as a cases file holds them."""
     import tempfile
 
-    from havewemet.demo.persona import PLANTED, TODAY, build_export
+    from havewemet.demo import write_demo
+    from havewemet.demo.persona import PLANTED, TODAY
 
     with tempfile.TemporaryDirectory() as tmp:
-        _, pages = build_export(Path(tmp))
+        _, pages = write_demo(Path(tmp))
     page = {pg["name"]: pg for pg in pages}
     out = []
     for preset in PRESETS:
         for c in PLANTED:
-            out.append({"name": c.name, "profile_url": c.url, "note": c.note,
-                        "headline": c.headline,
-                        "mutuals": page.get(c.name, {}).get("mutuals", list(c.mutuals)),
-                        "data": data, "expected_verdict": c.verdict,
-                        "expected_recommendation": getattr(c, preset), "preset": preset,
-                        "today": TODAY.date().isoformat(), "why": c.why})
+            out.append(
+                {
+                    "name": c.name,
+                    "profile_url": c.url,
+                    "note": c.note,
+                    "headline": c.headline,
+                    "mutuals": page.get(c.name, {}).get("mutuals", list(c.mutuals)),
+                    "data": data,
+                    "expected_verdict": c.verdict,
+                    "expected_recommendation": getattr(c, preset),
+                    "preset": preset,
+                    "today": TODAY.date().isoformat(),
+                    "why": c.why,
+                }
+            )
     return out
 
 
 def evaluate_demo(folder: Path) -> EvalReport:
-    """Write the demo's data and the shipped cases file in ``folder`` and score them."""
+    """Write the demo's data (with its import manifest) and the shipped cases file in
+    ``folder`` and score them."""
+    from dataclasses import asdict
     from importlib import resources
 
-    from havewemet.demo.persona import build_export
+    from havewemet.demo import write_demo
 
-    build_export(folder / "demo")
+    data = folder / "demo"
+    sources, _ = write_demo(data)
+    manifest = [
+        {"path": str(path.relative_to(data)), "options": asdict(opts)} for path, opts in sources
+    ]
+    (data / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     cases = folder / "cases.jsonl"
-    cases.write_text(resources.files("havewemet.demo").joinpath("cases.jsonl")
-                     .read_text(encoding="utf-8"), encoding="utf-8")
+    cases.write_text(
+        resources.files("havewemet.demo").joinpath("cases.jsonl").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     return evaluate(cases)
 
 

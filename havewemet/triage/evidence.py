@@ -27,8 +27,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-KNOWN, MET, KNOWN_OF, CONNECTED, STRANGER = "known", "met", "known of", "connected through", \
-    "stranger"
+KNOWN, MET, KNOWN_OF, CONNECTED, STRANGER = (
+    "known",
+    "met",
+    "known of",
+    "connected through",
+    "stranger",
+)
 LEVELS = {KNOWN: 4, MET: 3, KNOWN_OF: 2, CONNECTED: 1, STRANGER: 0}
 
 
@@ -58,8 +63,13 @@ def _day(at: str | None) -> str:
     return (at or "")[:10]
 
 
-_NETWORK = {"mastodon": "Mastodon", "x": "X", "bsky": "Bluesky", "linkedin": "LinkedIn",
-            "facebook": "Facebook"}
+_NETWORK = {
+    "mastodon": "Mastodon",
+    "x": "X",
+    "bsky": "Bluesky",
+    "linkedin": "LinkedIn",
+    "facebook": "Facebook",
+}
 
 
 def _network(row: dict) -> str:
@@ -84,40 +94,72 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
         elif kind == "endorsement":
             who = "endorsed you" if d == "in" else "you endorsed them"
             skill = f" for {r['detail']}" if r["detail"] else ""
-            out.append(Evidence(MET, kind, f"{who}{skill} on {_day(r['at'])}", _src(r), r["at"],
-                                r["detail"] or ""))
+            out.append(
+                Evidence(
+                    MET,
+                    kind,
+                    f"{who}{skill} on {_day(r['at'])}",
+                    _src(r),
+                    r["at"],
+                    r["detail"] or "",
+                )
+            )
         elif kind == "contact":
             out.append(Evidence(MET, kind, "in your address book", _src(r), r["at"]))
         elif kind == "event":
             when = f" on {_day(r['at'])}" if r["at"] else ""
-            out.append(Evidence(MET, kind, f"also at {r['detail']}{when}", _src(r), r["at"],
-                                r["detail"] or ""))
+            out.append(
+                Evidence(
+                    MET, kind, f"also at {r['detail']}{when}", _src(r), r["at"], r["detail"] or ""
+                )
+            )
         elif kind == "member":
-            out.append(Evidence(KNOWN_OF, kind, f"on the list {r['detail']}", _src(r), r["at"],
-                                r["detail"] or ""))
+            out.append(
+                Evidence(
+                    KNOWN_OF,
+                    kind,
+                    f"on the list {r['detail']}",
+                    _src(r),
+                    r["at"],
+                    r["detail"] or "",
+                )
+            )
         elif kind == "friend":
             if d == "both":
                 since = f" since {_day(r['at'])}" if r["at"] else ""
                 out.append(Evidence(MET, kind, f"{_network(r)} friends{since}", _src(r), r["at"]))
             else:
-                out.append(Evidence(KNOWN_OF, kind, f"sent you a {_network(r)} friend request",
-                                    _src(r), r["at"]))
+                out.append(
+                    Evidence(
+                        KNOWN_OF, kind, f"sent you a {_network(r)} friend request", _src(r), r["at"]
+                    )
+                )
         elif kind == "follow":
             net = _network(r)
-            text = {"out": f"you follow them on {net}", "in": f"they follow you on {net}",
-                    "both": f"you follow each other on {net}"}.get(d, f"follow on {net}")
+            text = {
+                "out": f"you follow them on {net}",
+                "in": f"they follow you on {net}",
+                "both": f"you follow each other on {net}",
+            }.get(d, f"follow on {net}")
             out.append(Evidence(KNOWN_OF, kind, text, _src(r), r["at"]))
         elif kind == "invitation" and d == "out":
-            out.append(Evidence(KNOWN_OF, kind, f"you invited them on {_day(r['at'])}",
-                                _src(r), r["at"]))
+            out.append(
+                Evidence(KNOWN_OF, kind, f"you invited them on {_day(r['at'])}", _src(r), r["at"])
+            )
         elif kind == "colleague":
             org = f" at {r['detail']}" if r["detail"] else ""
-            out.append(Evidence(KNOWN_OF, kind, f"worked{org} when you did", _src(r), r["at"],
-                                r["detail"] or ""))
+            out.append(
+                Evidence(
+                    KNOWN_OF, kind, f"worked{org} when you did", _src(r), r["at"], r["detail"] or ""
+                )
+            )
         elif kind == "connected":
             # One-way evidence: connections are often accepted without knowing the person.
-            out.append(Evidence(KNOWN_OF, kind, f"a LinkedIn connection since {_day(r['at'])}",
-                                _src(r), r["at"]))
+            out.append(
+                Evidence(
+                    KNOWN_OF, kind, f"a LinkedIn connection since {_day(r['at'])}", _src(r), r["at"]
+                )
+            )
     for (kind, src), by_dir in threads.items():
         out.append(_thread(kind, src, by_dir))
     for src, ms in meetings.items():
@@ -126,8 +168,16 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
         text = f"met at {last['detail'] or 'a meeting'} on {_day(last['at'])}"
         if len(ms) > 1:
             text += f" and {len(ms) - 1} other meeting{'s' if len(ms) > 2 else ''}"
-        out.append(Evidence(KNOWN if len(ms) > 1 else MET, "meeting", text, src, last["at"],
-                            last["detail"] or ""))
+        out.append(
+            Evidence(
+                KNOWN if len(ms) > 1 else MET,
+                "meeting",
+                text,
+                src,
+                last["at"],
+                last["detail"] or "",
+            )
+        )
     return out
 
 
@@ -137,13 +187,28 @@ def _thread(kind: str, src: str, by_dir: dict[str, list[dict]]) -> Evidence:
     last = max((r["at"] or "" for rs in by_dir.values() for r in rs), default="")
     noun = "messaged" if kind == "message" else "e-mailed"
     if n_in and n_out:
-        return Evidence(KNOWN, kind, f"you {noun} each other {n_in + n_out} times "
-                        f"({n_out} from you), last {_day(last)}", src, last)
+        return Evidence(
+            KNOWN,
+            kind,
+            f"you {noun} each other {n_in + n_out} times ({n_out} from you), last {_day(last)}",
+            src,
+            last,
+        )
     if n_out:
-        return Evidence(MET, kind, f"you {noun} them {n_out} time{'s' * (n_out > 1)}, "
-                        f"last {_day(last)}, no reply", src, last)
-    return Evidence(KNOWN_OF, kind, f"they {noun} you {n_in} time{'s' * (n_in > 1)}, "
-                    f"last {_day(last)}, you never replied", src, last)
+        return Evidence(
+            MET,
+            kind,
+            f"you {noun} them {n_out} time{'s' * (n_out > 1)}, last {_day(last)}, no reply",
+            src,
+            last,
+        )
+    return Evidence(
+        KNOWN_OF,
+        kind,
+        f"they {noun} you {n_in} time{'s' * (n_in > 1)}, last {_day(last)}, you never replied",
+        src,
+        last,
+    )
 
 
 # " at " or " @ " names the employer; " | " separates topics ("Open to work | Archives").
@@ -174,9 +239,16 @@ def shared_employer(companies: list[str], positions: list[dict]) -> list[Evidenc
                 seen.add(norm)
                 span = f"{p['start'][:7]} to {p['end'][:7] or 'now'}"
                 when = "you work there too" if not p["end"] else f"where you worked {span}"
-                out.append(Evidence(KNOWN_OF, "colleague",
-                                    f"works or worked at {p['company']}, {when}",
-                                    _src(p), p["start"], p["company"]))
+                out.append(
+                    Evidence(
+                        KNOWN_OF,
+                        "colleague",
+                        f"works or worked at {p['company']}, {when}",
+                        _src(p),
+                        p["start"],
+                        p["company"],
+                    )
+                )
                 break
     return out
 

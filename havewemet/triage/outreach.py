@@ -56,14 +56,24 @@ class Outreach:
     connected: bool = False
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "profile_url": self.profile_url, "verdict": self.verdict,
-                "appropriate": self.appropriate, "advice": self.advice,
-                "connected": self.connected,
-                "evidence": [{"level": e.level, "kind": e.kind, "text": e.text,
-                              "source": e.source, "at": e.at} for e in self.evidence],
-                "mutuals": [{"name": m.name, "resolved": m.resolved, "strength": m.strength}
-                            for m in self.mutuals],
-                "note_problems": self.note_problems, "opening": self.opening}
+        return {
+            "name": self.name,
+            "profile_url": self.profile_url,
+            "verdict": self.verdict,
+            "appropriate": self.appropriate,
+            "advice": self.advice,
+            "connected": self.connected,
+            "evidence": [
+                {"level": e.level, "kind": e.kind, "text": e.text, "source": e.source, "at": e.at}
+                for e in self.evidence
+            ],
+            "mutuals": [
+                {"name": m.name, "resolved": m.resolved, "strength": m.strength}
+                for m in self.mutuals
+            ],
+            "note_problems": self.note_problems,
+            "opening": self.opening,
+        }
 
 
 def _target(t: Triager, ref: str) -> tuple[str, str]:
@@ -86,12 +96,15 @@ def _context_terms(evidence: list[Evidence], mutuals: list[Mutual]) -> set[str]:
 
 
 #: Word starts that say how two people know each other ("we met", "worked together").
-_HOW = re.compile(r"^(met|meet\w*|spoke|talk\w*|worked|colleague\w*|endors\w*|recommend\w*"
-                  r"|conference\w*|event\w*|introduc\w*|wrote|messag\w*|project\w*)$")
+_HOW = re.compile(
+    r"^(met|meet\w*|spoke|talk\w*|worked|colleague\w*|endors\w*|recommend\w*"
+    r"|conference\w*|event\w*|introduc\w*|wrote|messag\w*|project\w*)$"
+)
 
 
-def check_note(note: str | None, *, evidence: list[Evidence] = (),
-               mutuals: list[Mutual] = ()) -> list[str]:
+def check_note(
+    note: str | None, *, evidence: list[Evidence] = (), mutuals: list[Mutual] = ()
+) -> list[str]:
     """Problems with an invitation note, each a sentence with the fix; [] when fine.
 
     Examples:
@@ -103,35 +116,54 @@ def check_note(note: str | None, *, evidence: list[Evidence] = (),
         return ["no note: add one that says where you met or what you share"]
     problems = []
     if len(text) > NOTE_LIMIT:
-        problems.append(f"{len(text)} characters: LinkedIn allows {NOTE_LIMIT} in an "
-                        f"invitation note; cut {len(text) - NOTE_LIMIT}")
+        problems.append(
+            f"{len(text)} characters: LinkedIn allows {NOTE_LIMIT} in an "
+            f"invitation note; cut {len(text) - NOTE_LIMIT}"
+        )
     lists = phrase_lists()
     words = re.findall(r"\w+", text)
     if any(p.search(text) for p in lists.get("template", [])) or len(words) < 6:
         problems.append("generic: it could be sent to anyone; say why this person")
     if hit := next((m.group(0) for p in lists.get("pitch", []) if (m := p.search(text))), ""):
-        problems.append(f"reads as a sales pitch (\"{hit}\"): a request is not the place")
+        problems.append(f'reads as a sales pitch ("{hit}"): a request is not the place')
     terms = _context_terms(list(evidence), list(mutuals))
     said = {w.lower() for w in words}
     if not evidence and not any(m.resolved and m.strength >= 0.1 for m in mutuals):
-        problems.append("no shared context in your data: name the reason you are writing "
-                        "(their work, a talk, a common interest)")
+        problems.append(
+            "no shared context in your data: name the reason you are writing "
+            "(their work, a talk, a common interest)"
+        )
     elif not (terms & said) and not any(_HOW.match(w) for w in said):
         problems.append("does not name what you share: mention it (see the opening below)")
     return problems
 
 
-def outreach(store: Store, target: str, *, note: str | None = None,
-             mutuals: list[str] | None = None, policy: Policy | None = None,
-             today: date | None = None) -> Outreach:
+def outreach(
+    store: Store,
+    target: str,
+    *,
+    note: str | None = None,
+    mutuals: list[str] | None = None,
+    policy: Policy | None = None,
+    today: date | None = None,
+) -> Outreach:
     """Check a request the user wants to send to ``target`` (a name or profile URL)."""
     t = Triager(store, policy=policy, today=today)
     name, url = _target(t, target)
-    req = {"id": "outreach", "name": name, "profile_url": url, "slug": profile_slug(url),
-           "headline": "", "note": "", "mutuals": list(mutuals or []), "reminders": 0}
+    req = {
+        "id": "outreach",
+        "name": name,
+        "profile_url": url,
+        "slug": profile_slug(url),
+        "headline": "",
+        "note": "",
+        "mutuals": list(mutuals or []),
+        "reminders": 0,
+    }
     res = t.triage(req)
-    connected = any(e.kind == "connected" and not e.text.startswith("possibly")
-                    for e in res.evidence)
+    connected = any(
+        e.kind == "connected" and not e.text.startswith("possibly") for e in res.evidence
+    )
     evidence = [e for e in res.evidence if e.kind != "connected"]
     verdict = res.verdict
     ctx = shared_context(evidence, res.mutuals)
@@ -139,21 +171,29 @@ def outreach(store: Store, target: str, *, note: str | None = None,
     if connected:
         ok, advice = False, "already a LinkedIn connection: send a message instead"
     elif verdict in (KNOWN, MET):
-        ok, advice = True, f"yes: you {verdict if verdict == MET else 'know them'}; a short " \
-            "note naming it is enough"
+        ok, advice = (
+            True,
+            f"yes: you {verdict if verdict == MET else 'know them'}; a short "
+            "note naming it is enough",
+        )
     elif verdict in (KNOWN_OF, CONNECTED):
-        ok, advice = True, "yes, with a note that names what you share: they may not " \
-            "remember you"
+        ok, advice = True, "yes, with a note that names what you share: they may not remember you"
     else:
-        ok, advice = False, "not yet: your data shows nothing you share; a cold request " \
-            "is what careful people ignore. Find a shared context first (an event, a " \
-            "mutual contact who can introduce you)"
-    opening = (f"Hi {first}, {ctx}. I'd be glad to stay in touch here." if ctx else
-               f"Hi {first}, I'm writing because [the reason: their work, a talk, a shared "
-               "interest].")
+        ok, advice = (
+            False,
+            "not yet: your data shows nothing you share; a cold request "
+            "is what careful people ignore. Find a shared context first (an event, a "
+            "mutual contact who can introduce you)",
+        )
+    opening = (
+        f"Hi {first}, {ctx}. I'd be glad to stay in touch here."
+        if ctx
+        else f"Hi {first}, I'm writing because [the reason: their work, a talk, a shared interest]."
+    )
     problems = [] if connected else check_note(note, evidence=evidence, mutuals=res.mutuals)
-    return Outreach(name, url, verdict, evidence, res.mutuals, ok, advice, problems, opening,
-                    connected)
+    return Outreach(
+        name, url, verdict, evidence, res.mutuals, ok, advice, problems, opening, connected
+    )
 
 
 @dataclass(slots=True)
@@ -169,17 +209,23 @@ class Audit:
         return self.by_verdict.get(STRANGER, 0)
 
     def to_dict(self) -> dict:
-        return {"total": self.total, "strangers": self.strangers,
-                "by_verdict": self.by_verdict, "invitations": self.invitations}
+        return {
+            "total": self.total,
+            "strangers": self.strangers,
+            "by_verdict": self.by_verdict,
+            "invitations": self.invitations,
+        }
 
 
 def audit_outgoing(store: Store, *, today: date | None = None) -> Audit:
     """For every invitation the user sent: the verdict from evidence dated before it
     (the invitation and the connection that followed do not count)."""
     t = Triager(store, today=today)
-    rows = list(store.db.query(
-        "select * from interactions where kind = 'invitation' and direction = 'out' "
-        "order by at"))
+    rows = list(
+        store.db.query(
+            "select * from interactions where kind = 'invitation' and direction = 'out' order by at"
+        )
+    )
     out: list[dict] = []
     counts: dict[str, int] = {}
     for inv in rows:
@@ -189,18 +235,27 @@ def audit_outgoing(store: Store, *, today: date | None = None) -> Audit:
         ids = {inv["identity_id"]}
         if name:
             found = t.find({"name": name, "profile_url": urls[0] if urls else ""})
-            ids |= {m.identity_id for m in found if not m.conflict and
-                    m.probability >= SURE_MATCH}
+            ids |= {m.identity_id for m in found if not m.conflict and m.probability >= SURE_MATCH}
         sent = (inv["at"] or "")[:10]
-        before = [r for r in store.interactions_for(t._expand(sorted(ids)))
-                  if r["kind"] not in ("invitation", "connected")
-                  and (not r["at"] or not sent or r["at"][:10] < sent)]
+        before = [
+            r
+            for r in store.interactions_for(t._expand(sorted(ids)))
+            if r["kind"] not in ("invitation", "connected")
+            and (not r["at"] or not sent or r["at"][:10] < sent)
+        ]
         ev = strongest_first(from_interactions(before))
         verdict = verdict_of(ev)
         counts[verdict] = counts.get(verdict, 0) + 1
-        out.append({"name": name, "profile_url": urls[0] if urls else "", "sent_at": inv["at"],
-                    "verdict": verdict, "evidence": [e.text for e in ev[:2]],
-                    "source": f"{inv['file'].split(':')[-1]}, line {inv['line']}"})
+        out.append(
+            {
+                "name": name,
+                "profile_url": urls[0] if urls else "",
+                "sent_at": inv["at"],
+                "verdict": verdict,
+                "evidence": [e.text for e in ev[:2]],
+                "source": f"{inv['file'].split(':')[-1]}, line {inv['line']}",
+            }
+        )
     return Audit(len(rows), counts, out)
 
 

@@ -37,8 +37,9 @@ class Policy:
     relevant: list[str] = field(default_factory=list)
     report_at: int = 4
     """Report when the risk signals' severities add up to this (or one is 3)."""
-    decline_on: list[str] = field(default_factory=lambda: ["pitch", "open_networker",
-                                                           "template", "slug_mismatch"])
+    decline_on: list[str] = field(
+        default_factory=lambda: ["pitch", "open_networker", "template", "slug_mismatch"]
+    )
     """Signals that stop a stranger being accepted under ``accept_relevant``."""
     allow: Lists = field(default_factory=Lists)
     deny: Lists = field(default_factory=Lists)
@@ -47,12 +48,32 @@ class Policy:
 
 PRESETS: dict[str, dict] = {
     "gatekeeper": {},
-    "networker": {"strangers": "accept_relevant", "accept": [KNOWN, MET, KNOWN_OF, CONNECTED],
-                  "ask": [], "report_at": 4,
-                  "decline_on": ["pitch", "open_networker", "template", "slug_mismatch",
-                                 "no_note", "namesake"],
-                  "relevant": ["event", "events", "venue", "society", "association",
-                               "conference", "library", "librarian", "archive", "museum"]},
+    "networker": {
+        "strangers": "accept_relevant",
+        "accept": [KNOWN, MET, KNOWN_OF, CONNECTED],
+        "ask": [],
+        "report_at": 4,
+        "decline_on": [
+            "pitch",
+            "open_networker",
+            "template",
+            "slug_mismatch",
+            "no_note",
+            "namesake",
+        ],
+        "relevant": [
+            "event",
+            "events",
+            "venue",
+            "society",
+            "association",
+            "conference",
+            "library",
+            "librarian",
+            "archive",
+            "museum",
+        ],
+    },
 }
 
 
@@ -77,16 +98,34 @@ def _line_of(text: str, key: str, table: str = "") -> int:
             continue
         if current == table and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
             return i
-        if table and current == "" and re.match(rf"\s*{re.escape(table)}\.{re.escape(key)}"
-                                                 r"\s*=", line):
+        if (
+            table
+            and current == ""
+            and re.match(
+                rf"\s*{re.escape(table)}\.{re.escape(key)}"
+                r"\s*=",
+                line,
+            )
+        ):
             return i
     return 0
 
 
 #: The signal names a policy may list in ``decline_on``.
-SIGNAL_NAMES = ("no_note", "template", "pitch", "job_seeking", "recruiter", "open_networker",
-                "generic_headline", "reminders", "slug_mismatch", "declined_before",
-                "repeat_request", "namesake")
+SIGNAL_NAMES = (
+    "no_note",
+    "template",
+    "pitch",
+    "job_seeking",
+    "recruiter",
+    "open_networker",
+    "generic_headline",
+    "reminders",
+    "slug_mismatch",
+    "declined_before",
+    "repeat_request",
+    "namesake",
+)
 
 
 def load_policy(path: str | Path | None = None, *, preset_name: str | None = None) -> Policy:
@@ -101,17 +140,21 @@ def load_policy(path: str | Path | None = None, *, preset_name: str | None = Non
         text = p.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except FileNotFoundError as e:
-        raise PolicyError(f"{p}: no such policy file; create one with "
-                          f"`havewemet policy init {p}`") from e
+        raise PolicyError(
+            f"{p}: no such policy file; create one with `havewemet policy init {p}`"
+        ) from e
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         m = re.search(r"line (\d+)", str(e))
         where = f"{p}, line {m.group(1)}" if m else str(p)
-        raise PolicyError(f"{where}: not valid TOML ({e}); fix that line (strings in "
-                          "double quotes, lists in [ ])") from e
+        raise PolicyError(
+            f"{where}: not valid TOML ({e}); fix that line (strings in double quotes, lists in [ ])"
+        ) from e
     name = preset_name or data.get("preset", "gatekeeper")
     if name not in PRESETS:
-        raise PolicyError(f"{p}, line {_line_of(text, 'preset')}, key 'preset': unknown "
-                          f"preset {name!r}; use one of: {', '.join(PRESETS)}")
+        raise PolicyError(
+            f"{p}, line {_line_of(text, 'preset')}, key 'preset': unknown "
+            f"preset {name!r}; use one of: {', '.join(PRESETS)}"
+        )
     pol = preset(str(name))
     errors: list[str] = []
     names = {f.name for f in fields(Policy)}
@@ -125,16 +168,22 @@ def load_policy(path: str | Path | None = None, *, preset_name: str | None = Non
             continue
         if key in ("allow", "deny"):
             if not isinstance(value, dict):
-                errors.append(f"{where}: must be a table like [{key}] with domains, employers, "
-                              "people")
+                errors.append(
+                    f"{where}: must be a table like [{key}] with domains, employers, people"
+                )
                 continue
             lists = Lists()
             for sub, items in value.items():
-                if sub not in ("domains", "employers", "people") or not isinstance(items, list) \
-                        or not all(isinstance(i, str) for i in items):
-                    errors.append(f"{p}, line {_line_of(text, sub, key)}, key '{key}.{sub}': "
-                                  "expected one of domains, employers, people, each a list of "
-                                  "strings")
+                if (
+                    sub not in ("domains", "employers", "people")
+                    or not isinstance(items, list)
+                    or not all(isinstance(i, str) for i in items)
+                ):
+                    errors.append(
+                        f"{p}, line {_line_of(text, sub, key)}, key '{key}.{sub}': "
+                        "expected one of domains, employers, people, each a list of "
+                        "strings"
+                    )
                     continue
                 setattr(lists, sub, [i.strip() for i in items if i.strip()])
             setattr(pol, key, lists)
@@ -146,7 +195,7 @@ def load_policy(path: str | Path | None = None, *, preset_name: str | None = Non
                 setattr(pol, key, list(value))
         elif key == "strangers":
             if value not in ("ignore", "ask", "accept_relevant"):
-                errors.append(f"{where}: must be \"ignore\", \"ask\" or \"accept_relevant\"")
+                errors.append(f'{where}: must be "ignore", "ask" or "accept_relevant"')
             else:
                 pol.strangers = value
         elif key == "report_at":
@@ -173,6 +222,7 @@ def load_policy(path: str | Path | None = None, *, preset_name: str | None = Non
 
 def policy_toml(pol: Policy) -> str:
     """The policy as a commented TOML file (what ``policy init`` writes)."""
+
     def lst(xs: list[str]) -> str:
         return "[" + ", ".join(f'"{x}"' for x in xs) + "]"
 
@@ -230,9 +280,15 @@ def _listed(lists: Lists, request: dict, emails: list[str], companies: list[str]
     return ""
 
 
-def recommend(verdict: str, signals: list[Signal], request: dict, pol: Policy,
-              *, emails: list[str] | None = None,
-              companies: list[str] | None = None) -> tuple[str, str]:
+def recommend(
+    verdict: str,
+    signals: list[Signal],
+    request: dict,
+    pol: Policy,
+    *,
+    emails: list[str] | None = None,
+    companies: list[str] | None = None,
+) -> tuple[str, str]:
     """(action, the rule that fired) for one triaged request.
 
     The deny list wins over everything, then the allow list, then risk (report),
@@ -255,12 +311,11 @@ def recommend(verdict: str, signals: list[Signal], request: dict, pol: Policy,
             return "ask", f"{verdict}, but you declined them before"
         return "accept", f"{pol.preset}: accept {verdict}"
     if verdict in pol.ask:
-        return "ask", f"{pol.preset}: ask \"have we met?\" when {verdict}"
+        return "ask", f'{pol.preset}: ask "have we met?" when {verdict}'
     if verdict == STRANGER and pol.strangers == "accept_relevant":
         blocking = [s.name for s in signals if s.name in pol.decline_on or s.severity >= 2]
         text = f"{request.get('headline', '')} {request.get('note', '')}"
-        hits = [k for k in pol.relevant
-                if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
+        hits = [k for k in pol.relevant if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
         if blocking:
             return "ignore", f"{pol.preset}: stranger with {', '.join(blocking)}"
         if hits:

@@ -25,7 +25,7 @@ def outreach(console: Console, r: Outreach) -> None:
             console.print(f"  [red]![/] note: {escape(p)}")
         if not r.note_problems:
             console.print("  [green]note: fine[/]")
-        console.print(f"  suggested opening: \"{escape(r.opening)}\"")
+        console.print(f'  suggested opening: "{escape(r.opening)}"')
 
 
 def audit(console: Console, a: Audit) -> None:
@@ -34,21 +34,27 @@ def audit(console: Console, a: Audit) -> None:
         console.print("No outgoing invitations in your data (import your LinkedIn export).")
         return
     share = 100 * a.strangers / a.total
-    console.print(f"You sent {a.total} invitations; {a.strangers} ({share:.0f}%) went to "
-                  "people your data shows no shared context with.")
+    console.print(
+        f"You sent {a.total} invitations; {a.strangers} ({share:.0f}%) went to "
+        "people your data shows no shared context with."
+    )
     for verdict, n in sorted(a.by_verdict.items(), key=lambda kv: -kv[1]):
         console.print(f"  {verdict:18} {n}")
     for row in [x for x in a.invitations if x["verdict"] == "stranger"][:20]:
-        console.print(f"  [yellow]-[/] {escape(row['name'] or '(hidden)')} "
-                      f"{(row['sent_at'] or '')[:10]} [dim]({escape(row['source'])})[/]")
+        console.print(
+            f"  [yellow]-[/] {escape(row['name'] or '(hidden)')} "
+            f"{(row['sent_at'] or '')[:10]} [dim]({escape(row['source'])})[/]"
+        )
 
 
 def evaluation(console: Console, report: EvalReport) -> None:
     """Accuracy, the two confusion matrices and the cases that failed."""
     n = len(report.results)
-    console.print(f"{n} cases: accuracy {report.accuracy():.1%} (verdict "
-                  f"{report.accuracy('verdict'):.1%}, recommendation "
-                  f"{report.accuracy('recommendation'):.1%})")
+    console.print(
+        f"{n} cases: accuracy {report.accuracy():.1%} (verdict "
+        f"{report.accuracy('verdict'):.1%}, recommendation "
+        f"{report.accuracy('recommendation'):.1%})"
+    )
     for what in ("verdict", "recommendation"):
         m = report.confusion(what)
         t = Table(title=f"{what}: expected (rows) by predicted (columns)")
@@ -60,6 +66,8 @@ def evaluation(console: Console, report: EvalReport) -> None:
         console.print(t)
     for r in report.results:
         if not r.ok:
-            console.print(f"[red]x[/] line {r.line}: {escape(r.name)} ({r.preset}) expected "
-                          f"{r.expected_verdict}/{r.expected_recommendation}, got "
-                          f"{r.verdict}/{r.recommendation} [dim]({escape(r.rule)})[/]")
+            console.print(
+                f"[red]x[/] line {r.line}: {escape(r.name)} ({r.preset}) expected "
+                f"{r.expected_verdict}/{r.expected_recommendation}, got "
+                f"{r.verdict}/{r.recommendation} [dim]({escape(r.rule)})[/]"
+            )

@@ -48,12 +48,16 @@ def _parse(text: str, where: str) -> Templates:
     texts: dict[str, str] = {}
     for name, t in (data.get("templates") or {}).items():
         if not isinstance(t, dict) or not isinstance(t.get("text"), str):
-            raise PolicyError(f"{where}, key 'templates.{name}': write it as "
-                              f"[templates.{name}] with text = \"...\"")
+            raise PolicyError(
+                f"{where}, key 'templates.{name}': write it as "
+                f'[templates.{name}] with text = "..."'
+            )
         bad = [f for _, f, _, _ in string.Formatter().parse(t["text"]) if f and f not in FIELDS]
         if bad:
-            raise PolicyError(f"{where}, key 'templates.{name}': unknown field {{{bad[0]}}}; "
-                              f"use: {', '.join('{' + f + '}' for f in FIELDS)}")
+            raise PolicyError(
+                f"{where}, key 'templates.{name}': unknown field {{{bad[0]}}}; "
+                f"use: {', '.join('{' + f + '}' for f in FIELDS)}"
+            )
         texts[name] = t["text"]
     defaults = {k: str(v) for k, v in (data.get("default_for") or {}).items()}
     return Templates(texts, defaults)
@@ -97,14 +101,18 @@ def shared_context(evidence: list[Evidence], mutuals: list | None = None) -> str
             verb = "wrote" if e.kind == "message" else "e-mailed"
             return f"we last {verb}{in_when}" if when else f"we have {verb} before"
         if e.kind == "recommendation":
-            return (f"you recommended me{in_when}" if "recommended you" in e.text
-                    else f"I recommended you{in_when}")
+            return (
+                f"you recommended me{in_when}"
+                if "recommended you" in e.text
+                else f"I recommended you{in_when}"
+            )
         if e.kind == "colleague" and e.detail:
             return f"we both worked at {e.detail}"
         if e.kind == "endorsement":
             skill = f" for {e.detail}" if e.detail else ""
-            return (f"you endorsed me{skill}" if "endorsed you" in e.text
-                    else f"I endorsed you{skill}")
+            return (
+                f"you endorsed me{skill}" if "endorsed you" in e.text else f"I endorsed you{skill}"
+            )
         if e.kind == "member" and e.detail:
             return f"we are both on {e.detail}"
         if e.kind == "follow":
@@ -143,30 +151,46 @@ def fill(template: str, triage, *, me: str = "") -> str:
     first = first_name(name)
     mutuals = [m for m in triage.mutuals if m.resolved]
     best = max(mutuals, key=lambda m: m.strength).resolved if mutuals else "a colleague"
-    values = {"first_name": first, "name": name,
-              "my_first_name": (me.split() or [""])[0],
-              "context": shared_context(triage.evidence, triage.mutuals),
-              "mutual": best}
+    values = {
+        "first_name": first,
+        "name": name,
+        "my_first_name": (me.split() or [""])[0],
+        "context": shared_context(triage.evidence, triage.mutuals),
+        "mutual": best,
+    }
     text = template.format(**values)
     # An empty field leaves "here: ." or "()" behind: tidy the punctuation.
     text = re.sub(r"[:,]\s*([.!?])", r"\1", re.sub(r"\(\s*\)", "", text))
     return re.sub(r"\s+([,.])", r"\1", text).strip()
 
 
-def reply_for(triage, *, template: str | None = None, templates: Templates | None = None,
-              me: str = "") -> tuple[str, str]:
+def reply_for(
+    triage, *, template: str | None = None, templates: Templates | None = None, me: str = ""
+) -> tuple[str, str]:
     """(template name, filled text) for a triaged request: the named template, else
     the default for its recommendation."""
     tpl = templates or load_templates()
     name = template or tpl.default_for.get(triage.action, "where_did_we_meet")
-    if not template and triage.action == "ask" and "mutual" in tpl.texts and any(
-            m.resolved and m.strength >= 0.1 for m in triage.mutuals):
+    if (
+        not template
+        and triage.action == "ask"
+        and "mutual" in tpl.texts
+        and any(m.resolved and m.strength >= 0.1 for m in triage.mutuals)
+    ):
         name = "mutual"  # "we both know X" is a better question than "where did we meet?"
     if name not in tpl.texts:
-        raise HaveWeMetError(f"no reply template named {name!r}; templates: "
-                             f"{', '.join(sorted(tpl.texts))}")
+        raise HaveWeMetError(
+            f"no reply template named {name!r}; templates: {', '.join(sorted(tpl.texts))}"
+        )
     return name, fill(tpl.texts[name], triage, me=me)
 
 
-__all__ = ["Templates", "fill", "first_name", "load_templates", "reply_for", "shared_context",
-           "user_templates_path"]
+__all__ = [
+    "Templates",
+    "fill",
+    "first_name",
+    "load_templates",
+    "reply_for",
+    "shared_context",
+    "user_templates_path",
+]

@@ -169,32 +169,40 @@ def read_signals(
         out.append(Signal("no_note", "sent no note", 1))
     pitch = _hits("pitch", note, lists)
     if pitch:
-        out.append(Signal("pitch", f"the note is a sales pitch (\"{pitch[0]}\")", 2))
+        out.append(Signal("pitch", f'the note is a sales pitch ("{pitch[0]}")', 2))
     job = _hits("job", note, lists) + _hits("job", headline, lists)
     if job:
-        out.append(Signal("job_seeking", f"job seeking (\"{job[0]}\")", 1))
+        out.append(Signal("job_seeking", f'job seeking ("{job[0]}")', 1))
     rec = _hits("recruiter", headline, lists) + _hits("recruiter", note, lists)
     if rec:
-        out.append(Signal("recruiter", f"a recruiter (\"{rec[0]}\")", 1))
+        out.append(Signal("recruiter", f'a recruiter ("{rec[0]}")', 1))
     lion = _hits("open_networker", headline, lists) + _hits("open_networker", note, lists)
     if lion:
-        out.append(Signal("open_networker", f"an open networker collecting connections "
-                          f"(\"{lion[0]}\")", 2))
+        out.append(
+            Signal("open_networker", f'an open networker collecting connections ("{lion[0]}")', 2)
+        )
     if headline and _hits("generic_headline", headline.lower(), lists):
-        out.append(Signal("generic_headline", f"a very generic headline (\"{headline}\")", 1))
+        out.append(Signal("generic_headline", f'a very generic headline ("{headline}")', 1))
     tmpl = _hits("template", note, lists)
     if template_count:
-        out.append(Signal("template", f"the same note came from {template_count} other "
-                          f"requester{'s' * (template_count > 1)}", 2))
+        out.append(
+            Signal(
+                "template",
+                f"the same note came from {template_count} other "
+                f"requester{'s' * (template_count > 1)}",
+                2,
+            )
+        )
     elif tmpl and len(note) < 120:
-        out.append(Signal("template", f"a stock note (\"{tmpl[0]}\")", 1))
+        out.append(Signal("template", f'a stock note ("{tmpl[0]}")', 1))
     if request.get("reminders"):
         n = request["reminders"]
         out.append(Signal("reminders", f"{n} reminder{'s' * (n > 1)} sent", 1))
     slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
     if slug and not slug.startswith("aco") and not slug_fits_name(slug, request.get("name", "")):
-        out.append(Signal("slug_mismatch", f"the profile address ({slug}) does not fit the name",
-                          2))
+        out.append(
+            Signal("slug_mismatch", f"the profile address ({slug}) does not fit the name", 2)
+        )
     out += _history_signals(request, earlier or [], earlier_invitations)
     return out
 
@@ -208,18 +216,30 @@ def _history_signals(request: dict, earlier: list[dict], invitations: int) -> li
     if declined:
         d = declined[-1]
         why = f" ({d['reason']})" if d.get("reason") else ""
-        out.append(Signal("declined_before", f"declined before: you {_VERB[d['decision']]} "
-                          f"them on {d['decided_at'][:10]}{why}",
-                          3 if any(x["decision"] == "report" for x in declined) else 2))
+        out.append(
+            Signal(
+                "declined_before",
+                f"declined before: you {_VERB[d['decision']]} them on {d['decided_at'][:10]}{why}",
+                3 if any(x["decision"] == "report" for x in declined) else 2,
+            )
+        )
     elif earlier:
         d = earlier[-1]
-        out.append(Signal("decided_before", f"you {_VERB.get(d['decision'], d['decision'])} "
-                          f"them on {d['decided_at'][:10]}", 0))
+        out.append(
+            Signal(
+                "decided_before",
+                f"you {_VERB.get(d['decision'], d['decision'])} them on {d['decided_at'][:10]}",
+                0,
+            )
+        )
     sent = (request.get("sent_at") or "")[:10]
     after_ignore = [d for d in declined if sent and d["decided_at"][:10] <= sent]
     if after_ignore or invitations:
-        text = (f"asked again after you ignored them on {after_ignore[-1]['decided_at'][:10]}"
-                if after_ignore else f"asked again: {invitations} earlier invitation"
-                f"{'s' * (invitations > 1)} in your data")
+        text = (
+            f"asked again after you ignored them on {after_ignore[-1]['decided_at'][:10]}"
+            if after_ignore
+            else f"asked again: {invitations} earlier invitation"
+            f"{'s' * (invitations > 1)} in your data"
+        )
         out.append(Signal("repeat_request", text, 1))
     return out
