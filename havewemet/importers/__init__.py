@@ -11,11 +11,13 @@ the store saves the batch in one transaction.
 from __future__ import annotations
 
 import importlib
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from havewemet.errors import InputError, UnsupportedFormatError
+from havewemet.importers._io import check_size
 from havewemet.models import ImportBatch
 
 __all__ = ["ImportOptions", "Reader", "register", "readers", "detect_format", "read_source"]
@@ -129,6 +131,8 @@ def read_source(
             f"--format {format!r} is not a known format",
             fix=f"Use one of: {', '.join(sorted(all_readers))}",
         )
+    if path.is_file() and format != "mbox" and not zipfile.is_zipfile(path):
+        check_size(path.stat().st_size, str(path))  # read whole; mbox is streamed (issue 6)
     try:
         batch = all_readers[format].load(path, options)
     except (PermissionError, IsADirectoryError) as e:

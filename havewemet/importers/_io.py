@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import stat
@@ -26,6 +27,27 @@ from havewemet.errors import InputError, UnsafeArchiveError
 MAX_ARCHIVE_TOTAL = 64 * 1024**3
 MAX_MEMBER_RATIO = 200
 MAX_MEMBERS = 500_000
+# One file (or archive member) is read whole into memory, so its size is bounded
+# (issue 6): a 2 GB CSV is refused at once instead of taking ~10 GB of memory.
+# mbox files are streamed message by message and are not limited.
+MAX_FILE_BYTES = 512 * 1024**2
+
+
+def check_size(size: int, file: str) -> None:
+    """Refuse a file too large to read into memory, before reading it."""
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            file,
+            f"is {size / 1024**2:,.0f} MiB; havewemet reads at most "
+            f"{MAX_FILE_BYTES // 1024**2} MiB from one file",
+            fix="Check that it is the right file, or split it into smaller files "
+            "with the header row repeated in each",
+        )
+
+
+def _read_file(p: Path, display: str) -> bytes:
+    check_size(p.stat().st_size, display)
+    return p.read_bytes()
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -279,7 +301,8 @@ def iter_members(path: Path) -> Iterator[Member]:
         for p in sorted(path.rglob("*")):
             if p.is_file() and not p.is_symlink():
                 rel = p.relative_to(path).as_posix()
-                yield Member(rel, f"{path.name}/{rel}", p.read_bytes)
+                display = f"{path.name}/{rel}"
+                yield Member(rel, display, functools.partial(_read_file, p, display))
         return
     if zipfile.is_zipfile(path):
         yield from _iter_zip(path)
@@ -290,7 +313,7 @@ def iter_members(path: Path) -> Iterator[Member]:
             "is not a readable zip archive (truncated or damaged)",
             fix="Download the export again, or unzip it and import the folder",
         )
-    yield Member(path.name, str(path), path.read_bytes)
+    yield Member(path.name, str(path), functools.partial(_read_file, path, str(path)))
 
 
 def _iter_zip(path: Path) -> Iterator[Member]:
@@ -328,6 +351,7 @@ def _iter_zip(path: Path) -> Iterator[Member]:
 
     def reader(info: zipfile.ZipInfo):
         def read() -> bytes:
+            check_size(info.file_size, f"{path.name}:{info.filename}")
             try:
                 with zf.open(info) as fh:
                     data = fh.read(info.file_size + 1)
