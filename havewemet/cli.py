@@ -105,8 +105,9 @@ def demo(
     if as_json:
         return _print_json([r.to_dict() for r in results])
     console.print("[bold]Demo:[/] Ruth Calloway, senior librarian at a city council, "
-                  f"policy [bold]{preset}[/]. Her export: 1,500 connections, a year of "
-                  "messages, 32 pending invitations.\n")
+                  f"policy [bold]{preset}[/]. Her data: a LinkedIn export (1,500 connections, "
+                  "a year of messages), an address book, a calendar, mail, a Mastodon list "
+                  f"and a conference attendee list; {len(results)} pending invitations.\n")
     render.inbox(console, results, verbose=verbose)
     if keep:
         console.print(f"\nFiles and store kept in {keep}")

@@ -131,6 +131,8 @@ def test_policy_init_check_and_errors(tmp_path):
 @pytest.mark.parametrize("preset", ["gatekeeper", "networker"])
 def test_demo_prints_the_inbox(preset):
     out = run("demo", "--preset", preset).output
-    assert "32 pending" in out
+    from havewemet.demo.persona import N_STRANGERS, PLANTED
+
+    assert f"{len(PLANTED) + N_STRANGERS} pending" in out
     assert "Daniel Okafor" in out and "messaged each other 14 times" in out
     assert "(messages.csv)" in out

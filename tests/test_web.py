@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from havewemet.cli import app as cli_app
 from havewemet.commands.web import check_host, is_loopback
 from havewemet.demo import TODAY, load_demo
+from havewemet.demo.persona import N_STRANGERS, PLANTED
 from havewemet.errors import HaveWeMetError
 from havewemet.models import Request
 from havewemet.store import Store
@@ -81,7 +82,7 @@ def test_inbox_json_is_the_triaged_inbox(client: TestClient, demo_db: Path, no_n
     assert [[m["name"] for m in r["mutuals"]] for r in data["requests"]] == [
         [m["name"] for m in r["mutuals"]] for r in expected
     ]
-    assert data["pending"] == len(expected) == 32
+    assert data["pending"] == len(expected) == len(PLANTED) + N_STRANGERS
     assert data["counts"] == {
         a: sum(r["recommendation"] == a for r in expected)
         for a in ("accept", "report", "ignore", "ask")
@@ -414,7 +415,7 @@ def test_serve_get_prints_a_page(db: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("HAVEWEMET_DB", str(db))
     r = CliRunner().invoke(cli_app, ["serve", "--get", "/.json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["pending"] == 32
+    assert json.loads(r.output)["pending"] == len(PLANTED) + N_STRANGERS
     r = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "--get", "/network.json"])
     assert r.exit_code == 0 and json.loads(r.output)["nodes"][0]["kind"] == "me"
     missing = CliRunner().invoke(cli_app, ["serve", "--get", "/request/none.json"])
