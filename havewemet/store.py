@@ -201,10 +201,16 @@ class Store:
         """Write a batch in one transaction; re-saving the same batch changes nothing."""
         result = SaveResult(batch.source)
         identities = _merge_identities(batch)
+        # identity_id hashes (source, key): once per person, not once per interaction.
+        key_ids: dict[tuple[str, str], str] = {}
+        for i in batch.interactions:
+            if (i.source, i.identity_key) not in key_ids:
+                key_ids[(i.source, i.identity_key)] = i.identity_id
         rows = {
             "identities": identities,
             "interactions": [
-                {"id": i.id, "source": batch.source, "identity_id": i.identity_id, "kind": i.kind,
+                {"id": i.id, "source": batch.source,
+                 "identity_id": key_ids[(i.source, i.identity_key)], "kind": i.kind,
                  "at": i.at, "direction": i.direction, "detail": i.detail, "count": i.count,
                  "file": i.file, "line": i.line}
                 for i in batch.interactions
@@ -296,6 +302,12 @@ class Store:
             old_row = dict(zip([d[0] for d in self.db.execute(
                 "select * from requests limit 0").description], old, strict=True))
             merged = _merge_request(old_row, row)
+            if (old_row["status"] not in ("pending", "connected") and r.sent_at
+                    and (old_row["sent_at"] or "") < r.sent_at[:19]
+                    and (old_row["sent_at"] or "")[:10] != r.sent_at[:10]):
+                # Decided before, and they sent a new invitation: back in the inbox,
+                # where the earlier decision is shown as a signal.
+                merged["status"] = "pending"
             if any(merged[k] != old_row[k] for k in merged):
                 merged["updated_at"] = now
                 self.db["requests"].update(r.id, merged)
