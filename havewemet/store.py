@@ -201,16 +201,10 @@ class Store:
         """Write a batch in one transaction; re-saving the same batch changes nothing."""
         result = SaveResult(batch.source)
         identities = _merge_identities(batch)
-        # identity_id hashes (source, key): once per person, not once per interaction.
-        key_ids: dict[tuple[str, str], str] = {}
-        for i in batch.interactions:
-            if (i.source, i.identity_key) not in key_ids:
-                key_ids[(i.source, i.identity_key)] = i.identity_id
         rows = {
             "identities": identities,
             "interactions": [
-                {"id": i.id, "source": batch.source,
-                 "identity_id": key_ids[(i.source, i.identity_key)], "kind": i.kind,
+                {"id": i.id, "source": batch.source, "identity_id": i.identity_id, "kind": i.kind,
                  "at": i.at, "direction": i.direction, "detail": i.detail, "count": i.count,
                  "file": i.file, "line": i.line}
                 for i in batch.interactions
