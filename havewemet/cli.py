@@ -28,6 +28,8 @@ app = typer.Typer(
 )
 policy_app = typer.Typer(help="Show, write or check your triage policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
+eval_app = typer.Typer(help="Measure havewemet on labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 console = Console(soft_wrap=True)
 _state: dict[str, Path | None] = {"db": None}
 
