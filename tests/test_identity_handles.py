@@ -11,6 +11,7 @@ from havewemet.identity.handles import (
     normalize_phone,
     phone_key,
     profile_slug,
+    social_handle,
 )
 
 
@@ -48,6 +49,10 @@ def test_exact_identifiers():
     assert normalize_email("not an address") == ""
     assert normalize_phone("020 7946 0000", region="GB") == "+442079460000"
     assert normalize_phone("020 7946 0000") == ""  # no region, no +: cannot read
+    assert normalize_phone("020 7946 0000", keep_raw=True) == "020 7946 0000"
+    assert normalize_phone(" tel:+44-20-7946-0000;ext=1 ") == "+442079460000"
+    assert normalize_phone("0044 20 7946 0000") == "+442079460000"
+    assert normalize_phone("+1 2") == ""  # too short to be a number
     assert phone_key("+44 20 7946 0000") == phone_key("020 7946 0000")
     assert phone_key("+44 20 7946 0001") != phone_key("020 7946 0000")
 
@@ -59,3 +64,20 @@ def test_handle_functions_never_raise(h, n):
     profile_slug(h)
     normalize_email(h)
     normalize_phone(h)
+    normalize_phone(h, keep_raw=True)
+    social_handle(h, n)
+
+
+@pytest.mark.parametrize(
+    ("value", "service", "expected"),
+    [
+        ("https://x.com/SomeOne", "", "@someone"),
+        ("http://twitter.com/intent/user", "", ""),
+        ("https://bsky.app/profile/ada.bsky.social", "", "@ada.bsky.social"),
+        ("@Ada@Hachyderm.io", "mastodon", "@ada@hachyderm.io"),
+        ("ada", "", ""),
+        ("ada@example.com", "", ""),
+    ],
+)
+def test_social_handle(value: str, service: str, expected: str) -> None:
+    assert social_handle(value, service) == expected

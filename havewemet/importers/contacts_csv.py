@@ -25,11 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from havewemet.errors import InputError
-from havewemet.identity.handles import normalize_email
+from havewemet.identity.handles import normalize_email, normalize_phone, social_handle
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._io import decode_text
 from havewemet.importers.people_list import Table, read_table
-from havewemet.importers.vcard import normalize_phone, social_handle
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
 
 MULTI = " ::: "
@@ -123,7 +122,7 @@ def _finish(
     if types:
         ident.extra["email_types"] = types
     for p in phones:
-        _add(ident.phones, normalize_phone(p))
+        _add(ident.phones, normalize_phone(p, keep_raw=True))
     for u in urls:
         _add(ident.urls, u.strip())
         _add(ident.handles, social_handle(u))

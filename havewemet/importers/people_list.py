@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from havewemet.errors import InputError
-from havewemet.identity.handles import normalize_email, profile_slug
+from havewemet.identity.handles import normalize_email, profile_slug, social_handle
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._io import decode_text, parse_date
-from havewemet.importers.vcard import social_handle
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
 
 log = logging.getLogger(__name__)

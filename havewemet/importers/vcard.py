@@ -4,281 +4,40 @@ Each card becomes one :class:`~havewemet.models.Identity` and one ``contact``
 interaction (``direction="out"``: the user saved them), dated by ``REV`` where the
 card has one.
 
-The file is split into cards here, line by line, so that every card keeps the
-line it begins on and a broken card is reported there; each card is then parsed
-by ``vobject``. Before that, the dialects' quirks that ``vobject`` does not take
-are smoothed over:
-
-* Apple (iOS) writes ``\\r\\r\\n`` line ends and ``http\\://`` in URLs;
-  macOS/Apple and Outlook write base64 ``PHOTO`` blocks that are skipped
-  unparsed (a photo is never stored);
-* Android and Outlook (vCard 2.1) write ``ENCODING=QUOTED-PRINTABLE`` values with
-  ``=`` soft line breaks, and unescaped commas (``FN:Doe, John``), which
-  ``vobject`` would cut at the first comma;
-* Outlook may write a 2.1 file in Windows-1252, and some tools write UTF-16
-  without a byte-order mark.
+The file is split into cards, and the dialects' quirks that ``vobject`` does
+not take (Apple, Android, Outlook; quoted-printable, photos, UTF-16) are smoothed
+over, by :mod:`havewemet.importers._vcard_lines`; each card is then parsed by
+``vobject`` here.
 """
 
 from __future__ import annotations
 
 import logging
-import quopri
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
 
-import phonenumbers
 import vobject
 
 from havewemet.errors import InputError
-from havewemet.identity.handles import normalize_email, profile_slug
+from havewemet.identity.handles import (
+    normalize_email,
+    normalize_phone,
+    profile_slug,
+    social_handle,
+)
 from havewemet.importers import ImportOptions, register
-from havewemet.importers._io import decode_text, iter_members, parse_date
+from havewemet.importers._io import iter_members, parse_date
+from havewemet.importers._vcard_lines import decode_vcard, iter_cards
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
 
 log = logging.getLogger(__name__)
 
-#: Binary or nested properties that are dropped before parsing (never stored).
-_SKIPPED = frozenset({"PHOTO", "LOGO", "SOUND", "KEY", "AGENT"})
-#: Single-valued text properties in which a bare comma is text, not a separator.
-_ESCAPE_COMMAS = frozenset(
-    {
-        "FN",
-        "TITLE",
-        "ROLE",
-        "NICKNAME",
-        "URL",
-        "EMAIL",
-        "TEL",
-        "UID",
-        "REV",
-        "IMPP",
-        "X-SOCIALPROFILE",
-        "X-ABUID",
-        "X-TWITTER",
-    }
-)
-_BASE64_BODY = re.compile(r"^[A-Za-z0-9+/=\s]*$")
-_LINE_BREAK = re.compile(r"\r*\n|\r")
 _FIX = (
     "Export the address book again; or open the file in a text editor, correct or "
     "delete that card (from BEGIN:VCARD to END:VCARD) and re-run the import"
 )
-
-
-def social_handle(value: str, service: str = "") -> str:
-    """A comparable social handle (``@jdoe``, ``@jdoe@mastodon.social``) or ``""``.
-
-    Accepts a profile URL (X/Twitter, any Mastodon-style ``/@user`` URL, Bluesky)
-    or a bare handle, with ``service`` naming the network when the value is bare.
-
-    Examples:
-        >>> social_handle("http://twitter.com/JDoe")
-        '@jdoe'
-        >>> social_handle("https://mastodon.social/@jdoe")
-        '@jdoe@mastodon.social'
-        >>> social_handle("jdoe", "twitter")
-        '@jdoe'
-        >>> social_handle("https://example.com/about")
-        ''
-    """
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if re.fullmatch(r"@?[\w.]+@[\w.-]+\.\w+", value) and not value.startswith("mailto"):
-        if "@" in value.lstrip("@") and (service or value.startswith("@")):
-            return "@" + value.lstrip("@").lower()
-    if "://" in value or value.lower().startswith(("twitter.com", "x.com", "bsky.app")):
-        try:
-            parts = urlsplit(value if "://" in value else "https://" + value)
-            host = (parts.hostname or "").lower().removeprefix("www.")
-        except ValueError:
-            return ""
-        segs = [s for s in parts.path.split("/") if s]
-        if host in ("twitter.com", "x.com", "mobile.twitter.com") and segs:
-            if segs[0].lower() not in ("intent", "share", "home", "i", "search", "hashtag"):
-                return "@" + segs[0].lstrip("@").lower()
-            return ""
-        if host == "bsky.app" and len(segs) >= 2 and segs[0] == "profile":
-            return "@" + segs[1].lower()
-        if segs and segs[0].startswith("@") and len(segs[0]) > 1 and host:
-            return f"{segs[0].lower()}@{host}"
-        return ""
-    if service.lower() in ("twitter", "x", "bluesky", "mastodon", "") and re.fullmatch(
-        r"@?[\w.]{1,50}", value
-    ):
-        return "@" + value.lstrip("@").lower() if service else ""
-    return ""
-
-
-def normalize_phone(raw: str) -> str:
-    """E.164 (``+14155550123``) where the number says its country, else the raw text.
-
-    Examples:
-        >>> normalize_phone("+1 (415) 555-0123")
-        '+14155550123'
-        >>> normalize_phone("tel:+49-30-1234567")
-        '+49301234567'
-        >>> normalize_phone("555 1234")
-        '555 1234'
-    """
-    raw = " ".join((raw or "").split())
-    if raw.lower().startswith("tel:"):
-        raw = raw[4:].split(";")[0]
-    if not raw:
-        return ""
-    candidate = "+" + raw[2:] if raw.startswith("00") else raw
-    if candidate.startswith("+"):
-        try:
-            num = phonenumbers.parse(candidate, None)
-        except phonenumbers.NumberParseException:
-            return raw
-        if phonenumbers.is_possible_number(num):
-            return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-    return raw
-
-
-def _decode(data: bytes, file: str) -> str:
-    """Text of a vCard file: UTF-8 (BOM or not), UTF-16, or a Windows-1252 vCard 2.1."""
-    if len(data) >= 2 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # UTF-16 without a byte-order mark: "\x00B\x00E..." or "B\x00E\x00..."
-        enc = (
-            "utf-16-be"
-            if data[0] == 0 and data[1]
-            else "utf-16-le"
-            if data[1] == 0 and data[0]
-            else ""
-        )
-        if enc:
-            try:
-                return data.decode(enc)
-            except UnicodeDecodeError as e:
-                raise InputError(
-                    file,
-                    f"is not valid {enc.upper()} text",
-                    fix="Export the address book again as UTF-8",
-                ) from e
-    try:
-        return decode_text(data, file)
-    except InputError:
-        versions = set(re.findall(rb"(?im)^VERSION:[ \t]*([0-9.]+)", data))
-        if versions != {b"2.1"}:
-            raise
-    log.info("%s: not UTF-8; read as Windows-1252 (a vCard 2.1 file)", file)
-    return decode_text(data, file, fallback="cp1252")
-
-
-def _split_line(line: str) -> tuple[str, str, str]:
-    """(property name without group, upper-cased; the part before the value; the value)."""
-    quoted = False
-    for i, ch in enumerate(line):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == ":" and not quoted:
-            head = line[:i]
-            name = head.split(";", 1)[0].rsplit(".", 1)[-1].strip().upper()
-            return name, head, line[i + 1 :]
-    return "", line, ""
-
-
-def _escape_commas(value: str) -> str:
-    return re.sub(r"\\.|,", lambda m: "\\," if m.group(0) == "," else m.group(0), value)
-
-
-def iter_cards(text: str, file: str) -> Iterator[tuple[int, str]]:
-    """Each card of a vCard file as ``(line it begins on, card text for vobject)``.
-
-    Lines are unfolded, quoted-printable soft breaks joined, binary properties
-    dropped and bare commas escaped. A card without ``END:VCARD`` is an error
-    naming its first line; text outside cards is ignored.
-    """
-    start = 0
-    depth = 0
-    skipping = False
-    logical: list[str] = []
-    qp_open = False
-    for lineno, line in enumerate(_LINE_BREAK.split(text), 1):
-        if not start:
-            if line.strip().upper() == "BEGIN:VCARD":
-                start, logical, skipping, qp_open, depth = lineno, [], False, False, 0
-            continue
-        if qp_open:
-            if not skipping:
-                logical[-1] = logical[-1][:-1] + line
-            qp_open = line.endswith("=")
-            continue
-        if line[:1] in (" ", "\t"):
-            if not skipping and logical:
-                logical[-1] += line[1:]
-            continue
-        stripped = line.strip().upper()
-        if depth:  # inside a card nested in AGENT (vCard 2.1)
-            depth += (stripped == "BEGIN:VCARD") - (stripped == "END:VCARD")
-            continue
-        if skipping and ":" not in line and _BASE64_BODY.match(line):
-            continue  # the body of a vCard 2.1 base64 PHOTO, or its closing blank line
-        skipping = False
-        if not stripped:
-            continue
-        if stripped == "END:VCARD":
-            yield start, _card_text(logical)
-            start = 0
-            continue
-        if stripped == "BEGIN:VCARD":
-            depth, skipping = 1, True
-            continue
-        name, head, value = _split_line(line)
-        if name in _SKIPPED:
-            skipping = True
-        else:
-            logical.append(line)  # a line without a colon too: vobject judges it
-        qp_open = "QUOTED-PRINTABLE" in head.upper() and line.endswith("=")
-    if start:
-        raise InputError(
-            file,
-            "has a vCard that begins here but never ends (no END:VCARD)",
-            line=start,
-            fix="The file is cut short: export the address book again",
-        )
-
-
-def _card_text(lines: list[str]) -> str:
-    out = ["BEGIN:VCARD"]
-    for line in lines:
-        name, head, value = _split_line(line)
-        if "QUOTED-PRINTABLE" in head.upper():
-            head, value = _decode_qp(head, value)
-            line = f"{head}:{value}"
-        if name in _ESCAPE_COMMAS:
-            line = f"{head}:{_escape_commas(value)}"
-        out.append(line)
-    out.append("END:VCARD")
-    return "\r\n".join(out) + "\r\n"
-
-
-def _decode_qp(head: str, value: str) -> tuple[str, str]:
-    """Decode a vCard 2.1 quoted-printable value here, tolerating bad bytes.
-
-    Android cuts multi-byte characters in two (``=C3=91=\n=80``), which vobject's
-    own decoding rejects; a replacement character is kinder than a failed import.
-    """
-    params = head.split(";")
-    charset = "utf-8"
-    kept = [params[0]]
-    for p in params[1:]:
-        key, _, val = p.partition("=")
-        if key.strip().upper() == "CHARSET":
-            charset = val.strip().strip('"') or charset
-        elif p.strip().upper() not in ("ENCODING=QUOTED-PRINTABLE", "QUOTED-PRINTABLE"):
-            kept.append(p)
-    raw = quopri.decodestring(value.encode("utf-8", "replace"))
-    try:
-        text = raw.decode(charset, "replace")
-    except LookupError:
-        text = raw.decode("utf-8", "replace")
-    return ";".join(kept), _LINE_BREAK.sub("\\\\n", text)
 
 
 def parse_rev(value: str) -> str | None:
@@ -367,7 +126,7 @@ def card_identity(card: vobject.base.Component, source: str, file: str, line: in
             if types:
                 email_types.setdefault(email, types)
     for prop in c.get("tel", []):
-        _add(ident.phones, normalize_phone(_text(prop.value)))
+        _add(ident.phones, normalize_phone(_text(prop.value), keep_raw=True))
     if c.get("org"):
         org = c["org"][0].value
         parts = [_text(p) for p in (org if isinstance(org, list) else [org])]
@@ -532,7 +291,7 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
             if not PurePosixPath(member.name).name.startswith("."):
                 batch.unknown_files.append(member.name)
             continue
-        text = _decode(member.read(), member.display)
+        text = decode_vcard(member.read(), member.display)
         report = FileReport(file=member.name, kind="vcard")
         for start, card_text in iter_cards(text, member.display):
             report.rows += 1
