@@ -44,6 +44,45 @@ _TIME_PROPS = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "EXDATE", "RDATE
 _NOT_PEOPLE = ("RESOURCE", "ROOM", "GROUP", "UNKNOWN")
 _CALENDAR_ADDR = re.compile(r"@(group|resource|import)\.calendar\.google\.com$")
 _EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
+MAX_OCCURRENCES = 20_000
+"""Recurring events expanding to more occurrences than this are skipped with a warning
+(a daily meeting for 55 years; one MINUTELY rule in a 250-byte invitation would
+otherwise expand to millions and hang the import, issue 6)."""
+_FREQ_UNIT = {"SECONDLY": 0, "MINUTELY": 1, "HOURLY": 2, "DAILY": 3, "WEEKLY": 4,
+              "MONTHLY": 5, "YEARLY": 6}
+_UNIT_SECONDS = (1, 60, 3600, 86400, 7 * 86400, 28 * 86400, 365 * 86400)
+_BY_UNIT = {"BYSECOND": 0, "BYMINUTE": 1, "BYHOUR": 2, "BYDAY": 3, "BYMONTHDAY": 3,
+            "BYYEARDAY": 3, "BYWEEKNO": 4, "BYMONTH": 5}
+
+
+def _aware(value: date | datetime) -> datetime:
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _estimated_occurrences(comps: list[icalendar.Event], now: datetime) -> int:
+    """An upper bound on a series' occurrences up to ``now``, without expanding it."""
+    total = 0
+    for comp in comps:
+        rules = comp.get("RRULE")
+        if "DTSTART" not in comp:
+            continue
+        start = _aware(comp["DTSTART"].dt)
+        for rule in rules if isinstance(rules, list) else [rules] if rules else []:
+            unit = _FREQ_UNIT[str((rule.get("FREQ") or ["DAILY"])[0]).upper()]
+            interval = max(1, int((rule.get("INTERVAL") or [1])[0] or 1))
+            per_period = 1  # finer BY* parts expand each period
+            for key, values in rule.items():
+                if _BY_UNIT.get(key, 99) < unit:
+                    per_period *= max(1, len(values))
+            end = min(now, _aware(rule["UNTIL"][0])) if rule.get("UNTIL") else now
+            periods = max(0.0, (end - start).total_seconds()) / (_UNIT_SECONDS[unit] * interval)
+            n = (int(periods) + 1) * per_period
+            if rule.get("COUNT"):
+                n = min(n, int(rule["COUNT"][0]))
+            total += n
+    return total
 
 
 def _sniff(path: Path, head: bytes) -> int:
@@ -260,6 +299,14 @@ class _Calendar:
         for comp in comps:
             cal.add_component(comp)
         try:
+            # Bounded before expanding (issue 6): see MAX_OCCURRENCES.
+            estimate = _estimated_occurrences(comps, now)
+            if estimate > MAX_OCCURRENCES:
+                raise _BadSeries(
+                    f"event {uid!r} repeats too often to read (about {estimate:,} times; "
+                    f"havewemet reads at most {MAX_OCCURRENCES:,})",
+                    self._master_line.get(uid, 0),
+                )
             found = recurring_ical_events.of(cal).between(_EPOCH, now + timedelta(seconds=1))
             for occ in found:
                 start = occ["DTSTART"].dt
