@@ -23,18 +23,22 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
-from email.errors import HeaderParseError
-from email.header import decode_header, make_header
-from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.policy import default as _POLICY
-from email.utils import getaddresses, parsedate_to_datetime
-from functools import lru_cache
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from havewemet.errors import InputError
 from havewemet.identity.handles import normalize_email
 from havewemet.importers import ImportOptions, register
+from havewemet.importers._mail_headers import (
+    addresses,
+    bulk_kind,
+    decode_words,
+    header_map,
+    is_sent_name,
+    looks_like_headers,
+)
 from havewemet.importers.linkedin_mail import is_invitation, merge_requests, parse_invitation
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction
 
@@ -42,30 +46,10 @@ __all__ = ["parse_mbox", "parse_maildir", "parse_eml", "load_mbox", "load_maildi
 
 log = logging.getLogger(__name__)
 
-# Ordinary mail needs only From/To/Cc/Date/List headers: they are read with the
-# compat32 header parser and email.utils, ten times faster than policy=default's
-# header registry; LinkedIn mail, whose body matters, is parsed with policy=default.
+# Ordinary mail is read header-only with the compat32 parser (see _mail_headers);
+# LinkedIn mail, whose body matters, is parsed whole with policy=default.
 _HEADERS = BytesHeaderParser()
 _FULL = BytesParser(policy=_POLICY)
-_NOREPLY = re.compile(
-    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|bounces?)([-+._]|$)", re.I
-)
-_HEADER_LINE = re.compile(rb"^[!-9;-~]+:", re.M)
-_MAIL_HEADERS = {
-    b"from",
-    b"to",
-    b"subject",
-    b"date",
-    b"received",
-    b"return-path",
-    b"delivered-to",
-    b"message-id",
-    b"mime-version",
-    b"cc",
-    b"x-original-to",
-}
-_BULK = ("bulk", "list", "junk")
-_SURROGATE = re.compile("[\udc80-\udcff]")
 _MESSAGE_ERRORS = (
     ValueError,
     IndexError,
@@ -99,19 +83,10 @@ def _sniff_maildir(path: Path, head: bytes) -> int:
     return 85 if any(_is_maildir(p) for p in path.iterdir() if p.is_dir()) else 0
 
 
-def _looks_like_headers(head: bytes) -> bool:
-    block = head.lstrip(b" \t\r\n").split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
-    first = block.split(b"\n", 1)[0]
-    if not _HEADER_LINE.match(first):
-        return False
-    names = {m.group(0)[:-1].lower() for m in _HEADER_LINE.finditer(block)}
-    return len(names & _MAIL_HEADERS) >= 2
-
-
 def _sniff_eml(path: Path, head: bytes) -> int:
     if path.is_dir() or head.startswith(b"From "):
         return 0
-    if _looks_like_headers(head):
+    if looks_like_headers(head):
         return 80
     return 55 if path.suffix.lower() in (".eml", ".msg") else 0
 
@@ -189,7 +164,7 @@ def _iter_mbox(path: Path) -> Iterator[_Raw]:
         keys = list(box.keys())
         toc = getattr(box, "_toc", {})
         lines = _line_numbers(path, [toc[k][0] for k in keys if k in toc])
-        sent = _is_sent_name(path.name)
+        sent = is_sent_name(path.name)
         for k in keys:
             start = toc.get(k, (0, 0))[0]
             # +1: the message's headers start below its "From " line
@@ -245,7 +220,7 @@ def _iter_maildir(path: Path) -> Iterator[_Raw]:
     for folder in folders:
         box = mailbox.Maildir(folder, factory=None, create=False)
         rel = folder.relative_to(path).as_posix()
-        sent = _is_sent_name(rel) if rel != "." else False
+        sent = is_sent_name(rel) if rel != "." else False
         for key in sorted(box.keys()):
             sub = box._lookup(key)  # noqa: SLF001 - the file name, for provenance
             display = f"{path.name}/{rel}/{sub}" if rel != "." else f"{path.name}/{sub}"
@@ -264,7 +239,7 @@ def parse_eml(
         InputError: the bytes do not start with mail headers.
     """
     stripped = data.lstrip(b" \t\r\n")
-    if not _looks_like_headers(stripped[:65536]):
+    if not looks_like_headers(stripped[:65536]):
         raise InputError(
             file,
             "is not an e-mail message (no From:/To:/Date: headers at the top)",
@@ -272,12 +247,8 @@ def parse_eml(
             fix="Check that it is a saved .eml message",
         )
     line = data[: len(data) - len(stripped)].count(b"\n") + 1
-    raw = _Raw(file, line, stripped, _is_sent_name(file), Path(file).name)
+    raw = _Raw(file, line, stripped, is_sent_name(file), Path(file).name)
     return _build(iter([raw]), file, me_emails, source, "eml")
-
-
-def _is_sent_name(name: str) -> bool:
-    return re.search(r"(^|[/._ \[-])(sent|gesendet|envoy|enviad|inviat)", name, re.I) is not None
 
 
 # -- turning messages into records -------------------------------------------------
@@ -313,11 +284,11 @@ def _build(
             )
             continue
         try:
-            headers = _header_map(_HEADERS.parsebytes(raw.data))
+            headers = header_map(_HEADERS.parsebytes(raw.data))
             if is_invitation(
                 headers.get("x-linkedin-class", [""])[0],
-                [a for a, _ in _addresses(headers, "from")],
-                _decode_words(headers.get("subject", [""])[0]),
+                [a for a, _ in addresses(headers, "from")],
+                decode_words(headers.get("subject", [""])[0]),
             ):
                 req = parse_invitation(_FULL.parsebytes(raw.data), raw.file, raw.line, source)
                 if req is not None:
@@ -340,22 +311,13 @@ def _build(
     return batch
 
 
-def _header_map(msg: Message) -> dict[str, list[str]]:
-    """Raw header values by lower-cased name (8-bit bytes decoded, lines unfolded)."""
-    out: dict[str, list[str]] = {}
-    for name, value in msg.raw_items():
-        text = _clean(value if isinstance(value, str) else str(value))
-        out.setdefault(name.lower(), []).append(re.sub(r"\r?\n[ \t]*", " ", text))
-    return out
-
-
 def _read_mail(headers: dict[str, list[str]], raw: _Raw) -> _Mail:
-    senders = _addresses(headers, "from")
+    senders = addresses(headers, "from")
     labels = ",".join(headers.get("x-gmail-labels", [])).split(",")
     sent = raw.sent_folder or any(label.strip().lower() == "sent" for label in labels)
     mail = _Mail(raw.file, raw.line, raw.group, sent, senders[0] if senders else None)
     for h in ("to", "cc", "bcc"):
-        mail.recipients += _addresses(headers, h)
+        mail.recipients += addresses(headers, h)
     date = headers.get("date", [""])[0]
     try:
         dt = parsedate_to_datetime(date) if date.strip() else None
@@ -365,58 +327,13 @@ def _read_mail(headers: dict[str, list[str]], raw: _Raw) -> _Mail:
         if dt.tzinfo is not None:
             dt = dt.astimezone(UTC).replace(tzinfo=None)
         mail.at = dt.isoformat(timespec="seconds")
-    precedence = headers.get("precedence", [""])[0].strip().lower()
-    if "list-id" in headers or "list-unsubscribe" in headers or precedence in _BULK:
-        mail.bulk = "list"
-    elif mail.sender and _NOREPLY.match(mail.sender[0].split("@")[0]):
-        mail.bulk = "noreply"
+    mail.bulk = bulk_kind(headers, mail.sender[0] if mail.sender else "")
     for h in ("delivered-to", "x-original-to"):
-        got = _addresses(headers, h)
+        got = addresses(headers, h)
         if got:
             mail.delivered_to = got[0][0]
             break
     return mail
-
-
-def _clean(text: str) -> str:
-    """Undo surrogate escapes left by 8-bit headers (UTF-8, else Windows-1252)."""
-    if not _SURROGATE.search(text):
-        return text
-    raw = text.encode("utf-8", "surrogateescape")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", "replace")
-
-
-def _decode_words(text: str) -> str:
-    """RFC 2047 encoded words (``=?UTF-8?B?...?=``) decoded; the text as is if broken."""
-    if "=?" not in text:
-        return text
-    try:
-        return str(make_header(decode_header(text)))
-    except (HeaderParseError, LookupError, UnicodeError, ValueError):
-        return text
-
-
-def _addresses(headers: dict[str, list[str]], name: str) -> list[tuple[str, str]]:
-    """``(email, display name)`` of an address header, with email.utils (fast)."""
-    out: list[tuple[str, str]] = []
-    for value in headers.get(name, ()):
-        out += _parse_addresses(value)
-    return out
-
-
-@lru_cache(maxsize=65536)  # the same From/To values come back again and again
-def _parse_addresses(value: str) -> tuple[tuple[str, str], ...]:
-    out = []
-    for display, addr in getaddresses([value]):
-        email_ = normalize_email(addr)
-        if not email_ or any(c.isspace() for c in email_) or email_.count("@") != 1:
-            continue
-        display = " ".join(_decode_words(display).strip("'\" ").split())
-        out.append((email_, "" if normalize_email(display) == email_ else display))
-    return tuple(out)
 
 
 def _guess_me(mails: list[_Mail]) -> set[str]:
