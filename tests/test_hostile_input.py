@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from havewemet.cli import app
 from havewemet.errors import InputError, UnsafeArchiveError
-from havewemet.importers import _io, read_source
+from havewemet.importers import ImportOptions, _io, read_source
 
 runner = CliRunner()
 
@@ -470,3 +470,22 @@ def test_file_names_with_markup_print_literally(tmp_path):
     result = _cli(tmp_path / "s.db", "import", str(export))
     assert result.exit_code == 0, result.output
     assert "[red]x[/red]" in result.output.replace("\n", "")
+
+
+def test_calendar_event_repeating_every_minute_is_skipped_fast(tmp_path):
+    """A fuzz finding: one MINUTELY rule expanded to millions of occurrences (a hang)."""
+    p = tmp_path / "cal.ics"
+    p.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\nUID:spam@x\r\n"
+        "DTSTART:20200101T000000Z\r\nSUMMARY:spam\r\nORGANIZER:mailto:me@example.org\r\n"
+        "ATTENDEE;CN=Eve;PARTSTAT=ACCEPTED:mailto:eve@example.org\r\nRRULE:FREQ=MINUTELY\r\n"
+        "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:ok@x\r\nDTSTART:20230301T090000Z\r\nSUMMARY:Coffee"
+        "\r\nORGANIZER:mailto:me@example.org\r\nATTENDEE;CN=Ada;PARTSTAT=ACCEPTED:mailto:"
+        "ada@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    start = time.monotonic()
+    batch = read_source(p, format="ical", options=ImportOptions(me_emails=["me@example.org"]))
+    assert time.monotonic() - start < 10
+    by_key = {i.key: i.emails for i in batch.identities}
+    assert [by_key[x.identity_key] for x in batch.interactions] == [["ada@example.org"]]
+    assert any("event 'spam@x' repeats too often to read" in w for w in batch.warnings)
