@@ -283,3 +283,77 @@ def test_mutual_evidence_rule():
     assert mutual_evidence([Mutual("A", "A", 0.2), Mutual("B", "B", 0.2)]).level == STRANGER
     assert mutual_evidence([Mutual("A", "A", 0.25), Mutual("B", "B", 0.25)]).level == CONNECTED
     assert mutual_evidence([Mutual("X")] * 3).text.startswith("3 mutual connections, 0 found")
+
+
+def _ytd(name: str, entries: list[dict]) -> str:
+    import json
+
+    return f"window.YTD.{name}.part0 = " + json.dumps(entries, indent=2)
+
+
+def _follow_rows(store, *files: tuple[str, str]) -> list[dict]:
+    """Import each X archive file on its own, as a user would, and return the rows."""
+    from pathlib import Path
+    from tempfile import TemporaryDirectory
+
+    from havewemet.importers import read_source
+
+    with TemporaryDirectory() as d:
+        for name, text in files:
+            path = Path(d) / name
+            path.write_text(text, encoding="utf-8")
+            store.save(read_source(path, format="x-archive"))
+    return list(store.db.query("select * from interactions where kind = 'follow' order by id"))
+
+
+def test_x_following_and_follower_imported_separately_make_one_mutual_follow(store):
+    jane = {"accountId": "42", "userLink": "https://twitter.com/intent/user?user_id=42"}
+    other = {"accountId": "7", "userLink": "https://twitter.com/intent/user?user_id=7"}
+    rows = _follow_rows(
+        store,
+        ("following.js", _ytd("following", [{"following": jane}, {"following": other}])),
+        ("follower.js", _ytd("follower", [{"follower": jane}])),
+    )
+    by_id: dict[str, list[dict]] = {}
+    for r in rows:
+        by_id.setdefault(r["identity_id"], []).append(r)
+    assert sorted(sorted(r["direction"] for r in rs) for rs in by_id.values()) == [
+        ["in", "out"],
+        ["out"],
+    ]
+    both = next(rs for rs in by_id.values() if len(rs) == 2)
+    ev = from_interactions(both)
+    assert [(e.level, e.text, e.source) for e in ev] == [
+        (KNOWN_OF, "you follow each other on X", "following.js, line 2; follower.js, line 2")
+    ]
+    one = next(rs for rs in by_id.values() if len(rs) == 1)
+    assert [e.text for e in from_interactions(one)] == ["you follow them on X"]
+
+
+def test_follow_directions_combine_per_identity_and_network():
+    def row(ident, direction, source="x", file="following.js", at=None):
+        return {
+            "kind": "follow",
+            "direction": direction,
+            "identity_id": ident,
+            "source": source,
+            "file": file,
+            "line": 4,
+            "at": at,
+            "detail": "",
+            "count": 1,
+        }
+
+    ev = from_interactions(
+        [
+            row("a", "both", file="archive.zip:data/follower.js"),
+            row("a", "out", at="2024-02-01"),  # the same follow again, from a later import
+            row("b", "in", source="mastodon", file="followers.csv"),
+            row("c", "out", source="mastodon", file="following_accounts.csv"),
+        ]
+    )
+    assert sorted((e.text, e.source, e.at) for e in ev) == [
+        ("they follow you on Mastodon", "followers.csv, line 4", None),
+        ("you follow each other on X", "following.js, line 4; follower.js, line 4", "2024-02-01"),
+        ("you follow them on Mastodon", "following_accounts.csv, line 4", None),
+    ]

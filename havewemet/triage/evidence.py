@@ -82,6 +82,7 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
     out: list[Evidence] = []
     threads: dict[tuple[str, str], dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     meetings: dict[str, list[dict]] = defaultdict(list)
+    follows: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in rows:
         kind, d = r["kind"], r["direction"]
         if kind in ("message", "mail"):
@@ -135,13 +136,7 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
                     )
                 )
         elif kind == "follow":
-            net = _network(r)
-            text = {
-                "out": f"you follow them on {net}",
-                "in": f"they follow you on {net}",
-                "both": f"you follow each other on {net}",
-            }.get(d, f"follow on {net}")
-            out.append(Evidence(KNOWN_OF, kind, text, _src(r), r["at"]))
+            follows[(r.get("identity_id") or "", _network(r))].append(r)
         elif kind == "invitation" and d == "out":
             out.append(
                 Evidence(KNOWN_OF, kind, f"you invited them on {_day(r['at'])}", _src(r), r["at"])
@@ -162,6 +157,8 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
             )
     for (kind, src), by_dir in threads.items():
         out.append(_thread(kind, src, by_dir))
+    for (_identity, net), fs in follows.items():
+        out.append(_follow(net, fs))
     for src, ms in meetings.items():
         ms.sort(key=lambda r: r["at"] or "")
         last = ms[-1]
@@ -179,6 +176,23 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
             )
         )
     return out
+
+
+def _follow(net: str, rows: list[dict]) -> Evidence:
+    """One line per identity and network: following.js and follower.js may come in
+    separate imports, as an ``out`` and an ``in`` row, which together are mutual."""
+    dirs = {r["direction"] for r in rows}
+    if "both" in dirs or {"in", "out"} <= dirs:
+        text = f"you follow each other on {net}"
+    elif dirs == {"out"}:
+        text = f"you follow them on {net}"
+    elif dirs == {"in"}:
+        text = f"they follow you on {net}"
+    else:
+        text = f"follow on {net}"
+    srcs = list(dict.fromkeys(_src(r) for r in sorted(rows, key=lambda r: r["direction"] != "out")))
+    last = max((r["at"] for r in rows if r["at"]), default=None)
+    return Evidence(KNOWN_OF, "follow", text, "; ".join(srcs), last)
 
 
 def _thread(kind: str, src: str, by_dir: dict[str, list[dict]]) -> Evidence:
