@@ -21,9 +21,8 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import recurring_ical_events
@@ -31,6 +30,17 @@ import recurring_ical_events
 from havewemet.errors import InputError
 from havewemet.identity.handles import normalize_email
 from havewemet.importers import ImportOptions, register
+from havewemet.importers._ical_time import (
+    EPOCH,
+    MAX_OCCURRENCES,
+    as_utc_now,
+    before,
+    calendar_tz,
+    estimated_occurrences,
+    iso_utc,
+    repair_rrule,
+    rid_key,
+)
 from havewemet.importers._io import decode_text
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction
 
@@ -43,46 +53,6 @@ _FIX = "Export the calendar again, or correct or delete that line and re-run the
 _TIME_PROPS = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "EXDATE", "RDATE")
 _NOT_PEOPLE = ("RESOURCE", "ROOM", "GROUP", "UNKNOWN")
 _CALENDAR_ADDR = re.compile(r"@(group|resource|import)\.calendar\.google\.com$")
-_EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
-MAX_OCCURRENCES = 20_000
-"""Recurring events expanding to more occurrences than this are skipped with a warning
-(a daily meeting for 55 years; one MINUTELY rule in a 250-byte invitation would
-otherwise expand to millions and hang the import, issue 6)."""
-_FREQ_UNIT = {"SECONDLY": 0, "MINUTELY": 1, "HOURLY": 2, "DAILY": 3, "WEEKLY": 4,
-              "MONTHLY": 5, "YEARLY": 6}
-_UNIT_SECONDS = (1, 60, 3600, 86400, 7 * 86400, 28 * 86400, 365 * 86400)
-_BY_UNIT = {"BYSECOND": 0, "BYMINUTE": 1, "BYHOUR": 2, "BYDAY": 3, "BYMONTHDAY": 3,
-            "BYYEARDAY": 3, "BYWEEKNO": 4, "BYMONTH": 5}
-
-
-def _aware(value: date | datetime) -> datetime:
-    if not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _estimated_occurrences(comps: list[icalendar.Event], now: datetime) -> int:
-    """An upper bound on a series' occurrences up to ``now``, without expanding it."""
-    total = 0
-    for comp in comps:
-        rules = comp.get("RRULE")
-        if "DTSTART" not in comp:
-            continue
-        start = _aware(comp["DTSTART"].dt)
-        for rule in rules if isinstance(rules, list) else [rules] if rules else []:
-            unit = _FREQ_UNIT[str((rule.get("FREQ") or ["DAILY"])[0]).upper()]
-            interval = max(1, int((rule.get("INTERVAL") or [1])[0] or 1))
-            per_period = 1  # finer BY* parts expand each period
-            for key, values in rule.items():
-                if _BY_UNIT.get(key, 99) < unit:
-                    per_period *= max(1, len(values))
-            end = min(now, _aware(rule["UNTIL"][0])) if rule.get("UNTIL") else now
-            periods = max(0.0, (end - start).total_seconds()) / (_UNIT_SECONDS[unit] * interval)
-            n = (int(periods) + 1) * per_period
-            if rule.get("COUNT"):
-                n = min(n, int(rule["COUNT"][0]))
-            total += n
-    return total
 
 
 def _sniff(path: Path, head: bytes) -> int:
@@ -135,7 +105,7 @@ def parse_calendar(
         >>> parse_calendar(ics, "x.ics", now=datetime(2024, 1, 1)).identities
         []
     """
-    now_utc = _as_utc_now(now)
+    now_utc = as_utc_now(now)
     text = decode_text(data, file)
     cal = _Calendar(text, file)
     batch = ImportBatch(source=source, kind="ical", path=file)
@@ -179,7 +149,7 @@ def parse_calendar(
                 continue
             if not _took_part(occ, me):
                 continue
-            at, summary = _iso_utc(start, cal.floating_tz), str(occ.get("SUMMARY", "")).strip()
+            at, summary = iso_utc(start, cal.floating_tz), str(occ.get("SUMMARY", "")).strip()
             line = cal.line_of(occ, uid)
             for email, _name in _people(occ, attended_only=True):
                 if email in me:
@@ -229,7 +199,7 @@ class _Calendar:
         self._lines = {id(ev): n for ev, n in zip(self.events, starts, strict=True)}
         self._by_rid: dict[tuple[str, str], int] = {}
         self._master_line: dict[str, int] = {}
-        self.floating_tz = _calendar_tz(cals)
+        self.floating_tz = calendar_tz(cals)
         for ev in self.events:
             self._check(ev)
 
@@ -247,7 +217,7 @@ class _Calendar:
             if prop is None:
                 raise self._error(message, start=start)
             if prop.upper() == "RRULE":
-                _repair_rrule(ev)
+                repair_rrule(ev)
             elif prop.upper() in _TIME_PROPS:
                 raise self._error(f"{prop}: {message}", prop=prop, start=start)
         for prop in ("DTSTART", "RECURRENCE-ID"):
@@ -257,7 +227,7 @@ class _Calendar:
             except (ValueError, AttributeError) as e:
                 raise self._error(f"{prop}: {e}", prop=prop, start=start) from e
         if "RECURRENCE-ID" in ev:
-            self._by_rid[(str(ev.get("UID", "")), _rid_key(ev["RECURRENCE-ID"].dt))] = start
+            self._by_rid[(str(ev.get("UID", "")), rid_key(ev["RECURRENCE-ID"].dt))] = start
 
     def line_of(self, comp: icalendar.Event, uid: str | None = None) -> int:
         line = self._lines.get(id(comp))
@@ -265,7 +235,7 @@ class _Calendar:
             return line
         rid = comp.get("RECURRENCE-ID")
         if uid is not None and rid is not None:
-            line = self._by_rid.get((uid, _rid_key(rid.dt)))
+            line = self._by_rid.get((uid, rid_key(rid.dt)))
             if line is not None:
                 return line
         return self._master_line.get(uid or "", 0)
@@ -289,7 +259,7 @@ class _Calendar:
         recurring = len(comps) > 1 or any(p in comps[0] for p in ("RRULE", "RDATE"))
         if not recurring:
             start = comps[0]["DTSTART"].dt
-            if _before(start, now, self.floating_tz):
+            if before(start, now, self.floating_tz):
                 yield comps[0], start
             return
         cal = icalendar.Calendar()
@@ -300,17 +270,17 @@ class _Calendar:
             cal.add_component(comp)
         try:
             # Bounded before expanding (issue 6): see MAX_OCCURRENCES.
-            estimate = _estimated_occurrences(comps, now)
+            estimate = estimated_occurrences(comps, now)
             if estimate > MAX_OCCURRENCES:
                 raise _BadSeries(
                     f"event {uid!r} repeats too often to read (about {estimate:,} times; "
                     f"havewemet reads at most {MAX_OCCURRENCES:,})",
                     self._master_line.get(uid, 0),
                 )
-            found = recurring_ical_events.of(cal).between(_EPOCH, now + timedelta(seconds=1))
+            found = recurring_ical_events.of(cal).between(EPOCH, now + timedelta(seconds=1))
             for occ in found:
                 start = occ["DTSTART"].dt
-                if _before(start, now, self.floating_tz):
+                if before(start, now, self.floating_tz):
                     yield occ, start
         except (
             ValueError,
@@ -389,55 +359,6 @@ def _took_part(occ: icalendar.Event, me: set[str]) -> bool:
             return partstat in ("", "ACCEPTED")
     # Not named at all: an event in the user's own calendar.
     return True
-
-
-def _repair_rrule(ev: icalendar.Event) -> None:
-    """Exchange CDO writes ``BYDAY=MO, TU``: drop the spaces and parse again."""
-    raw = ev.get("RRULE")
-    raw_text = raw.to_ical().decode() if hasattr(raw, "to_ical") else str(raw)
-    try:
-        ev["RRULE"] = icalendar.vRecur.from_ical(re.sub(r"\s+", "", raw_text.replace("\\", "")))
-    except (ValueError, TypeError):
-        pass  # left broken: recurring-ical-events reports it and the event is skipped
-
-
-def _calendar_tz(cals: list[icalendar.Calendar]) -> timezone | ZoneInfo:
-    for c in cals:
-        name = str(c.get("X-WR-TIMEZONE", "")).strip()
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                pass
-    return UTC
-
-
-def _as_utc_now(now: datetime | None) -> datetime:
-    if now is None:
-        return datetime.now(UTC)
-    return now.replace(tzinfo=UTC) if now.tzinfo is None else now
-
-
-def _to_utc(value: date | datetime, floating: timezone | ZoneInfo) -> datetime:
-    if not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day, tzinfo=floating)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=floating)
-    return value.astimezone(UTC)
-
-
-def _before(start: date | datetime, now: datetime, floating: timezone | ZoneInfo) -> bool:
-    return _to_utc(start, floating) <= now
-
-
-def _iso_utc(start: date | datetime, floating: timezone | ZoneInfo) -> str:
-    if not isinstance(start, datetime):
-        return start.isoformat()
-    return _to_utc(start, floating).replace(tzinfo=None).isoformat(timespec="seconds")
-
-
-def _rid_key(value: date | datetime) -> str:
-    return _iso_utc(value, UTC)
 
 
 def _quoted(message: str) -> str:
