@@ -1,0 +1,33 @@
+"""Docs are tested: every command is documented, the reference is current, the
+README's commands exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from havewemet.commands.reference import command_paths, reference
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_cli_reference_is_current():
+    current = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert current == reference(), (
+        "docs/cli.md is out of date: run "
+        "`python -m havewemet.commands.reference > docs/cli.md`")
+
+
+def test_every_command_is_in_the_reference():
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for path in command_paths():
+        assert f"## havewemet {' '.join(path)}\n" in text
+
+
+def test_readme_commands_exist():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    known = {p[0] for p in command_paths()}
+    blocks = "\n".join(re.findall(r"```\n(.*?)```", readme, re.S))
+    used = set(re.findall(r"(?m)^\s*(?:pip install [^&]+&& )?havewemet ([a-z]+)", blocks))
+    used |= set(re.findall(r"`havewemet ([a-z]+)", readme))
+    assert used and used <= known, used - known
