@@ -201,6 +201,6 @@ def _decode_qp(head: str, value: str) -> tuple[str, str]:
     raw = quopri.decodestring(value.encode("utf-8", "replace"))
     try:
         text = raw.decode(charset, "replace")
-    except LookupError:
+    except (LookupError, ValueError):  # unknown charset, or one holding a NUL (fuzz, issue 6)
         text = raw.decode("utf-8", "replace")
     return ";".join(kept), _LINE_BREAK.sub("\\\\n", text)
