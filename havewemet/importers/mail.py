@@ -302,6 +302,11 @@ def _build(
     me = {e for e in (normalize_email(x) for x in me_emails) if e} or _guess_me(mails)
     if me and not list(me_emails):
         batch.warnings.append(f"{path}: taken as your address: {', '.join(sorted(me))}")
+    elif not me and any(not m.bulk for m in mails):
+        batch.warnings.append(
+            f"{path}: could not tell which address is yours, so every message is counted "
+            "as written to you; import again with --me YOUR@ADDRESS"
+        )
     _aggregate(batch, mails, me, reports)
     batch.requests = merge_requests([req for _group, req in invitations])
     groups = {req.file: group for group, req in invitations}

@@ -19,6 +19,7 @@ an account in both directions is one ``follow`` with direction ``both``.
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 from havewemet.errors import InputError
@@ -35,8 +36,26 @@ _FIX = "Give the follows as JSON: a list of {did, handle} profiles or app.bsky.g
 
 def _sniff(path: Path, head: bytes) -> int:
     names = listing(path, head)
-    if names is not None:
-        return 0  # a folder or zip of JSON follows is only read with --format bluesky-json
+    if names is None:
+        return _sniff_text(head)
+    # A folder or zip of follows: judged by the first JSON file named like follows.
+    follows = sorted(n for n in names if n.lower().endswith(".json") and "follow" in basename(n))
+    return min(_sniff_text(_peek(path, follows[0])), 80) if follows else 0
+
+
+def _peek(path: Path, name: str) -> bytes:
+    """The first 4 KiB of one file of a folder or zip (empty if it cannot be read)."""
+    try:
+        if path.is_dir():
+            with open(path / name, "rb") as fh:
+                return fh.read(4096)
+        with zipfile.ZipFile(path) as zf, zf.open(name) as fh:
+            return fh.read(4096)
+    except (OSError, KeyError, RuntimeError, zipfile.BadZipFile, NotImplementedError):
+        return b""
+
+
+def _sniff_text(head: bytes) -> int:
     text = head.decode("utf-8", errors="replace")
     if not text.lstrip("\ufeff \t\r\n").startswith(("[", "{")):
         return 0

@@ -30,6 +30,7 @@ from havewemet.identity.handles import (
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._io import iter_members, parse_date
 from havewemet.importers._vcard_lines import decode_vcard, iter_cards
+from havewemet.importers.social import listing
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
 
 log = logging.getLogger(__name__)
@@ -261,8 +262,8 @@ def parse_cards(text: str, file: str, source: str) -> Iterator[tuple[Identity, I
 
 
 def _sniff(path: Path, head: bytes) -> int:
-    if path.is_dir():
-        names = head.decode(errors="replace").splitlines()
+    names = listing(path, head)  # a folder or zip of .vcf files (one card per file)
+    if names is not None:
         return 50 if any(n.lower().endswith((".vcf", ".vcard")) for n in names) else 0
     h = head[:4096].replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").upper()
     if h.startswith(b"BEGIN:VCARD"):
