@@ -114,3 +114,49 @@ def test_compare_symmetric_and_total(a, b, ea, eb):
 @given(names)
 def test_match_never_raises(text):
     Matcher(BOOK + [{"id": "z", "name": text}]).match(Query(text, handles=[text]))
+
+
+def _w(a, b):
+    return compare(make_rec("q", name=a), make_rec("i", name=b)).weight
+
+
+def test_close_spelling_ranks_above_a_different_name_but_is_no_match():
+    book = Matcher([{"id": "webb", "name": "Riley Webb"}, {"id": "white", "name": "Riley White"}])
+    found = book.match(Query("Riley Webv"), threshold=0.0)
+    assert found[0].identity_id == "webb"
+    assert found[0].probability < 0.5
+    assert _w("Jade Doe", "Jane Doe") > _w("Maria Doe", "Jane Doe")
+    assert _w("Jade Doe", "Jane Doe") < _w("Jane Doe", "Jane Doe") - 5
+
+
+def test_swapped_names_with_a_typo():
+    assert _w("Noble Jaco", "Jack Noble") > _w("Noble Jaco", "Jack Nolan")
+    assert _w("Noble Jack", "Jack Noble") > _w("Noble Jack", "Jack Webb") + 10
+    sc = compare(make_rec("q", name="Noble Jack"), make_rec("i", name="Jack Noble"))
+    assert "given and family names in the other order" in sc.reasons
+
+
+def test_swap_uses_the_term_frequency_of_the_role_it_lands_on():
+    # The query's first word meets the identity's surname: the surname's u counts.
+    a, b = make_rec("q", name="Shepherd Lachlan"), make_rec("i", name="Lachlan Shepherd")
+    rare_surname = compare(a, b, u_given=0.05, u_last=0.0001).weight
+    common_surname = compare(a, b, u_given=0.05, u_last=0.05).weight
+    assert rare_surname > common_surname + 5
+
+
+def test_stray_space_inside_a_name():
+    assert _w("El Ton Noble", "Elton Noble") > _w("El Ton Noble", "Reeve Noble") + 5
+    assert _w("Mia Kam P", "Mia Kamp") > _w("Mia Kam P", "Mia Crofts") + 5
+    # A real middle name is not glued to the given name.
+    assert _w("Robert James Smith", "Robertjames Smith") < _w("Robert James Smith", "Robert Smith")
+
+
+def test_lone_word_meets_either_name():
+    assert _w("Akkermans", "Jack Akkermans") > _w("Akkermans", "Jack Smith") + 5
+    # A lone word's role is unknown: it is never weighed as a rare given name.
+    lone = compare(make_rec("q", name="Mason Miles"), make_rec("i", name="Mason"), u_given=1e-5)
+    full = compare(make_rec("q", name="Mason Miles"), make_rec("i", name="Mason Miles"))
+    assert lone.weight < full.weight
+    assert compare(make_rec("q", name="Mason Milek"), make_rec("i", name="Mason Miles")).weight > (
+        compare(make_rec("q", name="Mason Milek"), make_rec("i", name="Mason")).weight
+    )

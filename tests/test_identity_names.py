@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from havewemet.identity.names import (
+    close_spelling,
     fold,
     given_level,
     given_names_match,
@@ -102,3 +103,27 @@ def test_parse_never_raises_and_fold_is_idempotent(text):
 @given(st.text(max_size=12), st.text(max_size=12))
 def test_given_level_symmetric(a, b):
     assert given_level(a, b)[0] == given_level(b, a)[0]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near_miss"),
+    [
+        ("Pauk", "Paul", "Pearl"),  # one key slipped in a short name
+        ("Webv", "Webb", "White"),
+        ("Kylwc", "Kyle", "Kirk"),  # two slips
+        ("Jonas", "Jones", "Jenkins"),
+    ],
+)
+def test_close_spelling_positive_and_near_miss(a, b, near_miss):
+    assert close_spelling(a, b) and close_spelling(b, a)
+    assert not close_spelling(near_miss, b)
+    assert not given_names_match(a, b)  # close is weak evidence, never a match on its own
+
+
+def test_close_spelling_excludes_known_different_names():
+    assert not close_spelling("Daniel", "Daniela")
+    assert not close_spelling("Jo", "Joe")  # too short to tell
+
+
+def test_surname_part_ignores_names_without_letters():
+    assert surname_level(parse_name("1 0"), parse_name("0 1"))[0] != "part"

@@ -29,7 +29,14 @@ from havewemet.identity.handles import (
     phone_key,
     profile_slug,
 )
-from havewemet.identity.names import ParsedName, fold, given_level, parse_name, surname_level
+from havewemet.identity.names import (
+    ParsedName,
+    close_spelling,
+    fold,
+    given_level,
+    parse_name,
+    surname_level,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +85,8 @@ MODEL: dict[str, Comparison] = {
             ("spelling", 0.05, 0.002),
             ("variant", 0.07, 0.003),
             ("initial", 0.03, 0.05),
-            ("fuzzy", 0.02, 0.004),
+            ("fuzzy", 0.02, 0.002),
+            ("close", 0.002, 0.004),
             ("none", 0.02, 0.92),
         ),
         _cmp(
@@ -88,6 +96,7 @@ MODEL: dict[str, Comparison] = {
             ("maiden", 0.03, 0.0005),
             ("part", 0.03, 0.001),
             ("fuzzy", 0.02, 0.002),
+            ("close", 0.008, 0.0035),
             ("none", 0.03, 0.99),
         ),
         _cmp("middle", ("agree", 0.5, 0.05), ("initial", 0.4, 0.1), ("none", 0.1, 0.85)),
@@ -175,34 +184,103 @@ class Scored:
             self.reasons.append(reason)
 
 
-def _name_part(
-    sc: Scored, a: ParsedName, b: ParsedName, u_given: float | None, u_last: float | None
-) -> None:
+_GIVEN_STRONG = frozenset(("exact", "spelling", "variant"))
+_SURNAME_STRONG = frozenset(("exact", "spelling", "maiden", "part"))
+_TF_LEVELS = {"given": ("exact",), "surname": ("exact", "spelling")}
+#: Penalty (bits) for reading one record's given and family names in the other order.
+SWAP_PENALTY = 1.0
+
+
+def _levels(a: ParsedName, b: ParsedName) -> tuple[str, str, str, str]:
+    """Given-name and surname levels (with reasons) of two parsed names, as written."""
     g, gwhy = given_level(a.first, b.first)
     if g in ("none", "initial") and (a.nickname or b.nickname):
         for x, y in ((a.nickname, b.first), (a.first, b.nickname), (a.nickname, b.nickname)):
             lv = given_level(x, y) if x and y else ("missing", "")
-            if lv[0] in ("exact", "spelling", "variant"):
+            if lv[0] in _GIVEN_STRONG:
                 g, gwhy = "variant", lv[1]
                 break
+    if g == "none" and close_spelling(a.first, b.first):
+        g = "close"
     s, swhy = surname_level(a, b)
-    swapped = False
-    if g in ("none", "missing") and s in ("none", "missing") and a.first and b.first:
-        g2 = given_level(a.first, b.last)[0]
-        s2 = given_level(a.last, b.first)[0] if a.last and b.first else "none"
-        good = ("exact", "spelling", "fuzzy", "variant")
-        if g2 in good and s2 in good and "exact" in (g2, s2):
-            g, gwhy, s, swhy, swapped = g2, "", "exact" if s2 == "exact" else "fuzzy", "", True
+    if s == "none" and close_spelling(a.last, b.last):
+        s = "close"
+    return g, gwhy, s, swhy
+
+
+def _level_weight(comp: str, level: str, u_tf: float | None, lone: bool = False) -> float:
+    if level == "missing":
+        return 0.0
+    lv = MODEL[comp].level(level)
+    u = u_tf if (u_tf and level in _TF_LEVELS[comp]) else lv.u
+    if lone:  # a lone word may be a given name or a surname: never rarer than the default
+        u = max(u, lv.u)
+    return math.log2(lv.m / u)
+
+
+def _joined(pn: ParsedName) -> list[ParsedName]:
+    """Readings of a three-part name with a stray space: ``El Ton Noble``, ``Mia Kam P``."""
+    if not pn.middle or " " in pn.middle:
+        return []
+    out = []
+    if min(len(pn.first), len(pn.middle)) <= 4:
+        out.append(ParsedName(pn.first + pn.middle, "", pn.last, pn.maiden))
+    if min(len(pn.middle), len(pn.last)) <= 4 and " " not in pn.last:
+        out.append(ParsedName(pn.first, "", pn.middle + pn.last, pn.maiden))
+    return out
+
+
+def _alternatives(
+    a: ParsedName, b: ParsedName, *, swap: bool
+) -> list[tuple[ParsedName, ParsedName, float]]:
+    """Other readings of a weakly agreeing pair, each with a penalty in bits.
+
+    A stray space inside a name (joined back), a single word that may be a
+    surname (``Akkermans``), and given and family names in the other order
+    (``Noble Jack`` for ``Jack Noble``).
+    """
+    alts: list[tuple[ParsedName, ParsedName, float]] = []
+    for x, y, flip in ((a, b, False), (b, a, True)):
+        for j in _joined(x):
+            alts.append((y, j, 0.0) if flip else (j, y, 0.0))
+        if x.first and not x.last and not x.middle and y.last:
+            lone = ParsedName("", "", x.first)
+            alts.append((y, lone, 0.0) if flip else (lone, y, 0.0))
+    if swap and a.first and a.last and b.first and b.last:
+        # Both ways round, so that the comparison stays symmetric.
+        alts.append((ParsedName(a.last, a.middle, a.first, a.maiden), b, SWAP_PENALTY))
+        alts.append((a, ParsedName(b.last, b.middle, b.first, b.maiden), SWAP_PENALTY))
+    return alts
+
+
+def _name_part(
+    sc: Scored, a: ParsedName, b: ParsedName, u_given: float | None, u_last: float | None
+) -> None:
+    g, gwhy, s, swhy = _levels(a, b)
+    lone = not (a.last and b.last)
+    wg = _level_weight("given", g, u_given, lone)
+    ws = _level_weight("surname", s, u_last, lone)
+    note = ""
+    if g not in _GIVEN_STRONG or s not in _SURNAME_STRONG:
+        best = wg + ws
+        for x, y, penalty in _alternatives(a, b, swap=g not in _GIVEN_STRONG):
+            g2, gwhy2, s2, swhy2 = _levels(x, y)
+            if g2 not in _GIVEN_STRONG and s2 not in _SURNAME_STRONG:
+                continue  # another reading must make at least one name agree well
+            w2g = _level_weight("given", g2, u_given, lone)
+            w2s = _level_weight("surname", s2, u_last, lone)
+            if w2g + w2s - penalty > best:
+                best = w2g + w2s - penalty
+                g, gwhy, s, swhy, wg, ws = g2, gwhy2, s2, swhy2, w2g, w2s - penalty
+                note = "given and family names in the other order" if penalty else ""
+        if note:
+            gwhy, swhy = "", ""
     if g != "missing":
-        lv = MODEL["given"].level(g)
-        u = u_given if (g == "exact" and u_given) else lv.u
-        sc.add("given", math.log2(lv.m / u), gwhy)
+        sc.add("given", wg, gwhy)
     if s != "missing":
-        lv = MODEL["surname"].level(s)
-        u = u_last if (s in ("exact", "spelling") and u_last) else lv.u
-        sc.add("surname", math.log2(lv.m / u), swhy)
-    if swapped:
-        sc.add("surname", -1.0, "given and family names in the other order")
+        sc.add("surname", ws, swhy)
+    if note:
+        sc.reasons.append(note)
     if a.middle and b.middle:
         ma, mb = a.middle.split()[0], b.middle.split()[0]
         lvl = "agree" if ma == mb else ("initial" if ma[0] == mb[0] else "none")

@@ -254,6 +254,30 @@ def _typo(fa: str, fb: str, sa: str, sb: str) -> bool:
     return sa[:1] == sb[:1] and JaroWinkler.similarity(sa, sb) >= 0.92
 
 
+@lru_cache(maxsize=200_000)
+def close_spelling(a: str, b: str) -> bool:
+    """Two different names spelled alike, short of a likely typo: weak evidence.
+
+    True when the folded names (spaces removed, at least 3 letters each) have a
+    Jaro-Winkler similarity of at least 0.84 or are within two edits (5 letters
+    or more): ``Pauk``/``Paul``, ``Webv``/``Webb``, ``Jonas``/``Jones``. It is the
+    level between a likely typo and no agreement, as in Splink's Jaro-Winkler
+    levels: it ranks a near spelling above an unrelated name without making a
+    match on its own. Known different names (``Daniel``/``Daniela``) are not close.
+
+    Examples:
+        >>> close_spelling("Pauk", "Paul"), close_spelling("Paul", "Peter")
+        (True, False)
+    """
+    na, nb = fold(a).replace(" ", "").strip("."), fold(b).replace(" ", "").strip(".")
+    shortest = min(len(na), len(nb))
+    if shortest < 3 or na == nb or _gender_pair(na, nb):
+        return False
+    if JaroWinkler.similarity(na, nb) >= 0.84:
+        return True
+    return shortest >= 5 and DamerauLevenshtein.distance(na, nb) <= 2
+
+
 def _gender_pair(a: str, b: str) -> bool:
     """Daniel/Daniela, Mario/Maria, Carlo/Carla, Louis/Louise: a different person."""
     if len(a) > len(b):
@@ -351,12 +375,14 @@ def surname_level(a: ParsedName, b: ParsedName) -> tuple[str, str]:
         return "maiden", "a maiden name matches the other surname"
     wa = {skeleton(w) for w in re.split(r"[\s\-]+", a.last) if w and w not in _PARTICLES}
     wb = {skeleton(w) for w in re.split(r"[\s\-]+", b.last) if w and w not in _PARTICLES}
+    wa.discard("")
+    wb.discard("")
     if wa & wb:
         return "part", f"{la} and {lb} share a surname"
     # Spanish/Portuguese double surnames parsed as middle + last: "María García López".
     ma = {skeleton(w) for w in a.middle.split() if len(w) > 2}
     mb = {skeleton(w) for w in b.middle.split() if len(w) > 2}
-    if (ma & wb) or (mb & wa):
+    if ((ma & wb) or (mb & wa)) and (wa and wb):
         return "part", f"{la} and {lb} share a surname"
     if _typo(a.last, b.last, ka, kb):
         return "fuzzy", f"{la} looks like a misspelling of {lb}"
@@ -365,6 +391,7 @@ def surname_level(a: ParsedName, b: ParsedName) -> tuple[str, str]:
 
 __all__ = [
     "ParsedName",
+    "close_spelling",
     "fold",
     "given_level",
     "given_name_roots",
