@@ -251,12 +251,6 @@ def test_given_names_match_is_symmetric(a, b):
     assert given_names_match(a, b) == given_names_match(b, a)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: compare._alternatives only tries swapping the left name's order, so "
-    "pair_probability('0:0', '1:0') = 0.03 but ('1:0', '0:0') = 0.8; fix: also append "
-    "(a, swapped b, SWAP_PENALTY) there (docs/reliability.md)",
-)
 @settings(SETTINGS, max_examples=80)
 @given(NAMES, NAMES)
 def test_pair_probability_is_symmetric_and_bounded(a, b):
