@@ -489,3 +489,20 @@ def test_calendar_event_repeating_every_minute_is_skipped_fast(tmp_path):
     by_key = {i.key: i.emails for i in batch.identities}
     assert [by_key[x.identity_key] for x in batch.interactions] == [["ada@example.org"]]
     assert any("event 'spam@x' repeats too often to read" in w for w in batch.warnings)
+
+
+def test_vcard_charset_with_a_nul_is_no_crash(tmp_path):
+    """A fuzz finding: ``CHARSET=UTF\\x00-8`` raised ValueError from the codec lookup."""
+    p = tmp_path / "contacts.vcf"
+    # In UTF-16 (a BOM), where NUL characters are not refused up front.
+    text = (
+        "\ufeffBEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF\x00-8;ENCODING=QUOTED-PRINTABLE:"
+        "Ng;=41da;;;\r\nFN:Ada Ng\r\nEND:VCARD\r\n"
+    )
+    p.write_bytes(text.encode("utf-16-le"))
+    try:
+        batch = read_source(p, format="vcard")
+    except InputError as e:
+        assert str(e).startswith(str(p))
+    else:
+        assert [i.name for i in batch.identities] == ["Ada Ng"]
