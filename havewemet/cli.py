@@ -119,8 +119,9 @@ def demo(
 def import_(
     path: Annotated[Path, typer.Argument(help="A file, folder or zip (e.g. your LinkedIn "
                                          "export Basic_LinkedInDataExport_*.zip).")],
-    format: Annotated[str | None, typer.Option(help="Force the format (see --help-formats "
-                                               "in `havewemet formats`).")] = None,
+    format: Annotated[str | None, typer.Option(help="Force the format, e.g. vcard, ical, mbox, "
+                                               "x-archive, people-list (an unrecognised "
+                                               "file's error lists them all).")] = None,
     source: Annotated[str | None, typer.Option(help="Name the source in the store.")] = None,
     map_: Annotated[list[str] | None, typer.Option(
         "--map", help="For CSV lists of people: field=Column, e.g. name='Full Name'.")] = None,
@@ -220,8 +221,8 @@ def check(
 def sources(as_json: JsonOpt = False) -> None:
     """What is imported, when, and how much each source gave."""
     rows = _store().sources()
-    if as_json:
-        return _print_json(rows)
+    if as_json:  # the per-file report as JSON, not as a string holding JSON
+        return _print_json([{**r, "report": json.loads(r["report"] or "[]")} for r in rows])
     if not rows:
         console.print("Nothing imported yet: `havewemet import PATH`.")
     for r in rows:

@@ -341,6 +341,9 @@ def test_import_detects_the_format_and_reimport_changes_nothing(
         (source, kind, n_ident, n_inter)
     ]
     assert listed[0]["imported_at"][:2] == "20" and listed[0]["path"] == str(path)
+    files = listed[0]["report"]  # per file, as JSON (not a string of JSON)
+    assert sum(f["interactions"] for f in files) == n_inter
+    assert {"file", "kind", "rows", "identities", "interactions", "note"} <= set(files[0])
 
 
 def test_sources_lists_every_import_and_forget_removes_only_one(
