@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import jellyfish
 
@@ -28,6 +29,14 @@ from havewemet.identity.names import given_name_roots, skeleton
 _U0 = {"given": 0.01, "surname": 0.001}
 _PSEUDO = 1000
 _RARE = 30  # a given-name block is searched alone when it holds at most this many
+#: A name block larger than this (a common surname or given name in a large store) is
+#: searched only among members whose other name could be the query's: in a surname or
+#: phonetic block, the same given-name initial, a shared given-name root or no given
+#: name; in a given-name block, the same surname start or phonetic key, or no surname.
+#: Smaller blocks are searched whole, so small address books are matched as before.
+#: On Febrl4 names-only this leaves the best F1 unchanged (0.8291 -> 0.8292).
+BIG_BLOCK = 12
+_SURNAME_KEYS = frozenset(("s", "p"))
 
 
 @dataclass(slots=True)
@@ -106,6 +115,65 @@ def rec_keys(rec: Rec) -> set[tuple]:
     return keys
 
 
+@lru_cache(maxsize=100_000)
+def _given_compat(first: str) -> frozenset[tuple]:
+    """Sub-block keys of a given name: its initials (as written and levelled) and roots."""
+    first = first.strip(". ")
+    if not first:
+        return frozenset()
+    out = {("i", first[0]), ("i", skeleton(first)[:1])}
+    out |= {("r", r) for r in given_name_roots(first)}
+    out.discard(("i", ""))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=100_000)
+def _surname_compat(word: str) -> frozenset[tuple]:
+    """Sub-block keys of a surname word: the start of its skeleton and its phonetic key."""
+    sk = skeleton(word)
+    out = {("j", sk[:3]), ("m", _phonetic(word))}
+    out.discard(("m", ""))
+    return frozenset(out) if sk else frozenset()
+
+
+def _rec_compat(rec: Rec) -> frozenset[tuple]:
+    """The sub-block keys an identity is filed under inside a big name block."""
+    pn = rec.name
+    if not pn.first or len(pn.first.strip(". ")) <= 1:
+        out = {("*",)}  # no given name, or an initial: always a candidate by surname
+    else:
+        out = set(_given_compat(pn.first))
+        if pn.nickname:
+            out |= _given_compat(pn.nickname)
+    words = re.split(r"[\s\-]+", f"{pn.last} {pn.maiden}")
+    for w in words:
+        if w:
+            out |= _surname_compat(w)
+    if not pn.last:
+        out.add(("+",))  # no surname: always a candidate by given name
+    return frozenset(out)
+
+
+def _query_compat(rec: Rec) -> tuple[frozenset[tuple], frozenset[tuple]] | None:
+    """The sub-block keys a query looks up in big blocks: (given side, surname side).
+
+    Every word of the name counts on both sides, so that a family name written
+    first, a joined double given name or a nickname still meets the identity's.
+    None (search big blocks whole) when the query has no given name and surname.
+    """
+    pn = rec.name
+    words = [
+        w for w in re.split(r"[\s\-]+", f"{pn.first} {pn.middle} {pn.last} {pn.nickname}") if w
+    ]
+    if not pn.first or not pn.last or len(pn.first.strip(". ")) <= 1:
+        return None
+    given, surname = {("*",)}, {("+",)}
+    for w in words:
+        given |= _given_compat(w)
+        surname |= _surname_compat(w)
+    return frozenset(given), frozenset(surname)
+
+
 def query_keys(rec: Rec) -> set[tuple]:
     """The keys a query looks up: its own keys plus swaps, handle forms and sub-words."""
     keys = rec_keys(rec)
@@ -144,6 +212,7 @@ class Matcher:
         self._by_first: dict[str, list[str]] = defaultdict(list)
         self._first_tf: Counter[str] = Counter()
         self._last_tf: Counter[str] = Counter()
+        self._sub: dict[tuple, dict[tuple, list[str]]] = {}
         for ident in identities:
             self.add(ident)
 
@@ -155,6 +224,7 @@ class Matcher:
         self.recs[iid] = rec
         for k in rec_keys(rec):
             self._index[k].append(iid)
+            self._sub.pop(k, None)
         if rec.name.first:
             self._first_tf[rec.name.first] += 1
             self._by_first[skeleton(rec.name.first)].append(iid)
@@ -178,15 +248,31 @@ class Matcher:
         """Identity ids sharing at least one blocking key with the record."""
         out: set[str] = set()
         index = self._index
+        compat = _query_compat(rec)
         for k in query_keys(rec):
             ids = index.get(k)
-            if ids:
+            if not ids:
+                continue
+            if compat is not None and len(ids) > BIG_BLOCK and k[0] in "spg":
+                sub = self._sub.get(k)
+                if sub is None:
+                    sub = self._sub[k] = self._sub_block(ids)
+                for c in compat[0] if k[0] in _SURNAME_KEYS else compat[1]:
+                    out.update(sub.get(c, ()))
+            else:
                 out.update(ids)
         if rec.name.first:  # a changed surname: the given name alone, when it is rare
             ids = self._by_first.get(skeleton(rec.name.first))
             if ids and len(ids) <= _RARE:
                 out.update(ids)
         return out
+
+    def _sub_block(self, ids: list[str]) -> dict[tuple, list[str]]:
+        sub: dict[tuple, list[str]] = defaultdict(list)
+        for iid in ids:
+            for c in _rec_compat(self.recs[iid]):
+                sub[c].append(iid)
+        return sub
 
     def score(self, rec: Rec, iid: str) -> Match:
         """Compare a prepared record with one identity."""
