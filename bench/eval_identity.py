@@ -21,6 +21,14 @@ from rapidfuzz.distance import JaroWinkler
 from havewemet.identity.evaluate import eval_link, pair_probability
 from havewemet.identity.names import fold, given_level
 
+_HERE = Path(__file__).resolve().parent
+
+
+def _fpr(pred: list[bool], gold: list[bool]) -> float:
+    """Share of the negative pairs called a match."""
+    neg = [p for p, g in zip(pred, gold, strict=True) if not g]
+    return round(sum(neg) / len(neg), 4) if neg else 0.0
+
 
 def _prf(pred: list[bool], gold: list[bool], n_true: int | None = None) -> tuple:
     tp = sum(p and g for p, g in zip(pred, gold, strict=True))
@@ -106,6 +114,17 @@ def _variant_pairs(data: Path, rng: random.Random) -> dict[str, list[tuple[str, 
     for r in csv.DictReader((data / "nicknames" / "names.csv").open()):
         pos.add(tuple(sorted((r["name1"], r["name2"]))))
     lists["nicknames names.csv (in-sample)"] = _with_negatives(pos, rng)
+    # 3. International variants transcribed from cited pages (bench/data; out of sample).
+    groups: dict[str, list[str]] = defaultdict(list)
+    with (_HERE / "data" / "given_name_variants.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            groups[r["group"]].append(fold(r["name"]))
+    pos = {
+        tuple(sorted(p))
+        for names in groups.values()
+        for p in itertools.combinations(sorted(set(names)), 2)
+    }
+    lists["international variants, bench/data (out of sample)"] = _with_negatives(pos, rng)
     return lists
 
 
@@ -151,11 +170,12 @@ def given_variants(data: Path) -> None:
             f"given-name variants, {title}: {sum(gold)} positive / "
             f"{len(gold) - sum(gold)} negative pairs (negatives share the first letter)"
         )
-        print(f"  havewemet           P/R/F1 {_prf(ours, gold)}")
+        print(f"  havewemet           P/R/F1 {_prf(ours, gold)} FPR {_fpr(ours, gold)}")
         for name, fn in (("Jaro-Winkler>=0.9", jw), ("metaphone", meta), ("nicknames", nick)):
-            print(f"  {name:19} P/R/F1 {_prf([fn(a, b) for a, b, _ in pairs], gold)}")
+            pred = [fn(a, b) for a, b, _ in pairs]
+            print(f"  {name:19} P/R/F1 {_prf(pred, gold)} FPR {_fpr(pred, gold)}")
         union = [jw(a, b) or meta(a, b) or nick(a, b) for a, b, _ in pairs]
-        print(f"  JW|metaphone|nick   P/R/F1 {_prf(union, gold)}")
+        print(f"  JW|metaphone|nick   P/R/F1 {_prf(union, gold)} FPR {_fpr(union, gold)}")
         missed = [
             (a, b, lv) for (a, b, y), lv, o in zip(pairs, levels, ours, strict=True) if y and not o
         ][:8]

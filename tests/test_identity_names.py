@@ -127,3 +127,9 @@ def test_close_spelling_excludes_known_different_names():
 
 def test_surname_part_ignores_names_without_letters():
     assert surname_level(parse_name("1 0"), parse_name("0 1"))[0] != "part"
+
+
+def test_nickname_reaches_foreign_forms_through_its_canonical_name():
+    # Betty is a nickname of Elizabeth (nicknames package); Elżbieta is in Elizabeth's group.
+    assert given_level("Betty", "Elżbieta")[0] == "variant"
+    assert given_level("Betty", "Ewa")[0] == "none"  # same script, different family

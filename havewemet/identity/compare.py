@@ -85,7 +85,7 @@ MODEL: dict[str, Comparison] = {
             ("spelling", 0.05, 0.002),
             ("variant", 0.07, 0.003),
             ("initial", 0.03, 0.05),
-            ("fuzzy", 0.02, 0.002),
+            ("fuzzy", 0.01, 0.002),
             ("close", 0.002, 0.004),
             ("none", 0.02, 0.92),
         ),

@@ -224,6 +224,24 @@ _GROUPS = _load_groups()
 
 
 @lru_cache(maxsize=100_000)
+def _families(first: str) -> frozenset[int]:
+    """Variant groups of a name and of the names it is a nickname of (Betty -> Elizabeth).
+
+    Forms of one name are one family: a diminutive of Elizabeth is also a form of
+    Elisabetta or Elżbieta, so the groups are reached through the nickname's
+    canonical names too.
+    """
+    own = _GROUPS.get(skeleton(first))
+    if own:  # a name with its own group is not widened (Robert is not a form of Bill)
+        return own
+    out: set[int] = set()
+    for c in _NICK.canonicals_of(first):
+        if len(c) > len(first):  # only up to a longer, full name: Betty -> Elizabeth
+            out |= _GROUPS.get(skeleton(c), frozenset())
+    return frozenset(out)
+
+
+@lru_cache(maxsize=100_000)
 def given_name_roots(first: str) -> frozenset[str]:
     """Keys shared by all forms of a given name (``bob`` and ``robert`` share ``robert``).
 
@@ -234,7 +252,7 @@ def given_name_roots(first: str) -> frozenset[str]:
         return frozenset()
     roots = {skeleton(first)}
     roots |= {skeleton(c) for c in _NICK.canonicals_of(first)}
-    roots |= {f"g{g}" for g in _GROUPS.get(skeleton(first), ())}
+    roots |= {f"g{g}" for g in _families(first)}
     if not _NICK.canonicals_of(first):
         roots |= {skeleton(c) for c in _NICK.nicknames_of(first)}
     return frozenset(roots)
@@ -323,7 +341,7 @@ def given_level(a: str, b: str) -> tuple[str, str]:
     if (
         fb in _NICK.nicknames_of(fa)
         or fa in _NICK.nicknames_of(fb)
-        or (_GROUPS.get(sa, frozenset()) & _GROUPS.get(sb, frozenset()))
+        or (_families(fa) & _families(fb))
         or any(
             len(c) > max(len(fa), len(fb))
             for c in _NICK.canonicals_of(fa) & _NICK.canonicals_of(fb)
