@@ -6,7 +6,7 @@ it leaves the pending inbox. The :class:`~havewemet.triage.engine.Triager` reads
 these rows back: a requester who returns (same profile slug or same name) is
 flagged with the earlier decision.
 
-All writes happen in one transaction (``store.db.atomic()``). Export writes CSV
+All writes happen in one transaction (``store.transaction()``). Export writes CSV
 (cells that a spreadsheet would run as a formula are neutralised) or JSON; import
 reads either and skips decisions already kept, so importing twice adds nothing.
 """
@@ -65,7 +65,7 @@ def record_decision(
         "reason": reason or "",
         "decided_at": at or _now(),
     }
-    with store.db.atomic():
+    with store.transaction():
         row["id"] = store.db["decisions"].insert(row).last_pk
         store.db["requests"].update(request["id"], {"status": decision, "updated_at": _now()})
     return row
@@ -223,7 +223,7 @@ def import_decisions(store: Store, path: str | Path) -> tuple[int, int]:
             }
         )
     added = kept = 0
-    with store.db.atomic():
+    with store.transaction():
         for row in rows:
             if store.db.execute(
                 "select 1 from decisions where request_id = ? and decision = ? and decided_at = ?",
