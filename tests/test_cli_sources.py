@@ -284,7 +284,7 @@ FORMATS: dict[str, tuple] = {
         ),
         ["--event", "PyCon UK 2024", "--event-date", "2024-09-20"]
         + ["--map", "name=Attendee", "--map", "email=Contact"],
-        "event:attendees",
+        "event:pycon-uk-2024",
         "people-list",
         2,
         2,
@@ -394,8 +394,8 @@ def test_attendee_list_options_give_the_event_and_date(db_path: Path, tmp_path: 
         "join identities d on d.id = i.identity_id order by d.name",
     )
     assert got == [
-        ("event:attendees", "Ivy Chen", "event", "2024-09-20", "both", "PyCon UK 2024"),
-        ("event:attendees", "Jon Park", "event", "2024-09-20", "both", "PyCon UK 2024"),
+        ("event:pycon-uk-2024", "Ivy Chen", "event", "2024-09-20", "both", "PyCon UK 2024"),
+        ("event:pycon-uk-2024", "Jon Park", "event", "2024-09-20", "both", "PyCon UK 2024"),
         ("members:members", "Kim Lowe", "member", None, "none", "members"),
     ]
 

@@ -43,27 +43,27 @@ def test_attendee_list_exact(tmp_path: Path) -> None:
     path = _write(tmp_path, "pycon-2024.csv", ATTENDEES)
     batch = load(path, ImportOptions(event="PyCon US 2024", event_date="2024-05-15"))
     f = str(path)
-    assert batch.source == "event:pycon-2024"
+    assert batch.source == "event:pycon-us-2024"
     assert batch.identities == [
         Identity(
-            source="event:pycon-2024", key="email:priya.tanaka@example.com", name="Priya Tanaka",
+            source="event:pycon-us-2024", key="email:priya.tanaka@example.com", name="Priya Tanaka",
             first_name="Priya", last_name="Tanaka", emails=["priya.tanaka@example.com"],
             urls=["https://www.linkedin.com/in/priyatanaka/"], handles=["@priyat"],
             company="Acme, Inc.", title="CTO", file=f, line=2,
         ),
         Identity(
-            source="event:pycon-2024", key="in/oren-y", name="Oren Yilmaz", first_name="Oren",
+            source="event:pycon-us-2024", key="in/oren-y", name="Oren Yilmaz", first_name="Oren",
             last_name="Yilmaz", urls=["linkedin.com/in/oren-y"], company="Initech", file=f,
             line=4,
         ),
         Identity(
-            source="event:pycon-2024", key="name:" + stable_id("quinn xu", ""), name="Quinn Xu",
+            source="event:pycon-us-2024", key="name:" + stable_id("quinn xu", ""), name="Quinn Xu",
             first_name="Quinn", last_name="Xu", file=f, line=5,
         ),
     ]  # fmt: skip
     assert batch.interactions == [
         Interaction(
-            "event:pycon-2024", i.key, "event", "2024-05-15", "both", "PyCon US 2024", f, i.line
+            "event:pycon-us-2024", i.key, "event", "2024-05-15", "both", "PyCon US 2024", f, i.line
         )
         for i in batch.identities
     ]
@@ -169,3 +169,11 @@ def test_arbitrary_text_only_raises_input_error(tmp_path_factory, body: str) -> 
         load(path, ImportOptions())
     except InputError:
         pass
+
+
+def test_two_events_with_the_same_file_name_stay_two_sources(tmp_path: Path) -> None:
+    a = load(_write(tmp_path / "a", "attendees.csv", ATTENDEES), ImportOptions(event="LibCon 2024"))
+    b = load(_write(tmp_path / "b", "attendees.csv", ATTENDEES), ImportOptions(event="LibCon 2025"))
+    assert (a.source, b.source) == ("event:libcon-2024", "event:libcon-2025")
+    assert load(_write(tmp_path / "c", "attendees.csv", ATTENDEES), ImportOptions()).source == (
+        "event:attendees")

@@ -274,7 +274,7 @@ def _identity(
     sniff=_sniff,
 )
 def load(path: Path, options: ImportOptions) -> ImportBatch:
-    """Read a CSV list of people (source ``event:<stem>`` or ``members:<stem>``).
+    """Read a CSV list of people (source ``event:<event or stem>`` or ``members:<stem>``).
 
     Examples:
         >>> opts = ImportOptions(event="PyCon US 2024", event_date="2024-05-15")
@@ -302,7 +302,10 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
                 fix="Give it as YYYY-MM-DD",
             )
     detail = options.event or path.stem
-    source = options.source or f"{'event' if kind == 'event' else 'members'}:{path.stem}"
+    # Named after the event when given, so two conferences' "attendees.csv" stay two
+    # sources (and `forget` removes only the one meant).
+    label = re.sub(r"[^a-z0-9]+", "-", options.event.lower()).strip("-") if options.event else ""
+    source = options.source or f"{'event' if kind == 'event' else 'members'}:{label or path.stem}"
     table = read_table(decode_text(path.read_bytes(), file, fallback="cp1252"), file)
     mapping = resolve_mapping(table, options.mapping)
     hcol = mapping.get("handle")
