@@ -172,6 +172,8 @@ def test_arbitrary_text_only_raises_input_error(tmp_path_factory, body: str) -> 
 
 
 def test_two_events_with_the_same_file_name_stay_two_sources(tmp_path: Path) -> None:
+    for sub in "abc":
+        (tmp_path / sub).mkdir()
     a = load(_write(tmp_path / "a", "attendees.csv", ATTENDEES), ImportOptions(event="LibCon 2024"))
     b = load(_write(tmp_path / "b", "attendees.csv", ATTENDEES), ImportOptions(event="LibCon 2025"))
     assert (a.source, b.source) == ("event:libcon-2024", "event:libcon-2025")
