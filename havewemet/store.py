@@ -12,83 +12,41 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 from platformdirs import user_data_dir
 
+from havewemet._gc import paused as gc_paused
 from havewemet.errors import NotFoundError, StoreError
 from havewemet.identity.handles import profile_slug
 from havewemet.models import ImportBatch, Request
+from havewemet.store_rows import (
+    IDENTITY_COLUMNS,
+    INTERACTION_COLUMNS,
+    LIST_FIELDS,
+    POSITION_COLUMNS,
+    chunks,
+    identity_rows,
+    interaction_rows,
+    position_rows,
+    save_requests,
+)
+from havewemet.store_schema import MIGRATIONS, migration
+
+__all__ = ["SaveResult", "Store", "default_path", "migration"]
 
 log = logging.getLogger(__name__)
 
-_LIST_FIELDS = ("emails", "phones", "urls", "handles", "nicknames")
-_MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
-
-
-def migration(fn: Callable[[sqlite_utils.Database], None]):
-    """Register a schema migration; they run in order, once each, on open."""
-    _MIGRATIONS.append((fn.__name__, fn))
-    return fn
-
-
-@migration
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db["sources"].create(
-        {"name": str, "kind": str, "path": str, "imported_at": str, "identities": int,
-         "interactions": int, "requests": int, "report": str},
-        pk="name",
-    )
-    db["identities"].create(
-        {"id": str, "source": str, "key": str, "name": str, "first_name": str, "last_name": str,
-         "emails": str, "phones": str, "urls": str, "handles": str, "nicknames": str,
-         "company": str, "title": str, "location": str, "file": str, "line": int, "extra": str,
-         "person_id": str},
-        pk="id",
-    )
-    db["identities"].create_index(["source"])
-    db["interactions"].create(
-        {"id": str, "source": str, "identity_id": str, "kind": str, "at": str, "direction": str,
-         "detail": str, "count": int, "file": str, "line": int},
-        pk="id",
-    )
-    db["interactions"].create_index(["identity_id"])
-    db["interactions"].create_index(["source"])
-    db["requests"].create(
-        {"id": str, "name": str, "profile_url": str, "slug": str, "headline": str, "note": str,
-         "sent_at": str, "mutuals": str, "reminders": int, "source": str, "file": str,
-         "line": int, "status": str, "first_seen": str, "updated_at": str},
-        pk="id",
-    )
-    db["decisions"].create(
-        {"id": int, "request_id": str, "name": str, "slug": str, "decision": str, "reason": str,
-         "decided_at": str},
-        pk="id",
-    )
-    db["decisions"].create_index(["request_id"])
-    db["profile"].create(
-        {"source": str, "name": str, "first_name": str, "last_name": str, "emails": str,
-         "handles": str, "headline": str, "location": str, "extra": str},
-        pk="source",
-    )
-    db["positions"].create(
-        {"id": str, "source": str, "company": str, "title": str, "start": str, "end": str,
-         "file": str, "line": int},
-        pk="id",
-    )
-    db["links"].create({"a": str, "b": str, "kind": str, "at": str}, pk=("a", "b"))
-
-
-@migration
-def m002_people(db: sqlite_utils.Database) -> None:
-    """People: clusters of identities (issue 3); ``identities.person_id`` points here."""
-    db["people"].create({"id": str, "name": str, "identities": int}, pk="id",
-                        if_not_exists=True)
-    db["identities"].create_index(["person_id"], if_not_exists=True)
+_LIST_FIELDS = LIST_FIELDS
+_MIGRATIONS = MIGRATIONS
+# A write bigger than this, into a table holding fewer rows than it writes, drops the
+# table's secondary indexes and builds them again after (in the same transaction):
+# one sort instead of a B-tree insert per row per index.
+_REINDEX_MIN_ROWS = 5000
 
 
 def default_path() -> Path:
@@ -109,7 +67,7 @@ class SaveResult:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 class Store:
@@ -142,6 +100,9 @@ class Store:
             db = sqlite_utils.Database(conn)
             if target != ":memory:":
                 db.execute("PRAGMA journal_mode=WAL")
+                # In WAL mode a commit survives a killed process either way; NORMAL
+                # skips the fsync per commit (a power cut may lose the last one).
+                db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA busy_timeout=30000")
             db.execute("PRAGMA foreign_keys=ON")
             store = cls(db, target)
@@ -183,8 +144,9 @@ class Store:
                 raise
 
     def _migrate(self) -> None:
-        self.db["_migrations"].create({"name": str, "applied_at": str}, pk="name",
-                                      if_not_exists=True)
+        self.db["_migrations"].create(
+            {"name": str, "applied_at": str}, pk="name", if_not_exists=True
+        )
         done = {r["name"] for r in self.db["_migrations"].rows}
         for name, fn in _MIGRATIONS:
             if name in done:
@@ -199,53 +161,65 @@ class Store:
 
     def save(self, batch: ImportBatch) -> SaveResult:
         """Write a batch in one transaction; re-saving the same batch changes nothing."""
+        with gc_paused():  # row tuples by the ten thousand, no cycles (see havewemet._gc)
+            return self._save(batch)
+
+    def _save(self, batch: ImportBatch) -> SaveResult:
         result = SaveResult(batch.source)
-        identities = _merge_identities(batch)
-        rows = {
-            "identities": identities,
-            "interactions": [
-                {"id": i.id, "source": batch.source, "identity_id": i.identity_id, "kind": i.kind,
-                 "at": i.at, "direction": i.direction, "detail": i.detail, "count": i.count,
-                 "file": i.file, "line": i.line}
-                for i in batch.interactions
-            ],
-            "positions": [
-                {"id": f"{batch.source}:{p['company']}:{p['start']}", "source": batch.source,
-                 "company": p["company"], "title": p["title"], "start": p["start"],
-                 "end": p["end"], "file": p.get("file", ""), "line": int(p.get("line", 0))}
-                for p in batch.positions
-            ],
-        }
+        ids: dict[tuple[str, str], str] = {}
+        tables = (
+            ("identities", IDENTITY_COLUMNS, identity_rows(batch, ids)),
+            ("interactions", INTERACTION_COLUMNS, interaction_rows(batch, ids)),
+            ("positions", POSITION_COLUMNS, position_rows(batch)),
+        )
+        own_ids = all(r.source == batch.source for r in batch.identities) and all(
+            r.source == batch.source for r in batch.interactions
+        )
         try:
             with self.transaction():
-                for table, items in rows.items():
-                    result.added[table], result.updated[table] = self._upsert(table, items)
+                for table, cols, rows in tables:
+                    result.added[table], result.updated[table] = self._upsert(
+                        table, cols, rows, batch.source, own_ids=own_ids
+                    )
                 result.added["requests"], result.updated["requests"] = self._save_requests(
                     batch.requests
                 )
                 if batch.me is not None:
                     me = batch.me
                     self.db["profile"].upsert(
-                        {"source": batch.source, "name": me.name, "first_name": me.first_name,
-                         "last_name": me.last_name, "emails": json.dumps(me.emails),
-                         "handles": json.dumps(me.handles), "headline": me.title,
-                         "location": me.location, "extra": json.dumps(me.extra)},
+                        {
+                            "source": batch.source,
+                            "name": me.name,
+                            "first_name": me.first_name,
+                            "last_name": me.last_name,
+                            "emails": json.dumps(me.emails),
+                            "handles": json.dumps(me.handles),
+                            "headline": me.title,
+                            "location": me.location,
+                            "extra": json.dumps(me.extra),
+                        },
                         pk="source",
                     )
                 self.db["sources"].upsert(
-                    {"name": batch.source, "kind": batch.kind, "path": batch.path,
-                     "imported_at": _now(),
-                     "identities": self._count("identities", batch.source),
-                     "interactions": self._count("interactions", batch.source),
-                     "requests": len(batch.requests),
-                     "report": json.dumps([asdict(f) for f in batch.files])},
+                    {
+                        "name": batch.source,
+                        "kind": batch.kind,
+                        "path": batch.path,
+                        "imported_at": _now(),
+                        "identities": self._count("identities", batch.source),
+                        "interactions": self._count("interactions", batch.source),
+                        "requests": len(batch.requests),
+                        "report": json.dumps([asdict(f) for f in batch.files]),
+                    },
                     pk="name",
                 )
                 self.refresh_request_status()
         except sqlite3.OperationalError as e:
-            raise StoreError(f"{self.path}: the import was not saved ({e}); the store is "
-                             "unchanged. Free some disk space or close other programs "
-                             "using it, then run the import again") from e
+            raise StoreError(
+                f"{self.path}: the import was not saved ({e}); the store is "
+                "unchanged. Free some disk space or close other programs "
+                "using it, then run the import again"
+            ) from e
         return result
 
     def _count(self, table: str, source: str) -> int:
@@ -253,60 +227,70 @@ class Store:
             f"select count(*) from [{table}] where source = ?", [source]
         ).fetchone()[0]
 
-    def _upsert(self, table: str, items: list[dict]) -> tuple[int, int]:
-        if not items:
+    def _upsert(
+        self, table: str, cols: tuple[str, ...], rows: list[tuple], source: str, *, own_ids: bool
+    ) -> tuple[int, int]:
+        """Write the rows that differ from the stored ones; returns (added, updated)."""
+        if not rows:
             return 0, 0
-        ids = [r["id"] for r in items]
+        conn = self.db.conn
         existing: dict[str, tuple] = {}
-        cols = list(items[0])
-        for chunk in _chunks(ids, 900):
-            q = f"select {', '.join(f'[{c}]' for c in cols)} from [{table}] where id in " \
-                f"({', '.join('?' * len(chunk))})"
-            for row in self.db.execute(q, chunk).fetchall():
-                existing[row[0]] = tuple(row)
-        changed = [r for r in items if existing.get(r["id"]) != tuple(r.values())]
+        # Ids hash the records' source, so when that is the batch's and the table holds
+        # no row of it, none of these ids is stored: a first import skips reading back
+        # what it is about to write.
+        if (
+            not own_ids
+            or self.db.execute(
+                f"select exists(select 1 from [{table}] where source = ?)", [source]
+            ).fetchone()[0]
+        ):
+            names = ", ".join(f"[{c}]" for c in cols)
+            for chunk in chunks([r[0] for r in rows], 900):
+                q = f"select {names} from [{table}] where id in ({', '.join('?' * len(chunk))})"
+                for row in conn.execute(q, chunk):
+                    existing[row[0]] = row
+            changed = [r for r in rows if existing.get(r[0]) != r]
+        else:
+            changed = rows
         if changed:
-            # One prepared upsert for all rows on the sqlite-utils connection: rows hold
-            # only scalars, so ``upsert_all``'s per-value JSON checks and per-chunk query
-            # building (most of the save time at 30,000 rows) buy nothing here.
+            # One prepared upsert on the sqlite-utils connection: rows hold only scalars,
+            # so ``upsert_all``'s per-value JSON checks and query building buy nothing.
             names = ", ".join(f"[{c}]" for c in cols)
             sets = ", ".join(f"[{c}] = excluded.[{c}]" for c in cols[1:])
-            self.db.conn.executemany(
+            sql = (
                 f"insert into [{table}] ({names}) values ({', '.join('?' * len(cols))}) "
-                f"on conflict(id) do update set {sets}",
-                [tuple(r.values()) for r in changed],
+                f"on conflict(id) do update set {sets}"
             )
-        added = sum(1 for r in changed if r["id"] not in existing)
+            with self._indexes_rebuilt(table, len(changed)):
+                conn.executemany(sql, changed)
+        added = sum(1 for r in changed if r[0] not in existing) if existing else len(changed)
         return added, len(changed) - added
 
+    @contextlib.contextmanager
+    def _indexes_rebuilt(self, table: str, writes: int) -> Iterator[None]:
+        """Around a big write into a table that holds fewer rows: drop its secondary
+        indexes and create them again after (same names and SQL, same transaction)."""
+        if (
+            writes < _REINDEX_MIN_ROWS
+            or self.db.execute(
+                f"select count(*) >= ? from (select 1 from [{table}] limit ?)", [writes, writes]
+            ).fetchone()[0]
+        ):
+            yield
+            return
+        indexes = self.db.execute(
+            "select name, sql from sqlite_master where type = 'index' and tbl_name = ? "
+            "and sql is not null",
+            [table],
+        ).fetchall()
+        for name, _sql in indexes:
+            self.db.execute(f"drop index [{name}]")
+        yield
+        for _name, sql in indexes:
+            self.db.execute(sql)
+
     def _save_requests(self, requests: list[Request]) -> tuple[int, int]:
-        added = updated = 0
-        now = _now()
-        for r in requests:
-            row = {"id": r.id, "name": r.name, "profile_url": r.profile_url,
-                   "slug": profile_slug(r.profile_url), "headline": r.headline, "note": r.note,
-                   "sent_at": r.sent_at, "mutuals": json.dumps(r.mutuals),
-                   "reminders": r.reminders, "source": r.source, "file": r.file, "line": r.line}
-            old = self.db.execute("select * from requests where id = ?", [r.id]).fetchone()
-            if old is None:
-                row.update(status="pending", first_seen=now, updated_at=now)
-                self.db["requests"].insert(row)
-                added += 1
-                continue
-            old_row = dict(zip([d[0] for d in self.db.execute(
-                "select * from requests limit 0").description], old, strict=True))
-            merged = _merge_request(old_row, row)
-            if (old_row["status"] not in ("pending", "connected") and r.sent_at
-                    and (old_row["sent_at"] or "") < r.sent_at[:19]
-                    and (old_row["sent_at"] or "")[:10] != r.sent_at[:10]):
-                # Decided before, and they sent a new invitation: back in the inbox,
-                # where the earlier decision is shown as a signal.
-                merged["status"] = "pending"
-            if any(merged[k] != old_row[k] for k in merged):
-                merged["updated_at"] = now
-                self.db["requests"].update(r.id, merged)
-                updated += 1
-        return added, updated
+        return save_requests(self.db.conn, requests, _now())
 
     def refresh_request_status(self) -> None:
         """Mark requests from people who are already LinkedIn connections."""
@@ -343,8 +327,10 @@ class Store:
     # -- reading ---------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        return {t: self.db[t].count for t in
-                ("sources", "identities", "interactions", "requests", "decisions")}
+        return {
+            t: self.db[t].count
+            for t in ("sources", "identities", "interactions", "requests", "decisions")
+        }
 
     def identities(self, ids: Iterable[str] | None = None) -> Iterator[dict]:
         """Identities as dicts with list fields decoded."""
@@ -352,8 +338,13 @@ class Store:
             rows = self.db.query("select * from identities")
         else:
             id_list = list(ids)
-            rows = (r for chunk in _chunks(id_list, 900) for r in self.db.query(
-                f"select * from identities where id in ({', '.join('?' * len(chunk))})", chunk))
+            rows = (
+                r
+                for chunk in chunks(id_list, 900)
+                for r in self.db.query(
+                    f"select * from identities where id in ({', '.join('?' * len(chunk))})", chunk
+                )
+            )
         for r in rows:
             for f in _LIST_FIELDS:
                 r[f] = json.loads(r[f]) if r[f] else []
@@ -363,16 +354,20 @@ class Store:
     def interactions_for(self, identity_ids: Iterable[str]) -> list[dict]:
         ids = list(identity_ids)
         out: list[dict] = []
-        for chunk in _chunks(ids, 900):
-            out.extend(self.db.query(
-                f"select * from interactions where identity_id in ({', '.join('?' * len(chunk))})",
-                chunk))
+        for chunk in chunks(ids, 900):
+            marks = ", ".join("?" * len(chunk))
+            out.extend(
+                self.db.query(f"select * from interactions where identity_id in ({marks})", chunk)
+            )
         return out
 
     def requests(self, *, status: str | None = "pending") -> list[dict]:
         where = "where status = ?" if status else ""
-        rows = list(self.db.query(f"select * from requests {where} order by sent_at desc",
-                                  [status] if status else []))
+        rows = list(
+            self.db.query(
+                f"select * from requests {where} order by sent_at desc", [status] if status else []
+            )
+        )
         for r in rows:
             r["mutuals"] = json.loads(r["mutuals"]) if r["mutuals"] else []
         return rows
@@ -400,71 +395,3 @@ class Store:
 
     def sources(self) -> list[dict]:
         return list(self.db.query("select * from sources order by imported_at"))
-
-
-def _chunks(items: list, n: int) -> Iterator[list]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
-
-
-def _merge_identities(batch: ImportBatch) -> list[dict]:
-    """One row per identity id: lists are unioned, the first non-empty value kept."""
-    merged: dict[str, dict] = {}
-    for ident in batch.identities:
-        ident_id = ident.id
-        old = merged.get(ident_id)
-        if old is None:
-            merged[ident_id] = {
-                "id": ident_id, "source": batch.source, "key": ident.key, "name": ident.name,
-                "first_name": ident.first_name, "last_name": ident.last_name,
-                "emails": list(ident.emails), "phones": list(ident.phones),
-                "urls": list(ident.urls), "handles": list(ident.handles),
-                "nicknames": list(ident.nicknames), "company": ident.company,
-                "title": ident.title, "location": ident.location, "file": ident.file,
-                "line": ident.line, "extra": dict(ident.extra)}
-            continue
-        for k in ("name", "first_name", "last_name", "company", "title", "location", "file",
-                  "line"):
-            v = getattr(ident, k)
-            if not old[k] and v:
-                old[k] = v
-        for k in _LIST_FIELDS:
-            old[k] += [x for x in getattr(ident, k) if x not in old[k]]
-        old["extra"].update(ident.extra)
-    dumped: dict[tuple, str] = {}
-    for row in merged.values():
-        for f in _LIST_FIELDS:
-            row[f] = json.dumps(row[f], ensure_ascii=False) if row[f] else "[]"
-        row["extra"] = _dump_extra(row["extra"], dumped)
-    return list(merged.values())
-
-
-def _dump_extra(extra: dict, memo: dict[tuple, str]) -> str:
-    """``extra`` as sorted JSON, memoised: most rows of a source share one (``{"connection":
-    true}``). The key holds each value's type, as ``True == 1`` but they dump apart."""
-    if not extra:
-        return "{}"
-    try:
-        key = tuple((k, type(v), v) for k, v in extra.items())
-        hit = memo.get(key)
-    except TypeError:  # an unhashable value (a list): no memo
-        return json.dumps(extra, ensure_ascii=False, sort_keys=True)
-    if hit is None:
-        hit = memo[key] = json.dumps(extra, ensure_ascii=False, sort_keys=True)
-    return hit
-
-
-def _merge_request(old: dict, new: dict) -> dict:
-    """The same request seen again (a newer export, notification mail): keep the most."""
-    merged = {}
-    for k, v in new.items():
-        if k == "mutuals":
-            a, b = json.loads(old[k] or "[]"), json.loads(v or "[]")
-            merged[k] = json.dumps(a + [m for m in b if m not in a])
-        elif k == "reminders":
-            merged[k] = max(old[k] or 0, v or 0)
-        elif k in ("source", "file", "line"):
-            merged[k] = old[k]
-        else:
-            merged[k] = v if v not in ("", None) else old[k]
-    return merged

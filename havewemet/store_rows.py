@@ -1,0 +1,303 @@
+"""An :class:`~havewemet.models.ImportBatch` as the rows :meth:`Store.save` writes.
+
+Rows are tuples in the column order of ``*_COLUMNS``, built in one pass per table
+for ``executemany`` (issue 2: a dict per row and a property call per id were most
+of the save time at 30,000 connections). What is written is exactly what the
+records say: ids are :func:`~havewemet.models.stable_id` of the same parts as
+``Identity.id`` and ``Interaction.id``; JSON is ``json.dumps(..., ensure_ascii=False)``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from hashlib import blake2b
+
+from havewemet.identity.handles import profile_slug
+from havewemet.models import Identity, ImportBatch, Request, stable_id
+
+IDENTITY_COLUMNS = (
+    "id",
+    "source",
+    "key",
+    "name",
+    "first_name",
+    "last_name",
+    "emails",
+    "phones",
+    "urls",
+    "handles",
+    "nicknames",
+    "company",
+    "title",
+    "location",
+    "file",
+    "line",
+    "extra",
+)
+INTERACTION_COLUMNS = (
+    "id",
+    "source",
+    "identity_id",
+    "kind",
+    "at",
+    "direction",
+    "detail",
+    "count",
+    "file",
+    "line",
+)
+POSITION_COLUMNS = ("id", "source", "company", "title", "start", "end", "file", "line")
+LIST_FIELDS = ("emails", "phones", "urls", "handles", "nicknames")
+_SCALARS = ("name", "first_name", "last_name", "company", "title", "location", "file", "line")
+
+# One encoder each, made once: ``json.dumps`` with keyword options builds a new
+# encoder per call. Their output is json.dumps's with the same options.
+_LIST_JSON = json.JSONEncoder(ensure_ascii=False).encode
+_EXTRA_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
+def _hash(text: str) -> str:
+    """``stable_id``'s hash of already joined parts."""
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
+def _key_id(source: str, key: str, memo: dict[tuple[str, str], str]) -> str:
+    """``stable_id(source, key)``, memoised (an identity's id, once per identity)."""
+    out = memo.get((source, key))
+    if out is None:
+        out = memo[(source, key)] = stable_id(source, key)
+    return out
+
+
+def identity_rows(batch: ImportBatch, memo: dict[tuple[str, str], str]) -> list[tuple]:
+    """One row per identity id, in order of first appearance.
+
+    Identities sharing an id are merged: lists unioned, the first non-empty
+    scalar kept, ``extra`` updated in order (later values win).
+    """
+    first: dict[str, Identity] = {}
+    more: dict[str, list[Identity]] = {}
+    for ident in batch.identities:
+        iid = _key_id(ident.source, ident.key, memo)
+        if iid in first:
+            more.setdefault(iid, []).append(ident)
+        else:
+            first[iid] = ident
+    source = batch.source
+    extras: dict[tuple, str] = {}
+    rows = []
+    for iid, ident in first.items():
+        dups = more.get(iid)
+        if dups is not None:
+            rows.append(_merged_row(iid, source, ident, dups, extras))
+            continue
+        rows.append(
+            (
+                iid,
+                source,
+                ident.key,
+                ident.name,
+                ident.first_name,
+                ident.last_name,
+                _LIST_JSON(ident.emails) if ident.emails else "[]",
+                _LIST_JSON(ident.phones) if ident.phones else "[]",
+                _LIST_JSON(ident.urls) if ident.urls else "[]",
+                _LIST_JSON(ident.handles) if ident.handles else "[]",
+                _LIST_JSON(ident.nicknames) if ident.nicknames else "[]",
+                ident.company,
+                ident.title,
+                ident.location,
+                ident.file,
+                ident.line,
+                dump_extra(ident.extra, extras),
+            )
+        )
+    return rows
+
+
+def _merged_row(
+    iid: str, source: str, ident: Identity, dups: list[Identity], extras: dict[tuple, str]
+) -> tuple:
+    row: dict[str, object] = {k: getattr(ident, k) for k in _SCALARS}
+    lists = {k: list(getattr(ident, k)) for k in LIST_FIELDS}
+    extra = dict(ident.extra)
+    for other in dups:
+        for k in _SCALARS:
+            v = getattr(other, k)
+            if not row[k] and v:
+                row[k] = v
+        for k in LIST_FIELDS:
+            have = lists[k]
+            have += [x for x in getattr(other, k) if x not in have]
+        extra.update(other.extra)
+    js = {k: _LIST_JSON(v) if v else "[]" for k, v in lists.items()}
+    return (
+        iid,
+        source,
+        ident.key,
+        row["name"],
+        row["first_name"],
+        row["last_name"],
+        js["emails"],
+        js["phones"],
+        js["urls"],
+        js["handles"],
+        js["nicknames"],
+        row["company"],
+        row["title"],
+        row["location"],
+        row["file"],
+        row["line"],
+        dump_extra(extra, extras),
+    )
+
+
+def interaction_rows(batch: ImportBatch, memo: dict[tuple[str, str], str]) -> list[tuple]:
+    """One row per interaction, in batch order (the store's upsert keeps the last)."""
+    source = batch.source
+    rows = []
+    for i in batch.interactions:
+        src, key, kind, at, direction, detail = (
+            i.source,
+            i.identity_key,
+            i.kind,
+            i.at,
+            i.direction,
+            i.detail,
+        )
+        try:
+            iid = _hash("\x1f".join((src, key, kind, "" if at is None else at, direction, detail)))
+        except TypeError:  # a part that is not a string: stable_id formats it
+            iid = stable_id(src, key, kind, at, direction, detail)
+        rows.append(
+            (
+                iid,
+                source,
+                _key_id(src, key, memo),
+                kind,
+                at,
+                direction,
+                detail,
+                i.count,
+                i.file,
+                i.line,
+            )
+        )
+    return rows
+
+
+def position_rows(batch: ImportBatch) -> list[tuple]:
+    return [
+        (
+            f"{batch.source}:{p['company']}:{p['start']}",
+            batch.source,
+            p["company"],
+            p["title"],
+            p["start"],
+            p["end"],
+            p.get("file", ""),
+            int(p.get("line", 0)),
+        )
+        for p in batch.positions
+    ]
+
+
+def dump_extra(extra: dict, memo: dict[tuple, str]) -> str:
+    """``extra`` as sorted JSON, memoised: most rows of a source share one (``{"connection":
+    true}``). The key holds each value's type, as ``True == 1`` but they dump apart."""
+    if not extra:
+        return "{}"
+    try:
+        key = tuple((k, type(v), v) for k, v in extra.items())
+        hit = memo.get(key)
+    except TypeError:  # an unhashable value (a list): no memo
+        return _EXTRA_JSON(extra)
+    if hit is None:
+        hit = memo[key] = _EXTRA_JSON(extra)
+    return hit
+
+
+def merge_request(old: dict, new: dict) -> dict:
+    """The same request seen again (a newer export, notification mail): keep the most."""
+    merged = {}
+    for k, v in new.items():
+        if k == "mutuals":
+            a, b = json.loads(old[k] or "[]"), json.loads(v or "[]")
+            merged[k] = json.dumps(a + [m for m in b if m not in a])
+        elif k == "reminders":
+            merged[k] = max(old[k] or 0, v or 0)
+        elif k in ("source", "file", "line"):
+            merged[k] = old[k]
+        else:
+            merged[k] = v if v not in ("", None) else old[k]
+    return merged
+
+
+def save_requests(conn: sqlite3.Connection, requests: list[Request], now: str) -> tuple[int, int]:
+    """Insert new requests, merge seen ones; in one read and one write of the table."""
+    if not requests:
+        return 0, 0
+    added = updated = 0
+    rows = [(r, r.id) for r in requests]
+    cols = [d[0] for d in conn.execute("select * from requests limit 0").description]
+    state: dict[str, dict] = {}  # id -> the row as it stands, for the ids of the batch
+    for chunk in chunks(list({rid: None for _r, rid in rows}), 900):
+        for old in conn.execute(
+            f"select * from requests where id in ({', '.join('?' * len(chunk))})", chunk
+        ):
+            state[old[0]] = dict(zip(cols, old, strict=True))
+    dirty: dict[str, None] = {}  # ids to write, in order of first change
+    for r, rid in rows:
+        row = {
+            "id": rid,
+            "name": r.name,
+            "profile_url": r.profile_url,
+            "slug": profile_slug(r.profile_url),
+            "headline": r.headline,
+            "note": r.note,
+            "sent_at": r.sent_at,
+            "mutuals": json.dumps(r.mutuals),
+            "reminders": r.reminders,
+            "source": r.source,
+            "file": r.file,
+            "line": r.line,
+        }
+        old_row = state.get(rid)
+        if old_row is None:
+            row.update(status="pending", first_seen=now, updated_at=now)
+            state[rid] = row
+            dirty[rid] = None
+            added += 1
+            continue
+        merged = merge_request(old_row, row)
+        if (
+            old_row["status"] not in ("pending", "connected")
+            and r.sent_at
+            and (old_row["sent_at"] or "") < r.sent_at[:19]
+            and (old_row["sent_at"] or "")[:10] != r.sent_at[:10]
+        ):
+            # Decided before, and they sent a new invitation: back in the inbox,
+            # where the earlier decision is shown as a signal.
+            merged["status"] = "pending"
+        if any(merged[k] != old_row[k] for k in merged):
+            merged["updated_at"] = now
+            old_row.update(merged)
+            dirty[rid] = None
+            updated += 1
+    if dirty:
+        names = ", ".join(f"[{c}]" for c in cols)
+        sets = ", ".join(f"[{c}] = excluded.[{c}]" for c in cols[1:])
+        conn.executemany(
+            f"insert into requests ({names}) values ({', '.join('?' * len(cols))}) "
+            f"on conflict(id) do update set {sets}",
+            [tuple(state[rid].get(c) for c in cols) for rid in dirty],
+        )
+    return added, updated
+
+
+def chunks(items: list, n: int) -> Iterator[list]:
+    """``items`` in slices of ``n`` (SQLite binds at most 999 parameters by default)."""
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
