@@ -16,10 +16,10 @@ import stat
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from havewemet.errors import InputError, UnsafeArchiveError
+from havewemet.importers._dates import parse_date as parse_date  # re-exported
 
 # Zip bombs: refuse before extracting anything. Real X and Facebook archives with
 # media run to tens of GB and many thousands of files (we read only a few of them),
@@ -48,6 +48,7 @@ def check_size(size: int, file: str) -> None:
 def _read_file(p: Path, display: str) -> bytes:
     check_size(p.stat().st_size, display)
     return p.read_bytes()
+
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -100,6 +101,36 @@ class CsvTable:
     rows: list[tuple[int, dict[str, str]]]
 
 
+@dataclass(slots=True)
+class CsvRows:
+    """A CSV file's header and raw rows, read by column index (for big files).
+
+    ``rows[k]`` is the list of cells as ``csv.reader`` gave them (not stripped),
+    padded with ``""`` to the header's length; it starts on line ``lines[k]``.
+    ``col`` maps each normalised column name to its index (the last of equal names).
+    """
+
+    file: str
+    header: list[str]
+    col: dict[str, int]
+    lines: list[int]
+    rows: list[list[str]]
+
+    def column(self, name: str) -> list[str]:
+        """One column's cells, stripped, for every row (``""`` each if there is no such
+        column): ``zip`` the columns a transformer reads instead of a dict per row."""
+        i = self.col.get(name)
+        if i is None:
+            return [""] * len(self.rows)
+        return [row[i].strip() for row in self.rows]
+
+    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """Each row as ``(line, {column: stripped cell})``, as :func:`read_csv` gives them."""
+        header = self.header
+        for line, raw in zip(self.lines, self.rows, strict=True):
+            yield line, dict(zip(header, [c.strip() for c in raw], strict=False))
+
+
 def _norm_col(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
@@ -119,11 +150,26 @@ def read_csv(
     name (``"First Name"`` -> ``"firstname"``). Rows shorter than the header get
     empty strings; a missing required column is an error naming it.
     """
+    table = read_csv_rows(text, file, required=required, header_markers=header_markers)
+    return CsvTable(file=file, header=table.header, rows=list(table.records()))
+
+
+def read_csv_rows(
+    text: str,
+    file: str,
+    *,
+    required: Iterable[str] = (),
+    header_markers: Iterable[str] = (),
+) -> CsvRows:
+    """:func:`read_csv` without a dict per row: the same header, rows, lines and errors,
+    each row the raw list of cells (see :class:`CsvRows`)."""
     markers = [_norm_col(m) for m in header_markers]
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     header_line = 0
-    rows: list[tuple[int, dict[str, str]]] = []
+    lines: list[int] = []
+    rows: list[list[str]] = []
+    width = 0
     end = 0
     try:
         for raw in reader:
@@ -138,15 +184,14 @@ def read_csv(
                     continue
                 header = cells
                 header_line = line
+                width = len(header)
                 continue
-            cells = [c.strip() for c in raw]
-            if not any(cells):
-                continue
-            row = dict(zip(header, cells, strict=False))
-            if len(raw) < len(header):
-                for col in header[len(raw) :]:
-                    row[col] = ""
-            rows.append((line, row))
+            if not any(raw) or "".join(raw).isspace():
+                continue  # an empty row (every cell blank)
+            if len(raw) < width:
+                raw += [""] * (width - len(raw))
+            lines.append(line)
+            rows.append(raw)
     except csv.Error as e:
         raise InputError(
             file, f"is not valid CSV ({e})", line=reader.line_num, fix="Export it again"
@@ -166,97 +211,8 @@ def read_csv(
             line=header_line,
             fix="Export it again from the service, or rename the column",
         )
-    return CsvTable(file=file, header=header, rows=rows)
-
-
-_DATE_FORMATS = (
-    "%d %b %Y",  # 09 Sep 2022 (Connections.csv)
-    "%m/%d/%y, %I:%M %p",  # 3/1/23, 9:15 AM (Invitations.csv, old Connections.csv)
-    "%m/%d/%Y, %I:%M %p",
-    "%Y-%m-%d %H:%M:%S UTC",  # messages.csv
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M:%SZ",
-    "%Y-%m-%d",
-    "%b %Y",  # Mar 2023 (Positions.csv)
-    "%B %Y",
-    "%Y",
-    "%m/%d/%y",
-    "%m/%d/%Y",
-    "%d/%m/%Y",
-    "%b %d, %Y",  # Sep 9, 2022
-    "%B %d, %Y",
-)
-
-
-# Fast paths for the three shapes that fill a LinkedIn export, tried before the
-# strptime loop (which costs ~20 us a try): each gives exactly what the loop would
-# (same format won first), and anything they do not fully accept goes to the loop.
-_MONTHS = {m: i for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
-_FAST_DMY = re.compile(r"(\d{1,2}) ([A-Za-z]{3}) (\d{4})")  # 09 Sep 2022
-_FAST_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?: (\d\d):(\d\d):(\d\d)(?: UTC)?)?")
-_FAST_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d\d|\d{4}), (\d{1,2}):(\d\d) ([AaPp][Mm])")
-
-
-def _fast_date(value: str) -> str | None:
-    try:
-        m = _FAST_ISO.fullmatch(value)
-        if m:
-            y, mo, d, hh, mi, ss = m.groups()
-            if hh is None:
-                return datetime(int(y), int(mo), int(d)).date().isoformat()
-            dt = datetime(int(y), int(mo), int(d), int(hh), int(mi), int(ss))
-            return dt.isoformat(timespec="seconds")
-        m = _FAST_DMY.fullmatch(value)
-        if m:
-            month = _MONTHS.get(m.group(2).lower())
-            if month and m.group(1) != "0":
-                return datetime(int(m.group(3)), month, int(m.group(1))).date().isoformat()
-            return None
-        m = _FAST_US.fullmatch(value)
-        if m:
-            mo, d, y, hh, mi, ampm = m.groups()
-            hour = int(hh)
-            if not 1 <= hour <= 12 or "0" in (mo, d) or int(mi) > 59:
-                return None
-            year = int(y) if len(y) == 4 else (2000 + int(y) if int(y) < 69 else 1900 + int(y))
-            hour = hour % 12 + (12 if ampm.lower() == "pm" else 0)
-            dt = datetime(year, int(mo), int(d), hour, int(mi))
-            return dt.isoformat(timespec="seconds")
-    except ValueError:
-        return None
-    return None
-
-
-def parse_date(value: str) -> str | None:
-    """An ISO date (``2022-09-09``) or datetime (``2023-03-01T09:15:00``) or None.
-
-    Accepts every date shape seen in LinkedIn exports; returns None for an empty
-    or unreadable value (the caller decides whether that is an error).
-    """
-    value = " ".join(value.split())
-    if not value:
-        return None
-    value = value.replace("\u202f", " ")
-    fast = _fast_date(value)
-    if fast is not None:
-        return fast
-    for fmt in _DATE_FORMATS:
-        try:
-            dt = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        if "%H" in fmt or "%I" in fmt:
-            return dt.isoformat(timespec="seconds")
-        return dt.date().isoformat()
-    try:
-        dt = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return dt.isoformat(timespec="seconds")
+    col = {name: i for i, name in enumerate(header)}
+    return CsvRows(file=file, header=header, col=col, lines=lines, rows=rows)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,175 @@
+"""The LinkedIn export's smaller files: imported contacts, endorsements,
+recommendations, member follows and events.
+
+Registered with :func:`havewemet.importers.linkedin.export_file` when
+:mod:`havewemet.importers.linkedin` is imported (it imports this module last).
+"""
+
+from __future__ import annotations
+
+import re
+
+from havewemet.identity.handles import normalize_email
+from havewemet.importers._io import CsvRows, parse_date
+from havewemet.importers.linkedin import (
+    SOURCE,
+    Transformer,
+    _full_name,
+    _person_key,
+    export_file,
+)
+from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
+
+
+@export_file("importedcontacts", "contacts", order=40)
+def _contacts(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
+    for line, row in table.records():
+        first, last = row.get("firstname", ""), row.get("lastname", "")
+        name = row.get("fullname", "") or _full_name(first, last)
+        emails = [normalize_email(e) for e in re.split(r"[,;\s]+", row.get("emails", ""))]
+        emails = [e for e in emails if e]
+        if not name and not emails:
+            continue
+        key = "contact/" + (emails[0] if emails else stable_id(name.lower(), row.get("companies")))
+        phones = [p.strip() for p in re.split(r"[,;]", row.get("phonenumbers", "")) if p.strip()]
+        urls = [u.strip() for u in re.split(r"[,\s]+", row.get("profiles", "")) if u.strip()]
+        batch.identities.append(
+            Identity(
+                SOURCE,
+                key,
+                name=name,
+                first_name=first,
+                last_name=last,
+                emails=emails,
+                phones=phones,
+                urls=urls,
+                company=row.get("companies", ""),
+                title=row.get("title", ""),
+                file=table.file,
+                line=line,
+            )
+        )
+        at = parse_date(row.get("createdat", "").split(" UTC")[0]) if row.get("createdat") else None
+        batch.interactions.append(
+            Interaction(SOURCE, key, "contact", at, "out", row.get("source", ""), table.file, line)
+        )
+        report.identities += 1
+        report.interactions += 1
+
+
+def _endorsements(direction: str) -> Transformer:
+    def fn(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
+        who = "endorser" if direction == "in" else "endorsee"
+        for line, row in table.records():
+            first, last = row.get(f"{who}firstname", ""), row.get(f"{who}lastname", "")
+            name, url = _full_name(first, last), row.get(f"{who}publicurl", "")
+            if not name and not url:
+                continue
+            key = _person_key(url, name)
+            batch.identities.append(
+                Identity(
+                    SOURCE,
+                    key,
+                    name=name,
+                    first_name=first,
+                    last_name=last,
+                    urls=[url] if url else [],
+                    file=table.file,
+                    line=line,
+                )
+            )
+            at = parse_date(row.get("endorsementdate", "").replace("/", "-").replace(" UTC", ""))
+            batch.interactions.append(
+                Interaction(
+                    SOURCE,
+                    key,
+                    "endorsement",
+                    at,
+                    direction,
+                    row.get("skillname", ""),
+                    table.file,
+                    line,
+                )
+            )
+            report.identities += 1
+            report.interactions += 1
+
+    return fn
+
+
+export_file("endorsementreceivedinfo", order=50)(_endorsements("in"))
+export_file("endorsementgiveninfo", order=50)(_endorsements("out"))
+
+
+def _recommendations(direction: str) -> Transformer:
+    def fn(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
+        for line, row in table.records():
+            first, last = row.get("firstname", ""), row.get("lastname", "")
+            name = _full_name(first, last)
+            if not name:
+                continue
+            key = _person_key("", name, row.get("company", ""))
+            batch.identities.append(
+                Identity(
+                    SOURCE,
+                    key,
+                    name=name,
+                    first_name=first,
+                    last_name=last,
+                    company=row.get("company", ""),
+                    title=row.get("jobtitle", ""),
+                    file=table.file,
+                    line=line,
+                )
+            )
+            at = parse_date(row.get("creationdate", ""))
+            batch.interactions.append(
+                Interaction(
+                    SOURCE,
+                    key,
+                    "recommendation",
+                    at,
+                    direction,
+                    row.get("text", "")[:200],
+                    table.file,
+                    line,
+                )
+            )
+            report.identities += 1
+            report.interactions += 1
+
+    return fn
+
+
+export_file("recommendationsreceived", order=50)(_recommendations("in"))
+export_file("recommendationsgiven", order=50)(_recommendations("out"))
+
+
+@export_file("memberfollows", order=50)
+def _follows(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
+    for line, row in table.records():
+        name = row.get("fullname", "")
+        if not name or row.get("status", "").lower() not in ("", "active"):
+            continue
+        key = _person_key("", name)
+        batch.identities.append(Identity(SOURCE, key, name=name, file=table.file, line=line))
+        batch.interactions.append(
+            Interaction(
+                SOURCE,
+                key,
+                "follow",
+                parse_date(row.get("date", "")),
+                "out",
+                "LinkedIn",
+                table.file,
+                line,
+            )
+        )
+        report.identities += 1
+        report.interactions += 1
+
+
+@export_file("events", order=50)
+def _events(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
+    # The user's own events: no other people are named, so they are kept as notes.
+    report.note = f"{len(table.rows)} of your events (no attendees in the export)"
