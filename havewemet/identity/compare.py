@@ -246,7 +246,15 @@ def _alternatives(
         if x.first and not x.last and not x.middle and y.last:
             lone = ParsedName("", "", x.first)
             alts.append((y, lone, 0.0) if flip else (lone, y, 0.0))
-    if swap and a.first and a.last and b.first and b.last:
+    if (
+        swap
+        and a.first
+        and a.last
+        and b.first
+        and b.last
+        # the other order can only agree well if one crossed pair starts alike
+        and (a.first[0] == b.last[0] or a.last[0] == b.first[0])
+    ):
         # Both ways round, so that the comparison stays symmetric.
         alts.append((ParsedName(a.last, a.middle, a.first, a.maiden), b, SWAP_PENALTY))
         alts.append((a, ParsedName(b.last, b.middle, b.first, b.maiden), SWAP_PENALTY))
