@@ -121,7 +121,7 @@ def _given_compat(first: str) -> frozenset[tuple]:
     first = first.strip(". ")
     if not first:
         return frozenset()
-    out = {("i", first[0]), ("i", skeleton(first)[:1])}
+    out = {("i", first[:2]), ("i", skeleton(first)[:2])}
     out |= {("r", r) for r in given_name_roots(first)}
     out.discard(("i", ""))
     return frozenset(out)
