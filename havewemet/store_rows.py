@@ -10,6 +10,7 @@ records say: ids are :func:`~havewemet.models.stable_id` of the same parts as
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from hashlib import blake2b
@@ -56,6 +57,20 @@ _SCALARS = ("name", "first_name", "last_name", "company", "title", "location", "
 # encoder per call. Their output is json.dumps's with the same options.
 _LIST_JSON = json.JSONEncoder(ensure_ascii=False).encode
 _EXTRA_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+# What json escapes in a string when ensure_ascii is off.
+_JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
+
+
+def _json_list(items: list) -> str:
+    """``json.dumps(items, ensure_ascii=False)``; a list of one plain string (an
+    identity's one URL or e-mail, most of them) without the encoder."""
+    if not items:
+        return "[]"
+    if len(items) == 1:
+        item = items[0]
+        if type(item) is str and not _JSON_ESCAPED.search(item):
+            return f'["{item}"]'
+    return _LIST_JSON(items)
 
 
 def _hash(text: str) -> str:
@@ -101,11 +116,11 @@ def identity_rows(batch: ImportBatch, memo: dict[tuple[str, str], str]) -> list[
                 ident.name,
                 ident.first_name,
                 ident.last_name,
-                _LIST_JSON(ident.emails) if ident.emails else "[]",
-                _LIST_JSON(ident.phones) if ident.phones else "[]",
-                _LIST_JSON(ident.urls) if ident.urls else "[]",
-                _LIST_JSON(ident.handles) if ident.handles else "[]",
-                _LIST_JSON(ident.nicknames) if ident.nicknames else "[]",
+                _json_list(ident.emails),
+                _json_list(ident.phones),
+                _json_list(ident.urls),
+                _json_list(ident.handles),
+                _json_list(ident.nicknames),
                 ident.company,
                 ident.title,
                 ident.location,
@@ -132,7 +147,7 @@ def _merged_row(
             have = lists[k]
             have += [x for x in getattr(other, k) if x not in have]
         extra.update(other.extra)
-    js = {k: _LIST_JSON(v) if v else "[]" for k, v in lists.items()}
+    js = {k: _json_list(v) for k, v in lists.items()}
     return (
         iid,
         source,
