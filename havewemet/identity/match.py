@@ -22,7 +22,7 @@ import jellyfish
 
 from havewemet.identity.compare import Rec, compare, make_rec, probability
 from havewemet.identity.handles import _tokens, name_handle_forms
-from havewemet.identity.names import given_name_roots, skeleton
+from havewemet.identity.names import ParsedName, given_name_roots, skeleton
 
 # Term-frequency u values are smoothed toward these defaults with this many
 # pseudo-records, so a small address book does not make every name look common.
@@ -92,26 +92,47 @@ def query_rec(query: Query) -> Rec:
     )
 
 
+@lru_cache(maxsize=100_000)
 def _phonetic(word: str) -> str:
     w = re.sub(r"[^a-z]", "", word)
     return jellyfish.metaphone(w) if len(w) >= 3 else ""
 
 
-def rec_keys(rec: Rec) -> set[tuple]:
-    """The blocking keys an identity is filed under."""
-    keys: set[tuple] = set()
-    pn = rec.name
-    last_sk = skeleton(pn.last)
-    for w in pn.surnames:
-        keys.add(("s", w))
+_PLAIN_HANDLE = re.compile(r"[a-z0-9._+-]+")
+_HANDLE_SEP = re.compile(r"[._\-+]+")
+_SLUG_ID = re.compile(r"^(?=.*\d)[0-9a-f]{4,}$|^\d+$")
+_NON_LETTERS = re.compile(r"[^a-z]")
+
+
+def _compact(username: str) -> str:
+    """``"".join(_tokens(username))``, without folding a handle that is plain ASCII."""
+    if not _PLAIN_HANDLE.fullmatch(username):
+        return "".join(_tokens(username))
+    parts = [p for p in _HANDLE_SEP.split(username) if p]
+    if len(parts) > 1 and _SLUG_ID.match(parts[-1]):
+        parts.pop()
+    return "".join(_NON_LETTERS.sub("", p) for p in parts)
+
+
+@lru_cache(maxsize=100_000)
+def _name_keys(pn: ParsedName) -> frozenset[tuple]:
+    """The blocking keys of a parsed name (surname words, phonetic key, given-name roots)."""
+    keys: set[tuple] = {("s", w) for w in pn.surnames}
     if pn.last:
         keys.add(("p", _phonetic(pn.last.split()[-1])))
+    last_sk = skeleton(pn.last)[:1]
     for root in given_name_roots(pn.first) if pn.first else ():
-        keys.add(("g", root, last_sk[:1]))
+        keys.add(("g", root, last_sk))
+    keys.discard(("p", ""))
+    return frozenset(keys)
+
+
+def rec_keys(rec: Rec) -> set[tuple]:
+    """The blocking keys an identity is filed under."""
+    keys = set(_name_keys(rec.name))
     keys |= {("e", e) for e in rec.emails} | {("t", p) for p in rec.phones}
     keys |= {("l", s) for s in rec.slugs}
-    keys |= {("u", "".join(_tokens(u))) for u in rec.usernames | rec.mail_users}
-    keys.discard(("p", ""))
+    keys |= {("u", _compact(u)) for u in rec.usernames | rec.mail_users}
     return keys
 
 
