@@ -317,12 +317,30 @@ class Store:
             raise NotFoundError(f"no source named {source!r} (imported sources: {names})")
         removed = {}
         with self.transaction():
-            for table in ("interactions", "identities", "positions", "requests", "profile"):
+            for table in ("interactions", "identities", "positions", "profile"):
                 removed[table] = self.db.execute(
                     f"delete from [{table}] where source = ?", [source]
                 ).rowcount
+            removed["requests"] = self._forget_requests(source)
             self.db.execute("delete from sources where name = ?", [source])
         return removed
+
+    def _forget_requests(self, source: str) -> int:
+        """Drop ``source`` from each request; delete those no other source gives."""
+        gone = 0
+        rows = self.db.execute(
+            "select id, sources from requests where source = ? or exists "
+            "(select 1 from json_each(requests.sources) where value = ?)", [source, source]
+        ).fetchall()
+        for rid, sources in rows:
+            left = [s for s in json.loads(sources or "[]") if s != source]
+            if left:
+                self.db.execute("update requests set sources = ?, source = ? where id = ?",
+                                [json.dumps(left), left[0], rid])
+            else:
+                self.db.execute("delete from requests where id = ?", [rid])
+                gone += 1
+        return gone
 
     # -- reading ---------------------------------------------------------------------
 

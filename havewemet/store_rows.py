@@ -238,7 +238,7 @@ def merge_request(old: dict, new: dict) -> dict:
     """The same request seen again (a newer export, notification mail): keep the most."""
     merged = {}
     for k, v in new.items():
-        if k == "mutuals":
+        if k in ("mutuals", "sources"):
             a, b = json.loads(old[k] or "[]"), json.loads(v or "[]")
             merged[k] = json.dumps(a + [m for m in b if m not in a])
         elif k == "reminders":
@@ -278,6 +278,7 @@ def save_requests(conn: sqlite3.Connection, requests: list[Request], now: str) -
             "source": r.source,
             "file": r.file,
             "line": r.line,
+            "sources": json.dumps([r.source]),
         }
         old_row = state.get(rid)
         if old_row is None:

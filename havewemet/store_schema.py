@@ -145,3 +145,11 @@ def m002_people(db: sqlite_utils.Database) -> None:
     """People: clusters of identities (issue 3); ``identities.person_id`` points here."""
     db["people"].create({"id": str, "name": str, "identities": int}, pk="id", if_not_exists=True)
     db["identities"].create_index(["person_id"], if_not_exists=True)
+
+
+@migration
+def m003_request_sources(db: sqlite_utils.Database) -> None:
+    """Every source that gave a request (LinkedIn export, notification mail, typed by
+    hand), so that forgetting one source keeps what the others gave."""
+    db["requests"].add_column("sources", str)
+    db.execute("update requests set sources = json_array(source)")

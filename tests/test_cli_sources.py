@@ -476,11 +476,6 @@ def test_x_following_and_follower_imported_one_by_one_are_one_mutual_follow(
     assert texts == ["you follow each other on X", "you follow them on X"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store: a request keeps one source, so forgetting the mail that first gave it "
-    "removes the request the LinkedIn export gives too (reported to the lead)",
-)
 def test_forget_mail_keeps_requests_the_linkedin_export_also_gives(
     db_path: Path, tmp_path: Path
 ) -> None:
