@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from havewemet._gc import paused
 from havewemet.errors import InputError, UnsupportedFormatError
 from havewemet.importers._io import check_size
 from havewemet.models import ImportBatch
@@ -134,7 +135,8 @@ def read_source(
     if path.is_file() and format != "mbox" and not zipfile.is_zipfile(path):
         check_size(path.stat().st_size, str(path))  # read whole; mbox is streamed (issue 6)
     try:
-        batch = all_readers[format].load(path, options)
+        with paused():  # bulk allocation with no cycles: see havewemet._gc
+            batch = all_readers[format].load(path, options)
     except (PermissionError, IsADirectoryError) as e:
         raise InputError(str(path), f"cannot be read ({e.strerror})", fix="Check it") from e
     if options.source:
