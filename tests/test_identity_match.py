@@ -160,3 +160,24 @@ def test_lone_word_meets_either_name():
     assert compare(make_rec("q", name="Mason Milek"), make_rec("i", name="Mason Miles")).weight > (
         compare(make_rec("q", name="Mason Milek"), make_rec("i", name="Mason")).weight
     )
+
+
+def test_word_in_a_moved_or_unknown_role_weighs_by_its_frequency_in_any_role():
+    # "Joel Morrison" meets "Samara Joel" only by reading Joel as a surname: with Joel
+    # a common given name in the store that agreement says little; a word the store
+    # holds once in any role ("Akkermans", alone) says much.
+    a, b = make_rec("q", name="Joel Morrison"), make_rec("i", name="Samara Joel")
+    common = compare(a, b, u_given=0.01, u_last=0.0002, u_word=lambda w, c: 0.02).weight
+    rare = compare(a, b, u_given=0.01, u_last=0.0002, u_word=lambda w, c: 0.0002).weight
+    assert rare > common + 5
+    q, i = make_rec("q", name="Akkermans"), make_rec("i", name="Jack Akkermans")
+    assert compare(q, i, u_word=lambda w, c: 0.0002).weight > compare(q, i).weight + 2
+    m = Matcher(
+        [{"id": "s", "name": "Samara Joel"}, {"id": "k", "name": "Jack Akkermans"}]
+        + [{"id": f"j{n}", "name": f"Joel Person{n}"} for n in range(30)]
+    )
+    assert m.u_word("joel", "surname") > 10 * m.u_word("akkermans", "surname")
+    assert (
+        m.score(a, "s").probability
+        < Matcher([{"id": "s", "name": "Samara Joel"}]).score(a, "s").probability
+    )

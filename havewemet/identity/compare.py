@@ -16,6 +16,7 @@ interactive matcher fast.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -232,20 +233,21 @@ def _joined(pn: ParsedName) -> list[ParsedName]:
 
 def _alternatives(
     a: ParsedName, b: ParsedName, *, swap: bool
-) -> list[tuple[ParsedName, ParsedName, float]]:
+) -> list[tuple[ParsedName, ParsedName, float, bool]]:
     """Other readings of a weakly agreeing pair, each with a penalty in bits.
 
     A stray space inside a name (joined back), a single word that may be a
     surname (``Akkermans``), and given and family names in the other order
-    (``Noble Jack`` for ``Jack Noble``).
+    (``Noble Jack`` for ``Jack Noble``). The flag says a word moved to another
+    role (a lone word read as a surname, a swap): its frequency in any role counts.
     """
-    alts: list[tuple[ParsedName, ParsedName, float]] = []
+    alts: list[tuple[ParsedName, ParsedName, float, bool]] = []
     for x, y, flip in ((a, b, False), (b, a, True)):
         for j in _joined(x):
-            alts.append((y, j, 0.0) if flip else (j, y, 0.0))
+            alts.append((y, j, 0.0, False) if flip else (j, y, 0.0, False))
         if x.first and not x.last and not x.middle and y.last:
             lone = ParsedName("", "", x.first)
-            alts.append((y, lone, 0.0) if flip else (lone, y, 0.0))
+            alts.append((y, lone, 0.0, True) if flip else (lone, y, 0.0, True))
     if (
         swap
         and a.first
@@ -256,27 +258,54 @@ def _alternatives(
         and (a.first[0] == b.last[0] or a.last[0] == b.first[0])
     ):
         # Both ways round, so that the comparison stays symmetric.
-        alts.append((ParsedName(a.last, a.middle, a.first, a.maiden), b, SWAP_PENALTY))
-        alts.append((a, ParsedName(b.last, b.middle, b.first, b.maiden), SWAP_PENALTY))
+        alts.append((ParsedName(a.last, a.middle, a.first, a.maiden), b, SWAP_PENALTY, True))
+        alts.append((a, ParsedName(b.last, b.middle, b.first, b.maiden), SWAP_PENALTY, True))
     return alts
 
 
+#: ``u_word(word, comp)``: the u of an identity's name word agreeing in a role that is
+#: not (or not known to be) its own, from how often it is held in any role.
+WordU = Callable[[str, str], float]
+
+
+def _weights(
+    g: str,
+    s: str,
+    y: ParsedName,
+    u_given: float | None,
+    u_last: float | None,
+    lone: bool,
+    u_word: WordU | None,
+) -> tuple[float, float]:
+    """Given-name and surname weights of levels ``g``, ``s``; ``y`` is the identity's side."""
+    if u_word is None or not lone:
+        return _level_weight("given", g, u_given, lone), _level_weight("surname", s, u_last, lone)
+    # The word's role is unknown or moved: a name held by one identity in any role
+    # identifies it, a name many hold as a given name or surname does not.
+    ug = u_word(y.first, "given") if g in _TF_LEVELS["given"] else None
+    us = u_word(y.last, "surname") if s in _TF_LEVELS["surname"] else None
+    return _level_weight("given", g, ug), _level_weight("surname", s, us)
+
+
 def _name_part(
-    sc: Scored, a: ParsedName, b: ParsedName, u_given: float | None, u_last: float | None
+    sc: Scored,
+    a: ParsedName,
+    b: ParsedName,
+    u_given: float | None,
+    u_last: float | None,
+    u_word: WordU | None = None,
 ) -> None:
     g, gwhy, s, swhy = _levels(a, b)
     lone = not (a.last and b.last)
-    wg = _level_weight("given", g, u_given, lone)
-    ws = _level_weight("surname", s, u_last, lone)
+    wg, ws = _weights(g, s, b, u_given, u_last, lone, u_word)
     note = ""
     if g not in _GIVEN_STRONG or s not in _SURNAME_STRONG:
         best = wg + ws
-        for x, y, penalty in _alternatives(a, b, swap=g not in _GIVEN_STRONG):
+        for x, y, penalty, crossed in _alternatives(a, b, swap=g not in _GIVEN_STRONG):
             g2, gwhy2, s2, swhy2 = _levels(x, y)
             if g2 not in _GIVEN_STRONG and s2 not in _SURNAME_STRONG:
                 continue  # another reading must make at least one name agree well
-            w2g = _level_weight("given", g2, u_given, lone)
-            w2s = _level_weight("surname", s2, u_last, lone)
+            w2g, w2s = _weights(g2, s2, y, u_given, u_last, lone or crossed, u_word)
             if w2g + w2s - penalty > best:
                 best = w2g + w2s - penalty
                 g, gwhy, s, swhy, wg, ws = g2, gwhy2, s2, swhy2, w2g, w2s - penalty
@@ -350,8 +379,19 @@ def _handle_part(sc: Scored, a: Rec, b: Rec) -> None:
     sc.add("handle", w, best[1] if lvl != "none" else "")
 
 
-def compare(a: Rec, b: Rec, *, u_given: float | None = None, u_last: float | None = None) -> Scored:
+def compare(
+    a: Rec,
+    b: Rec,
+    *,
+    u_given: float | None = None,
+    u_last: float | None = None,
+    u_word: WordU | None = None,
+) -> Scored:
     """Compare two records field by field; ``u_*`` are term-frequency u values for b's names.
+
+    ``u_word(word, comp)`` weighs a name of b that agrees in an unknown or moved
+    role (a lone word, a swap) by how often the store holds it in any role;
+    without it such an agreement counts at most as much as the default u allows.
 
     Examples:
         >>> sc = compare(make_rec("q", name="Bob Smith"), make_rec("i", name="Robert Smith"))
@@ -359,7 +399,7 @@ def compare(a: Rec, b: Rec, *, u_given: float | None = None, u_last: float | Non
         ['Bob is a form of Robert', 'same surname (Smith)']
     """
     sc = Scored()
-    _name_part(sc, a.name, b.name, u_given, u_last)
+    _name_part(sc, a.name, b.name, u_given, u_last, u_word)
     _set_part(sc, "email", a.emails, b.emails, "e-mail")
     _set_part(sc, "phone", a.phones, b.phones, "phone")
     _set_part(sc, "profile", a.slugs, b.slugs, "LinkedIn profile")

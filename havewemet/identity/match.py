@@ -276,6 +276,11 @@ class Matcher:
             (self._last_tf[rec.name.last] + _PSEUDO * _U0["surname"]) / n,
         )
 
+    def u_word(self, word: str, comp: str) -> float:
+        """u for a name word agreeing in an unknown or moved role: held in any role."""
+        n = len(self.recs) + _PSEUDO
+        return (self._first_tf[word] + self._last_tf[word] + _PSEUDO * _U0[comp]) / n
+
     def candidates(self, rec: Rec) -> set[str]:
         """Identity ids sharing at least one blocking key with the record."""
         out: set[str] = set()
@@ -320,7 +325,7 @@ class Matcher:
         """Compare a prepared record with one identity."""
         other = self.recs[iid]
         ug, ul = self.u_values(other)
-        sc = compare(rec, other, u_given=ug, u_last=ul)
+        sc = compare(rec, other, u_given=ug, u_last=ul, u_word=self.u_word)
         p = probability(sc.weight, self.log2_prior_odds)
         if sc.conflict:
             p = min(p, 0.05)
