@@ -52,6 +52,17 @@ def febrl(data: Path) -> None:
             f"at {r['threshold']}; best F1 {r['best_f1']} at {r['best_threshold']} "
             f"({time.perf_counter() - t0:.1f} s)"
         )
+        if fields == "names":
+            _print_sweep(r)
+    # Idea 2: a requester's candidates share its probability (evaluate.share_among_candidates).
+    for present, why in ((1 / 3, "the matcher's own prior"), (0.99, "known to be in A")):
+        r = eval_link(a, b, t, fields="names", present=present)
+        print(
+            f"Febrl4 names, candidates sharing (requester {why}, present={present:.2f}): "
+            f"P {r['precision']} R {r['recall']} F1 {r['f1']} at 0.5; best F1 {r['best_f1']} "
+            f"at {r['best_threshold']}"
+        )
+        _print_sweep(r)
     ra, rb = list(csv.DictReader(a.open())), list(csv.DictReader(b.open()))
     truth = {(x["rec_id_a"], x["rec_id_b"]) for x in csv.DictReader(t.open())}
     names = [f"{r['given_name']} {r['surname']}".strip() for r in ra]
@@ -73,6 +84,17 @@ def febrl(data: Path) -> None:
         f"(P {best[0][0]} R {best[0][1]}) at {best[1]}"
     )
     _names_ceiling(ra, rb)
+
+
+def _print_sweep(r: dict) -> None:
+    print(
+        "  sweep (threshold P/R/F1): "
+        + "; ".join(
+            f"{x['threshold']} {x['precision']}/{x['recall']}/{x['f1']}"
+            for x in r["sweep"]
+            if x["threshold"] in (0.001, 0.005, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 0.9)
+        )
+    )
 
 
 def _names_ceiling(ra: list[dict], rb: list[dict]) -> None:

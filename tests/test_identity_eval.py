@@ -5,7 +5,12 @@ import csv
 import pytest
 
 from havewemet.errors import InputError
-from havewemet.identity.evaluate import eval_link, eval_names, pair_probability
+from havewemet.identity.evaluate import (
+    eval_link,
+    eval_names,
+    pair_probability,
+    share_among_candidates,
+)
 
 
 def _write(path, header, rows):
@@ -68,3 +73,14 @@ def test_eval_link(tmp_path):
     for fields in ("all", "names"):
         r = eval_link(a, b, t, fields=fields, threshold=0.001)
         assert (r["precision"], r["recall"]) == (1.0, 1.0), fields
+
+
+def test_candidates_share_a_requesters_probability():
+    # A lone candidate keeps the matcher's probability at the matcher's own prior;
+    # two identical candidates split it; a weak competitor takes little.
+    assert share_among_candidates([0.9], -5.0, 32, 0.5) == pytest.approx([0.9])
+    assert share_among_candidates([0.9, 0.9], -5.0, 32, 0.5) == pytest.approx([9 / 19, 9 / 19])
+    strong, weak = share_among_candidates([0.9, 0.01], -5.0, 32, 0.5)
+    assert 0.85 < strong < 0.9 and weak < 0.01
+    # Knowing the requester is there raises a unique candidate's probability.
+    assert share_among_candidates([0.3], -5.0, 32, 0.99)[0] > 0.9

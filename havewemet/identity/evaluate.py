@@ -154,6 +154,34 @@ def eval_names(path: str | Path, *, threshold: float = DEFAULT_THRESHOLD) -> dic
 
 # -- two record files (Febrl layout) ----------------------------------------------------
 
+
+def share_among_candidates(
+    probabilities: list[float], log2_prior_odds: float, n_identities: int, present: float
+) -> list[float]:
+    """Each candidate's probability when all of them compete for one requester.
+
+    The matcher scores every candidate on its own, so ten identities called Holly
+    Reid each get the probability a unique one would. Here the candidates share:
+    with the requester among the ``n_identities`` with probability ``present``
+    (uniform prior) and elsewhere otherwise, candidate *i*'s posterior is its
+    likelihood ratio over the absent case plus the sum over all candidates.
+
+    With ``present`` equal to the matcher's own prior (``n_identities`` times the
+    prior odds, over one plus that) a lone candidate keeps its probability.
+
+    Examples:
+        >>> share_among_candidates([0.9], -5.0, 32, 0.5)
+        [0.9]
+        >>> [round(p, 2) for p in share_among_candidates([0.9, 0.9], -5.0, 32, 0.5)]
+        [0.47, 0.47]
+    """
+    prior = 2.0**log2_prior_odds
+    ratios = [p / (1.0 - p) / prior if p < 1.0 else 1e18 for p in probabilities]
+    per_identity = present / max(n_identities, 1)
+    total = (1.0 - present) + per_identity * sum(ratios)
+    return [per_identity * r / total if total > 0 else 0.0 for r in ratios]
+
+
 _NAME_COLS = ("given_name", "surname")
 
 
@@ -211,6 +239,7 @@ def eval_link(
     *,
     fields: Literal["all", "names"] = "all",
     threshold: float = DEFAULT_THRESHOLD,
+    present: float | None = None,
 ) -> dict:
     """Link two record files and score against true pairs (Febrl layout).
 
@@ -218,6 +247,9 @@ def eval_link(
     :class:`Matcher` a requester goes through, keeping each record's best
     candidate. With ``"all"`` every shared column is compared (u values from the
     files themselves) and each record of B keeps its best candidate in A.
+    ``present`` (names only): the candidates of a record share its probability
+    (:func:`share_among_candidates`), the record being in A with that
+    probability; None keeps the matcher's independent probabilities.
     """
     a, b, truth = _read(a_csv), _read(b_csv), _read(truth_csv)
     id_col = next(iter(a[0])) if a else "rec_id"
@@ -236,9 +268,17 @@ def eval_link(
         )
         for r in b:
             q = Query(f"{r.get('given_name', '')} {r.get('surname', '')}".strip())
-            found = matcher.match(q, limit=1, threshold=0.0)
+            found = matcher.match(q, limit=1 if present is None else 10**6, threshold=0.0)
             if found:  # ties go to the first candidate, as extractOne-style baselines do
-                best[r[id_col]] = (found[0].probability, found[0].identity_id)
+                p = found[0].probability
+                if present is not None:
+                    p = share_among_candidates(
+                        [m.probability for m in found],
+                        matcher.log2_prior_odds,
+                        len(matcher),
+                        present,
+                    )[0]
+                best[r[id_col]] = (p, found[0].identity_id)
     else:
         cols = [c for c in a[0] if c != id_col and c not in _NAME_COLS and c in b[0]]
         u = {c: _field_u(a, b, c) for c in cols}
@@ -280,4 +320,4 @@ def eval_link(
     )
 
 
-__all__ = ["eval_link", "eval_names", "pair_probability"]
+__all__ = ["eval_link", "eval_names", "pair_probability", "share_among_candidates"]
