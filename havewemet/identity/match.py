@@ -138,11 +138,13 @@ def rec_keys(rec: Rec) -> set[tuple]:
 
 @lru_cache(maxsize=100_000)
 def _given_compat(first: str) -> frozenset[tuple]:
-    """Sub-block keys of a given name: its initials (as written and levelled) and roots."""
+    """Sub-block keys of a given name: its first two letters (as written and levelled),
+    the two after a first letter added, dropped or changed (Hanna/Anna), and its roots."""
     first = first.strip(". ")
     if not first:
         return frozenset()
-    out = {("i", first[:2]), ("i", skeleton(first)[:2])}
+    sk = skeleton(first)
+    out = {("i", first[:2]), ("i", sk[:2]), ("i", "+" + sk[1:3]), ("i", "+" + sk[:2])}
     out |= {("r", r) for r in given_name_roots(first)}
     out.discard(("i", ""))
     return frozenset(out)
