@@ -24,11 +24,12 @@ from rapidfuzz import fuzz
 
 from havewemet.identity.handles import (
     _tokens,
-    handle_fit,
+    fit_reason,
     handle_username,
     normalize_email,
     phone_key,
     profile_slug,
+    tokens_fit,
 )
 from havewemet.identity.names import (
     ParsedName,
@@ -131,6 +132,10 @@ class Rec:
     company: str = ""
     mail_users: frozenset[str] = frozenset()
     """Local parts of the e-mail addresses (fit to names, never equal-compared)."""
+    fit_handles: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Every username and mail local part with its letter tokens, prepared once."""
+    compact: frozenset[str] = frozenset()
+    """Compact forms of the usernames (joined tokens, long tokens), prepared once."""
 
 
 def make_rec(
@@ -156,6 +161,8 @@ def make_rec(
         slugs.add(key[3:].lower())
     mails = {e for e in (normalize_email(x) for x in emails) if e}
     users = {handle_username(h) for h in handles} | slugs
+    usernames = frozenset(u for u in users if u)
+    mail_users = frozenset(e.split("@")[0] for e in mails)
     return Rec(
         rid,
         display,
@@ -163,10 +170,21 @@ def make_rec(
         frozenset(mails),
         frozenset(k for k in (phone_key(p) for p in phones) if k),
         frozenset(slugs),
-        frozenset(u for u in users if u),
+        usernames,
         fold(company),
-        frozenset(e.split("@")[0] for e in mails),
+        mail_users,
+        _fit_handles(usernames | mail_users),
+        _compact_forms(usernames),
     )
+
+
+def _fit_handles(handles: frozenset[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each handle's username and letter tokens, in the set's order (ties keep the first)."""
+    out = []
+    for h in handles:
+        user = handle_username(h)
+        out.append((user, tuple(_tokens(user))))
+    return tuple(out)
 
 
 @dataclass(slots=True)
@@ -341,42 +359,40 @@ def _set_part(sc: Scored, comp: str, a: frozenset, b: frozenset, what: str) -> N
         sc.reasons.append(f"but a different LinkedIn profile ({', '.join(sorted(b))})")
 
 
-def _compact_forms(usernames: frozenset[str]) -> set[str]:
+def _compact_forms(usernames: frozenset[str]) -> frozenset[str]:
     out = set()
     for u in usernames:
         toks = _tokens(u)
         out.add("".join(toks))
         out |= {t for t in toks if len(t) >= 5}
     out.discard("")
-    return out
+    return frozenset(out)
+
+
+_HANDLE_W = {lv.name: lv.weight for lv in MODEL["handle"].levels}
 
 
 def _handle_part(sc: Scored, a: Rec, b: Rec) -> None:
     if a.usernames and b.usernames and not (a.slugs & b.slugs) and not (a.emails & b.emails):
-        same = _compact_forms(a.usernames) & _compact_forms(b.usernames)
+        same = a.compact & b.compact
         if same:
-            sc.add(
-                "handle", MODEL["handle"].level("same").weight, f"same username ({sorted(same)[0]})"
-            )
+            sc.add("handle", _HANDLE_W["same"], f"same username ({sorted(same)[0]})")
             return
-    best = (0.0, "")
-    for x, y in ((a.usernames | a.mail_users, b.display), (b.usernames | b.mail_users, a.display)):
-        if y:
-            for h in x:
-                fit = handle_fit(h, y)
-                if fit[0] > best[0]:
-                    best = fit
-    if not (a.usernames or b.usernames or a.mail_users or b.mail_users) or not (
-        a.display and b.display
-    ):
+    if not (a.fit_handles or b.fit_handles) or not (a.display and b.display):
         return
-    lvl = "fits" if best[0] >= 0.8 else "weak" if best[0] >= 0.5 else "none"
-    w = MODEL["handle"].level(lvl).weight
+    best, best_user, best_why = 0.0, "", ""
+    for handles, y in ((a.fit_handles, b.display), (b.fit_handles, a.display)):
+        for user, toks in handles:
+            score, why = tokens_fit(toks, y)
+            if score > best:
+                best, best_user, best_why = score, user, why
+    lvl = "fits" if best >= 0.8 else "weak" if best >= 0.5 else "none"
+    w = _HANDLE_W[lvl]
     if a.name.first and a.name.last and b.name.first and b.name.last:
         # Both names are known: a handle made from the name mostly repeats the name
         # comparison (the fields are not independent), so it counts little.
         w = min(w, 2.0)
-    sc.add("handle", w, best[1] if lvl != "none" else "")
+    sc.add("handle", w, fit_reason(best_user, best_why) if lvl != "none" else "")
 
 
 def compare(

@@ -264,14 +264,40 @@ def handle_fit(handle: str, name: str) -> tuple[float, str]:
         (0.85, 0.0)
     """
     user = handle_username(handle)
-    tokens = _tokens(user)
+    score, why = tokens_fit(tuple(_tokens(user)), name)
+    return (score, fit_reason(user, why)) if score > 0 else (0.0, "")
+
+
+def fit_reason(user: str, why: str) -> str:
+    """The explanation of a fit :func:`tokens_fit` found for the handle ``user``."""
+    return f"handle {user} fits the name ({why})"
+
+
+@lru_cache(maxsize=100_000)
+def _fit_forms(name: str) -> tuple[dict[str, tuple[float, str]], ParsedName, str]:
+    """The handle forms of a display name (German umlaut spellings too), its parse and
+    its compact surname: what :func:`tokens_fit` needs of the name, built once."""
     pn = parse_name(name)
-    if not tokens or not (pn.first or pn.last):
-        return 0.0, ""
     forms = {s: (sc, why) for s, sc, why in name_handle_forms(pn)}
     german = name.translate(_UMLAUTS)
     if german != name:  # Müller -> mueller as well as muller
         forms.update({s: (sc, why) for s, sc, why in name_handle_forms(parse_name(german))})
+    return forms, pn, re.sub(r"[^a-z]", "", pn.last)
+
+
+@lru_cache(maxsize=200_000)
+def tokens_fit(tokens: tuple[str, ...], name: str) -> tuple[float, str]:
+    """:func:`handle_fit` for a handle's prepared :func:`_tokens`: the score and which
+    form of the name it is (without the handle, see :func:`fit_reason`).
+
+    Records prepare their handles' tokens once, so comparing a LinkedIn slug with
+    many names costs a cached look-up per name, not a parse of the slug.
+    """
+    if not tokens:
+        return 0.0, ""
+    forms, pn, last = _fit_forms(name)
+    if not (pn.first or pn.last):
+        return 0.0, ""
     best = (0.0, "")
     n = len(tokens)
     for i in range(n):
@@ -280,13 +306,10 @@ def handle_fit(handle: str, name: str) -> tuple[float, str]:
             penalty = 1.0 if (i, j) == (0, n) else 0.9
             hit = forms.get(compact)
             if hit and hit[0] * penalty > best[0]:
-                best = (round(hit[0] * penalty, 3), f"handle {user} fits the name ({hit[1]})")
+                best = (round(hit[0] * penalty, 3), hit[1])
     if best[0] < 0.85 and n == 2 and pn.first and pn.last:
         # "bob-smith", "jose.muller": a given-name form plus the surname, in either order.
         for g, s in ((tokens[0], tokens[1]), (tokens[1], tokens[0])):
-            if s == re.sub(r"[^a-z]", "", pn.last) and given_level(g, pn.first)[0] in (
-                "spelling",
-                "variant",
-            ):
-                best = (0.9, f"handle {user} fits the name (a form of the given name)")
+            if s == last and given_level(g, pn.first)[0] in ("spelling", "variant"):
+                best = (0.9, "a form of the given name")
     return best
