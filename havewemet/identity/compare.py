@@ -16,6 +16,7 @@ interactive matcher fast.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -132,8 +133,9 @@ class Rec:
     company: str = ""
     mail_users: frozenset[str] = frozenset()
     """Local parts of the e-mail addresses (fit to names, never equal-compared)."""
-    fit_handles: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """Every username and mail local part with its letter tokens, prepared once."""
+    fit_handles: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    """Every username and mail local part, prepared once: its user part, that part's
+    letter tokens (for :func:`tokens_fit`) and the handle's own tokens joined."""
     compact: frozenset[str] = frozenset()
     """Compact forms of the usernames (joined tokens, long tokens), prepared once."""
 
@@ -173,18 +175,32 @@ def make_rec(
         usernames,
         fold(company),
         mail_users,
-        _fit_handles(usernames | mail_users),
-        _compact_forms(usernames),
+        *_prepare_handles(usernames, mail_users),
     )
 
 
-def _fit_handles(handles: frozenset[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Each handle's username and letter tokens, in the set's order (ties keep the first)."""
-    out = []
-    for h in handles:
+def _prepare_handles(
+    usernames: frozenset[str], mail_users: frozenset[str]
+) -> tuple[tuple[tuple[str, tuple[str, ...], str], ...], frozenset[str]]:
+    """:attr:`Rec.fit_handles` (in the order of ``usernames | mail_users``, which
+    breaks ties between equal fits as before) and :attr:`Rec.compact`; each handle
+    is split into tokens once."""
+    fit = []
+    compact: set[str] = set()
+    for h in usernames | mail_users:
+        own = tuple(sys.intern(t) for t in _tokens(h))
         user = handle_username(h)
-        out.append((user, tuple(_tokens(user))))
-    return tuple(out)
+        if user == h:  # nearly always: one string and one tuple, not two equal ones
+            user, toks = h, own
+        else:
+            toks = tuple(sys.intern(t) for t in _tokens(user))
+        joined = "".join(own)
+        fit.append((user, toks, joined))
+        if h in usernames:
+            compact.add(joined)
+            compact.update(t for t in own if len(t) >= 5)
+    compact.discard("")
+    return tuple(fit), (frozenset(compact) if compact else _EMPTY)
 
 
 @dataclass(slots=True)
@@ -359,14 +375,7 @@ def _set_part(sc: Scored, comp: str, a: frozenset, b: frozenset, what: str) -> N
         sc.reasons.append(f"but a different LinkedIn profile ({', '.join(sorted(b))})")
 
 
-def _compact_forms(usernames: frozenset[str]) -> frozenset[str]:
-    out = set()
-    for u in usernames:
-        toks = _tokens(u)
-        out.add("".join(toks))
-        out |= {t for t in toks if len(t) >= 5}
-    out.discard("")
-    return frozenset(out)
+_EMPTY: frozenset[str] = frozenset()
 
 
 _HANDLE_W = {lv.name: lv.weight for lv in MODEL["handle"].levels}
@@ -382,7 +391,7 @@ def _handle_part(sc: Scored, a: Rec, b: Rec) -> None:
         return
     best, best_user, best_why = 0.0, "", ""
     for handles, y in ((a.fit_handles, b.display), (b.fit_handles, a.display)):
-        for user, toks in handles:
+        for user, toks, _ in handles:
             score, why = tokens_fit(toks, y)
             if score > best:
                 best, best_user, best_why = score, user, why

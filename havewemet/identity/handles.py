@@ -16,6 +16,10 @@ import phonenumbers
 
 from havewemet.identity.names import ParsedName, fold, given_level, parse_name
 
+#: A plain profile URL: what :func:`profile_slug` returns is the lower-cased slug.
+_PLAIN_PROFILE = re.compile(
+    r"(?:https?://)?(?:www\.)?linkedin\.com/(?:comm/)?(?:in|pub)/([A-Za-z0-9_-]+)(?:/[?#]?)?"
+)
 _LINKEDIN_PATH = re.compile(r"^/(?:comm/)?(?:in|pub)/([^/?#]+)", re.I)
 _SOCIAL_HOSTS = (
     "twitter.com",
@@ -46,6 +50,9 @@ def profile_slug(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
+    fast = _PLAIN_PROFILE.fullmatch(url)
+    if fast:  # the common shape, without urlsplit (same result)
+        return fast.group(1).lower()
     if "://" not in url:
         url = "https://" + url
     try:
@@ -202,9 +209,15 @@ def handle_username(handle: str) -> str:
     return unquote(h)
 
 
+_PLAIN_HANDLE = re.compile(r"[a-z0-9._+-]+")
+_HANDLE_SEP = re.compile(r"[._\-+]+")
+
+
 def _tokens(username: str) -> list[str]:
     """Letter runs of a username, with a LinkedIn id suffix and digits dropped."""
-    parts = [p for p in re.split(r"[._\-+]+", fold(username)) if p]
+    # A plain lower-case ASCII handle is its own fold.
+    text = username if _PLAIN_HANDLE.fullmatch(username) else fold(username)
+    parts = [p for p in _HANDLE_SEP.split(text) if p]
     if len(parts) > 1 and _SLUG_ID.match(parts[-1]):
         parts.pop()
     return [t for t in (re.sub(r"[^a-z]", "", p) for p in parts) if t]

@@ -52,7 +52,11 @@ def fold(text: str) -> str:
         >>> fold("José Müller-Łukasz")
         'jose muller-lukasz'
     """
-    text = unicodedata.normalize("NFKC", text or "")
+    if not text:
+        return ""
+    if text.isascii():  # NFKC and transliteration leave ASCII as it is
+        return " ".join(text.lower().split())
+    text = unicodedata.normalize("NFKC", text)
     return " ".join(anyascii(text).lower().split())
 
 
