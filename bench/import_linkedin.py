@@ -326,12 +326,16 @@ def _do_floor(path: Path) -> dict[str, Any]:
     from havewemet import store_rows
     from havewemet.importers import read_source
     from havewemet.store import Store
+    from havewemet.store_schema import INTERACTION_LOG
 
     batch = read_source(path)
     ids: dict[tuple[str, str], str] = {}
+    id_rows, x_rows, _folded = store_rows.fold_connected(
+        store_rows.identity_rows(batch, ids), store_rows.interaction_rows(batch, ids)
+    )
     tables = [
-        ("identities", store_rows.IDENTITY_COLUMNS, store_rows.identity_rows(batch, ids)),
-        ("interactions", store_rows.INTERACTION_COLUMNS, store_rows.interaction_rows(batch, ids)),
+        ("identities", store_rows.IDENTITY_COLUMNS, id_rows),
+        (INTERACTION_LOG, store_rows.INTERACTION_COLUMNS, x_rows),
     ]
     db = Path(tempfile.mkdtemp(prefix="hwm-bench-")) / "store.db"
     try:

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 
 import sqlite_utils
@@ -25,17 +26,20 @@ from havewemet.errors import NotFoundError, StoreError
 from havewemet.identity.handles import profile_slug
 from havewemet.models import ImportBatch, Request
 from havewemet.store_rows import (
+    CONNECTED_ID,
+    CONNECTED_ON,
     IDENTITY_COLUMNS,
     INTERACTION_COLUMNS,
     LIST_FIELDS,
     POSITION_COLUMNS,
     chunks,
+    fold_connected,
     identity_rows,
     interaction_rows,
     position_rows,
     save_requests,
 )
-from havewemet.store_schema import MIGRATIONS, migration
+from havewemet.store_schema import INTERACTION_LOG, MIGRATIONS, migration
 
 __all__ = ["SaveResult", "Store", "default_path", "migration"]
 
@@ -167,20 +171,37 @@ class Store:
     def _save(self, batch: ImportBatch) -> SaveResult:
         result = SaveResult(batch.source)
         ids: dict[tuple[str, str], str] = {}
-        tables = (
-            ("identities", IDENTITY_COLUMNS, identity_rows(batch, ids)),
-            ("interactions", INTERACTION_COLUMNS, interaction_rows(batch, ids)),
-            ("positions", POSITION_COLUMNS, position_rows(batch)),
+        id_rows, x_rows, folded = fold_connected(
+            identity_rows(batch, ids), interaction_rows(batch, ids)
         )
         own_ids = all(r.source == batch.source for r in batch.identities) and all(
             r.source == batch.source for r in batch.interactions
         )
         try:
             with self.transaction():
-                for table, cols, rows in tables:
-                    result.added[table], result.updated[table] = self._upsert(
-                        table, cols, rows, batch.source, own_ids=own_ids
-                    )
+                existing: dict[str, tuple] | None = {}
+                added, updated = self._upsert(
+                    "identities",
+                    IDENTITY_COLUMNS,
+                    id_rows,
+                    batch.source,
+                    own_ids=own_ids,
+                    existing_out=existing,
+                )
+                result.added["identities"], result.updated["identities"] = added, updated
+                f_added, f_updated = self._account_folded(folded, id_rows, existing)
+                added, updated = self._upsert(
+                    INTERACTION_LOG, INTERACTION_COLUMNS, x_rows, batch.source, own_ids=own_ids
+                )
+                result.added["interactions"] = added + f_added
+                result.updated["interactions"] = updated + f_updated
+                result.added["positions"], result.updated["positions"] = self._upsert(
+                    "positions",
+                    POSITION_COLUMNS,
+                    position_rows(batch),
+                    batch.source,
+                    own_ids=own_ids,
+                )
                 result.added["requests"], result.updated["requests"] = self._save_requests(
                     batch.requests
                 )
@@ -228,9 +249,20 @@ class Store:
         ).fetchone()[0]
 
     def _upsert(
-        self, table: str, cols: tuple[str, ...], rows: list[tuple], source: str, *, own_ids: bool
+        self,
+        table: str,
+        cols: tuple[str, ...],
+        rows: list[tuple],
+        source: str,
+        *,
+        own_ids: bool,
+        existing_out: dict[str, tuple] | None = None,
     ) -> tuple[int, int]:
-        """Write the rows that differ from the stored ones; returns (added, updated)."""
+        """Write the rows that differ from the stored ones; returns (added, updated).
+
+        ``existing_out`` receives the stored rows read back (by id), and the key
+        ``""`` when they were read (none is read on a source's first import).
+        """
         if not rows:
             return 0, 0
         conn = self.db.conn
@@ -249,6 +281,9 @@ class Store:
                 q = f"select {names} from [{table}] where id in ({', '.join('?' * len(chunk))})"
                 for row in conn.execute(q, chunk):
                     existing[row[0]] = row
+            if existing_out is not None:
+                existing_out.update(existing)
+                existing_out[""] = ()
             changed = [r for r in rows if existing.get(r[0]) != r]
         else:
             changed = rows
@@ -265,6 +300,54 @@ class Store:
                 conn.executemany(sql, changed)
         added = sum(1 for r in changed if r[0] not in existing) if existing else len(changed)
         return added, len(changed) - added
+
+    def _account_folded(
+        self, folded: dict[str, str], id_rows: list[tuple], existing: dict[str, tuple]
+    ) -> tuple[int, int]:
+        """After the identities are written: the connections kept on them (m004) as
+        interactions added and updated, and the log made to agree with them.
+
+        A connection's interaction that a stored identity held and no longer does goes
+        to ``interaction_log`` (as the rows of the previous store stayed); one now kept
+        on its identity leaves the log. Returns (added, updated).
+        """
+        if "" not in existing:  # a source's first import: nothing of it is stored
+            return len(folded), 0
+        conn = self.db.conn
+        new = {r[0]: r for r in id_rows}
+        ci, co, fi, li = CONNECTED_ID, CONNECTED_ON, 14, 15
+        spill = [
+            (old[ci], old[1], iid, "connected", old[co], "both", "", 1, old[fi], old[li])
+            for iid, old in existing.items()
+            if iid and old[ci] is not None and old[ci] != new[iid][ci]
+        ]
+        if spill:
+            conn.executemany(
+                f"insert into {INTERACTION_LOG} ({', '.join(INTERACTION_COLUMNS)}) "
+                f"values ({', '.join('?' * len(INTERACTION_COLUMNS))}) on conflict(id) do nothing",
+                spill,
+            )
+        logged: dict[str, tuple] = {}
+        rest = [x for x, iid in folded.items() if (existing.get(iid) or (None,) * 19)[ci] != x]
+        for chunk in chunks(rest, 900):
+            marks = ", ".join("?" * len(chunk))
+            for row in conn.execute(
+                f"select id, at, file, line from {INTERACTION_LOG} where id in ({marks})", chunk
+            ):
+                logged[row[0]] = row[1:]
+            conn.execute(f"delete from {INTERACTION_LOG} where id in ({marks})", chunk)
+        added = updated = 0
+        for x, iid in folded.items():
+            row, old = new[iid], existing.get(iid)
+            if old is not None and old[ci] == x:
+                before = (old[co], old[fi], old[li])
+            elif x in logged:
+                before = logged[x]
+            else:
+                added += 1
+                continue
+            updated += before != (row[co], row[fi], row[li])
+        return added, updated
 
     @contextlib.contextmanager
     def _indexes_rebuilt(self, table: str, writes: int) -> Iterator[None]:
@@ -317,10 +400,15 @@ class Store:
             raise NotFoundError(f"no source named {source!r} (imported sources: {names})")
         removed = {}
         with self.transaction():
-            for table in ("interactions", "identities", "positions", "profile"):
+            kept = self.db.execute(  # connections' interactions kept on identities (m004)
+                "select count(*) from identities where source = ? and connected_id is not null",
+                [source],
+            ).fetchone()[0]
+            for table in (INTERACTION_LOG, "identities", "positions", "profile"):
                 removed[table] = self.db.execute(
                     f"delete from [{table}] where source = ?", [source]
                 ).rowcount
+            removed = {"interactions": removed.pop(INTERACTION_LOG) + kept, **removed}
             removed["requests"] = self._forget_requests(source)
             self.db.execute("delete from sources where name = ?", [source])
         return removed
@@ -330,13 +418,16 @@ class Store:
         gone = 0
         rows = self.db.execute(
             "select id, sources from requests where source = ? or exists "
-            "(select 1 from json_each(requests.sources) where value = ?)", [source, source]
+            "(select 1 from json_each(requests.sources) where value = ?)",
+            [source, source],
         ).fetchall()
         for rid, sources in rows:
             left = [s for s in json.loads(sources or "[]") if s != source]
             if left:
-                self.db.execute("update requests set sources = ?, source = ? where id = ?",
-                                [json.dumps(left), left[0], rid])
+                self.db.execute(
+                    "update requests set sources = ?, source = ? where id = ?",
+                    [json.dumps(left), left[0], rid],
+                )
             else:
                 self.db.execute("delete from requests where id = ?", [rid])
                 gone += 1
@@ -367,6 +458,8 @@ class Store:
             for f in _LIST_FIELDS:
                 r[f] = json.loads(r[f]) if r[f] else []
             r["extra"] = json.loads(r["extra"]) if r["extra"] else {}
+            # A connection's interaction kept on the row (m004) is not the identity's.
+            del r["connected_id"], r["connected_on"]
             yield r
 
     def interactions_for(self, identity_ids: Iterable[str]) -> list[dict]:
@@ -374,9 +467,13 @@ class Store:
         out: list[dict] = []
         for chunk in chunks(ids, 900):
             marks = ", ".join("?" * len(chunk))
-            out.extend(
+            rows = list(
                 self.db.query(f"select * from interactions where identity_id in ({marks})", chunk)
             )
+            # By identity, each one's connection first (as the table gave them before m004:
+            # by its identity_id index, the export's connections written before the rest).
+            rows.sort(key=itemgetter("identity_id"))
+            out.extend(rows)
         return out
 
     def requests(self, *, status: str | None = "pending") -> list[dict]:

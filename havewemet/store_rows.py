@@ -36,7 +36,11 @@ IDENTITY_COLUMNS = (
     "file",
     "line",
     "extra",
+    "connected_id",
+    "connected_on",
 )
+#: Where ``fold_connected`` puts a connection's interaction id and date in an identity row.
+CONNECTED_ID, CONNECTED_ON = 17, 18
 INTERACTION_COLUMNS = (
     "id",
     "source",
@@ -105,7 +109,7 @@ def identity_rows(batch: ImportBatch, memo: dict[tuple[str, str], str]) -> list[
     rows = []
     for iid, ident in first.items():
         dups = more.get(iid)
-        if dups is not None:
+        if dups is not None and not _adds_nothing(ident, dups):
             rows.append(_merged_row(iid, source, ident, dups, extras))
             continue
         rows.append(
@@ -130,6 +134,25 @@ def identity_rows(batch: ImportBatch, memo: dict[tuple[str, str], str]) -> list[
             )
         )
     return rows
+
+
+def _adds_nothing(ident: Identity, dups: list[Identity]) -> bool:
+    """True when merging ``dups`` into ``ident`` changes nothing: no ``extra``, no list
+    item it lacks, no scalar where it has none (most duplicates: a connection seen
+    again in messages.csv, with its name and URL)."""
+    for other in dups:
+        if other.extra:
+            return False
+        for k in LIST_FIELDS:
+            items = getattr(other, k)
+            if items:
+                have = getattr(ident, k)
+                if any(x not in have for x in items):
+                    return False
+        for k in _SCALARS:
+            if not getattr(ident, k) and getattr(other, k):
+                return False
+    return True
 
 
 def _merged_row(
@@ -201,6 +224,54 @@ def interaction_rows(batch: ImportBatch, memo: dict[tuple[str, str], str]) -> li
             )
         )
     return rows
+
+
+_NOT_CONNECTED = (None, None)
+
+
+def fold_connected(
+    identity_rows: list[tuple], interaction_rows: list[tuple]
+) -> tuple[list[tuple], list[tuple], dict[str, str]]:
+    """Keep each connection's ``connected`` interaction on its identity row (m004).
+
+    ``identity_rows`` come without the last two columns and leave with them:
+    ``connected_id`` and ``connected_on``, set where the identity has exactly one
+    ``connected`` interaction, of direction ``both``, no detail, a count of 1 and
+    the identity's source, file and line (the ``interactions`` view gives it back
+    as it was); ``None`` otherwise. Returns the identity rows, the interaction rows
+    left to write, and the folded interaction ids (to their identity ids).
+    """
+    conn: dict[str, dict[str, tuple]] = {}
+    for r in interaction_rows:
+        if r[3] == "connected":
+            got = conn.get(r[2])
+            if got is None:
+                conn[r[2]] = {r[0]: r}
+            else:
+                got[r[0]] = r  # the last row of an id wins, as in the upsert
+    if not conn:
+        return [r + _NOT_CONNECTED for r in identity_rows], interaction_rows, {}
+    folded: dict[str, str] = {}
+    out = []
+    for row in identity_rows:
+        got = conn.get(row[0])
+        if got is not None and len(got) == 1:
+            (x,) = got.values()
+            if (
+                x[5] == "both"
+                and x[6] == ""
+                and x[7] == 1
+                and x[1] == row[1]
+                and x[8] == row[14]
+                and x[9] == row[15]
+            ):
+                folded[x[0]] = row[0]
+                out.append((*row, x[0], x[4]))
+                continue
+        out.append(row + _NOT_CONNECTED)
+    if folded:
+        interaction_rows = [r for r in interaction_rows if r[0] not in folded]
+    return out, interaction_rows, folded
 
 
 def position_rows(batch: ImportBatch) -> list[tuple]:

@@ -153,3 +153,52 @@ def m003_request_sources(db: sqlite_utils.Database) -> None:
     hand), so that forgetting one source keeps what the others gave."""
     db["requests"].add_column("sources", str)
     db.execute("update requests set sources = json_array(source)")
+
+
+#: The one stored table of interactions since m004; ``interactions`` is a view over it
+#: and the connections kept on their identity.
+INTERACTION_LOG = "interaction_log"
+
+#: ``interactions``: each LinkedIn connection's ``connected`` interaction as its identity
+#: row holds it (same id, columns and values as before m004), then the logged rows.
+#: Connections first: a LinkedIn export's connections were written before its other rows.
+INTERACTIONS_VIEW = f"""create view interactions as
+  select connected_id as id, source, id as identity_id, 'connected' as kind,
+         connected_on as at, 'both' as direction, '' as detail, 1 as [count], file, line
+    from identities where connected_id is not null
+  union all
+  select id, source, identity_id, kind, at, direction, detail, [count], file, line
+    from {INTERACTION_LOG}"""
+
+
+@migration
+def m004_connected_on_identity(db: sqlite_utils.Database) -> None:
+    """A connection's ``connected`` interaction is kept on its identity (issue 2: one
+    interaction row per connection, with its three index entries, was half of what an
+    export of 30,000 connections writes). ``interactions`` becomes a view giving the
+    same rows, so every reader is unchanged.
+
+    Folded: a ``connected`` row of direction ``both``, no detail and a count of 1, the
+    only such row of its identity, from the identity's source, file and line; any other
+    stays in ``interaction_log`` (:func:`havewemet.store_rows.fold_connected` decides the
+    same way on save).
+    """
+    db.execute("alter table identities add column connected_id text")
+    db.execute("alter table identities add column connected_on text")
+    db.execute(f"alter table interactions rename to {INTERACTION_LOG}")
+    db.execute(
+        f"""update identities set connected_id = x.id, connected_on = x.at
+            from (select min(id) as id, min(at) as at, identity_id, min(source) as source,
+                         min(file) as file, min(line) as line
+                    from {INTERACTION_LOG}
+                   where kind = 'connected' and direction = 'both' and detail = ''
+                     and [count] = 1
+                   group by identity_id having count(*) = 1) as x
+            where x.identity_id = identities.id and x.source is identities.source
+              and x.file is identities.file and x.line is identities.line"""
+    )
+    db.execute(
+        f"delete from {INTERACTION_LOG} where id in "
+        "(select connected_id from identities where connected_id is not null)"
+    )
+    db.execute(INTERACTIONS_VIEW)

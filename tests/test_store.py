@@ -25,3 +25,93 @@ def test_store_file_is_private(tmp_path):
     path = tmp_path / "s.db"
     Store.open(path).close()
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+# -- m004: a connection's interaction kept on its identity ------------------------------
+
+
+def _connections(date: str = "2020-01-05", *, twice: bool = False) -> ImportBatch:
+    from havewemet.models import Identity, Interaction
+
+    b = ImportBatch(source="linkedin", kind="linkedin", path="x")
+    for key, line in (("in/ada", 2), ("in/bo", 3)):
+        b.identities.append(Identity("linkedin", key, name=key, file="Connections.csv", line=line))
+        b.interactions.append(
+            Interaction("linkedin", key, "connected", date, "both", "", "Connections.csv", line)
+        )
+    b.interactions.append(Interaction("linkedin", "in/ada", "message", "2021-02-02", "in",
+                                      "", "messages.csv", 7, count=3))
+    if twice:  # a second connection row for Bo: not folded, logged as before
+        b.interactions.append(
+            Interaction("linkedin", "in/bo", "connected", "2019-01-01", "both", "",
+                        "Connections.csv", 9)
+        )
+    return b
+
+
+def _view(store: Store) -> list[tuple]:
+    return sorted(store.db.execute("select * from interactions").fetchall())
+
+
+def _expected(batch: ImportBatch) -> list[tuple]:
+    last = {i.id: i for i in batch.interactions}
+    return sorted((i.id, i.source, i.identity_id, i.kind, i.at, i.direction, i.detail, i.count,
+                   i.file, i.line) for i in last.values())
+
+
+def test_connections_are_kept_on_identities_and_read_back_as_interactions(store):
+    batch = _connections(twice=True)
+    first = store.save(batch)
+    assert (first.added["interactions"], first.updated["interactions"]) == (4, 0)
+    assert _view(store) == _expected(batch)
+    # Ada's connection is on her identity; Bo's two connection rows stay in the log.
+    assert store.db.execute("select key, connected_on from identities order by key").fetchall() \
+        == [("in/ada", "2020-01-05"), ("in/bo", None)]
+    assert store.db.execute("select count(*) from interaction_log").fetchone()[0] == 3
+    again = store.save(batch)
+    assert sum(again.added.values()) == 0 and sum(again.updated.values()) == 0
+    # Each identity's connection first, as the interactions table gave them.
+    ada = [r["kind"] for r in store.interactions_for([stable_id_of("in/ada")])]
+    assert ada == ["connected", "message"]
+    assert all("connected_id" not in r for r in store.identities())
+
+
+def stable_id_of(key: str) -> str:
+    from havewemet.models import stable_id
+
+    return stable_id("linkedin", key)
+
+
+def test_a_newer_date_keeps_the_earlier_connection_row_and_forget_removes_both(store):
+    store.save(_connections("2020-01-05"))
+    newer = store.save(_connections("2020-03-01"))
+    assert (newer.added["interactions"], newer.updated["interactions"]) == (2, 0)
+    both = _expected(_connections("2020-01-05")) + _expected(_connections("2020-03-01"))
+    assert _view(store) == sorted(set(both))  # as the interactions table kept them
+    assert store.forget("linkedin")["interactions"] == 5
+    assert _view(store) == []
+
+
+def test_a_store_written_before_m004_is_converted(tmp_path, monkeypatch):
+    import havewemet.store as store_mod
+
+    path = tmp_path / "old.db"
+    batch = _connections(twice=True)
+    monkeypatch.setattr(store_mod, "_MIGRATIONS", store_mod._MIGRATIONS[:3])
+    old = Store.open(path)
+    assert old.db.execute(
+        "select type from sqlite_master where name = 'interactions'").fetchone()[0] == "table"
+    old.db.conn.executemany(
+        "insert into identities (id, source, key, name, file, line, extra, emails, phones, urls,"
+        " handles, nicknames) values (?, ?, ?, ?, ?, ?, '{}', '[]', '[]', '[]', '[]', '[]')",
+        [(i.id, i.source, i.key, i.name, i.file, i.line) for i in batch.identities],
+    )
+    old.db.conn.executemany("insert into interactions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            _expected(batch))
+    old.db.conn.commit()
+    old.close()
+    monkeypatch.undo()
+    new = Store.open(path)
+    assert _view(new) == _expected(batch)
+    assert new.db.execute("select key, connected_on from identities order by key").fetchall() \
+        == [("in/ada", "2020-01-05"), ("in/bo", None)]
