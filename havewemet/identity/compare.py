@@ -243,10 +243,13 @@ def _levels(a: ParsedName, b: ParsedName) -> tuple[str, str, str, str]:
     return g, gwhy, s, swhy
 
 
+_LEVEL = {(c.field, lv.name): lv for c in MODEL.values() for lv in c.levels}
+
+
 def _level_weight(comp: str, level: str, u_tf: float | None, lone: bool = False) -> float:
     if level == "missing":
         return 0.0
-    lv = MODEL[comp].level(level)
+    lv = _LEVEL[comp, level]
     u = u_tf if (u_tf and level in _TF_LEVELS[comp]) else lv.u
     if lone:  # a lone word may be a given name or a surname: never rarer than the default
         u = max(u, lv.u)
@@ -411,20 +414,33 @@ def compare(
     u_given: float | None = None,
     u_last: float | None = None,
     u_word: WordU | None = None,
+    name_memo: dict | None = None,
 ) -> Scored:
     """Compare two records field by field; ``u_*`` are term-frequency u values for b's names.
 
     ``u_word(word, comp)`` weighs a name of b that agrees in an unknown or moved
     role (a lone word, a swap) by how often the store holds it in any role;
     without it such an agreement counts at most as much as the default u allows.
+    ``name_memo`` is a dict kept while one record ``a`` is compared with many
+    (the ``u_*`` depending only on b's name): the name comparison is made once per
+    distinct parsed name of b (namesakes among the candidates).
 
     Examples:
         >>> sc = compare(make_rec("q", name="Bob Smith"), make_rec("i", name="Robert Smith"))
         >>> sc.reasons
         ['Bob is a form of Robert', 'same surname (Smith)']
     """
-    sc = Scored()
-    _name_part(sc, a.name, b.name, u_given, u_last, u_word)
+    if name_memo is None:
+        sc = Scored()
+        _name_part(sc, a.name, b.name, u_given, u_last, u_word)
+    else:
+        hit = name_memo.get(b.name)
+        if hit is None:
+            sc = Scored()
+            _name_part(sc, a.name, b.name, u_given, u_last, u_word)
+            name_memo[b.name] = (sc.weight, dict(sc.parts), list(sc.reasons))
+        else:
+            sc = Scored(hit[0], dict(hit[1]), list(hit[2]))
     _set_part(sc, "email", a.emails, b.emails, "e-mail")
     _set_part(sc, "phone", a.phones, b.phones, "phone")
     _set_part(sc, "profile", a.slugs, b.slugs, "LinkedIn profile")

@@ -319,11 +319,12 @@ class Matcher:
                 sub[c].append(iid)
         return {c: tuple(v) for c, v in sub.items()}
 
-    def score(self, rec: Rec, iid: str) -> Match:
-        """Compare a prepared record with one identity."""
+    def score(self, rec: Rec, iid: str, name_memo: dict | None = None) -> Match:
+        """Compare a prepared record with one identity (``name_memo``: see
+        :func:`~havewemet.identity.compare.compare`, one dict per record)."""
         other = self.recs[iid]
         ug, ul = self.u_values(other)
-        sc = compare(rec, other, u_given=ug, u_last=ul, u_word=self.u_word)
+        sc = compare(rec, other, u_given=ug, u_last=ul, u_word=self.u_word, name_memo=name_memo)
         p = probability(sc.weight, self.log2_prior_odds)
         if sc.conflict:
             p = min(p, 0.05)
@@ -334,10 +335,11 @@ class Matcher:
     ) -> list[Match]:
         """Like :meth:`match` for an already prepared record."""
         out = []
+        memo: dict = {}  # namesakes among the candidates: their names compared once
         for iid in self.candidates(rec):
             if iid == exclude:
                 continue
-            m = self.score(rec, iid)
+            m = self.score(rec, iid, memo)
             if m.probability >= threshold or (m.conflict and threshold <= 0.5):
                 out.append(m)
         out.sort(key=lambda m: (-m.probability, m.identity_id))
