@@ -430,6 +430,42 @@ def compare(
         >>> sc.reasons
         ['Bob is a form of Robert', 'same surname (Smith)']
     """
+    sc = compare_above(
+        a, b, None, u_given=u_given, u_last=u_last, u_word=u_word, name_memo=name_memo
+    )
+    assert sc is not None  # without a floor there is always a result
+    return sc
+
+
+def rest_bound(a: Rec, b: Rec) -> float:
+    """The most that the fields other than the name can add to :func:`compare`'s weight."""
+    w = 0.0
+    if a.emails and b.emails:
+        w += _MAX_REST["email"]
+    if a.phones and b.phones:
+        w += _MAX_REST["phone"]
+    if a.slugs and b.slugs:
+        w += _MAX_REST["profile"]
+    if (a.fit_handles or b.fit_handles) and a.display and b.display:
+        w += _MAX_REST["handle"]
+    if a.company and b.company:
+        w += _MAX_REST["company"]
+    return w
+
+
+def compare_above(
+    a: Rec,
+    b: Rec,
+    floor: float | None,
+    *,
+    u_given: float | None = None,
+    u_last: float | None = None,
+    u_word: WordU | None = None,
+    name_memo: dict | None = None,
+) -> Scored | None:
+    """:func:`compare`, or None as soon as the weight cannot reach ``floor``: after the
+    names, when their weight plus :func:`rest_bound` is below it. A matcher looking
+    only for probable matches skips the other fields of the many weak candidates."""
     if name_memo is None:
         sc = Scored()
         _name_part(sc, a.name, b.name, u_given, u_last, u_word)
@@ -439,8 +475,12 @@ def compare(
             sc = Scored()
             _name_part(sc, a.name, b.name, u_given, u_last, u_word)
             name_memo[b.name] = (sc.weight, dict(sc.parts), list(sc.reasons))
+        elif floor is not None and hit[0] + rest_bound(a, b) < floor:
+            return None
         else:
             sc = Scored(hit[0], dict(hit[1]), list(hit[2]))
+    if floor is not None and sc.weight + rest_bound(a, b) < floor:
+        return None
     _set_part(sc, "email", a.emails, b.emails, "e-mail")
     _set_part(sc, "phone", a.phones, b.phones, "phone")
     _set_part(sc, "profile", a.slugs, b.slugs, "LinkedIn profile")
@@ -455,6 +495,9 @@ def compare(
     return sc
 
 
+_MAX_REST = {c: max(lv.weight for lv in MODEL[c].levels) for c in MODEL}
+
+
 def probability(weight: float, log2_prior_odds: float) -> float:
     """The match probability from a total weight and the prior odds (log2)."""
     x = weight + log2_prior_odds
@@ -465,4 +508,15 @@ def probability(weight: float, log2_prior_odds: float) -> float:
     return 2.0**x / (1.0 + 2.0**x)
 
 
-__all__ = ["MODEL", "Comparison", "Level", "Rec", "Scored", "compare", "make_rec", "probability"]
+__all__ = [
+    "MODEL",
+    "Comparison",
+    "Level",
+    "Rec",
+    "Scored",
+    "compare",
+    "compare_above",
+    "make_rec",
+    "probability",
+    "rest_bound",
+]

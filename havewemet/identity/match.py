@@ -22,7 +22,7 @@ from functools import lru_cache
 import jellyfish
 
 from havewemet._gc import paused as gc_paused
-from havewemet.identity.compare import Rec, compare, make_rec, probability
+from havewemet.identity.compare import Rec, compare_above, make_rec, probability
 from havewemet.identity.handles import _tokens, name_handle_forms
 from havewemet.identity.names import ParsedName, given_name_roots, skeleton
 
@@ -216,6 +216,17 @@ def query_keys(rec: Rec) -> set[tuple]:
     return keys
 
 
+def _weight_floor(threshold: float, log2_prior_odds: float) -> float | None:
+    """The weight under which a candidate's probability, rounded to 6 places as
+    :class:`Match` keeps it, is below ``threshold`` (None: no such weight)."""
+    t = threshold - 1e-6  # round(p, 6) never exceeds p by more than 5e-7
+    if t <= 0.0:
+        return None
+    if t >= 1.0:
+        return math.inf
+    return math.log2(t / (1.0 - t)) - log2_prior_odds - 1e-9
+
+
 class Matcher:
     """An in-memory candidate index over identities (dicts as the store yields them).
 
@@ -322,9 +333,21 @@ class Matcher:
     def score(self, rec: Rec, iid: str, name_memo: dict | None = None) -> Match:
         """Compare a prepared record with one identity (``name_memo``: see
         :func:`~havewemet.identity.compare.compare`, one dict per record)."""
+        m = self._score_above(rec, iid, None, name_memo)
+        assert m is not None  # without a floor there is always a result
+        return m
+
+    def _score_above(
+        self, rec: Rec, iid: str, floor: float | None, name_memo: dict | None
+    ) -> Match | None:
+        """:meth:`score`, or None when the weight cannot reach ``floor``."""
         other = self.recs[iid]
         ug, ul = self.u_values(other)
-        sc = compare(rec, other, u_given=ug, u_last=ul, u_word=self.u_word, name_memo=name_memo)
+        sc = compare_above(
+            rec, other, floor, u_given=ug, u_last=ul, u_word=self.u_word, name_memo=name_memo
+        )
+        if sc is None:
+            return None
         p = probability(sc.weight, self.log2_prior_odds)
         if sc.conflict:
             p = min(p, 0.05)
@@ -336,10 +359,17 @@ class Matcher:
         """Like :meth:`match` for an already prepared record."""
         out = []
         memo: dict = {}  # namesakes among the candidates: their names compared once
+        floor = _weight_floor(threshold, self.log2_prior_odds)
+        keep_conflicts = threshold <= 0.5 and bool(rec.slugs)
+        recs = self.recs
         for iid in self.candidates(rec):
             if iid == exclude:
                 continue
-            m = self.score(rec, iid, memo)
+            # A conflict (another LinkedIn profile) is kept whatever its weight.
+            f = None if keep_conflicts and recs[iid].slugs else floor
+            m = self._score_above(rec, iid, f, memo)
+            if m is None:
+                continue  # its probability is below the threshold, whatever the other fields
             if m.probability >= threshold or (m.conflict and threshold <= 0.5):
                 out.append(m)
         out.sort(key=lambda m: (-m.probability, m.identity_id))

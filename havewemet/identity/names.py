@@ -373,6 +373,20 @@ def given_names_match(a: str, b: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
+def _surname_words(last: str) -> frozenset[str]:
+    """Skeletons of a surname's words (double and hyphenated split, particles dropped)."""
+    words = {skeleton(w) for w in re.split(r"[\s\-]+", last) if w and w not in _PARTICLES}
+    words.discard("")
+    return frozenset(words)
+
+
+@lru_cache(maxsize=100_000)
+def _middle_words(middle: str) -> frozenset[str]:
+    """Skeletons of the middle names longer than two letters."""
+    return frozenset(skeleton(w) for w in middle.split() if len(w) > 2)
+
+
+@lru_cache(maxsize=200_000)
 def surname_level(a: ParsedName, b: ParsedName) -> tuple[str, str]:
     """How two parsed names' surnames agree: a level and a short reason.
 
@@ -395,15 +409,11 @@ def surname_level(a: ParsedName, b: ParsedName) -> tuple[str, str]:
         and skeleton(b.maiden) in (ka, *a.surnames)
     ):
         return "maiden", "a maiden name matches the other surname"
-    wa = {skeleton(w) for w in re.split(r"[\s\-]+", a.last) if w and w not in _PARTICLES}
-    wb = {skeleton(w) for w in re.split(r"[\s\-]+", b.last) if w and w not in _PARTICLES}
-    wa.discard("")
-    wb.discard("")
+    wa, wb = _surname_words(a.last), _surname_words(b.last)
     if wa & wb:
         return "part", f"{la} and {lb} share a surname"
     # Spanish/Portuguese double surnames parsed as middle + last: "María García López".
-    ma = {skeleton(w) for w in a.middle.split() if len(w) > 2}
-    mb = {skeleton(w) for w in b.middle.split() if len(w) > 2}
+    ma, mb = _middle_words(a.middle), _middle_words(b.middle)
     if ((ma & wb) or (mb & wa)) and (wa and wb):
         return "part", f"{la} and {lb} share a surname"
     if _typo(a.last, b.last, ka, kb):
