@@ -246,6 +246,7 @@ class Matcher:
         self._first_tf: Counter[str] = Counter()
         self._last_tf: Counter[str] = Counter()
         self._sub: dict[tuple, dict[tuple, tuple[str, ...]]] = {}
+        self._scanned: set[tuple] = set()  # big blocks met once (split when met again)
         with gc_paused():  # some ten objects an identity, none in a cycle
             for ident in identities:
                 self.add(ident)
@@ -298,10 +299,18 @@ class Matcher:
             if not ids:
                 continue
             if compat is not None and len(ids) > BIG_BLOCK and k[0] in "spg":
+                by_given = k[0] in _SURNAME_KEYS
+                want = compat[0] if by_given else compat[1]
                 sub = self._sub.get(k)
+                if sub is None and k not in self._scanned:
+                    # Most big blocks are met once: scanning the members is cheaper
+                    # than splitting the block (the same members either way).
+                    self._scanned.add(k)
+                    out.update(self._scan_block(ids, by_given, want))
+                    continue
                 if sub is None:
-                    sub = self._sub[k] = self._sub_block(ids, k[0] in _SURNAME_KEYS)
-                for c in compat[0] if k[0] in _SURNAME_KEYS else compat[1]:
+                    sub = self._sub[k] = self._sub_block(ids, by_given)
+                for c in want:
                     out.update(sub.get(c, ()))
             else:
                 out.update(ids)
@@ -312,6 +321,22 @@ class Matcher:
             # store that large's prior.
             if ids and len(ids) <= (_RARE if compat is None else min(_RARE, BIG_BLOCK)):
                 out.update(ids)
+        return out
+
+    def _scan_block(self, ids: list[str], by_given: bool, want: frozenset[tuple]) -> list[str]:
+        """The members of a big block that :meth:`_sub_block` files under a key in ``want``."""
+        recs = self.recs
+        out = []
+        if by_given:
+            for iid in ids:
+                pn = recs[iid].name
+                if not want.isdisjoint(_given_side(pn.first, pn.nickname)):
+                    out.append(iid)
+        else:
+            for iid in ids:
+                pn = recs[iid].name
+                if not want.isdisjoint(_surname_side(pn.last, pn.maiden)):
+                    out.append(iid)
         return out
 
     def _sub_block(self, ids: list[str], by_given: bool) -> dict[tuple, tuple[str, ...]]:
