@@ -15,7 +15,7 @@ import gc
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -379,19 +379,36 @@ class Matcher:
         return Match(iid, round(p, 6), sc.reasons, sc.conflict, sc.parts)
 
     def match_rec(
-        self, rec: Rec, *, limit: int = 5, threshold: float = 0.5, exclude: str = ""
+        self,
+        rec: Rec,
+        *,
+        limit: int = 5,
+        threshold: float = 0.5,
+        exclude: str = "",
+        prune: float | None = None,
+        keep: Callable[[str], bool] | None = None,
     ) -> list[Match]:
-        """Like :meth:`match` for an already prepared record."""
+        """Like :meth:`match` for an already prepared record.
+
+        With ``prune``, a caller that will use only the matches reaching ``prune``,
+        the conflicts and the identities ``keep(id)`` accepts lets the others be
+        left out (their fields past the name not compared): only when there are
+        at most ``limit`` candidates, so the ``limit`` best are the same as without.
+        """
         out = []
         memo: dict = {}  # namesakes among the candidates: their names compared once
-        floor = _weight_floor(threshold, self.log2_prior_odds)
-        keep_conflicts = threshold <= 0.5 and bool(rec.slugs)
+        candidates = self.candidates(rec)
+        pruning = prune is not None and prune > threshold and len(candidates) <= limit
+        floor = _weight_floor(prune if pruning else threshold, self.log2_prior_odds)
+        keep_conflicts = (pruning or threshold <= 0.5) and bool(rec.slugs)
         recs = self.recs
-        for iid in self.candidates(rec):
+        for iid in candidates:
             if iid == exclude:
                 continue
             # A conflict (another LinkedIn profile) is kept whatever its weight.
             f = None if keep_conflicts and recs[iid].slugs else floor
+            if f is not None and pruning and keep is not None and keep(iid):
+                f = _weight_floor(threshold, self.log2_prior_odds)
             m = self._score_above(rec, iid, f, memo)
             if m is None:
                 continue  # its probability is below the threshold, whatever the other fields

@@ -198,7 +198,16 @@ class Triager:
         query = Query(name=request["name"], profile_url=request.get("profile_url", ""))
         bare = query_rec(Query(name=request["name"]))
         out = []
-        for m in self.matcher.match(query, limit=40, threshold=0.0):
+        # Only matches at 0.5 or more, conflicts and name-less identities are used
+        # below: the matcher may leave the other candidates out early.
+        found = self.matcher.match_rec(
+            query_rec(query),
+            limit=40,
+            threshold=0.0,
+            prune=0.5,
+            keep=lambda iid: not self.matcher.identities[iid].get("name"),
+        )
+        for m in found:
             ident = self.matcher.identities[m.identity_id]
             slugs = self.matcher.recs[m.identity_id].slugs
             if m.conflict and slugs and all(_is_opaque(s) for s in slugs):
@@ -207,8 +216,10 @@ class Triager:
             elif not m.conflict and m.probability < 0.5 and not ident.get("name"):
                 # A handle with no name (a Mastodon follow): only a possible match,
                 # so its evidence counts at most as *known of*.
-                fit = max((handle_fit(h, request["name"]) for h in ident.get("handles", [])),
-                          default=(0.0, ""))
+                fit = max(
+                    (handle_fit(h, request["name"]) for h in ident.get("handles", [])),
+                    default=(0.0, ""),
+                )
                 if fit[0] < 0.8:
                     continue
                 m = Match(m.identity_id, 0.5, [fit[1]])
