@@ -118,9 +118,14 @@ def _name_keys(pn: ParsedName) -> frozenset[tuple]:
 def rec_keys(rec: Rec) -> set[tuple]:
     """The blocking keys an identity is filed under."""
     keys = set(_name_keys(rec.name))
-    keys |= {("e", e) for e in rec.emails} | {("t", p) for p in rec.phones}
-    keys |= {("l", s) for s in rec.slugs}
-    keys |= {("u", joined) for _, _, joined in rec.fit_handles}
+    if rec.emails:
+        keys.update([("e", e) for e in rec.emails])
+    if rec.phones:
+        keys.update([("t", p) for p in rec.phones])
+    if rec.slugs:
+        keys.update([("l", s) for s in rec.slugs])
+    if rec.fit_handles:
+        keys.update([("u", joined) for _, _, joined in rec.fit_handles])
     return keys
 
 
@@ -262,14 +267,19 @@ class Matcher:
         rec = identity_rec(ident)
         self.identities[iid] = ident
         self.recs[iid] = rec
-        for k in rec_keys(rec):
-            self._index[k].append(iid)
-            self._sub.pop(k, None)
-        if rec.name.first:
-            self._first_tf[rec.name.first] += 1
-            self._by_first[skeleton(rec.name.first)].append(iid)
-        if rec.name.last:
-            self._last_tf[rec.name.last] += 1
+        keys = rec_keys(rec)
+        index = self._index
+        for k in keys:
+            index[k].append(iid)
+        if self._sub:  # blocks split before this identity came are split again when met
+            for k in keys:
+                self._sub.pop(k, None)
+        pn = rec.name
+        if pn.first:
+            self._first_tf[pn.first] = self._first_tf.get(pn.first, 0) + 1
+            self._by_first[skeleton(pn.first)].append(iid)
+        if pn.last:
+            self._last_tf[pn.last] = self._last_tf.get(pn.last, 0) + 1
 
     @property
     def log2_prior_odds(self) -> float:
