@@ -438,16 +438,33 @@ def compare(
 
 
 def rest_bound(a: Rec, b: Rec) -> float:
-    """The most that the fields other than the name can add to :func:`compare`'s weight."""
+    """The most that the fields other than the name can add to :func:`compare`'s weight.
+
+    E-mail, phone and profile are counted exactly (a set intersection each); the
+    handle at the level it would reach at best (a fit counts 2 bits at most when both
+    names are known); an agreeing organisation when both have one.
+    """
     w = 0.0
     if a.emails and b.emails:
-        w += _MAX_REST["email"]
+        w += _SET_W["email"][bool(a.emails & b.emails)]
     if a.phones and b.phones:
-        w += _MAX_REST["phone"]
+        w += _SET_W["phone"][bool(a.phones & b.phones)]
     if a.slugs and b.slugs:
-        w += _MAX_REST["profile"]
-    if (a.fit_handles or b.fit_handles) and a.display and b.display:
-        w += _MAX_REST["handle"]
+        w += _SET_W["profile"][bool(a.slugs & b.slugs)]
+    if a.fit_handles or b.fit_handles:
+        if (
+            a.usernames
+            and b.usernames
+            and not (a.slugs & b.slugs)
+            and not (a.emails & b.emails)
+            and a.compact & b.compact
+        ):
+            w += _HANDLE_W["same"]
+        elif a.display and b.display:
+            fits = _HANDLE_W["fits"]
+            if a.name.first and a.name.last and b.name.first and b.name.last:
+                fits = min(fits, 2.0)
+            w += fits
     if a.company and b.company:
         w += _MAX_REST["company"]
     return w
@@ -496,6 +513,11 @@ def compare_above(
 
 
 _MAX_REST = {c: max(lv.weight for lv in MODEL[c].levels) for c in MODEL}
+#: Weight of a set field (e-mail, phone, profile) without and with a common value.
+_SET_W = {
+    c: (MODEL[c].level("none").weight, MODEL[c].level("agree").weight)
+    for c in ("email", "phone", "profile")
+}
 
 
 def probability(weight: float, log2_prior_odds: float) -> float:
