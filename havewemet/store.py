@@ -456,7 +456,7 @@ class Store:
             )
         for r in rows:
             for f in _LIST_FIELDS:
-                r[f] = json.loads(r[f]) if r[f] else []
+                r[f] = json.loads(r[f]) if r[f] and r[f] != "[]" else []
             r["extra"] = json.loads(r["extra"]) if r["extra"] else {}
             # A connection's interaction kept on the row (m004) is not the identity's.
             del r["connected_id"], r["connected_on"]
