@@ -12,10 +12,9 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from operator import itemgetter
 from pathlib import Path
 
 import sqlite_utils
@@ -23,11 +22,10 @@ from platformdirs import user_data_dir
 
 from havewemet._gc import paused as gc_paused
 from havewemet.errors import NotFoundError, StoreError
-from havewemet.identity.handles import profile_slug
 from havewemet.models import ImportBatch, Request
+from havewemet.store_bulk import account_folded, indexes_rebuilt
+from havewemet.store_queries import StoreQueries
 from havewemet.store_rows import (
-    CONNECTED_ID,
-    CONNECTED_ON,
     IDENTITY_COLUMNS,
     INTERACTION_COLUMNS,
     LIST_FIELDS,
@@ -47,10 +45,6 @@ log = logging.getLogger(__name__)
 
 _LIST_FIELDS = LIST_FIELDS
 _MIGRATIONS = MIGRATIONS
-# A write bigger than this, into a table holding fewer rows than it writes, drops the
-# table's secondary indexes and builds them again after (in the same transaction):
-# one sort instead of a B-tree insert per row per index.
-_REINDEX_MIN_ROWS = 5000
 
 
 def default_path() -> Path:
@@ -74,7 +68,7 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class Store:
+class Store(StoreQueries):
     """The user's havewemet database.
 
     Examples:
@@ -189,7 +183,7 @@ class Store:
                     existing_out=existing,
                 )
                 result.added["identities"], result.updated["identities"] = added, updated
-                f_added, f_updated = self._account_folded(folded, id_rows, existing)
+                f_added, f_updated = account_folded(self.db.conn, folded, id_rows, existing)
                 added, updated = self._upsert(
                     INTERACTION_LOG, INTERACTION_COLUMNS, x_rows, batch.source, own_ids=own_ids
                 )
@@ -296,81 +290,10 @@ class Store:
                 f"insert into [{table}] ({names}) values ({', '.join('?' * len(cols))}) "
                 f"on conflict(id) do update set {sets}"
             )
-            with self._indexes_rebuilt(table, len(changed)):
+            with indexes_rebuilt(self.db, table, len(changed)):
                 conn.executemany(sql, changed)
         added = sum(1 for r in changed if r[0] not in existing) if existing else len(changed)
         return added, len(changed) - added
-
-    def _account_folded(
-        self, folded: dict[str, str], id_rows: list[tuple], existing: dict[str, tuple]
-    ) -> tuple[int, int]:
-        """After the identities are written: the connections kept on them (m004) as
-        interactions added and updated, and the log made to agree with them.
-
-        A connection's interaction that a stored identity held and no longer does goes
-        to ``interaction_log`` (as the rows of the previous store stayed); one now kept
-        on its identity leaves the log. Returns (added, updated).
-        """
-        if "" not in existing:  # a source's first import: nothing of it is stored
-            return len(folded), 0
-        conn = self.db.conn
-        new = {r[0]: r for r in id_rows}
-        ci, co, fi, li = CONNECTED_ID, CONNECTED_ON, 14, 15
-        spill = [
-            (old[ci], old[1], iid, "connected", old[co], "both", "", 1, old[fi], old[li])
-            for iid, old in existing.items()
-            if iid and old[ci] is not None and old[ci] != new[iid][ci]
-        ]
-        if spill:
-            conn.executemany(
-                f"insert into {INTERACTION_LOG} ({', '.join(INTERACTION_COLUMNS)}) "
-                f"values ({', '.join('?' * len(INTERACTION_COLUMNS))}) on conflict(id) do nothing",
-                spill,
-            )
-        logged: dict[str, tuple] = {}
-        rest = [x for x, iid in folded.items() if (existing.get(iid) or (None,) * 19)[ci] != x]
-        for chunk in chunks(rest, 900):
-            marks = ", ".join("?" * len(chunk))
-            for row in conn.execute(
-                f"select id, at, file, line from {INTERACTION_LOG} where id in ({marks})", chunk
-            ):
-                logged[row[0]] = row[1:]
-            conn.execute(f"delete from {INTERACTION_LOG} where id in ({marks})", chunk)
-        added = updated = 0
-        for x, iid in folded.items():
-            row, old = new[iid], existing.get(iid)
-            if old is not None and old[ci] == x:
-                before = (old[co], old[fi], old[li])
-            elif x in logged:
-                before = logged[x]
-            else:
-                added += 1
-                continue
-            updated += before != (row[co], row[fi], row[li])
-        return added, updated
-
-    @contextlib.contextmanager
-    def _indexes_rebuilt(self, table: str, writes: int) -> Iterator[None]:
-        """Around a big write into a table that holds fewer rows: drop its secondary
-        indexes and create them again after (same names and SQL, same transaction)."""
-        if (
-            writes < _REINDEX_MIN_ROWS
-            or self.db.execute(
-                f"select count(*) >= ? from (select 1 from [{table}] limit ?)", [writes, writes]
-            ).fetchone()[0]
-        ):
-            yield
-            return
-        indexes = self.db.execute(
-            "select name, sql from sqlite_master where type = 'index' and tbl_name = ? "
-            "and sql is not null",
-            [table],
-        ).fetchall()
-        for name, _sql in indexes:
-            self.db.execute(f"drop index [{name}]")
-        yield
-        for _name, sql in indexes:
-            self.db.execute(sql)
 
     def _save_requests(self, requests: list[Request]) -> tuple[int, int]:
         return save_requests(self.db.conn, requests, _now())
@@ -432,81 +355,3 @@ class Store:
                 self.db.execute("delete from requests where id = ?", [rid])
                 gone += 1
         return gone
-
-    # -- reading ---------------------------------------------------------------------
-
-    def counts(self) -> dict[str, int]:
-        return {
-            t: self.db[t].count
-            for t in ("sources", "identities", "interactions", "requests", "decisions")
-        }
-
-    def identities(self, ids: Iterable[str] | None = None) -> Iterator[dict]:
-        """Identities as dicts with list fields decoded."""
-        if ids is None:
-            rows = self.db.query("select * from identities")
-        else:
-            id_list = list(ids)
-            rows = (
-                r
-                for chunk in chunks(id_list, 900)
-                for r in self.db.query(
-                    f"select * from identities where id in ({', '.join('?' * len(chunk))})", chunk
-                )
-            )
-        for r in rows:
-            for f in _LIST_FIELDS:
-                r[f] = json.loads(r[f]) if r[f] and r[f] != "[]" else []
-            r["extra"] = json.loads(r["extra"]) if r["extra"] else {}
-            # A connection's interaction kept on the row (m004) is not the identity's.
-            del r["connected_id"], r["connected_on"]
-            yield r
-
-    def interactions_for(self, identity_ids: Iterable[str]) -> list[dict]:
-        ids = list(identity_ids)
-        out: list[dict] = []
-        for chunk in chunks(ids, 900):
-            marks = ", ".join("?" * len(chunk))
-            rows = list(
-                self.db.query(f"select * from interactions where identity_id in ({marks})", chunk)
-            )
-            # By identity, each one's connection first (as the table gave them before m004:
-            # by its identity_id index, the export's connections written before the rest).
-            rows.sort(key=itemgetter("identity_id"))
-            out.extend(rows)
-        return out
-
-    def requests(self, *, status: str | None = "pending") -> list[dict]:
-        where = "where status = ?" if status else ""
-        rows = list(
-            self.db.query(
-                f"select * from requests {where} order by sent_at desc", [status] if status else []
-            )
-        )
-        for r in rows:
-            r["mutuals"] = json.loads(r["mutuals"]) if r["mutuals"] else []
-        return rows
-
-    def get_request(self, ref: str) -> dict:
-        """A request by id, profile slug/URL, or exact name (case-insensitive)."""
-        slug = profile_slug(ref) or ref.lower()
-        for r in self.requests(status=None):
-            if ref in (r["id"],) or r["slug"] == slug or r["name"].lower() == ref.lower():
-                return r
-        raise NotFoundError(f"no request matches {ref!r}; `havewemet inbox` lists them")
-
-    def profile(self) -> dict:
-        """The user's own profile merged across sources (names, e-mails, handles)."""
-        me: dict = {"name": "", "emails": [], "handles": [], "headline": ""}
-        for r in self.db["profile"].rows:
-            me["name"] = me["name"] or r["name"]
-            me["headline"] = me["headline"] or r["headline"]
-            me["emails"] += [e for e in json.loads(r["emails"] or "[]") if e not in me["emails"]]
-            me["handles"] += json.loads(r["handles"] or "[]")
-        return me
-
-    def positions(self) -> list[dict]:
-        return list(self.db.query("select * from positions order by start"))
-
-    def sources(self) -> list[dict]:
-        return list(self.db.query("select * from sources order by imported_at"))

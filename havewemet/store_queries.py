@@ -1,0 +1,97 @@
+"""The store's read side: the queries the triage, the CLI and the web page make.
+
+A mixin of :class:`havewemet.store.Store` (kept apart so each module stays small);
+it reads ``self.db`` only, never writes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
+
+import sqlite_utils
+
+from havewemet.errors import NotFoundError
+from havewemet.identity.handles import profile_slug
+from havewemet.store_rows import LIST_FIELDS, chunks
+
+
+class StoreQueries:
+    db: sqlite_utils.Database
+
+    def counts(self) -> dict[str, int]:
+        return {
+            t: self.db[t].count
+            for t in ("sources", "identities", "interactions", "requests", "decisions")
+        }
+
+    def identities(self, ids: Iterable[str] | None = None) -> Iterator[dict]:
+        """Identities as dicts with list fields decoded."""
+        if ids is None:
+            rows = self.db.query("select * from identities")
+        else:
+            id_list = list(ids)
+            rows = (
+                r
+                for chunk in chunks(id_list, 900)
+                for r in self.db.query(
+                    f"select * from identities where id in ({', '.join('?' * len(chunk))})", chunk
+                )
+            )
+        for r in rows:
+            for f in LIST_FIELDS:
+                r[f] = json.loads(r[f]) if r[f] and r[f] != "[]" else []
+            r["extra"] = json.loads(r["extra"]) if r["extra"] else {}
+            # A connection's interaction kept on the row (m004) is not the identity's.
+            del r["connected_id"], r["connected_on"]
+            yield r
+
+    def interactions_for(self, identity_ids: Iterable[str]) -> list[dict]:
+        ids = list(identity_ids)
+        out: list[dict] = []
+        for chunk in chunks(ids, 900):
+            marks = ", ".join("?" * len(chunk))
+            rows = list(
+                self.db.query(f"select * from interactions where identity_id in ({marks})", chunk)
+            )
+            # By identity, each one's connection first (as the table gave them before m004:
+            # by its identity_id index, the export's connections written before the rest).
+            rows.sort(key=itemgetter("identity_id"))
+            out.extend(rows)
+        return out
+
+    def requests(self, *, status: str | None = "pending") -> list[dict]:
+        where = "where status = ?" if status else ""
+        rows = list(
+            self.db.query(
+                f"select * from requests {where} order by sent_at desc", [status] if status else []
+            )
+        )
+        for r in rows:
+            r["mutuals"] = json.loads(r["mutuals"]) if r["mutuals"] else []
+        return rows
+
+    def get_request(self, ref: str) -> dict:
+        """A request by id, profile slug/URL, or exact name (case-insensitive)."""
+        slug = profile_slug(ref) or ref.lower()
+        for r in self.requests(status=None):
+            if ref in (r["id"],) or r["slug"] == slug or r["name"].lower() == ref.lower():
+                return r
+        raise NotFoundError(f"no request matches {ref!r}; `havewemet inbox` lists them")
+
+    def profile(self) -> dict:
+        """The user's own profile merged across sources (names, e-mails, handles)."""
+        me: dict = {"name": "", "emails": [], "handles": [], "headline": ""}
+        for r in self.db["profile"].rows:
+            me["name"] = me["name"] or r["name"]
+            me["headline"] = me["headline"] or r["headline"]
+            me["emails"] += [e for e in json.loads(r["emails"] or "[]") if e not in me["emails"]]
+            me["handles"] += json.loads(r["handles"] or "[]")
+        return me
+
+    def positions(self) -> list[dict]:
+        return list(self.db.query("select * from positions order by start"))
+
+    def sources(self) -> list[dict]:
+        return list(self.db.query("select * from sources order by imported_at"))
