@@ -35,8 +35,12 @@ _state: dict[str, Path | None] = {"db": None}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="A TOML policy file.")]
-PresetOpt = Annotated[str | None, typer.Option(
-    "--preset", help="gatekeeper (default) or networker; overrides the file's preset.")]
+PresetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--preset", help="gatekeeper (default) or networker; overrides the file's preset."
+    ),
+]
 
 
 def fail(error: Exception) -> typer.Exit:
@@ -83,9 +87,14 @@ def _print_json(data: object) -> None:
 
 @app.callback()
 def _main(
-    db: Annotated[Path | None, typer.Option(
-        "--db", envvar="HAVEWEMET_DB",
-        help="The store (SQLite). Default: havewemet.db in your user data folder.")] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="HAVEWEMET_DB",
+            help="The store (SQLite). Default: havewemet.db in your user data folder.",
+        ),
+    ] = None,
 ) -> None:
     _state["db"] = db
 
@@ -93,8 +102,9 @@ def _main(
 @command()
 def demo(
     preset: Annotated[str, typer.Option(help="gatekeeper or networker.")] = "gatekeeper",
-    keep: Annotated[Path | None, typer.Option(
-        help="Keep the generated files and store in this folder.")] = None,
+    keep: Annotated[
+        Path | None, typer.Option(help="Keep the generated files and store in this folder.")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="All evidence.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -106,10 +116,12 @@ def demo(
         results = run_demo(folder, preset=preset)
     if as_json:
         return _print_json([r.to_dict() for r in results])
-    console.print("[bold]Demo:[/] Ruth Calloway, senior librarian at a city council, "
-                  f"policy [bold]{preset}[/]. Her data: a LinkedIn export (1,500 connections, "
-                  "a year of messages), an address book, a calendar, mail, a Mastodon list "
-                  f"and a conference attendee list; {len(results)} pending invitations.\n")
+    console.print(
+        "[bold]Demo:[/] Ruth Calloway, senior librarian at a city council, "
+        f"policy [bold]{preset}[/]. Her data: a LinkedIn export (1,500 connections, "
+        "a year of messages), an address book, a calendar, mail, a Mastodon list "
+        f"and a conference attendee list; {len(results)} pending invitations.\n"
+    )
     render.inbox(console, results, verbose=verbose)
     if keep:
         console.print(f"\nFiles and store kept in {keep}")
@@ -117,19 +129,30 @@ def demo(
 
 @command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="A file, folder or zip (e.g. your LinkedIn "
-                                         "export Basic_LinkedInDataExport_*.zip).")],
-    format: Annotated[str | None, typer.Option(help="Force the format, e.g. vcard, ical, mbox, "
-                                               "x-archive, people-list (an unrecognised "
-                                               "file's error lists them all).")] = None,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A file, folder or zip (e.g. your LinkedIn export Basic_LinkedInDataExport_*.zip)."
+        ),
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            help="Force the format, e.g. vcard, ical, mbox, "
+            "x-archive, people-list (an unrecognised "
+            "file's error lists them all)."
+        ),
+    ] = None,
     source: Annotated[str | None, typer.Option(help="Name the source in the store.")] = None,
-    map_: Annotated[list[str] | None, typer.Option(
-        "--map", help="For CSV lists of people: field=Column, e.g. name='Full Name'.")] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="For CSV lists of people: field=Column, e.g. name='Full Name'."),
+    ] = None,
     event: Annotated[str | None, typer.Option(help="For attendee lists: the event.")] = None,
-    event_date: Annotated[str | None, typer.Option(help="The event's date (YYYY-MM-DD).")]
-    = None,
-    list_kind: Annotated[str, typer.Option(help="event (attendees) or member (directory).")]
-    = "event",
+    event_date: Annotated[str | None, typer.Option(help="The event's date (YYYY-MM-DD).")] = None,
+    list_kind: Annotated[
+        str, typer.Option(help="event (attendees) or member (directory).")
+    ] = "event",
     me: Annotated[list[str] | None, typer.Option(help="Your own e-mail address(es).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -139,22 +162,39 @@ def import_(
     mapping = {}
     for item in map_ or []:
         if "=" not in item:
-            raise HaveWeMetError(f"--map {item!r}: write it as field=Column, e.g. "
-                                 "--map name='Full Name'")
+            raise HaveWeMetError(
+                f"--map {item!r}: write it as field=Column, e.g. --map name='Full Name'"
+            )
         k, v = item.split("=", 1)
         mapping[k.strip()] = v.strip()
     store = _store()
-    opts = ImportOptions(source=source, mapping=mapping, event=event, event_date=event_date,
-                         list_kind=list_kind, me_emails=list(me or []))
+    opts = ImportOptions(
+        source=source,
+        mapping=mapping,
+        event=event,
+        event_date=event_date,
+        list_kind=list_kind,
+        me_emails=list(me or []),
+    )
     batch = read_source(path, format=format, options=opts)
     result = store.save(batch)
     if as_json:
-        return _print_json({"source": batch.source, "path": batch.path,
-                            "files": [f.__dict__ if hasattr(f, "__dict__") else
-                                      {k: getattr(f, k) for k in f.__slots__}
-                                      for f in batch.files],
-                            "unknown_files": batch.unknown_files, "added": result.added,
-                            "updated": result.updated, "warnings": batch.warnings})
+        return _print_json(
+            {
+                "source": batch.source,
+                "path": batch.path,
+                "files": [
+                    f.__dict__
+                    if hasattr(f, "__dict__")
+                    else {k: getattr(f, k) for k in f.__slots__}
+                    for f in batch.files
+                ],
+                "unknown_files": batch.unknown_files,
+                "added": result.added,
+                "updated": result.updated,
+                "warnings": batch.warnings,
+            }
+        )
     render.import_summary(console, batch, result)
 
 
@@ -181,10 +221,14 @@ def check(
     url: Annotated[str, typer.Option(help="Their LinkedIn profile URL.")] = "",
     headline: Annotated[str, typer.Option(help="Their headline.")] = "",
     note: Annotated[str, typer.Option(help="The note they sent.")] = "",
-    mutual: Annotated[list[str] | None, typer.Option(
-        help="A mutual connection's name (repeat the option for each).")] = None,
-    id_: Annotated[str | None, typer.Option("--id", help="Re-check a stored request by id, "
-                                            "profile URL or name.")] = None,
+    mutual: Annotated[
+        list[str] | None,
+        typer.Option(help="A mutual connection's name (repeat the option for each)."),
+    ] = None,
+    id_: Annotated[
+        str | None,
+        typer.Option("--id", help="Re-check a stored request by id, profile URL or name."),
+    ] = None,
     save: Annotated[bool, typer.Option(help="Keep the request in the inbox.")] = True,
     policy: PolicyOpt = None,
     preset: PresetOpt = None,
@@ -199,18 +243,29 @@ def check(
     if id_:
         req = store.get_request(id_)
     elif name:
-        r = Request(name=name, profile_url=url, headline=headline, note=note,
-                    mutuals=list(mutual or []))
+        r = Request(
+            name=name, profile_url=url, headline=headline, note=note, mutuals=list(mutual or [])
+        )
         if save:
             req = store.get_request(store.add_request(r))
         else:
             from havewemet.identity.handles import profile_slug
 
-            req = {"id": r.id, "name": name, "profile_url": url, "slug": profile_slug(url),
-                   "headline": headline, "note": note, "mutuals": r.mutuals, "reminders": 0}
+            req = {
+                "id": r.id,
+                "name": name,
+                "profile_url": url,
+                "slug": profile_slug(url),
+                "headline": headline,
+                "note": note,
+                "mutuals": r.mutuals,
+                "reminders": 0,
+            }
     else:
-        raise HaveWeMetError("give the requester's NAME (with --url, --headline, --note, "
-                             "--mutual), or --id for a stored request")
+        raise HaveWeMetError(
+            "give the requester's NAME (with --url, --headline, --note, "
+            "--mutual), or --id for a stored request"
+        )
     result = Triager(store, policy=load_policy(policy, preset_name=preset)).triage(req)
     if as_json:
         return _print_json(result.to_dict())
@@ -226,18 +281,23 @@ def sources(as_json: JsonOpt = False) -> None:
     if not rows:
         console.print("Nothing imported yet: `havewemet import PATH`.")
     for r in rows:
-        console.print(f"{r['name']:28} {r['kind']:14} {r['imported_at']}  "
-                      f"{r['identities']} people, {r['interactions']} evidence, "
-                      f"{r['requests']} requests  ({r['path']})", markup=False)
+        console.print(
+            f"{r['name']:28} {r['kind']:14} {r['imported_at']}  "
+            f"{r['identities']} people, {r['interactions']} evidence, "
+            f"{r['requests']} requests  ({r['path']})",
+            markup=False,
+        )
 
 
 @command()
-def forget(source: Annotated[str, typer.Argument(help="A source name from "
-                                                 "`havewemet sources`.")]) -> None:
+def forget(
+    source: Annotated[str, typer.Argument(help="A source name from `havewemet sources`.")],
+) -> None:
     """Remove everything one source gave from the store."""
     removed = _store().forget(source)
-    console.print(f"Removed {source}: " + ", ".join(f"{n} {t}" for t, n in removed.items()),
-                  markup=False)
+    console.print(
+        f"Removed {source}: " + ", ".join(f"{n} {t}" for t, n in removed.items()), markup=False
+    )
 
 
 @command("show", typer_app=policy_app)
@@ -249,12 +309,14 @@ def policy_show(policy: PolicyOpt = None, preset: PresetOpt = None) -> None:
 
 
 @command("init", typer_app=policy_app)
-def policy_init(path: Annotated[Path, typer.Argument(help="Where to write the file.")],
-                preset: Annotated[str, typer.Option(help="gatekeeper or networker.")]
-                = "gatekeeper",
-                force: Annotated[bool, typer.Option(help="Overwrite.")] = False) -> None:
+def policy_init(
+    path: Annotated[Path, typer.Argument(help="Where to write the file.")],
+    preset: Annotated[str, typer.Option(help="gatekeeper or networker.")] = "gatekeeper",
+    force: Annotated[bool, typer.Option(help="Overwrite.")] = False,
+) -> None:
     """Write a policy file from a preset, to edit."""
-    from havewemet.triage.policy import policy_toml, preset as make_preset
+    from havewemet.triage.policy import policy_toml
+    from havewemet.triage.policy import preset as make_preset
 
     if path.exists() and not force:
         raise HaveWeMetError(f"{path} exists; add --force to overwrite it")

@@ -16,7 +16,7 @@ HEADINGS = {
     "accept": "Accept: you know them",
     "report": "Report: fake or spam",
     "ignore": "Ignore: strangers",
-    "ask": "Ask \"have we met?\": needs your judgement",
+    "ask": 'Ask "have we met?": needs your judgement',
 }
 
 
@@ -28,8 +28,10 @@ def _one_line(text: str, limit: int = 110) -> str:
 def inbox(console: Console, results: list[Triage], *, verbose: bool = False) -> None:
     """The triaged inbox, grouped by recommendation, clear cases first."""
     if not results:
-        console.print("No pending requests. Import your LinkedIn export with "
-                      "`havewemet import PATH`, or add one with `havewemet check`.")
+        console.print(
+            "No pending requests. Import your LinkedIn export with "
+            "`havewemet import PATH`, or add one with `havewemet check`."
+        )
         return
     current = None
     for r in results:
@@ -38,44 +40,57 @@ def inbox(console: Console, results: list[Triage], *, verbose: bool = False) -> 
             n = sum(1 for x in results if x.action == current)
             console.rule(f"[{STYLE[current]}]{HEADINGS[current]} ({n})", align="left")
         req = r.request
-        head = f" - {escape(_one_line(req.get('headline', ''), 60))}" if req.get("headline") \
-            else ""
-        console.print(f"[{STYLE[r.action]}]{r.action.upper():7}[/] [bold]{escape(req['name'])}"
-                      f"[/]{head}  [cyan]{r.verdict}[/]")
+        head = f" - {escape(_one_line(req.get('headline', ''), 60))}" if req.get("headline") else ""
+        console.print(
+            f"[{STYLE[r.action]}]{r.action.upper():7}[/] [bold]{escape(req['name'])}"
+            f"[/]{head}  [cyan]{r.verdict}[/]"
+        )
         if req.get("note"):
-            console.print(f"        note: \"{escape(_one_line(req['note']))}\"")
+            console.print(f'        note: "{escape(_one_line(req["note"]))}"')
         lines = r.evidence if verbose else r.evidence[:3]
         for e in lines:
             console.print(f"        [green]+[/] {escape(e.text)} [dim]({escape(e.source)})[/]")
         if len(r.evidence) > len(lines):
-            console.print(f"        [dim]+ {len(r.evidence) - len(lines)} more "
-                          f"(havewemet check --id {r.request['id']})[/]")
+            console.print(
+                f"        [dim]+ {len(r.evidence) - len(lines)} more "
+                f"(havewemet check --id {r.request['id']})[/]"
+            )
         for s in r.signals:
             mark = "[red]![/]" if s.severity >= 2 else "[yellow]-[/]"
             console.print(f"        {mark} {escape(s.text)}")
         console.print(f"        [dim]rule: {escape(r.rule)}[/]")
     counts = {a: sum(1 for x in results if x.action == a) for a in HEADINGS}
-    console.print(f"\n{len(results)} pending: " + ", ".join(
-        f"[{STYLE[a]}]{n} {a}[/]" for a, n in counts.items() if n))
+    console.print(
+        f"\n{len(results)} pending: "
+        + ", ".join(f"[{STYLE[a]}]{n} {a}[/]" for a, n in counts.items() if n)
+    )
 
 
 def import_summary(console: Console, batch, result: SaveResult) -> None:
     """What an import read, per file, and what it changed in the store."""
     t = Table(title=f"Imported {escape(batch.path)} as source '{escape(batch.source)}'")
     for col in ("file", "rows", "people", "evidence", "requests", "note"):
-        t.add_column(col, justify="right" if col in ("rows", "people", "evidence",
-                                                     "requests") else "left")
+        t.add_column(
+            col, justify="right" if col in ("rows", "people", "evidence", "requests") else "left"
+        )
     for f in batch.files:
-        t.add_row(escape(f.file), str(f.rows), str(f.identities), str(f.interactions),
-                  str(f.requests), escape(f.note))
+        t.add_row(
+            escape(f.file),
+            str(f.rows),
+            str(f.identities),
+            str(f.interactions),
+            str(f.requests),
+            escape(f.note),
+        )
     console.print(t)
     if batch.unknown_files:
         shown = ", ".join(escape(u) for u in batch.unknown_files[:12])
-        more = f" and {len(batch.unknown_files) - 12} more" if len(batch.unknown_files) > 12 \
-            else ""
+        more = f" and {len(batch.unknown_files) - 12} more" if len(batch.unknown_files) > 12 else ""
         console.print(f"[dim]Not used (no evidence about people): {shown}{more}[/]")
     for w in batch.warnings:
         console.print(f"[yellow]warning:[/] {escape(w)}")
-    parts = [f"{t}: {result.added.get(t, 0)} new, {result.updated.get(t, 0)} updated"
-             for t in ("identities", "interactions", "requests")]
+    parts = [
+        f"{t}: {result.added.get(t, 0)} new, {result.updated.get(t, 0)} updated"
+        for t in ("identities", "interactions", "requests")
+    ]
     console.print("Store: " + "; ".join(parts))

@@ -44,7 +44,8 @@ def test_import_then_inbox(tmp_path, db_path):
     assert "Connections.csv" in out and "Rich_Media.csv" in out
     data = json.loads(run("inbox", "--json").output)
     assert [(r["name"], r["verdict"], r["recommendation"]) for r in data] == [
-        ("Lena Vogt", "stranger", "ignore")]
+        ("Lena Vogt", "stranger", "ignore")
+    ]
     assert data[0]["signals"][0]["name"] == "pitch"
     assert db_path.stat().st_mode & 0o777 == 0o600
 
@@ -64,8 +65,10 @@ def test_broken_export_is_one_line_error_and_store_kept(tmp_path, db_path):
     result = run("import", str(broken), ok=False)
     assert result.exit_code == 1
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == [f"Error: {broken}: is not a readable zip archive (truncated or damaged). "
-                     "Download the export again, or unzip it and import the folder"]
+    assert lines == [
+        f"Error: {broken}: is not a readable zip archive (truncated or damaged). "
+        "Download the export again, or unzip it and import the folder"
+    ]
     after = sqlite3.connect(db_path).execute("select count(*) from identities").fetchone()
     assert after == before
 
@@ -82,14 +85,15 @@ def test_missing_file_and_unknown_format(tmp_path, db_path):
 
 def test_check_one_request_by_hand(tmp_path, db_path):
     run("import", str(make_export(tmp_path, BASIC)))
-    data = json.loads(run("check", "Dan Okafor", "--note", "Great to meet you",
-                          "--json").output)
+    data = json.loads(run("check", "Dan Okafor", "--note", "Great to meet you", "--json").output)
     assert data["verdict"] == "known"
     assert data["recommendation"] == "accept"
     assert "messaged each other 2 times" in data["evidence"][0]["text"]
     assert "Dan is a form of Daniel" in data["evidence"][0]["text"]
     assert [r["name"] for r in json.loads(run("inbox", "--json").output)] == [
-        "Dan Okafor", "Lena Vogt"]
+        "Dan Okafor",
+        "Lena Vogt",
+    ]
 
 
 def test_check_needs_a_name(db_path):
@@ -99,8 +103,9 @@ def test_check_needs_a_name(db_path):
 
 
 def test_requester_markup_printed_literally(tmp_path, db_path):
-    out = run("check", "[bold red]Evil[/] <script>x</script>", "--note", "[link=x]hi[/link]",
-              "--no-save").output
+    out = run(
+        "check", "[bold red]Evil[/] <script>x</script>", "--note", "[link=x]hi[/link]", "--no-save"
+    ).output
     assert "[bold red]Evil[/] <script>x</script>" in out
     assert "[link=x]hi[/link]" in out
 
@@ -108,8 +113,7 @@ def test_requester_markup_printed_literally(tmp_path, db_path):
 def test_sources_and_forget(tmp_path, db_path):
     run("import", str(make_export(tmp_path, BASIC)))
     rows = json.loads(run("sources", "--json").output)
-    assert [(r["name"], r["kind"], r["identities"]) for r in rows] == [
-        ("linkedin", "linkedin", 6)]
+    assert [(r["name"], r["kind"], r["identities"]) for r in rows] == [("linkedin", "linkedin", 6)]
     out = run("forget", "linkedin").output
     assert "Removed linkedin" in out and "6 identities" in out
     assert json.loads(run("sources", "--json").output) == []

@@ -13,13 +13,20 @@ runner = CliRunner()
 
 def test_eval_names_json_has_the_figures(tmp_path):
     pairs = tmp_path / "pairs.csv"
-    pairs.write_text("left,right,label\nBob Smith,Robert Smith,1\nJane Doe,John Doe,0\n"
-                     "José García,Jose Garcia,1\nAnna Kowalska,Anna Nowak,0\n", encoding="utf-8")
+    pairs.write_text(
+        "left,right,label\nBob Smith,Robert Smith,1\nJane Doe,John Doe,0\n"
+        "José García,Jose Garcia,1\nAnna Kowalska,Anna Nowak,0\n",
+        encoding="utf-8",
+    )
     r = runner.invoke(app, ["eval", "names", str(pairs), "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
-    assert (data["precision"], data["recall"], data["f1"], data["threshold"]) == (1.0, 1.0,
-                                                                                  1.0, 0.5)
+    assert (data["precision"], data["recall"], data["f1"], data["threshold"]) == (
+        1.0,
+        1.0,
+        1.0,
+        0.5,
+    )
     assert {"threshold", "precision", "recall", "f1"} <= set(data["sweep"][0])
 
 

@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_cli_reference_is_current():
     current = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert current == reference(), (
-        "docs/cli.md is out of date: run "
-        "`python -m havewemet.commands.reference > docs/cli.md`")
+        "docs/cli.md is out of date: run `python -m havewemet.commands.reference > docs/cli.md`"
+    )
 
 
 def test_every_command_is_in_the_reference():

@@ -17,38 +17,38 @@ from tests.conftest import write_bytes
 
 CONNECTIONS_2023 = (
     "Notes:\r\n"
-    "\"When exporting your connection data, you may notice that some of your connections "
+    '"When exporting your connection data, you may notice that some of your connections '
     "don't have an email address. This is expected behavior.\"\r\n"
     "\r\n"
     "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
-    "José,García,https://www.linkedin.com/in/josegarcia,,\"Acme, Inc.\",Senior Engineer,"
+    'José,García,https://www.linkedin.com/in/josegarcia,,"Acme, Inc.",Senior Engineer,'
     "15 Jan 2024\r\n"
-    "Jane,\"Doe, PhD\",https://www.linkedin.com/in/jane-doe-4a1b2c3,jane@example.org,"
-    "Globex,\"Director, Operations\",09 Sep 2022\r\n"
+    'Jane,"Doe, PhD",https://www.linkedin.com/in/jane-doe-4a1b2c3,jane@example.org,'
+    'Globex,"Director, Operations",09 Sep 2022\r\n'
     ",,,,,,03 Feb 2024\r\n"
 )
 CONNECTIONS_OLD = (
     "First Name,Last Name,Email Address,Company,Position,Connected On\r\n"
-    "Robert,Smith,,Westmere Council,Librarian,\"3/1/18, 9:15 AM\"\r\n"
+    'Robert,Smith,,Westmere Council,Librarian,"3/1/18, 9:15 AM"\r\n'
 )
 INVITATIONS_2023 = (
     "From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\r\n"
-    "Lena Vogt,Ruth Calloway,\"3/1/23, 9:15 AM\",\"Hi Ruth, can we book a quick call?\","
+    'Lena Vogt,Ruth Calloway,"3/1/23, 9:15 AM","Hi Ruth, can we book a quick call?",'
     "INCOMING,https://www.linkedin.com/in/lena-vogt-91a2,https://www.linkedin.com/in/ruth\r\n"
-    "Jane Doe,Ruth Calloway,\"8/2/22, 10:05 PM\",,INCOMING,"
+    'Jane Doe,Ruth Calloway,"8/2/22, 10:05 PM",,INCOMING,'
     "https://www.linkedin.com/in/jane-doe-4a1b2c3,https://www.linkedin.com/in/ruth\r\n"
-    "Ruth Calloway,Tom Brennan,\"11/30/22, 12:01 AM\",,OUTGOING,https://www.linkedin.com/in/ruth,"
+    'Ruth Calloway,Tom Brennan,"11/30/22, 12:01 AM",,OUTGOING,https://www.linkedin.com/in/ruth,'
     "https://www.linkedin.com/in/tom-brennan\r\n"
 )
 INVITATIONS_OLD = (
     "From,To,Sent At,Message,Direction\r\n"
-    "Sam Seller,Ruth Calloway,\"12/24/19, 6:00 AM\",,INCOMING\r\n"
+    'Sam Seller,Ruth Calloway,"12/24/19, 6:00 AM",,INCOMING\r\n'
 )
 MESSAGES = (
     "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,"
     "SUBJECT,CONTENT,FOLDER\r\n"
     "c1,,Daniel Okafor,https://www.linkedin.com/in/daniel-okafor,Ruth Calloway,"
-    "https://www.linkedin.com/in/ruth,2025-03-01 10:00:00 UTC,,\"Hi, Ruth\",INBOX\r\n"
+    'https://www.linkedin.com/in/ruth,2025-03-01 10:00:00 UTC,,"Hi, Ruth",INBOX\r\n'
     "c1,,Ruth Calloway,https://www.linkedin.com/in/ruth,Daniel Okafor,"
     "https://www.linkedin.com/in/daniel-okafor,2025-03-02 11:30:00 UTC,,Hello!,INBOX\r\n"
     "c2,,Sam Seller,https://www.linkedin.com/in/ACoAAsam,Ruth Calloway,"
@@ -59,7 +59,7 @@ MESSAGES = (
 PROFILE = (
     "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,Zip Code,"
     "Geo Location,Twitter Handles,Websites,Instant Messengers\r\n"
-    "Ruth,Calloway,,,,Senior Librarian,,Libraries,,\"Westmere, England\",[ruthc],,\r\n"
+    'Ruth,Calloway,,,,Senior Librarian,,Libraries,,"Westmere, England",[ruthc],,\r\n'
 )
 
 
@@ -76,8 +76,13 @@ def make_export(folder: Path, files: dict[str, str], *, as_zip: bool = True) -> 
     return folder
 
 
-BASIC = {"Connections.csv": CONNECTIONS_2023, "Invitations.csv": INVITATIONS_2023,
-         "messages.csv": MESSAGES, "Profile.csv": PROFILE, "Rich_Media.csv": "Date/Time\r\n"}
+BASIC = {
+    "Connections.csv": CONNECTIONS_2023,
+    "Invitations.csv": INVITATIONS_2023,
+    "messages.csv": MESSAGES,
+    "Profile.csv": PROFILE,
+    "Rich_Media.csv": "Date/Time\r\n",
+}
 
 
 def test_connections_2023_shape(tmp_path):
@@ -85,8 +90,13 @@ def test_connections_2023_shape(tmp_path):
     conns = [i for i in batch.identities if i.extra.get("connection")]
     assert [(i.name, i.key, i.company, i.title, i.emails) for i in conns] == [
         ("José García", "in/josegarcia", "Acme, Inc.", "Senior Engineer", []),
-        ("Jane Doe, PhD", "in/jane-doe-4a1b2c3", "Globex", "Director, Operations",
-         ["jane@example.org"]),
+        (
+            "Jane Doe, PhD",
+            "in/jane-doe-4a1b2c3",
+            "Globex",
+            "Director, Operations",
+            ["jane@example.org"],
+        ),
     ]
     connected = [(i.identity_key, i.at) for i in batch.interactions if i.kind == "connected"]
     assert connected == [("in/josegarcia", "2024-01-15"), ("in/jane-doe-4a1b2c3", "2022-09-09")]
@@ -106,15 +116,20 @@ def test_connections_old_shape(tmp_path):
 def test_invitations_both_generations(tmp_path):
     batch = read_source(make_export(tmp_path, {"Invitations.csv": INVITATIONS_2023}))
     assert [(r.name, r.profile_url, r.sent_at, r.note) for r in batch.requests] == [
-        ("Lena Vogt", "https://www.linkedin.com/in/lena-vogt-91a2", "2023-03-01T09:15:00",
-         "Hi Ruth, can we book a quick call?"),
+        (
+            "Lena Vogt",
+            "https://www.linkedin.com/in/lena-vogt-91a2",
+            "2023-03-01T09:15:00",
+            "Hi Ruth, can we book a quick call?",
+        ),
         ("Jane Doe", "https://www.linkedin.com/in/jane-doe-4a1b2c3", "2022-08-02T22:05:00", ""),
     ]
     outgoing = [(i.kind, i.direction, i.identity_key) for i in batch.interactions]
     assert outgoing == [("invitation", "out", "in/tom-brennan")]
     old = read_source(make_export(tmp_path / "old", {"Invitations.csv": INVITATIONS_OLD}))
     assert [(r.name, r.profile_url, r.sent_at) for r in old.requests] == [
-        ("Sam Seller", "", "2019-12-24T06:00:00")]
+        ("Sam Seller", "", "2019-12-24T06:00:00")
+    ]
 
 
 def test_pending_excludes_connections(tmp_path, store):
@@ -125,8 +140,11 @@ def test_pending_excludes_connections(tmp_path, store):
 
 def test_messages_aggregated_per_person_and_direction(tmp_path):
     batch = read_source(make_export(tmp_path, BASIC))
-    msgs = sorted((i.identity_key, i.direction, i.count, i.at) for i in batch.interactions
-                  if i.kind == "message")
+    msgs = sorted(
+        (i.identity_key, i.direction, i.count, i.at)
+        for i in batch.interactions
+        if i.kind == "message"
+    )
     assert msgs == [
         ("in/acoaasam", "in", 1, "2025-04-01T08:00:00"),
         ("in/amira", "out", 1, "2025-05-01T08:00:00"),
@@ -137,19 +155,23 @@ def test_messages_aggregated_per_person_and_direction(tmp_path):
     assert batch.me.handles == ["@ruthc"]
 
 
-@pytest.mark.parametrize("name", ["Imported Contacts.csv", "ImportedContacts.csv",
-                                  "Contacts.csv"])
+@pytest.mark.parametrize("name", ["Imported Contacts.csv", "ImportedContacts.csv", "Contacts.csv"])
 def test_imported_contacts_all_historical_names(tmp_path, name):
-    text = ("Source,FirstName,LastName,Companies,Title,Emails,PhoneNumbers,CreatedAt,Addresses,"
-            "Sites,InstantMessageHandles,FullName,Birthday,Location,BookmarkedAt,Profiles\r\n"
-            "Outlook,Priya,Raman,Harrow & Pike LLP,Solicitor,\"priya@hp.co.uk,p.raman@x.com\","
-            ",2016-05-03 09:00:00 UTC,,,,Priya Raman,,London,,"
-            "https://www.linkedin.com/in/priya-raman-law\r\n")
+    text = (
+        "Source,FirstName,LastName,Companies,Title,Emails,PhoneNumbers,CreatedAt,Addresses,"
+        "Sites,InstantMessageHandles,FullName,Birthday,Location,BookmarkedAt,Profiles\r\n"
+        'Outlook,Priya,Raman,Harrow & Pike LLP,Solicitor,"priya@hp.co.uk,p.raman@x.com",'
+        ",2016-05-03 09:00:00 UTC,,,,Priya Raman,,London,,"
+        "https://www.linkedin.com/in/priya-raman-law\r\n"
+    )
     batch = read_source(make_export(tmp_path, {name: text}))
     (ident,) = batch.identities
     assert (ident.name, ident.emails, ident.urls, ident.company) == (
-        "Priya Raman", ["priya@hp.co.uk", "p.raman@x.com"],
-        ["https://www.linkedin.com/in/priya-raman-law"], "Harrow & Pike LLP")
+        "Priya Raman",
+        ["priya@hp.co.uk", "p.raman@x.com"],
+        ["https://www.linkedin.com/in/priya-raman-law"],
+        "Harrow & Pike LLP",
+    )
     assert [(i.kind, i.at) for i in batch.interactions] == [("contact", "2016-05-03T09:00:00")]
 
 
@@ -160,11 +182,11 @@ def test_endorsements_recommendations_positions_follows(tmp_path):
         "2024/05/01 10:12:44 UTC,Cataloguing,Grace,Liang,www.linkedin.com/in/grace-liang,"
         "ACCEPTED\r\n",
         "Recommendations_Received.csv": "First Name,Last Name,Company,Job Title,Text,"
-        "Creation Date,Status\r\nPriya,Raman,Harrow & Pike LLP,Solicitor,\"Great, thorough\","
-        "\"11/02/18, 03:20 PM\",VISIBLE\r\n",
+        'Creation Date,Status\r\nPriya,Raman,Harrow & Pike LLP,Solicitor,"Great, thorough",'
+        '"11/02/18, 03:20 PM",VISIBLE\r\n',
         "Positions.csv": "Company Name,Title,Description,Location,Started On,Finished On\r\n"
         "Westmere City Council,Librarian,,Westmere,Jan 2019,\r\n",
-        "Member_Follows.csv": "Status,Date,FullName\r\nActive,\"2/3/25, 4:20 PM\",Marcus Fenwick\r\n",
+        "Member_Follows.csv": 'Status,Date,FullName\r\nActive,"2/3/25, 4:20 PM",Marcus Fenwick\r\n',
     }
     batch = read_source(make_export(tmp_path, files))
     got = sorted((i.kind, i.direction, i.at, i.detail) for i in batch.interactions)
@@ -198,12 +220,12 @@ def test_newer_export_updates_and_adds(tmp_path, store):
     store.save(read_source(make_export(tmp_path / "a", BASIC)))
     newer = dict(BASIC)
     newer["Connections.csv"] = CONNECTIONS_2023.replace("Globex", "Initech") + (
-        "Tom,Brennan,https://www.linkedin.com/in/tom-brennan,,Westmere,Manager,01 Nov 2026\r\n")
+        "Tom,Brennan,https://www.linkedin.com/in/tom-brennan,,Westmere,Manager,01 Nov 2026\r\n"
+    )
     result = store.save(read_source(make_export(tmp_path / "b", newer)))
     assert result.added["identities"] == 0  # Tom was known from the outgoing invitation
     assert result.updated["identities"] == 2
-    row = next(store.db.query("select company from identities where key = "
-                              "'in/jane-doe-4a1b2c3'"))
+    row = next(store.db.query("select company from identities where key = 'in/jane-doe-4a1b2c3'"))
     assert row["company"] == "Initech"
 
 
@@ -237,8 +259,10 @@ def test_non_utf8_file_names_the_line(tmp_path):
 
 def test_broken_import_leaves_store_unchanged(tmp_path, store):
     store.save(read_source(make_export(tmp_path / "good", BASIC)))
-    before = {t: list(store.db.query(f"select * from [{t}] order by 1")) for t in
-              ("identities", "interactions", "requests", "sources")}
+    before = {
+        t: list(store.db.query(f"select * from [{t}] order by 1"))
+        for t in ("identities", "interactions", "requests", "sources")
+    }
     broken = dict(BASIC, **{"messages.csv": MESSAGES.replace("DATE", "WHEN")})
     with pytest.raises(InputError):
         store.save(read_source(make_export(tmp_path / "bad", broken)))
@@ -247,19 +271,33 @@ def test_broken_import_leaves_store_unchanged(tmp_path, store):
 
 
 def test_unknown_files_listed_not_fatal(tmp_path):
-    files = dict(BASIC, **{"Jobs/Job Applications.csv": "Application Date\r\n",
-                           "Learning.csv": "Content Title\r\n"})
+    files = dict(
+        BASIC,
+        **{
+            "Jobs/Job Applications.csv": "Application Date\r\n",
+            "Learning.csv": "Content Title\r\n",
+        },
+    )
     batch = read_source(make_export(tmp_path, files))
-    assert sorted(batch.unknown_files) == ["Jobs/Job Applications.csv", "Learning.csv",
-                                           "Rich_Media.csv"]
+    assert sorted(batch.unknown_files) == [
+        "Jobs/Job Applications.csv",
+        "Learning.csv",
+        "Rich_Media.csv",
+    ]
     assert json.dumps(batch.unknown_files)
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("09 Sep 2022", "2022-09-09"), ("3/1/23, 9:15 AM", "2023-03-01T09:15:00"),
-    ("2023-04-01 10:00:00 UTC", "2023-04-01T10:00:00"), ("Mar 2023", "2023-03-01"),
-    ("", None), ("not a date", None),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("09 Sep 2022", "2022-09-09"),
+        ("3/1/23, 9:15 AM", "2023-03-01T09:15:00"),
+        ("2023-04-01 10:00:00 UTC", "2023-04-01T10:00:00"),
+        ("Mar 2023", "2023-03-01"),
+        ("", None),
+        ("not a date", None),
+    ],
+)
 def test_parse_date_shapes(value, expected):
     assert parse_date(value) == expected
 

@@ -178,4 +178,5 @@ def test_two_events_with_the_same_file_name_stay_two_sources(tmp_path: Path) -> 
     b = load(_write(tmp_path / "b", "attendees.csv", ATTENDEES), ImportOptions(event="LibCon 2025"))
     assert (a.source, b.source) == ("event:libcon-2024", "event:libcon-2025")
     assert load(_write(tmp_path / "c", "attendees.csv", ATTENDEES), ImportOptions()).source == (
-        "event:attendees")
+        "event:attendees"
+    )

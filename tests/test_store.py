@@ -7,9 +7,19 @@ from havewemet.store import Store
 
 
 def _batch(sent_at: str) -> ImportBatch:
-    return ImportBatch(source="linkedin", kind="linkedin", path="x", requests=[
-        Request(name="Lena Vogt", profile_url="https://www.linkedin.com/in/lena-vogt",
-                sent_at=sent_at, source="linkedin")])
+    return ImportBatch(
+        source="linkedin",
+        kind="linkedin",
+        path="x",
+        requests=[
+            Request(
+                name="Lena Vogt",
+                profile_url="https://www.linkedin.com/in/lena-vogt",
+                sent_at=sent_at,
+                source="linkedin",
+            )
+        ],
+    )
 
 
 def test_a_new_invitation_after_a_decision_is_pending_again(store):
@@ -39,12 +49,16 @@ def _connections(date: str = "2020-01-05", *, twice: bool = False) -> ImportBatc
         b.interactions.append(
             Interaction("linkedin", key, "connected", date, "both", "", "Connections.csv", line)
         )
-    b.interactions.append(Interaction("linkedin", "in/ada", "message", "2021-02-02", "in",
-                                      "", "messages.csv", 7, count=3))
+    b.interactions.append(
+        Interaction(
+            "linkedin", "in/ada", "message", "2021-02-02", "in", "", "messages.csv", 7, count=3
+        )
+    )
     if twice:  # a second connection row for Bo: not folded, logged as before
         b.interactions.append(
-            Interaction("linkedin", "in/bo", "connected", "2019-01-01", "both", "",
-                        "Connections.csv", 9)
+            Interaction(
+                "linkedin", "in/bo", "connected", "2019-01-01", "both", "", "Connections.csv", 9
+            )
         )
     return b
 
@@ -55,8 +69,21 @@ def _view(store: Store) -> list[tuple]:
 
 def _expected(batch: ImportBatch) -> list[tuple]:
     last = {i.id: i for i in batch.interactions}
-    return sorted((i.id, i.source, i.identity_id, i.kind, i.at, i.direction, i.detail, i.count,
-                   i.file, i.line) for i in last.values())
+    return sorted(
+        (
+            i.id,
+            i.source,
+            i.identity_id,
+            i.kind,
+            i.at,
+            i.direction,
+            i.detail,
+            i.count,
+            i.file,
+            i.line,
+        )
+        for i in last.values()
+    )
 
 
 def test_connections_are_kept_on_identities_and_read_back_as_interactions(store):
@@ -65,8 +92,10 @@ def test_connections_are_kept_on_identities_and_read_back_as_interactions(store)
     assert (first.added["interactions"], first.updated["interactions"]) == (4, 0)
     assert _view(store) == _expected(batch)
     # Ada's connection is on her identity; Bo's two connection rows stay in the log.
-    assert store.db.execute("select key, connected_on from identities order by key").fetchall() \
-        == [("in/ada", "2020-01-05"), ("in/bo", None)]
+    assert store.db.execute("select key, connected_on from identities order by key").fetchall() == [
+        ("in/ada", "2020-01-05"),
+        ("in/bo", None),
+    ]
     assert store.db.execute("select count(*) from interaction_log").fetchone()[0] == 3
     again = store.save(batch)
     assert sum(again.added.values()) == 0 and sum(again.updated.values()) == 0
@@ -99,19 +128,24 @@ def test_a_store_written_before_m004_is_converted(tmp_path, monkeypatch):
     batch = _connections(twice=True)
     monkeypatch.setattr(store_mod, "_MIGRATIONS", store_mod._MIGRATIONS[:3])
     old = Store.open(path)
-    assert old.db.execute(
-        "select type from sqlite_master where name = 'interactions'").fetchone()[0] == "table"
+    assert (
+        old.db.execute("select type from sqlite_master where name = 'interactions'").fetchone()[0]
+        == "table"
+    )
     old.db.conn.executemany(
         "insert into identities (id, source, key, name, file, line, extra, emails, phones, urls,"
         " handles, nicknames) values (?, ?, ?, ?, ?, ?, '{}', '[]', '[]', '[]', '[]', '[]')",
         [(i.id, i.source, i.key, i.name, i.file, i.line) for i in batch.identities],
     )
-    old.db.conn.executemany("insert into interactions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            _expected(batch))
+    old.db.conn.executemany(
+        "insert into interactions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _expected(batch)
+    )
     old.db.conn.commit()
     old.close()
     monkeypatch.undo()
     new = Store.open(path)
     assert _view(new) == _expected(batch)
-    assert new.db.execute("select key, connected_on from identities order by key").fetchall() \
-        == [("in/ada", "2020-01-05"), ("in/bo", None)]
+    assert new.db.execute("select key, connected_on from identities order by key").fetchall() == [
+        ("in/ada", "2020-01-05"),
+        ("in/bo", None),
+    ]

@@ -37,20 +37,31 @@ def _report(result: dict, as_json: bool) -> None:
     console.print(
         f"pairs {result.get('pairs', '?')}  threshold {result['threshold']}: "
         f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
-        f"F1 {result['f1']:.3f}", markup=False)
+        f"F1 {result['f1']:.3f}",
+        markup=False,
+    )
     t = Table(title="threshold sweep")
     for col in ("threshold", "precision", "recall", "f1"):
         t.add_column(col, justify="right")
     for row in result["sweep"]:
-        t.add_row(*(f"{row[c]:.3f}" if isinstance(row[c], float) else str(row[c])
-                    for c in ("threshold", "precision", "recall", "f1")))
+        t.add_row(
+            *(
+                f"{row[c]:.3f}" if isinstance(row[c], float) else str(row[c])
+                for c in ("threshold", "precision", "recall", "f1")
+            )
+        )
     console.print(t)
 
 
 @command("names", typer_app=eval_app)
 def eval_names(
-    file: Annotated[Path, typer.Argument(help="CSV of labelled pairs: left,right,label "
-                                         "(1 = same person), optional left_email,...")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV of labelled pairs: left,right,label "
+            "(1 = same person), optional left_email,..."
+        ),
+    ],
     threshold: Annotated[float, typer.Option(help="Match probability threshold.")] = 0.5,
     as_json: JsonOpt = False,
 ) -> None:
@@ -65,13 +76,13 @@ def eval_link(
     a: Annotated[Path, typer.Argument(help="First record file (Febrl layout).")],
     b: Annotated[Path, typer.Argument(help="Second record file.")],
     truth: Annotated[Path, typer.Argument(help="True links: two id columns.")],
-    names_only: Annotated[bool, typer.Option(help="Compare names only (what a request "
-                                             "gives).")] = False,
+    names_only: Annotated[
+        bool, typer.Option(help="Compare names only (what a request gives).")
+    ] = False,
     threshold: Annotated[float, typer.Option(help="Match probability threshold.")] = 0.5,
     as_json: JsonOpt = False,
 ) -> None:
     """Precision, recall and F1 of linking two record files against the true links."""
     from havewemet.identity.evaluate import eval_link as run
 
-    _report(run(a, b, truth, fields="names" if names_only else "all", threshold=threshold),
-            as_json)
+    _report(run(a, b, truth, fields="names" if names_only else "all", threshold=threshold), as_json)

@@ -59,8 +59,17 @@ _READERS: dict[str, Reader] = {}
 # Modules that register readers; imported lazily so that one broken optional
 # dependency does not stop the others.
 _MODULES = (
-    "linkedin", "vcard", "contacts_csv", "ical", "mail", "social", "social_mastodon", "social_x",
-    "social_facebook", "social_bluesky", "people_list",
+    "linkedin",
+    "vcard",
+    "contacts_csv",
+    "ical",
+    "mail",
+    "social",
+    "social_mastodon",
+    "social_x",
+    "social_facebook",
+    "social_bluesky",
+    "people_list",
 )
 
 
@@ -96,9 +105,7 @@ def _head(path: Path) -> bytes:
 def detect_format(path: Path) -> str:
     """The name of the reader that best recognises ``path``."""
     head = _head(path)
-    scored = sorted(
-        ((r.sniff(path, head), r.name) for r in readers().values()), reverse=True
-    )
+    scored = sorted(((r.sniff(path, head), r.name) for r in readers().values()), reverse=True)
     if not scored or scored[0][0] <= 0:
         known = ", ".join(sorted(readers()))
         raise UnsupportedFormatError(

@@ -47,8 +47,9 @@ def tie_strength(interactions: list[dict], *, today: date | None = None) -> floa
         w = WEIGHTS.get(r["kind"], 0.05) * min(r.get("count") or 1, 50)
         total += w * 0.5 ** (_age_days(r.get("at"), today) / HALF_LIFE_DAYS)
         directions.setdefault(r["kind"], set()).add(r.get("direction") or "none")
-    if any({"in", "out"} <= d or "both" in d for k, d in directions.items()
-           if k in ("message", "mail")):
+    if any(
+        {"in", "out"} <= d or "both" in d for k, d in directions.items() if k in ("message", "mail")
+    ):
         total *= 2
     return round(1 - math.exp(-total), 3)
 
