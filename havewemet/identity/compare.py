@@ -15,14 +15,12 @@ interactive matcher fast.
 
 from __future__ import annotations
 
-import math
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from havewemet.identity.compare_names import SWAP_PENALTY, WordU, _name_part
 from havewemet.identity.handles import (
     _tokens,
     fit_reason,
@@ -32,90 +30,17 @@ from havewemet.identity.handles import (
     profile_slug,
     tokens_fit,
 )
-from havewemet.identity.names import (
-    ParsedName,
-    close_spelling,
-    fold,
-    given_level,
-    parse_name,
-    surname_level,
+from havewemet.identity.model import (
+    _HANDLE_W,
+    _MAX_REST,
+    _SET_W,
+    MODEL,
+    Comparison,
+    Level,
+    Scored,
+    probability,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    """One outcome of a comparison, with its m and u probabilities."""
-
-    name: str
-    m: float
-    u: float
-
-    @property
-    def weight(self) -> float:
-        return math.log2(self.m / self.u)
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """A field comparison: its levels, strongest first, and the missing-value policy."""
-
-    field: str
-    levels: tuple[Level, ...]
-    missing_value: Literal["ignore"] = "ignore"
-
-    def level(self, name: str) -> Level:
-        for lv in self.levels:
-            if lv.name == name:
-                return lv
-        raise ValueError(
-            f"{self.field}: unknown level {name!r}; use one of {[lv.name for lv in self.levels]}"
-        )
-
-
-def _cmp(fieldname: str, *levels: tuple[str, float, float]) -> Comparison:
-    return Comparison(fieldname, tuple(Level(*lv) for lv in levels))
-
-
-#: The default model. m values are set from how sources differ in practice (a
-#: person keeps one name but several addresses); u values are defaults that the
-#: matcher replaces with frequencies from the user's own data where it can.
-MODEL: dict[str, Comparison] = {
-    c.field: c
-    for c in (
-        _cmp(
-            "given",
-            ("exact", 0.80, 0.01),
-            ("spelling", 0.05, 0.002),
-            ("variant", 0.07, 0.003),
-            ("initial", 0.03, 0.05),
-            ("fuzzy", 0.01, 0.002),
-            ("close", 0.002, 0.004),
-            ("none", 0.02, 0.92),
-        ),
-        _cmp(
-            "surname",
-            ("exact", 0.86, 0.001),
-            ("spelling", 0.03, 0.0005),
-            ("maiden", 0.03, 0.0005),
-            ("part", 0.03, 0.001),
-            ("fuzzy", 0.02, 0.002),
-            ("close", 0.008, 0.0035),
-            ("none", 0.03, 0.99),
-        ),
-        _cmp("middle", ("agree", 0.5, 0.05), ("initial", 0.4, 0.1), ("none", 0.1, 0.85)),
-        _cmp("email", ("agree", 0.6, 1e-5), ("none", 0.4, 1.0)),
-        _cmp("phone", ("agree", 0.6, 1e-5), ("none", 0.4, 1.0)),
-        _cmp("profile", ("agree", 0.98, 1e-6), ("none", 0.002, 1.0)),
-        _cmp(
-            "handle",
-            ("same", 0.3, 1e-4),
-            ("fits", 0.4, 0.003),
-            ("weak", 0.2, 0.03),
-            ("none", 0.4, 0.97),
-        ),
-        _cmp("company", ("agree", 0.25, 0.01), ("none", 0.75, 0.99)),
-    )
-}
+from havewemet.identity.names import ParsedName, fold, parse_name
 
 
 @dataclass(slots=True)
@@ -203,169 +128,6 @@ def _prepare_handles(
     return tuple(fit), (frozenset(compact) if compact else _EMPTY)
 
 
-@dataclass(slots=True)
-class Scored:
-    """The outcome of comparing two records: total weight and per-field parts."""
-
-    weight: float = 0.0
-    parts: dict[str, float] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
-    conflict: bool = False
-
-    def add(self, comp: str, weight: float, reason: str) -> None:
-        self.weight += weight
-        self.parts[comp] = round(self.parts.get(comp, 0.0) + weight, 2)
-        if reason:
-            self.reasons.append(reason)
-
-
-_GIVEN_STRONG = frozenset(("exact", "spelling", "variant"))
-_SURNAME_STRONG = frozenset(("exact", "spelling", "maiden", "part"))
-_TF_LEVELS = {"given": ("exact",), "surname": ("exact", "spelling")}
-#: Penalty (bits) for reading one record's given and family names in the other order.
-SWAP_PENALTY = 1.0
-
-
-def _levels(a: ParsedName, b: ParsedName) -> tuple[str, str, str, str]:
-    """Given-name and surname levels (with reasons) of two parsed names, as written."""
-    g, gwhy = given_level(a.first, b.first)
-    if g in ("none", "initial") and (a.nickname or b.nickname):
-        for x, y in ((a.nickname, b.first), (a.first, b.nickname), (a.nickname, b.nickname)):
-            lv = given_level(x, y) if x and y else ("missing", "")
-            if lv[0] in _GIVEN_STRONG:
-                g, gwhy = "variant", lv[1]
-                break
-    if g == "none" and close_spelling(a.first, b.first):
-        g = "close"
-    s, swhy = surname_level(a, b)
-    if s == "none" and close_spelling(a.last, b.last):
-        s = "close"
-    return g, gwhy, s, swhy
-
-
-_LEVEL = {(c.field, lv.name): lv for c in MODEL.values() for lv in c.levels}
-
-
-def _level_weight(comp: str, level: str, u_tf: float | None, lone: bool = False) -> float:
-    if level == "missing":
-        return 0.0
-    lv = _LEVEL[comp, level]
-    u = u_tf if (u_tf and level in _TF_LEVELS[comp]) else lv.u
-    if lone:  # a lone word may be a given name or a surname: never rarer than the default
-        u = max(u, lv.u)
-    return math.log2(lv.m / u)
-
-
-def _joined(pn: ParsedName) -> list[ParsedName]:
-    """Readings of a three-part name with a stray space: ``El Ton Noble``, ``Mia Kam P``."""
-    if not pn.middle or " " in pn.middle:
-        return []
-    out = []
-    if min(len(pn.first), len(pn.middle)) <= 4:
-        out.append(ParsedName(pn.first + pn.middle, "", pn.last, pn.maiden))
-    if min(len(pn.middle), len(pn.last)) <= 4 and " " not in pn.last:
-        out.append(ParsedName(pn.first, "", pn.middle + pn.last, pn.maiden))
-    return out
-
-
-def _alternatives(
-    a: ParsedName, b: ParsedName, *, swap: bool
-) -> list[tuple[ParsedName, ParsedName, float, bool]]:
-    """Other readings of a weakly agreeing pair, each with a penalty in bits.
-
-    A stray space inside a name (joined back), a single word that may be a
-    surname (``Akkermans``), and given and family names in the other order
-    (``Noble Jack`` for ``Jack Noble``). The flag says a word moved to another
-    role (a lone word read as a surname, a swap): its frequency in any role counts.
-    """
-    alts: list[tuple[ParsedName, ParsedName, float, bool]] = []
-    for x, y, flip in ((a, b, False), (b, a, True)):
-        for j in _joined(x):
-            alts.append((y, j, 0.0, False) if flip else (j, y, 0.0, False))
-        if x.first and not x.last and not x.middle and y.last:
-            lone = ParsedName("", "", x.first)
-            alts.append((y, lone, 0.0, True) if flip else (lone, y, 0.0, True))
-    if (
-        swap
-        and a.first
-        and a.last
-        and b.first
-        and b.last
-        # the other order can only agree well if one crossed pair starts alike
-        and (a.first[0] == b.last[0] or a.last[0] == b.first[0])
-    ):
-        # Both ways round, so that the comparison stays symmetric.
-        alts.append((ParsedName(a.last, a.middle, a.first, a.maiden), b, SWAP_PENALTY, True))
-        alts.append((a, ParsedName(b.last, b.middle, b.first, b.maiden), SWAP_PENALTY, True))
-    return alts
-
-
-#: ``u_word(word, comp)``: the u of an identity's name word agreeing in a role that is
-#: not (or not known to be) its own, from how often it is held in any role.
-WordU = Callable[[str, str], float]
-
-
-def _weights(
-    g: str,
-    s: str,
-    y: ParsedName,
-    u_given: float | None,
-    u_last: float | None,
-    lone: bool,
-    u_word: WordU | None,
-) -> tuple[float, float]:
-    """Given-name and surname weights of levels ``g``, ``s``; ``y`` is the identity's side."""
-    if u_word is None or not lone:
-        return _level_weight("given", g, u_given, lone), _level_weight("surname", s, u_last, lone)
-    # The word's role is unknown or moved: a name held by one identity in any role
-    # identifies it, a name many hold as a given name or surname does not.
-    ug = u_word(y.first, "given") if g in _TF_LEVELS["given"] else None
-    us = u_word(y.last, "surname") if s in _TF_LEVELS["surname"] else None
-    return _level_weight("given", g, ug), _level_weight("surname", s, us)
-
-
-def _name_part(
-    sc: Scored,
-    a: ParsedName,
-    b: ParsedName,
-    u_given: float | None,
-    u_last: float | None,
-    u_word: WordU | None = None,
-) -> None:
-    g, gwhy, s, swhy = _levels(a, b)
-    lone = not (a.last and b.last)
-    wg, ws = _weights(g, s, b, u_given, u_last, lone, u_word)
-    note = ""
-    if g not in _GIVEN_STRONG or s not in _SURNAME_STRONG:
-        best = wg + ws
-        for x, y, penalty, crossed in _alternatives(a, b, swap=g not in _GIVEN_STRONG):
-            g2, gwhy2, s2, swhy2 = _levels(x, y)
-            if g2 not in _GIVEN_STRONG and s2 not in _SURNAME_STRONG:
-                continue  # another reading must make at least one name agree well
-            w2g, w2s = _weights(g2, s2, y, u_given, u_last, lone or crossed, u_word)
-            if w2g + w2s - penalty > best:
-                best = w2g + w2s - penalty
-                g, gwhy, s, swhy, wg, ws = g2, gwhy2, s2, swhy2, w2g, w2s - penalty
-                note = "given and family names in the other order" if penalty else ""
-        if note:
-            gwhy, swhy = "", ""
-    if g != "missing":
-        sc.add("given", wg, gwhy)
-    if s != "missing":
-        sc.add("surname", ws, swhy)
-    if note:
-        sc.reasons.append(note)
-    if a.middle and b.middle:
-        ma, mb = a.middle.split()[0], b.middle.split()[0]
-        lvl = "agree" if ma == mb else ("initial" if ma[0] == mb[0] else "none")
-        why = {
-            "agree": f"same middle name ({ma.title()})",
-            "initial": "middle initial fits",
-            "none": "different middle names",
-        }[lvl]
-        sc.add("middle", MODEL["middle"].level(lvl).weight, why)
-
-
 def _set_part(sc: Scored, comp: str, a: frozenset, b: frozenset, what: str) -> None:
     if not a or not b:
         return
@@ -379,9 +141,6 @@ def _set_part(sc: Scored, comp: str, a: frozenset, b: frozenset, what: str) -> N
 
 
 _EMPTY: frozenset[str] = frozenset()
-
-
-_HANDLE_W = {lv.name: lv.weight for lv in MODEL["handle"].levels}
 
 
 def _handle_part(sc: Scored, a: Rec, b: Rec) -> None:
@@ -512,29 +271,12 @@ def compare_above(
     return sc
 
 
-_MAX_REST = {c: max(lv.weight for lv in MODEL[c].levels) for c in MODEL}
-#: Weight of a set field (e-mail, phone, profile) without and with a common value.
-_SET_W = {
-    c: (MODEL[c].level("none").weight, MODEL[c].level("agree").weight)
-    for c in ("email", "phone", "profile")
-}
-
-
-def probability(weight: float, log2_prior_odds: float) -> float:
-    """The match probability from a total weight and the prior odds (log2)."""
-    x = weight + log2_prior_odds
-    if x > 60:
-        return 1.0
-    if x < -60:
-        return 0.0
-    return 2.0**x / (1.0 + 2.0**x)
-
-
 __all__ = [
     "MODEL",
     "Comparison",
     "Level",
     "Rec",
+    "SWAP_PENALTY",
     "Scored",
     "compare",
     "compare_above",
