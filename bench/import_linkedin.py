@@ -126,21 +126,7 @@ def build(
     files = {
         "Connections.csv": lx.connections_csv(conns),
         "Profile.csv": lx.csv_text(
-            [
-                "First Name",
-                "Last Name",
-                "Maiden Name",
-                "Address",
-                "Birth Date",
-                "Headline",
-                "Summary",
-                "Industry",
-                "Zip Code",
-                "Geo Location",
-                "Twitter Handles",
-                "Websites",
-                "Instant Messengers",
-            ],
+            lx.PROFILE_HEADER,
             [
                 [
                     "Ruth",

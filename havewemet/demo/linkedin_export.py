@@ -46,6 +46,21 @@ INVITATIONS_HEADER_2023 = [
     "inviteeProfileUrl",
 ]
 INVITATIONS_HEADER_OLD = ["From", "To", "Sent At", "Message", "Direction"]
+PROFILE_HEADER = [
+    "First Name",
+    "Last Name",
+    "Maiden Name",
+    "Address",
+    "Birth Date",
+    "Headline",
+    "Summary",
+    "Industry",
+    "Zip Code",
+    "Geo Location",
+    "Twitter Handles",
+    "Websites",
+    "Instant Messengers",
+]
 MESSAGES_HEADER = [
     "CONVERSATION ID",
     "CONVERSATION TITLE",

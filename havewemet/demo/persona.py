@@ -123,21 +123,7 @@ def build_export(
         conns.append(["", "", "", "", "", "", lx.connected_on(TODAY - timedelta(days=400))])
     files: dict[str, str] = {"Connections.csv": lx.connections_csv(conns)}
     files["Profile.csv"] = lx.csv_text(
-        [
-            "First Name",
-            "Last Name",
-            "Maiden Name",
-            "Address",
-            "Birth Date",
-            "Headline",
-            "Summary",
-            "Industry",
-            "Zip Code",
-            "Geo Location",
-            "Twitter Handles",
-            "Websites",
-            "Instant Messengers",
-        ],
+        lx.PROFILE_HEADER,
         [
             [
                 ME[0],
