@@ -1,7 +1,9 @@
 """Personal names as comparable keys: folding, parsing, nicknames (issue 3).
 
-Everything here is pure and cached: the matcher calls these functions for every
-candidate pair, so they must be cheap after the first call.
+Folding and the spelling skeleton are in :mod:`havewemet.identity.spelling`, the
+given-name variants and levels in :mod:`havewemet.identity.given_names`; both are
+importable from here too. Everything here is pure and cached: the matcher calls
+these functions for every candidate pair, so they must be cheap after the first call.
 """
 
 from __future__ import annotations
@@ -10,14 +12,20 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from anyascii import anyascii
 from nameparser import HumanName
-from nicknames import NickNamer
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-_NICK = NickNamer()
+from havewemet.identity.given_names import _NICK as _NICK
+from havewemet.identity.given_names import (
+    _gender_pair,
+    _typo,
+    given_level,
+    given_name_roots,
+    given_names_match,
+)
+from havewemet.identity.spelling import fold, skeleton
+
 # Anything that is not a letter, mark, digit, space or name punctuation: emoji, symbols.
 _SYMBOLS = re.compile(r"[^\w\s'’\-.,()\"“”]", re.UNICODE)
 _CREDENTIAL_WORDS = frozenset(
@@ -32,53 +40,6 @@ _MAIDEN = re.compile(
 )
 _PARENS = re.compile(r"[(\"“”]\s*([^()\"“”]*?)\s*[)\"“”]")
 _PARTICLES = frozenset("van von der den de del della di da dos das du le la ter ten zu y".split())
-_SKELETON_RULES = [
-    (re.compile(r"(.)\1+"), r"\1"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"ck|q"), "k"),
-    (re.compile(r"c(?=[aouklrt]|$)"), "k"),
-    (re.compile(r"(?<=[bcdfgjkmnprstvwxz])h"), ""),
-    (re.compile(r"y"), "i"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"(?<=[aou])e"), ""),
-    (re.compile(r"[^a-z]"), ""),
-]
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII with accents and other scripts transliterated.
-
-    Examples:
-        >>> fold("José Müller-Łukasz")
-        'jose muller-lukasz'
-    """
-    if not text:
-        return ""
-    if text.isascii():  # NFKC and transliteration leave ASCII as it is
-        return " ".join(text.lower().split())
-    text = unicodedata.normalize("NFKC", text)
-    return " ".join(anyascii(text).lower().split())
-
-
-@lru_cache(maxsize=200_000)
-def skeleton(word: str) -> str:
-    """A spelling-insensitive key: ``Müller``, ``Mueller`` and ``Muller`` agree.
-
-    German umlaut spellings (ue/oe/ae), ``ph``/``f``, ``c``/``k``, silent ``h``,
-    ``y``/``i``, ``w``/``v`` and doubled letters are levelled.
-
-    Examples:
-        >>> skeleton("Mueller") == skeleton("Müller") == skeleton("Muller")
-        True
-        >>> skeleton("Katharina") == skeleton("Catarina")
-        True
-    """
-    s, prev = fold(word), None
-    while s != prev:  # to a fixed point, so that skeleton(skeleton(x)) == skeleton(x)
-        prev = s
-        for pattern, repl in _SKELETON_RULES:
-            s = pattern.sub(repl, s)
-    return s
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,80 +163,6 @@ def parse_name(text: str) -> ParsedName:
     )
 
 
-def _load_groups() -> dict[str, frozenset[int]]:
-    """Skeleton of a name -> ids of the variant groups it belongs to."""
-    groups: dict[str, set[int]] = {}
-    text = (
-        resources.files("havewemet.identity")
-        .joinpath("data/given_names.txt")
-        .read_text(encoding="utf-8")
-    )
-    gid = 0
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if ":" not in line:
-            continue
-        head, rest = line.split(":", 1)
-        gid += 1
-        for name in [head, *rest.split(",")]:
-            for form in {name.strip(), name.strip().replace("-", "")}:
-                if form:
-                    groups.setdefault(skeleton(form), set()).add(gid)
-    return {k: frozenset(v) for k, v in groups.items()}
-
-
-_GROUPS = _load_groups()
-
-
-@lru_cache(maxsize=100_000)
-def _families(first: str) -> frozenset[int]:
-    """Variant groups of a name and of the names it is a nickname of (Betty -> Elizabeth).
-
-    Forms of one name are one family: a diminutive of Elizabeth is also a form of
-    Elisabetta or Elżbieta, so the groups are reached through the nickname's
-    canonical names too.
-    """
-    own = _GROUPS.get(skeleton(first))
-    if own:  # a name with its own group is not widened (Robert is not a form of Bill)
-        return own
-    out: set[int] = set()
-    for c in _NICK.canonicals_of(first):
-        if len(c) > len(first):  # only up to a longer, full name: Betty -> Elizabeth
-            out |= _GROUPS.get(skeleton(c), frozenset())
-    return frozenset(out)
-
-
-@lru_cache(maxsize=100_000)
-def given_name_roots(first: str) -> frozenset[str]:
-    """Keys shared by all forms of a given name (``bob`` and ``robert`` share ``robert``).
-
-    Used as blocking keys: two forms of a name share at least one root.
-    """
-    first = fold(first).strip(".")
-    if not first:
-        return frozenset()
-    roots = {skeleton(first)}
-    roots |= {skeleton(c) for c in _NICK.canonicals_of(first)}
-    roots |= {f"g{g}" for g in _families(first)}
-    if not _NICK.canonicals_of(first):
-        roots |= {skeleton(c) for c in _NICK.nicknames_of(first)}
-    return frozenset(roots)
-
-
-def _typo(fa: str, fb: str, sa: str, sb: str) -> bool:
-    """One slip of the keyboard: a letter added, dropped, changed or swapped, or a space."""
-    na, nb = fa.replace(" ", ""), fb.replace(" ", "")
-    shortest = min(len(na), len(nb))
-    if shortest < 4:
-        return False
-    d = DamerauLevenshtein.distance(na, nb)
-    if d == 1 and len(na) == len(nb) and shortest < 6 and sorted(na) != sorted(nb):
-        return False  # one letter changed in a short name: Jade/Jane, Marta/Maria
-    if d <= 1 or (d <= 2 and shortest >= 7):
-        return True
-    return sa[:1] == sb[:1] and JaroWinkler.similarity(sa, sb) >= 0.92
-
-
 @lru_cache(maxsize=200_000)
 def close_spelling(a: str, b: str) -> bool:
     """Two different names spelled alike, short of a likely typo: weak evidence.
@@ -298,78 +185,6 @@ def close_spelling(a: str, b: str) -> bool:
     if JaroWinkler.similarity(na, nb) >= 0.84:
         return True
     return shortest >= 5 and DamerauLevenshtein.distance(na, nb) <= 2
-
-
-def _gender_pair(a: str, b: str) -> bool:
-    """Daniel/Daniela, Mario/Maria, Carlo/Carla, Louis/Louise: a different person."""
-    if len(a) > len(b):
-        a, b = b, a
-    if b.startswith(a) and len(b) - len(a) <= 2 and b[len(a) :] in ("a", "e", "ne", "na", "ina"):
-        return True
-    return len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} <= {"a", "o", "e", "i"}
-
-
-@lru_cache(maxsize=200_000)
-def given_level(a: str, b: str) -> tuple[str, str]:
-    """How two given names agree: a level and a short human reason.
-
-    Levels, strongest first: ``exact``, ``spelling`` (same after transliteration or
-    spelling levelling), ``variant`` (nickname, diminutive or foreign form),
-    ``initial``, ``fuzzy`` (a likely typo), ``none`` and ``missing``.
-
-    Examples:
-        >>> given_level("Bob", "Robert")
-        ('variant', 'Bob is a form of Robert')
-        >>> given_level("Daniel", "Daniela")[0]
-        'none'
-    """
-    fa, fb = fold(a).strip(". "), fold(b).strip(". ")
-    if not fa or not fb:
-        return "missing", ""
-    ta, tb = a.strip().title(), b.strip().title()
-    if fa.replace(" ", "") == fb.replace(" ", "") and fa != fb:
-        return "spelling", f"{ta} = {tb} (spacing)"
-    if fa == fb:
-        return (
-            ("exact", f"same given name ({ta})")
-            if a.strip().lower() == b.strip().lower()
-            else ("spelling", f"{ta} = {tb} (accents)")
-        )
-    if len(fa) == 1 or len(fb) == 1:
-        if fa[0] == fb[0]:
-            return "initial", f"initial {fa[0].upper()}. fits {tb if len(fa) == 1 else ta}"
-        return "none", ""
-    sa, sb = skeleton(fa), skeleton(fb)
-    if sa == sb:
-        return "spelling", f"{ta} and {tb} are spellings of one name"
-    if (
-        fb in _NICK.nicknames_of(fa)
-        or fa in _NICK.nicknames_of(fb)
-        or (_families(fa) & _families(fb))
-        or any(
-            len(c) > max(len(fa), len(fb))
-            for c in _NICK.canonicals_of(fa) & _NICK.canonicals_of(fb)
-        )
-        or fa.replace("-", "") == fb.replace("-", "")
-    ):
-        return "variant", f"{ta} is a form of {tb}"
-    if "-" in fa or "-" in fb or " " in fa or " " in fb:
-        pa, pb = set(re.split(r"[\s-]", fa)), set(re.split(r"[\s-]", fb))
-        if pa & pb:
-            return "variant", f"{ta} and {tb} share a given name"
-    if not _gender_pair(fa, fb) and _typo(fa, fb, sa, sb):
-        return "fuzzy", f"{ta} looks like a misspelling of {tb}"
-    return "none", ""
-
-
-def given_names_match(a: str, b: str) -> bool:
-    """True when two given names are the same, forms of each other, or an initial.
-
-    Examples:
-        >>> given_names_match("Łukasz", "Lukas"), given_names_match("Jan", "Jane")
-        (True, False)
-    """
-    return given_level(a, b)[0] in ("exact", "spelling", "variant", "initial")
 
 
 @lru_cache(maxsize=200_000)
