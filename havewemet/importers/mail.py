@@ -11,6 +11,8 @@ pending requests (see :mod:`havewemet.importers.linkedin_mail`). Issue 4.
 
 Only headers are parsed for ordinary mail (the body is never needed), which
 keeps a 100,000-message mbox fast; LinkedIn mail is parsed whole.
+Reading one message and summing them per correspondent is in
+:mod:`havewemet.importers._mail_people`.
 """
 
 from __future__ import annotations
@@ -19,13 +21,9 @@ import email.errors
 import logging
 import mailbox
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC
 from email.parser import BytesHeaderParser, BytesParser
 from email.policy import default as _POLICY
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from havewemet.errors import InputError
@@ -33,14 +31,14 @@ from havewemet.identity.handles import normalize_email
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._mail_headers import (
     addresses,
-    bulk_kind,
     decode_words,
     header_map,
     is_sent_name,
     looks_like_headers,
 )
+from havewemet.importers._mail_people import _aggregate, _guess_me, _Mail, _Raw, _read_mail
 from havewemet.importers.linkedin_mail import is_invitation, merge_requests, parse_invitation
-from havewemet.models import FileReport, Identity, ImportBatch, Interaction
+from havewemet.models import FileReport, ImportBatch
 
 __all__ = ["parse_mbox", "parse_maildir", "parse_eml", "load_mbox", "load_maildir", "load_eml"]
 
@@ -118,18 +116,6 @@ def load_eml(path: Path, options: ImportOptions) -> ImportBatch:
 
 
 # -- the three containers ----------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Raw:
-    """One message's bytes and where it came from."""
-
-    file: str
-    line: int
-    data: bytes
-    sent_folder: bool
-    group: str
-    """The mailbox (file or Maildir folder) it belongs to, for the file report."""
 
 
 def parse_mbox(
@@ -254,19 +240,6 @@ def parse_eml(
 # -- turning messages into records -------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Mail:
-    file: str
-    line: int
-    group: str
-    sent_folder: bool
-    sender: tuple[str, str] | None
-    recipients: list[tuple[str, str]] = field(default_factory=list)
-    at: str | None = None
-    bulk: str = ""
-    delivered_to: str = ""
-
-
 def _build(
     raws: Iterator[_Raw], path: str, me_emails: Iterable[str], source: str, kind: str
 ) -> ImportBatch:
@@ -314,102 +287,3 @@ def _build(
         reports[groups[req.file]].requests += 1
     batch.files = list(reports.values())
     return batch
-
-
-def _read_mail(headers: dict[str, list[str]], raw: _Raw) -> _Mail:
-    senders = addresses(headers, "from")
-    labels = ",".join(headers.get("x-gmail-labels", [])).split(",")
-    sent = raw.sent_folder or any(label.strip().lower() == "sent" for label in labels)
-    mail = _Mail(raw.file, raw.line, raw.group, sent, senders[0] if senders else None)
-    for h in ("to", "cc", "bcc"):
-        mail.recipients += addresses(headers, h)
-    date = headers.get("date", [""])[0]
-    try:
-        dt = parsedate_to_datetime(date) if date.strip() else None
-    except (ValueError, TypeError, IndexError, OverflowError):
-        dt = None
-    if dt is not None:
-        if dt.tzinfo is not None:
-            dt = dt.astimezone(UTC).replace(tzinfo=None)
-        mail.at = dt.isoformat(timespec="seconds")
-    mail.bulk = bulk_kind(headers, mail.sender[0] if mail.sender else "")
-    for h in ("delivered-to", "x-original-to"):
-        got = addresses(headers, h)
-        if got:
-            mail.delivered_to = got[0][0]
-            break
-    return mail
-
-
-def _guess_me(mails: list[_Mail]) -> set[str]:
-    """The user's address: most frequent From in sent folders, else delivered-to, else To."""
-    for counts in (
-        Counter(m.sender[0] for m in mails if m.sent_folder and m.sender),
-        Counter(m.delivered_to for m in mails if m.delivered_to),
-        Counter(r[0] for m in mails if not m.bulk for r in {*m.recipients}),
-    ):
-        top = counts.most_common(2)
-        if top and (len(top) == 1 or top[1][1] < top[0][1]):
-            return {top[0][0]}
-    return set()
-
-
-def _aggregate(
-    batch: ImportBatch, mails: list[_Mail], me: set[str], reports: dict[str, FileReport]
-) -> None:
-    # (email, direction) -> [count, first, last, file, line]
-    agg: dict[tuple[str, str], list] = {}
-    people: dict[str, Identity] = {}
-    skipped: Counter[tuple[str, str]] = Counter()
-    group_of: dict[str, str] = {}
-    for m in mails:
-        if m.bulk:
-            skipped[(m.group, m.bulk)] += 1
-            continue
-        if m.sender is None:
-            continue
-        if m.sender[0] in me:
-            targets, direction = [r for r in m.recipients if r[0] not in me], "out"
-        else:
-            targets, direction = [m.sender], "in"
-        for email_, name in dict(targets).items():
-            ident = people.get(email_)
-            if ident is None:
-                ident = people[email_] = Identity(
-                    batch.source, email_, name=name, emails=[email_], file=m.file, line=m.line
-                )
-                batch.identities.append(ident)
-            elif name and not ident.name:
-                ident.name = name
-            if email_ not in group_of:
-                group_of[email_] = m.group
-            slot = agg.setdefault((email_, direction), [0, m.at, m.at, m.file, m.line])
-            slot[0] += 1
-            if m.at and (slot[1] is None or m.at < slot[1]):
-                slot[1] = m.at
-            if m.at and (slot[2] is None or m.at > slot[2]):
-                slot[2] = m.at
-    for (email_, direction), (n, first, last, file, line) in agg.items():
-        batch.interactions.append(
-            Interaction(
-                batch.source,
-                email_,
-                "mail",
-                last,
-                direction,  # type: ignore[arg-type]
-                f"first {first}" if first else "",
-                file,
-                line,
-                count=n,
-            )
-        )
-    for ident in batch.identities:
-        reports[group_of[ident.key]].identities += 1
-    for inter in batch.interactions:
-        reports[group_of[inter.identity_key]].interactions += 1
-    for folder, report in reports.items():
-        lists, noreply = skipped[(folder, "list")], skipped[(folder, "noreply")]
-        notes = [f"{lists} mailing-list/bulk messages skipped"] if lists else []
-        if noreply:
-            notes.append(f"{noreply} no-reply messages skipped")
-        report.note = "; ".join(notes)
