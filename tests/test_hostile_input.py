@@ -505,3 +505,16 @@ def test_vcard_charset_with_a_nul_is_no_crash(tmp_path):
         assert str(e).startswith(str(p))
     else:
         assert [i.name for i in batch.identities] == ["Ada Ng"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["a,b\nc\x00d\n".encode("utf-16"), b"a,b\n\xe9\x00\n"],
+    ids=["utf-16", "cp1252-fallback"],
+)
+def test_nul_bytes_are_refused_in_every_encoding(data):
+    from havewemet.importers._io import decode_text
+
+    with pytest.raises(InputError) as e:
+        decode_text(data, "f.csv", fallback="cp1252")
+    assert str(e.value).startswith("f.csv, line 2: holds NUL bytes")

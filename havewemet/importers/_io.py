@@ -64,23 +64,27 @@ def decode_text(data: bytes, file: str, *, fallback: str | None = None) -> str:
     """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as e:
             raise InputError(file, "is not valid UTF-16", fix="Export it again") from e
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        if fallback:
-            return data.decode(fallback, errors="replace")
-        line = data.count(b"\n", 0, e.start) + 1
-        raise InputError(
-            file,
-            f"is not UTF-8 text (byte 0x{data[e.start]:02x} at line {line})",
-            line=line,
-            fix="Save it as UTF-8 (or export it again from the service) and re-run the import",
-        ) from e
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            if not fallback:
+                line = data.count(b"\n", 0, e.start) + 1
+                raise InputError(
+                    file,
+                    f"is not UTF-8 text (byte 0x{data[e.start]:02x} at line {line})",
+                    line=line,
+                    fix="Save it as UTF-8 (or export it again from the service) and re-run "
+                    "the import",
+                ) from e
+            text = data.decode(fallback, errors="replace")
+    # Checked whatever the encoding: a NUL is never in a text export (UTF-16 and
+    # fallback-decoded files included).
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise InputError(
