@@ -10,6 +10,7 @@ import functools
 import json
 import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -183,12 +184,7 @@ def import_(
             {
                 "source": batch.source,
                 "path": batch.path,
-                "files": [
-                    f.__dict__
-                    if hasattr(f, "__dict__")
-                    else {k: getattr(f, k) for k in f.__slots__}
-                    for f in batch.files
-                ],
+                "files": [asdict(f) for f in batch.files],
                 "unknown_files": batch.unknown_files,
                 "added": result.added,
                 "updated": result.updated,
