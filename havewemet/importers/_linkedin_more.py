@@ -16,9 +16,10 @@ from havewemet.importers.linkedin import (
     Transformer,
     _full_name,
     _person_key,
+    add_person,
     export_file,
 )
-from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
+from havewemet.models import FileReport, Identity, ImportBatch, stable_id
 
 
 @export_file("importedcontacts", "contacts", order=40)
@@ -33,28 +34,22 @@ def _contacts(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
         key = "contact/" + (emails[0] if emails else stable_id(name.lower(), row.get("companies")))
         phones = [p.strip() for p in re.split(r"[,;]", row.get("phonenumbers", "")) if p.strip()]
         urls = [u.strip() for u in re.split(r"[,\s]+", row.get("profiles", "")) if u.strip()]
-        batch.identities.append(
-            Identity(
-                SOURCE,
-                key,
-                name=name,
-                first_name=first,
-                last_name=last,
-                emails=emails,
-                phones=phones,
-                urls=urls,
-                company=row.get("companies", ""),
-                title=row.get("title", ""),
-                file=table.file,
-                line=line,
-            )
+        ident = Identity(
+            SOURCE,
+            key,
+            name=name,
+            first_name=first,
+            last_name=last,
+            emails=emails,
+            phones=phones,
+            urls=urls,
+            company=row.get("companies", ""),
+            title=row.get("title", ""),
+            file=table.file,
+            line=line,
         )
         at = parse_date(row.get("createdat", "").split(" UTC")[0]) if row.get("createdat") else None
-        batch.interactions.append(
-            Interaction(SOURCE, key, "contact", at, "out", row.get("source", ""), table.file, line)
-        )
-        report.identities += 1
-        report.interactions += 1
+        add_person(batch, report, ident, "contact", at, "out", row.get("source", ""))
 
 
 def _endorsements(direction: str) -> Transformer:
@@ -66,33 +61,18 @@ def _endorsements(direction: str) -> Transformer:
             if not name and not url:
                 continue
             key = _person_key(url, name)
-            batch.identities.append(
-                Identity(
-                    SOURCE,
-                    key,
-                    name=name,
-                    first_name=first,
-                    last_name=last,
-                    urls=[url] if url else [],
-                    file=table.file,
-                    line=line,
-                )
+            ident = Identity(
+                SOURCE,
+                key,
+                name=name,
+                first_name=first,
+                last_name=last,
+                urls=[url] if url else [],
+                file=table.file,
+                line=line,
             )
             at = parse_date(row.get("endorsementdate", "").replace("/", "-").replace(" UTC", ""))
-            batch.interactions.append(
-                Interaction(
-                    SOURCE,
-                    key,
-                    "endorsement",
-                    at,
-                    direction,
-                    row.get("skillname", ""),
-                    table.file,
-                    line,
-                )
-            )
-            report.identities += 1
-            report.interactions += 1
+            add_person(batch, report, ident, "endorsement", at, direction, row.get("skillname", ""))
 
     return fn
 
@@ -109,34 +89,20 @@ def _recommendations(direction: str) -> Transformer:
             if not name:
                 continue
             key = _person_key("", name, row.get("company", ""))
-            batch.identities.append(
-                Identity(
-                    SOURCE,
-                    key,
-                    name=name,
-                    first_name=first,
-                    last_name=last,
-                    company=row.get("company", ""),
-                    title=row.get("jobtitle", ""),
-                    file=table.file,
-                    line=line,
-                )
+            ident = Identity(
+                SOURCE,
+                key,
+                name=name,
+                first_name=first,
+                last_name=last,
+                company=row.get("company", ""),
+                title=row.get("jobtitle", ""),
+                file=table.file,
+                line=line,
             )
             at = parse_date(row.get("creationdate", ""))
-            batch.interactions.append(
-                Interaction(
-                    SOURCE,
-                    key,
-                    "recommendation",
-                    at,
-                    direction,
-                    row.get("text", "")[:200],
-                    table.file,
-                    line,
-                )
-            )
-            report.identities += 1
-            report.interactions += 1
+            detail = row.get("text", "")[:200]
+            add_person(batch, report, ident, "recommendation", at, direction, detail)
 
     return fn
 
@@ -152,21 +118,10 @@ def _follows(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
         if not name or row.get("status", "").lower() not in ("", "active"):
             continue
         key = _person_key("", name)
-        batch.identities.append(Identity(SOURCE, key, name=name, file=table.file, line=line))
-        batch.interactions.append(
-            Interaction(
-                SOURCE,
-                key,
-                "follow",
-                parse_date(row.get("date", "")),
-                "out",
-                "LinkedIn",
-                table.file,
-                line,
-            )
+        ident = Identity(SOURCE, key, name=name, file=table.file, line=line)
+        add_person(
+            batch, report, ident, "follow", parse_date(row.get("date", "")), "out", "LinkedIn"
         )
-        report.identities += 1
-        report.interactions += 1
 
 
 @export_file("events", order=50)

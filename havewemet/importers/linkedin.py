@@ -237,6 +237,24 @@ def _connections(table: CsvRows, batch: ImportBatch, report: FileReport) -> None
         report.note = f"{hidden} hidden profiles (date only) skipped"
 
 
+def add_person(
+    batch: ImportBatch,
+    report: FileReport,
+    ident: Identity,
+    kind: str,
+    at: str | None,
+    direction: str,
+    detail: str = "",
+) -> None:
+    """One person a file names and the one dated piece of evidence about them."""
+    batch.identities.append(ident)
+    batch.interactions.append(
+        Interaction(SOURCE, ident.key, kind, at, direction, detail, ident.file, ident.line)
+    )
+    report.identities += 1
+    report.interactions += 1
+
+
 @export_file("invitations", order=20, markers=("From", "To"))
 def _invitations(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
     _require(table, "From", "To", "Sent At", "Direction")
@@ -260,16 +278,10 @@ def _invitations(table: CsvRows, batch: ImportBatch, report: FileReport) -> None
         elif direction == "OUTGOING":
             name, url = row.get("to", ""), row.get("inviteeprofileurl", "")
             key = _person_key(url, name)
-            batch.identities.append(
-                Identity(
-                    SOURCE, key, name=name, urls=[url] if url else [], file=table.file, line=line
-                )
+            ident = Identity(
+                SOURCE, key, name=name, urls=[url] if url else [], file=table.file, line=line
             )
-            batch.interactions.append(
-                Interaction(SOURCE, key, "invitation", sent, "out", note[:300], table.file, line)
-            )
-            report.identities += 1
-            report.interactions += 1
+            add_person(batch, report, ident, "invitation", sent, "out", note[:300])
 
 
 def _split_people(names: str, urls: str) -> list[tuple[str, str]]:
