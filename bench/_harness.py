@@ -20,6 +20,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# Names the generated benchmark data draws from (international, with diacritics).
+FIRST = (
+    "Amira Tom Sarah Priya Daniel Grace Robert José Kwame Lena Marco Tariq Nina Jake "
+    "Hannah Zoë Chloé Mateusz Siobhán Aoife Lars Ingrid Wei Mei Hiroshi Yuki Ana Luis "
+    "Fatima Omar Olu Ngozi Pierre Camille Giulia Luca Anna Jan Eva Pieter"
+).split()
+LAST = (
+    "Haddad Brennan Mitchell Raman Okafor Liang Whitfield García Mensah Vogt Bellini Aziz "
+    "Sorensen Turner Osei Müller Dubois Kowalski Ní-Bhriain O'Brien Larsen Nilsson Zhang "
+    "Chen Tanaka Sato Silva Pereira Khan Hassan Adeyemi Eze Martin Bernard Rossi Russo "
+    "Schmidt Jansen Visser Smith"
+).split()
+
 Work = Callable[[Path], dict[str, Any]]
 _base = 0
 _t0 = (0.0, 0.0)

@@ -39,21 +39,11 @@ from pathlib import Path
 from typing import Any
 
 import _harness
+from _harness import FIRST, LAST
 
 TODAY = datetime(2026, 11, 20, 9, 0)
 ME_NAME = "Ruth Calloway"
 ME_URL = "https://www.linkedin.com/in/ruth-calloway-lib"
-FIRST = (
-    "Amira Tom Sarah Priya Daniel Grace Robert José Kwame Lena Marco Tariq Nina Jake "
-    "Hannah Zoë Chloé Mateusz Siobhán Aoife Lars Ingrid Wei Mei Hiroshi Yuki Ana Luis "
-    "Fatima Omar Olu Ngozi Pierre Camille Giulia Luca Anna Jan Eva Pieter"
-).split()
-LAST = (
-    "Haddad Brennan Mitchell Raman Okafor Liang Whitfield García Mensah Vogt Bellini Aziz "
-    "Sorensen Turner Osei Müller Dubois Kowalski Ní-Bhriain O'Brien Larsen Nilsson Zhang "
-    "Chen Tanaka Sato Silva Pereira Khan Hassan Adeyemi Eze Martin Bernard Rossi Russo "
-    "Schmidt Jansen Visser Smith"
-).split()
 COMPANIES = (
     "Westmere City Council",
     "Harrow & Pike LLP",

@@ -34,19 +34,10 @@ from pathlib import Path
 from typing import Any
 
 import _harness
+from _harness import FIRST, LAST
 
 START = datetime(2024, 1, 8, 9, 0)
 ME = "ruth.calloway@westmere.gov.uk"
-FIRST = (
-    "Amira Tom Sarah Priya Daniel Grace Robert José Kwame Lena Marco Tariq Nina Jake "
-    "Hannah Zoë Chloé Mateusz Siobhán Aoife Lars Ingrid Wei Mei Hiroshi Yuki Ana Luis "
-    "Fatima Omar Olu Ngozi Pierre Camille Giulia Luca Anna Jan Eva Pieter"
-).split()
-LAST = (
-    "Haddad Brennan Mitchell Raman Okafor Liang Whitfield García Mensah Vogt Bellini Aziz "
-    "Sorensen Turner Osei Müller Dubois Kowalski O'Brien Larsen Nilsson Zhang Chen Tanaka "
-    "Sato Silva Pereira Khan Hassan Adeyemi Eze Martin Bernard Rossi Schmidt Jansen"
-).split()
 DOMAINS = ("example.org", "example.com", "harrowpike.co.uk", "bramley.ac.uk", "globex.example")
 
 

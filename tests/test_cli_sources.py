@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from havewemet.cli import app
 from havewemet.importers import readers
+from tests.test_import_contacts_csv import OUTLOOK_HEADER
 
 runner = CliRunner()
 
@@ -63,20 +64,6 @@ GOOGLE_ROWS = [
      "Mobile", "+44 7700 900123"],
     ["Chloé", "", "Martin", "", "", "", "", "", "", "", "", "", "", "", 'met at, "PyCon"', "",
      "* myContacts", "* Home", "chloe@example.fr", "", ""],
-]  # fmt: skip
-OUTLOOK_HEADER = [
-    "First Name", "Middle Name", "Last Name", "Title", "Suffix", "Nickname", "Given Yomi",
-    "Surname Yomi", "E-mail Address", "E-mail 2 Address", "E-mail 3 Address", "Home Phone",
-    "Home Phone 2", "Business Phone", "Business Phone 2", "Mobile Phone", "Car Phone",
-    "Other Phone", "Primary Phone", "Pager", "Business Fax", "Home Fax", "Other Fax",
-    "Company Main Phone", "Callback", "Radio Phone", "Telex", "TTY/TDD Phone", "IMAddress",
-    "Job Title", "Department", "Company", "Office Location", "Manager's Name",
-    "Assistant's Name", "Assistant's Phone", "Company Yomi", "Business Street",
-    "Business City", "Business State", "Business Postal Code", "Business Country/Region",
-    "Home Street", "Home City", "Home State", "Home Postal Code", "Home Country/Region",
-    "Other Street", "Other City", "Other State", "Other Postal Code", "Other Country/Region",
-    "Personal Web Page", "Spouse", "Schools", "Hobby", "Location", "Web Page", "Birthday",
-    "Anniversary", "Notes", "Categories",
 ]  # fmt: skip
 ICS = (
     "BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nVERSION:2.0\r\n"
