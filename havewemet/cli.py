@@ -335,11 +335,7 @@ def _load_command_modules() -> None:
     from havewemet.commands import AREAS
 
     for area in AREAS:
-        try:
-            importlib.import_module(f"havewemet.commands.{area}")
-        except ModuleNotFoundError as e:
-            if e.name != f"havewemet.commands.{area}":
-                raise
+        importlib.import_module(f"havewemet.commands.{area}")
 
 
 _load_command_modules()

@@ -56,8 +56,7 @@ class Reader:
 
 _READERS: dict[str, Reader] = {}
 
-# Modules that register readers; imported lazily so that one broken optional
-# dependency does not stop the others.
+# Modules that register readers, imported on first use (not at package import).
 _MODULES = (
     "linkedin",
     "vcard",
@@ -86,11 +85,7 @@ def register(name: str, *, description: str, sniff: Sniff) -> Callable[[Load], L
 def readers() -> dict[str, Reader]:
     """Every registered reader, by format name."""
     for mod in _MODULES:
-        try:
-            importlib.import_module(f"havewemet.importers.{mod}")
-        except ModuleNotFoundError as e:
-            if e.name != f"havewemet.importers.{mod}":
-                raise
+        importlib.import_module(f"havewemet.importers.{mod}")
     return dict(_READERS)
 
 
