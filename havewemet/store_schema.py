@@ -202,3 +202,23 @@ def m004_connected_on_identity(db: sqlite_utils.Database) -> None:
         "(select connected_id from identities where connected_id is not null)"
     )
     db.execute(INTERACTIONS_VIEW)
+
+
+#: The identity columns a prepared record is made from; ``match_cache`` keeps a copy.
+MATCH_SOURCE = ("name", "first_name", "last_name", "emails", "phones", "urls", "handles")
+MATCH_SOURCE += ("company", "key")
+
+
+@migration
+def m005_match_cache(db: sqlite_utils.Database) -> None:
+    """Identities prepared for matching (issue 5), so that a triage reads them instead
+    of parsing 50,000 names again (:mod:`havewemet.identity.prepared`). A row is used
+    only while its copy of :data:`MATCH_SOURCE` equals what its identity holds now and
+    its ``version`` is the matcher's: a write to an identity by any path makes its row
+    stale, with no trigger to keep in step. Rows are written by the first triage after
+    a change."""
+    cols = ", ".join(f"src_{c} text" for c in MATCH_SOURCE)
+    db.execute(
+        "create table if not exists match_cache (id text primary key, "
+        f"version integer not null, data text not null, {cols}) without rowid"
+    )

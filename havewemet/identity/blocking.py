@@ -27,29 +27,31 @@ def _phonetic(word: str) -> str:
 
 
 @lru_cache(maxsize=100_000)
-def _name_keys(pn: ParsedName) -> frozenset[tuple]:
+def _name_keys(pn: ParsedName) -> frozenset[str]:
     """The blocking keys of a parsed name (surname words, phonetic key, given-name roots)."""
-    keys: set[tuple] = {("s", w) for w in pn.surnames}
+    keys: set[str] = {"s:" + w for w in pn.surnames}
     if pn.last:
-        keys.add(("p", _phonetic(pn.last.split()[-1])))
+        keys.add("p:" + _phonetic(pn.last.split()[-1]))
     last_sk = skeleton(pn.last)[:1]
     for root in given_name_roots(pn.first) if pn.first else ():
-        keys.add(("g", root, last_sk))
-    keys.discard(("p", ""))
+        keys.add(f"g:{root}:{last_sk}")
+    keys.discard("p:")
     return frozenset(keys)
 
 
-def rec_keys(rec: Rec) -> set[tuple]:
-    """The blocking keys an identity is filed under."""
+def rec_keys(rec: Rec) -> set[str]:
+    """The blocking keys an identity is filed under: strings whose first letter says
+    what they hold (``s`` surname word, ``p`` phonetic key, ``g`` given-name root and
+    surname initial, ``e`` e-mail, ``t`` phone, ``l`` profile slug, ``u`` username)."""
     keys = set(_name_keys(rec.name))
     if rec.emails:
-        keys.update([("e", e) for e in rec.emails])
+        keys.update(["e:" + e for e in rec.emails])
     if rec.phones:
-        keys.update([("t", p) for p in rec.phones])
+        keys.update(["t:" + p for p in rec.phones])
     if rec.slugs:
-        keys.update([("l", s) for s in rec.slugs])
+        keys.update(["l:" + s for s in rec.slugs])
     if rec.fit_handles:
-        keys.update([("u", joined) for _, _, joined in rec.fit_handles])
+        keys.update(["u:" + joined for _, _, joined in rec.fit_handles])
     return keys
 
 
@@ -116,32 +118,32 @@ def _query_compat(rec: Rec) -> tuple[frozenset[tuple], frozenset[tuple]] | None:
     return frozenset(given), frozenset(surname)
 
 
-def query_keys(rec: Rec) -> set[tuple]:
+def query_keys(rec: Rec) -> set[str]:
     """The keys a query looks up: its own keys plus swaps, handle forms and sub-words."""
     keys = rec_keys(rec)
     pn = rec.name
     if pn.first and pn.last:
-        keys.add(("s", skeleton(pn.first)))
+        keys.add("s:" + skeleton(pn.first))
         for root in given_name_roots(pn.last.split()[-1]):
-            keys.add(("g", root, skeleton(pn.first)[:1]))
-        keys |= {("u", s) for s, score, _ in name_handle_forms(pn) if score >= 0.8}
+            keys.add(f"g:{root}:{skeleton(pn.first)[:1]}")
+        keys |= {"u:" + s for s, score, _ in name_handle_forms(pn) if score >= 0.8}
     if pn.first and pn.middle and " " not in pn.middle:
         # A stray space inside a name ("Mia Kam P", "El Ton Noble"): the joined readings.
         joined = skeleton(pn.middle + pn.last.split()[0]) if pn.last else ""
         if joined:
-            keys.add(("s", joined))
-            keys |= {("g", root, joined[:1]) for root in given_name_roots(pn.first)}
+            keys.add("s:" + joined)
+            keys |= {f"g:{root}:{joined[:1]}" for root in given_name_roots(pn.first)}
         if pn.last:
             last_sk = skeleton(pn.last)[:1]
-            keys |= {("g", root, last_sk) for root in given_name_roots(pn.first + pn.middle)}
+            keys |= {f"g:{root}:{last_sk}" for root in given_name_roots(pn.first + pn.middle)}
     for u in rec.usernames | rec.mail_users:
         toks = _tokens(u)
-        keys |= {("u", tok) for tok in toks} | {("u", "".join(toks[:2]))}
+        keys |= {"u:" + tok for tok in toks} | {"u:" + "".join(toks[:2])}
         for tok in toks:
             for i in range(0, max(1, len(tok) - 3)):
-                keys.add(("s", skeleton(tok[i:])))
+                keys.add("s:" + skeleton(tok[i:]))
             for j in range(4, len(tok)):
-                keys.add(("s", skeleton(tok[:j])))
+                keys.add("s:" + skeleton(tok[:j]))
     return keys
 
 

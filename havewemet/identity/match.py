@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from havewemet._gc import paused as gc_paused
@@ -25,8 +25,9 @@ from havewemet.identity.blocking import (
     query_keys,
     rec_keys,
 )
-from havewemet.identity.compare import Rec, compare_above, make_rec, probability
-from havewemet.identity.names import skeleton
+from havewemet.identity.compare import Rec, compare_above, make_rec, probability, rest_bound
+from havewemet.identity.model import MODEL
+from havewemet.identity.names import ParsedName, skeleton
 
 # Term-frequency u values are smoothed toward these defaults with this many
 # pseudo-records, so a small address book does not make every name look common.
@@ -42,7 +43,17 @@ _RARE = 30  # a given-name block is searched alone when it holds at most this ma
 BIG_BLOCK = 6
 #: An index of at least this many identities ends its build with a full collection.
 _SETTLE = 5000
-_SURNAME_KEYS = frozenset(("s", "p"))
+_SURNAME_KEYS = frozenset("sp")
+# For Matcher.name_bound: each name comparison's best weight at a fixed u, the m of
+# the levels whose u is a term frequency, and the middle name's best weight.
+_FIXED_MAX = {c: max(lv.weight for lv in MODEL[c].levels) for c in ("given", "surname")}
+_M_TF = {c: MODEL[c].level("exact").m for c in ("given", "surname")}
+_MIDDLE_MAX = max(lv.weight for lv in MODEL["middle"].levels)
+# ... and the best weight of each name's levels short of an exact agreement.
+_OTHER_MAX = {
+    c: max(lv.weight for lv in MODEL[c].levels if lv.name != "exact") for c in ("given", "surname")
+}
+_M_SPELLING_TF = MODEL["surname"].level("spelling").m
 
 
 @dataclass(slots=True)
@@ -120,37 +131,50 @@ class Matcher:
         [('a', False), ('b', True)]
     """
 
-    def __init__(self, identities: Iterable[dict]):
-        self.identities: dict[str, dict] = {}
+    def __init__(self, identities: Iterable[dict] = ()):
+        self.identities: Mapping[str, dict] = {}
         self.recs: dict[str, Rec] = {}
-        self._index: dict[tuple, list[str]] = defaultdict(list)
+        self._index: dict[str, list[str]] = defaultdict(list)
         self._by_first: dict[str, list[str]] = defaultdict(list)
         self._first_tf: Counter[str] = Counter()
         self._last_tf: Counter[str] = Counter()
-        self._sub: dict[tuple, dict[tuple, tuple[str, ...]]] = {}
-        self._scanned: set[tuple] = set()  # big blocks met once (split when met again)
+        self._sub: dict[str, dict[tuple, tuple[str, ...]]] = {}
+        self._scanned: set[str] = set()  # big blocks met once (split when met again)
+        self._bounds: dict[ParsedName, float] = {}
         with gc_paused():  # some ten objects an identity, none in a cycle
             for ident in identities:
                 self.add(ident)
-            if len(self.recs) >= _SETTLE:
-                # Settle the new objects in the oldest generation now: left pending,
-                # they made the first full collection fall on the matching (0.5 s at
-                # 50,000 identities).
-                gc.collect()
+            self.settle()
+
+    def settle(self) -> None:
+        """After a bulk load (collector paused): move the index's objects out of the
+        collector's sight.
+
+        Left pending, the first full collection walked all of them during the
+        matching (0.5 s at 50,000 identities). They hold no cycles, so freezing them
+        (:func:`gc.freeze`, no walk) is enough; reference counting still frees them.
+        """
+        if len(self.recs) >= _SETTLE:
+            gc.freeze()
 
     def add(self, ident: dict) -> None:
         """Add one identity to the index."""
-        iid = ident["id"]
         rec = identity_rec(ident)
-        self.identities[iid] = ident
+        self.identities[ident["id"]] = ident  # type: ignore[index]
+        self.add_rec(rec, rec_keys(rec))
+
+    def add_rec(self, rec: Rec, keys: Iterable[str]) -> None:
+        """Add a prepared record, filed under its blocking keys (:func:`rec_keys`)."""
+        iid = rec.id
         self.recs[iid] = rec
-        keys = rec_keys(rec)
         index = self._index
         for k in keys:
             index[k].append(iid)
         if self._sub:  # blocks split before this identity came are split again when met
             for k in keys:
                 self._sub.pop(k, None)
+        if self._bounds:  # they depend on the term frequencies
+            self._bounds.clear()
         pn = rec.name
         if pn.first:
             self._first_tf[pn.first] = self._first_tf.get(pn.first, 0) + 1
@@ -165,16 +189,65 @@ class Matcher:
 
     def u_values(self, rec: Rec) -> tuple[float, float]:
         """Term-frequency u values for an identity's given name and surname."""
+        return self.u_values_of(rec.name)
+
+    def u_values_of(self, pn: ParsedName) -> tuple[float, float]:
+        """:meth:`u_values` of a parsed name."""
         n = len(self.recs) + _PSEUDO
         return (
-            (self._first_tf[rec.name.first] + _PSEUDO * _U0["given"]) / n,
-            (self._last_tf[rec.name.last] + _PSEUDO * _U0["surname"]) / n,
+            (self._first_tf[pn.first] + _PSEUDO * _U0["given"]) / n,
+            (self._last_tf[pn.last] + _PSEUDO * _U0["surname"]) / n,
         )
 
     def u_word(self, word: str, comp: str) -> float:
         """u for a name word agreeing in an unknown or moved role: held in any role."""
         n = len(self.recs) + _PSEUDO
         return (self._first_tf[word] + self._last_tf[word] + _PSEUDO * _U0[comp]) / n
+
+    def name_bound(self, pn: ParsedName) -> float:
+        """The most a name comparison with an identity named ``pn`` can weigh, in any
+        reading (as written, swapped, a lone word): each name at its best level, a
+        term-frequency level at the least frequent role the word can take.
+
+        A candidate whose bound, plus what the other fields can add, stays under a
+        floor is left out without comparing names (a common name cannot reach 0.8).
+        """
+        bound = self._bounds.get(pn)
+        if bound is None:
+            ug, ul = self.u_values_of(pn)
+            g = max(_FIXED_MAX["given"], math.log2(_M_TF["given"] / ug))
+            s = max(_FIXED_MAX["surname"], math.log2(_M_TF["surname"] / ul))
+            if pn.last:  # the surname read as a given name
+                g = max(g, math.log2(_M_TF["given"] / self.u_word(pn.last, "given")))
+            if pn.first:  # the given name read as a surname
+                s = max(s, math.log2(_M_TF["surname"] / self.u_word(pn.first, "surname")))
+            bound = self._bounds[pn] = g + s
+        return bound
+
+    def pair_bound(self, a: ParsedName, b: ParsedName) -> float:
+        """The most the name comparison of a query named ``a`` with an identity named
+        ``b`` can weigh: :meth:`name_bound`, or tighter when the names can only be read
+        as written (two words each, no crossed initials for a swap): then a given name
+        or surname that is not the same string cannot reach its exact level."""
+        if not (
+            a.first
+            and a.last
+            and b.first
+            and b.last
+            and not a.middle
+            and not b.middle
+            and a.first[0] != b.last[0]
+            and a.last[0] != b.first[0]
+        ):
+            return self.name_bound(b) + (_MIDDLE_MAX if a.middle and b.middle else 0.0)
+        ug, ul = self.u_values_of(b)
+        g = _OTHER_MAX["given"]
+        if a.first == b.first:  # as written, an exact level weighs by term frequency
+            g = max(g, math.log2(_M_TF["given"] / ug))
+        s = max(_OTHER_MAX["surname"], math.log2(_M_SPELLING_TF / ul))
+        if a.last == b.last:
+            s = max(s, math.log2(_M_TF["surname"] / ul))
+        return g + s
 
     def candidates(self, rec: Rec) -> set[str]:
         """Identity ids sharing at least one blocking key with the record."""
@@ -274,6 +347,7 @@ class Matcher:
         exclude: str = "",
         prune: float | None = None,
         keep: Callable[[str], bool] | None = None,
+        conflicts: Callable[[Rec], bool] | None = None,
     ) -> list[Match]:
         """Like :meth:`match` for an already prepared record.
 
@@ -281,6 +355,8 @@ class Matcher:
         the conflicts and the identities ``keep(id)`` accepts lets the others be
         left out (their fields past the name not compared): only when there are
         at most ``limit`` candidates, so the ``limit`` best are the same as without.
+        With ``conflicts``, a caller keeps only the conflicts (identities with
+        another LinkedIn profile) whose record it accepts; the others are not scored.
         """
         out = []
         memo: dict = {}  # namesakes among the candidates: their names compared once
@@ -292,10 +368,23 @@ class Matcher:
         for iid in candidates:
             if iid == exclude:
                 continue
+            other = recs[iid]
+            if (
+                conflicts is not None
+                and rec.slugs
+                and other.slugs
+                and rec.slugs.isdisjoint(other.slugs)
+                and not conflicts(other)
+            ):
+                continue
             # A conflict (another LinkedIn profile) is kept whatever its weight.
-            f = None if keep_conflicts and recs[iid].slugs else floor
+            f = None if keep_conflicts and other.slugs else floor
             if f is not None and pruning and keep is not None and keep(iid):
                 f = _weight_floor(threshold, self.log2_prior_odds)
+            if f is not None:
+                bound = self.pair_bound(rec.name, other.name)
+                if bound < f and bound + rest_bound(rec, other) < f:
+                    continue  # even its best name reading cannot reach the floor
             m = self._score_above(rec, iid, f, memo)
             if m is None:
                 continue  # its probability is below the threshold, whatever the other fields

@@ -15,7 +15,8 @@ from datetime import date
 
 from havewemet.identity.handles import handle_fit, profile_slug
 from havewemet.identity.match import Match, Matcher, Query, query_rec
-from havewemet.identity.names import given_level, parse_name, surname_level
+from havewemet.identity.names import ParsedName, given_level, parse_name, surname_level
+from havewemet.identity.prepared import load_matcher
 from havewemet.network.ties import describe_tie, tie_strength
 from havewemet.store import Store
 from havewemet.triage.evidence import (
@@ -50,7 +51,11 @@ def _is_opaque(slug: str) -> bool:
 
 def same_name(a: str, b: str) -> bool:
     """Whether two display names are the same name (a form of the given name allowed)."""
-    pa, pb = parse_name(a), parse_name(b)
+    return same_parsed_name(parse_name(a), parse_name(b))
+
+
+def same_parsed_name(pa: ParsedName, pb: ParsedName) -> bool:
+    """:func:`same_name` of two parsed names."""
     if not (pa.first and pa.last and pb.first and pb.last):
         return False
     return given_level(pa.first, pb.first)[0] in ("exact", "spelling", "variant") and surname_level(
@@ -124,12 +129,14 @@ class Triager:
         self.store = store
         self.policy = policy or load_policy()
         self.today = today or date.today()
-        self.matcher = matcher or Matcher(store.identities())
-        idents = self.matcher.identities.values()
+        self.matcher = matcher or load_matcher(store)
+        self.person_of: dict[str, str] = {}
         self.by_person: dict[str, list[str]] = defaultdict(list)
-        for i in idents:
-            if i.get("person_id"):
-                self.by_person[i["person_id"]].append(i["id"])
+        for iid, pid in store.db.conn.execute(
+            "select id, person_id from identities where person_id is not null and person_id != ''"
+        ):
+            self.person_of[iid] = pid
+            self.by_person[pid].append(iid)
         self.positions = store.positions()
         self.me = store.profile()
         self._ties: dict[str, float] = {}
@@ -144,7 +151,7 @@ class Triager:
     def _expand(self, ids: list[str]) -> list[str]:
         out = list(ids)
         for iid in ids:
-            pid = self.matcher.identities[iid].get("person_id")
+            pid = self.person_of.get(iid)
             out += [x for x in self.by_person.get(pid, []) if x not in out] if pid else []
         return out
 
@@ -195,27 +202,31 @@ class Triager:
         """The request's candidate identities. A conflict only with a LinkedIn member
         id (``ACoA…``, as messages carry) is rescored on the other fields: it is
         another address of the same profile, not a different person."""
-        query = Query(name=request["name"], profile_url=request.get("profile_url", ""))
+        query = query_rec(Query(name=request["name"], profile_url=request.get("profile_url", "")))
         bare = query_rec(Query(name=request["name"]))
         out = []
-        # Only matches at 0.5 or more, conflicts and name-less identities are used
-        # below: the matcher may leave the other candidates out early.
+        # Only matches at 0.5 or more, name-less identities and two kinds of conflicts
+        # are used below: namesakes (the signal) and other addresses of the same profile.
+        # The matcher may leave the other candidates out early.
         found = self.matcher.match_rec(
-            query_rec(query),
+            query,
             limit=40,
             threshold=0.0,
             prune=0.5,
-            keep=lambda iid: not self.matcher.identities[iid].get("name"),
+            keep=lambda iid: not self.matcher.recs[iid].display,
+            conflicts=lambda other: (
+                all(_is_opaque(s) for s in other.slugs) or same_parsed_name(query.name, other.name)
+            ),
         )
         for m in found:
-            ident = self.matcher.identities[m.identity_id]
-            slugs = self.matcher.recs[m.identity_id].slugs
-            if m.conflict and slugs and all(_is_opaque(s) for s in slugs):
+            rec = self.matcher.recs[m.identity_id]
+            if m.conflict and rec.slugs and all(_is_opaque(s) for s in rec.slugs):
                 m = self.matcher.score(bare, m.identity_id)
                 m.reasons.append("the other profile address is a LinkedIn member id")
-            elif not m.conflict and m.probability < 0.5 and not ident.get("name"):
+            elif not m.conflict and m.probability < 0.5 and not rec.display:
                 # A handle with no name (a Mastodon follow): only a possible match,
                 # so its evidence counts at most as *known of*.
+                ident = self.matcher.identities[m.identity_id]
                 fit = max(
                     (handle_fit(h, request["name"]) for h in ident.get("handles", [])),
                     default=(0.0, ""),
@@ -226,7 +237,11 @@ class Triager:
             if m.probability >= 0.5 or m.conflict:
                 out.append(m)
         out.sort(key=lambda m: -m.probability)
-        return out[:8]
+        out = out[:8]
+        fetch = getattr(self.matcher.identities, "fetch", None)
+        if fetch is not None:  # read lazily (load_matcher): the matches' rows at once
+            fetch([m.identity_id for m in out])
+        return out
 
     def triage(self, request: dict, *, template_count: int = 0) -> Triage:
         """Verdict, evidence, signals and recommendation for one request.
@@ -272,8 +287,10 @@ class Triager:
             extra_dirs=tuple(self.policy.signal_files),
         )
         for m in matches:
+            if not m.conflict:
+                continue
             ident = self.matcher.identities[m.identity_id]
-            if m.conflict and same_name(request["name"], ident["name"]):
+            if same_name(request["name"], ident["name"]):
                 other = next((r for r in m.reasons if r.startswith("but ")), "another profile")
                 signals.append(
                     Signal(

@@ -1,0 +1,170 @@
+"""Identities prepared for matching, kept in the store between runs (issue 5).
+
+Preparing an identity for the :class:`~havewemet.identity.match.Matcher` (parsing its
+name, its handles and profile slugs, its blocking keys) takes most of the time of
+loading a large store: about 2.5 s for 50,000 identities. :func:`load_matcher` keeps
+each prepared record in the ``match_cache`` table and reads it back the next time,
+preparing (and caching) only the identities that are new or changed since.
+
+A cached row is used only while its copy of the columns the preparation reads
+(:data:`~havewemet.store_schema.MATCH_SOURCE`) equals its identity's row now and its
+``version`` is :data:`VERSION`, so a write by any path (import, forget, a migration) or a new
+version of the matcher makes it stale without triggers to keep in step. The rows
+are derived data: a store whose cache cannot be written (read-only) is matched the
+same, only prepared again on each load.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from havewemet._gc import paused as gc_paused
+from havewemet.identity.blocking import rec_keys
+from havewemet.identity.compare import Rec
+from havewemet.identity.match import Matcher, identity_rec
+from havewemet.identity.names import ParsedName
+from havewemet.store_schema import MATCH_SOURCE
+
+log = logging.getLogger(__name__)
+
+#: Bump when :func:`~havewemet.identity.compare.make_rec` or the blocking keys change.
+VERSION = 1
+_EMPTY: frozenset[str] = frozenset()
+
+
+def encode(rec: Rec, keys: set[str]) -> str:
+    """A prepared record and its blocking keys as one JSON text."""
+    return json.dumps(
+        [
+            rec.display,
+            list(rec.name),
+            sorted(rec.emails),
+            sorted(rec.phones),
+            sorted(rec.slugs),
+            sorted(rec.usernames),
+            rec.company,
+            sorted(rec.mail_users),
+            [[user, list(toks), joined] for user, toks, joined in rec.fit_handles],
+            sorted(rec.compact),
+            sorted(keys),
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _fs(items: list[str]) -> frozenset[str]:
+    return frozenset(items) if items else _EMPTY
+
+
+def decode(iid: str, data: str) -> tuple[Rec, list[str]]:
+    """The record and blocking keys :func:`encode` wrote."""
+    d = json.loads(data)
+    rec = Rec(
+        iid,
+        d[0],
+        ParsedName(*d[1]),
+        _fs(d[2]),
+        _fs(d[3]),
+        _fs(d[4]),
+        _fs(d[5]),
+        d[6],
+        _fs(d[7]),
+        tuple((u, tuple(t), j) for u, t, j in d[8]),
+        _fs(d[9]),
+    )
+    return rec, d[10]
+
+
+class IdentityRows(Mapping[str, dict]):
+    """The store's identities by id, read when first asked for (a triage looks at a
+    few dozen of the 50,000 the matcher holds)."""
+
+    def __init__(self, store: Any, ids: Mapping[str, object]):
+        self._store = store
+        self._ids = ids
+        self._rows: dict[str, dict] = {}
+
+    def __getitem__(self, iid: str) -> dict:
+        row = self._rows.get(iid)
+        if row is None:
+            if iid not in self._ids:
+                raise KeyError(iid)
+            self.fetch([iid])
+            row = self._rows[iid]
+        return row
+
+    def fetch(self, ids: list[str]) -> None:
+        """Read the rows of ``ids`` not read yet, in one query."""
+        todo = [i for i in ids if i not in self._rows]
+        if todo:
+            self._rows.update((r["id"], r) for r in self._store.identities(todo))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+_LIST_COLUMNS = frozenset(("emails", "phones", "urls", "handles"))
+_CURRENT = " and ".join(f"c.src_{c} is i.{c}" for c in MATCH_SOURCE)
+_STALE = ", ".join(f"case when c.data is null then i.{c} end" for c in MATCH_SOURCE)
+_SAME = " and ".join(f"i.{c} is ?" for c in MATCH_SOURCE)
+
+
+def load_matcher(store: Any) -> Matcher:
+    """A :class:`Matcher` over every identity of ``store``, from the prepared records
+    kept in the store where they are current; the others are prepared and kept."""
+    matcher = Matcher()
+    rows = store.db.conn.execute(
+        f"select i.id, c.data, {_STALE} from identities i "
+        f"left join match_cache c on c.id = i.id and c.version = ? and {_CURRENT}",
+        [VERSION],
+    ).fetchall()
+    fresh: list[tuple] = []
+    with gc_paused():
+        for iid, data, *src in rows:
+            if data is not None:
+                matcher.add_rec(*decode(iid, data))
+                continue
+            ident = {"id": iid}
+            for c, v in zip(MATCH_SOURCE, src, strict=True):
+                ident[c] = (json.loads(v) if v and v != "[]" else []) if c in _LIST_COLUMNS else v
+            rec = identity_rec(ident)
+            keys = rec_keys(rec)
+            matcher.add_rec(rec, keys)
+            fresh.append((encode(rec, keys), iid, *src))
+        matcher.identities = IdentityRows(store, matcher.recs)
+        matcher.settle()
+    if fresh or len(rows) < _cached_count(store):
+        _write(store, fresh)
+    return matcher
+
+
+def _cached_count(store: Any) -> int:
+    return store.db.conn.execute("select count(*) from match_cache").fetchone()[0]
+
+
+def _write(store: Any, fresh: list[tuple]) -> None:
+    """Keep the newly prepared records (and drop the rows of identities gone). A record
+    is kept only if its identity still holds what it was prepared from."""
+    cols = ", ".join(f"src_{c}" for c in MATCH_SOURCE)
+    try:
+        with store.transaction() as db:
+            db.conn.executemany(
+                f"insert or replace into match_cache (id, version, data, {cols}) "
+                f"select i.id, {VERSION}, ?, {', '.join('i.' + c for c in MATCH_SOURCE)} "
+                f"from identities i where i.id = ? and {_SAME}",
+                fresh,
+            )
+            db.conn.execute("delete from match_cache where id not in (select id from identities)")
+    except sqlite3.OperationalError as e:  # a read-only or busy store: match anyway
+        log.info("prepared identities not kept (%s); they are prepared again next time", e)
+
+
+__all__ = ["VERSION", "IdentityRows", "decode", "encode", "load_matcher"]

@@ -1,0 +1,163 @@
+"""Identities prepared for matching and kept in the store (issue 5), and the bounds
+that let the matcher leave hopeless candidates out without comparing names."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from havewemet.identity import prepared
+from havewemet.identity.compare import Scored
+from havewemet.identity.compare_names import _name_part
+from havewemet.identity.match import Matcher, Query
+from havewemet.identity.names import ParsedName
+from havewemet.identity.prepared import load_matcher
+from havewemet.models import Identity, ImportBatch
+from havewemet.store import Store
+
+PEOPLE = [
+    ("in/rob-smith-1a2b3c", "Robert J. Smith", "Acme"),
+    ("in/jane-doe-4a1b2c", "Jane Doe", ""),
+    ("in/jose-muller-77", "José Müller", "Uni"),
+    ("in/anna-nowak-5", "Anna Nowak", ""),
+    ("in/anna-nowak-6", "Anna Nowak", "Library"),
+]
+
+
+def _batch(people=PEOPLE, source="linkedin") -> ImportBatch:
+    b = ImportBatch(source, "Connections.csv", "linkedin")
+    for i, (key, name, company) in enumerate(people):
+        b.identities.append(
+            Identity(
+                source,
+                key,
+                name,
+                urls=[f"https://www.linkedin.com/{key}"],
+                company=company,
+                file="Connections.csv",
+                line=i + 5,
+            )
+        )
+    return b
+
+
+def _found(m: Matcher, name: str, url: str = "") -> list[tuple[str, float, bool]]:
+    return [
+        (x.identity_id, x.probability, x.conflict)
+        for x in m.match(Query(name, profile_url=url), threshold=0.0, limit=10)
+    ]
+
+
+@pytest.fixture
+def store() -> Store:
+    s = Store.open(":memory:")
+    s.save(_batch())
+    return s
+
+
+QUERIES = [
+    ("Bob Smith", ""),
+    ("Jane Doe", "https://www.linkedin.com/in/jane-doe-4a1b2c"),
+    ("Jose Muller", ""),
+    ("Anna Nowak", "https://www.linkedin.com/in/anna-nowak-9"),
+]
+
+
+def test_cached_records_match_like_fresh_ones(store, monkeypatch):
+    fresh = Matcher(store.identities())
+    first = load_matcher(store)  # prepares every identity and keeps it
+    assert store.db["match_cache"].count == 5
+
+    def refuse(_ident):
+        raise AssertionError("an identity was prepared again instead of read")
+
+    monkeypatch.setattr(prepared, "identity_rec", refuse)
+    second = load_matcher(store)
+    for name, url in QUERIES:
+        assert _found(second, name, url) == _found(fresh, name, url) == _found(first, name, url)
+    iid = next(iter(second.recs))  # the identities' rows are read when asked for
+    assert second.identities[iid]["file"] == "Connections.csv"
+
+
+def test_a_changed_identity_is_prepared_again(store):
+    load_matcher(store)
+    renamed = [(k, "Roberta Smythe" if k.startswith("in/rob") else n, c) for k, n, c in PEOPLE]
+    store.save(_batch(renamed))
+    m = load_matcher(store)
+    assert [x.identity_id for x in m.match(Query("Roberta Smythe"))] != []
+    assert all(not m.recs[i].display.startswith("Robert J") for i in m.recs)
+    assert m.match(Query("Robert J. Smith"), threshold=0.5) == []
+
+
+def test_forgotten_identities_leave_the_cache(store):
+    store.save(_batch([("in/x-1", "Xavier Quint", "")], source="other"))
+    load_matcher(store)
+    assert store.db["match_cache"].count == 6
+    store.forget("other")
+    m = load_matcher(store)
+    assert len(m) == 5 and store.db["match_cache"].count == 5
+
+
+def test_a_store_that_cannot_keep_the_cache_is_matched_the_same(store):
+    expected = _found(Matcher(store.identities()), "Bob Smith")
+    store.db.execute("PRAGMA query_only = ON")
+    m = load_matcher(store)
+    assert _found(m, "Bob Smith") == expected
+    store.db.execute("PRAGMA query_only = OFF")
+    assert store.db["match_cache"].count == 0
+
+
+def test_a_new_matcher_version_prepares_again(store, monkeypatch):
+    load_matcher(store)
+    monkeypatch.setattr(prepared, "VERSION", prepared.VERSION + 1)
+    calls = []
+    real = prepared.identity_rec
+    monkeypatch.setattr(prepared, "identity_rec", lambda i: calls.append(i) or real(i))
+    load_matcher(store)
+    assert len(calls) == 5
+
+
+# --- bounds: never below the weight the name comparison gives --------------------
+
+WORDS = ["anna", "ana", "hanna", "smith", "smyth", "nowak", "kowalski", "jo", "j", "maria"]
+WORDS += ["garcia", "lopez", "van der berg", "berg", "mary", "bob", "robert", "o'brien", "a"]
+_word = st.sampled_from(WORDS)
+_names = st.builds(
+    ParsedName,
+    _word,
+    st.sampled_from(["", "", "", "lee", "j", "de la"]),
+    st.one_of(st.just(""), _word),
+    st.sampled_from(["", "", "jones"]),
+    st.sampled_from(["", "", "bobby"]),
+)
+BOUND_BOOK = Matcher(
+    [
+        {"id": str(i), "first_name": f, "last_name": s}
+        for i, (f, s) in enumerate(
+            [("anna", "smith")] * 30
+            + [("maria", "garcia")] * 3
+            + [("jo", "nowak"), ("bob", "berg")]
+        )
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_names, _names)
+def test_bounds_are_never_below_the_name_weight(a, b):
+    ug, ul = BOUND_BOOK.u_values_of(b)
+    sc = Scored()
+    _name_part(sc, a, b, ug, ul, BOUND_BOOK.u_word)
+    assert sc.weight <= BOUND_BOOK.pair_bound(a, b) + 1e-9
+    middle = 3.33 if a.middle and b.middle else 0.0
+    assert sc.weight <= BOUND_BOOK.name_bound(b) + middle
+
+
+def test_a_common_name_cannot_reach_a_high_threshold_and_is_not_compared(monkeypatch):
+    book = [{"id": f"s{i}", "name": f"Anna Smith{'' if i < 40 else i}"} for i in range(60)]
+    m = Matcher(book)
+    compared = []
+    real = m._score_above
+    monkeypatch.setattr(m, "_score_above", lambda *a: compared.append(a[1]) or real(*a))
+    assert m.match(Query("Anna Smith"), threshold=0.8) == []
+    assert compared == []  # forty namesakes and their near-namesakes: no name comparison
+    assert len(m.candidates(m.recs["s0"])) >= 40
