@@ -139,6 +139,7 @@ class Matcher:
         self._first_tf: Counter[str] = Counter()
         self._last_tf: Counter[str] = Counter()
         self._sub: dict[str, dict[tuple, tuple[str, ...]]] = {}
+        self._splits: dict[tuple, dict[tuple, tuple[str, ...]]] = {}
         self._scanned: set[str] = set()  # big blocks met once (split when met again)
         self._bounds: dict[ParsedName, float] = {}
         with gc_paused():  # some ten objects an identity, none in a cycle
@@ -254,6 +255,9 @@ class Matcher:
         out: set[str] = set()
         index = self._index
         compat = _query_compat(rec)
+        # Members of big blocks already looked at, by side: a given name's roots
+        # (Lena: Helen, Magdalena, ...) file the same people under many blocks.
+        examined: tuple[set[str], set[str]] = (set(), set())
         for k in query_keys(rec):
             ids = index.get(k)
             if not ids:
@@ -266,10 +270,17 @@ class Matcher:
                     # Most big blocks are met once: scanning the members is cheaper
                     # than splitting the block (the same members either way).
                     self._scanned.add(k)
-                    out.update(self._scan_block(ids, by_given, want))
+                    seen = examined[by_given]
+                    new = set(ids).difference(seen) if seen else ids
+                    seen.update(new)
+                    out.update(self._scan_block(new, by_given, want))
                     continue
                 if sub is None:
-                    sub = self._sub[k] = self._sub_block(ids, by_given)
+                    members = (by_given, tuple(ids))  # blocks of the same people split once
+                    sub = self._splits.get(members)
+                    if sub is None:
+                        sub = self._splits[members] = self._sub_block(ids, by_given)
+                    self._sub[k] = sub
                 for c in want:
                     out.update(sub.get(c, ()))
             else:
@@ -283,7 +294,7 @@ class Matcher:
                 out.update(ids)
         return out
 
-    def _scan_block(self, ids: list[str], by_given: bool, want: frozenset[tuple]) -> list[str]:
+    def _scan_block(self, ids: Iterable[str], by_given: bool, want: frozenset[tuple]) -> list[str]:
         """The members of a big block that :meth:`_sub_block` files under a key in ``want``."""
         recs = self.recs
         out = []
@@ -360,6 +371,7 @@ class Matcher:
         """
         out = []
         memo: dict = {}  # namesakes among the candidates: their names compared once
+        bounds: dict[ParsedName, float] = {}  # and bounded once
         candidates = self.candidates(rec)
         pruning = prune is not None and prune > threshold and len(candidates) <= limit
         floor = _weight_floor(prune if pruning else threshold, self.log2_prior_odds)
@@ -382,7 +394,9 @@ class Matcher:
             if f is not None and pruning and keep is not None and keep(iid):
                 f = _weight_floor(threshold, self.log2_prior_odds)
             if f is not None:
-                bound = self.pair_bound(rec.name, other.name)
+                bound = bounds.get(other.name)
+                if bound is None:
+                    bound = bounds[other.name] = self.pair_bound(rec.name, other.name)
                 if bound < f and bound + rest_bound(rec, other) < f:
                     continue  # even its best name reading cannot reach the floor
             m = self._score_above(rec, iid, f, memo)

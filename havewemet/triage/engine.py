@@ -196,7 +196,7 @@ class Triager:
         if not found:
             return Mutual(name)
         iid = found[0].identity_id
-        return Mutual(name, self.matcher.identities[iid]["name"], self.tie(iid))
+        return Mutual(name, self.matcher.recs[iid].display, self.tie(iid))
 
     def find(self, request: dict) -> list[Match]:
         """The request's candidate identities. A conflict only with a LinkedIn member
