@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from havewemet.identity.match import Query
+from havewemet.network.ties import describe_tie
 from havewemet.triage.engine import Mutual, Triager, mutual_evidence
 from havewemet.triage.evidence import (
     CONNECTED,
@@ -357,3 +359,37 @@ def test_follow_directions_combine_per_identity_and_network():
         ("you follow each other on X", "following.js, line 4; follower.js, line 4", "2024-02-01"),
         ("you follow them on Mastodon", "following_accounts.csv, line 4", None),
     ]
+
+
+def test_a_mutual_named_as_exactly_one_person_is_that_person_however_common(store):
+    # LinkedIn names mutual connections by the user's own connections' names: a name
+    # one person holds is that person, even where the name alone is not evidence.
+    b = batch()
+    for i in range(150):
+        person(b, f"in/anna-{i}", f"Anna Surname{i}", url=li(f"anna-{i}"), line=10 + i)
+        person(b, f"in/smith-{i}", f"Given{i} Smith", url=li(f"smith-{i}"), line=200 + i)
+    k = person(b, "in/anna-smith", "Anna Smith", url=li("anna-smith"), line=400)
+    did(b, k, "message", "2026-05-01", "out", count=12, line=3)
+    for i in range(2):  # two different people with one name: neither is assumed
+        person(b, f"in/ben-jones-{i}", "Ben Jones", url=li(f"ben-jones-{i}"), line=500 + i)
+    store.save(b)
+    book = batch("contacts")  # one person in two sources: the address book and LinkedIn
+    person(book, "tom@example.org", "Tom Reed", emails=["tom@example.org"], file="book.vcf")
+    did(book, "tom@example.org", "meeting", "2026-05-20", file="calendar.ics")
+    store.save(book)
+    person(b2 := batch(), "in/tom-reed", "Tom Reed", url=li("tom-reed"), line=600)
+    store.save(b2)
+    t = Triager(store, today=TODAY)
+    assert t.matcher.match(Query("Anna Smith"), threshold=0.8) == []  # the name alone
+    tom = t.triage(request(store, "Ola Berg", mutuals=["Tom Reed"])).mutuals[0]
+    assert tom.resolved == "Tom Reed" and tom.strength > 0.1  # the meeting counts
+    got = t.triage(request(store, "Nia Okoro", mutuals=["Anna Smith", "Ben Jones", "Anna Smyth"]))
+    anna, ben, smyth = got.mutuals
+    assert anna.resolved == "Anna Smith" and anna.strength > 0.1
+    assert smyth.resolved == ""
+    assert ben.holders == 2 and ben.strength == 0.0  # neither Ben Jones was ever met
+    assert ben.line() == (
+        "Ben Jones: one of 2 people with this name in your data, "
+        f"{describe_tie(0.0)} at least (tie 0.00)"
+    )
+    assert smyth.line() == "Anna Smyth: not found in your data"

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from havewemet.triage.engine import Triager
 from havewemet.triage.policy import load_policy
-from havewemet.triage.signals import phrase_lists, read_signals, slug_fits_name, template_groups
+from havewemet.triage.signals import (
+    _hits,
+    phrase_lists,
+    read_signals,
+    slug_fits_name,
+    template_groups,
+)
 from tests.fixtures_triage import TODAY, batch, li, person, request
 
 BASE = {
@@ -179,3 +187,20 @@ def test_namesake_positive_and_negative(store):
     assert "namesake" not in [s.name for s in other.signals]
     same = t.triage(request(store, "Sarah Mitchell", url=li("sarah-mitchell-lib")))
     assert "namesake" not in [s.name for s in same.signals]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["book a quick call", "Quick Call", "we help", "hiring", "LION", "lion", "open to work"]
+            + ["recruiter", "CEO", "synergy", "hi", "the", "Book", "a", "call", ".", ",", "!"]
+        )
+        | st.text(alphabet=st.characters(max_codepoint=0x17F), max_size=8),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_phrase_prefilter_finds_what_every_pattern_finds(text):
+    lists = phrase_lists()
+    for section, pats in lists.items():
+        assert _hits(section, text, lists) == [m.group(0) for p in pats if (m := p.search(text))]

@@ -142,6 +142,7 @@ class Matcher:
         self._splits: dict[tuple, dict[tuple, tuple[str, ...]]] = {}
         self._scanned: set[str] = set()  # big blocks met once (split when met again)
         self._bounds: dict[ParsedName, float] = {}
+        self._named: dict[ParsedName, list[str]] | None = None
         with gc_paused():  # some ten objects an identity, none in a cycle
             for ident in identities:
                 self.add(ident)
@@ -176,6 +177,7 @@ class Matcher:
                 self._sub.pop(k, None)
         if self._bounds:  # they depend on the term frequencies
             self._bounds.clear()
+        self._named = None
         pn = rec.name
         if pn.first:
             self._first_tf[pn.first] = self._first_tf.get(pn.first, 0) + 1
@@ -204,6 +206,16 @@ class Matcher:
         """u for a name word agreeing in an unknown or moved role: held in any role."""
         n = len(self.recs) + _PSEUDO
         return (self._first_tf[word] + self._last_tf[word] + _PSEUDO * _U0[comp]) / n
+
+    def named(self, pn: ParsedName) -> list[str]:
+        """The identities whose name parses to exactly ``pn`` (none for an empty name)."""
+        if not (pn.first or pn.last):
+            return []
+        if self._named is None:
+            self._named = defaultdict(list)
+            for iid, rec in self.recs.items():
+                self._named[rec.name].append(iid)
+        return self._named.get(pn, [])
 
     def name_bound(self, pn: ParsedName) -> float:
         """The most a name comparison with an identity named ``pn`` can weigh, in any

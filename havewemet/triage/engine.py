@@ -68,8 +68,16 @@ class Mutual:
     name: str
     resolved: str = ""
     strength: float = 0.0
+    holders: int = 0
+    """How many people in the user's data have exactly this name, when several do
+    (``strength`` is then the weakest of their ties: whichever it is, at least that)."""
 
     def line(self) -> str:
+        if self.holders > 1:
+            return (
+                f"{self.name}: one of {self.holders} people with this name in your data, "
+                f"{describe_tie(self.strength)} at least (tie {self.strength:.2f})"
+            )
         if not self.resolved:
             return f"{self.name}: not found in your data"
         return f"{self.name}: {describe_tie(self.strength)} (tie {self.strength:.2f})"
@@ -108,6 +116,7 @@ class Triage:
             "matches": self.matches,
             "mutuals": [
                 {"name": m.name, "resolved": m.resolved, "strength": m.strength}
+                | ({"holders": m.holders} if m.holders else {})
                 for m in self.mutuals
             ],
         }
@@ -168,23 +177,50 @@ class Triager:
                 seen[d["id"]] = d
         return sorted(seen.values(), key=lambda d: d["decided_at"])
 
-    def tie(self, identity_id: str) -> float:
-        """The user's tie strength with the person behind an identity (cached)."""
-        if identity_id not in self._ties:
-            ids = self._expand([identity_id])
-            self._ties[identity_id] = tie_strength(
-                self.store.interactions_for(ids), today=self.today
-            )
-        return self._ties[identity_id]
+    def tie(self, *identity_ids: str) -> float:
+        """The user's tie strength with the person behind one or more identities
+        (cached)."""
+        key = identity_ids[0] if len(identity_ids) == 1 else ",".join(sorted(identity_ids))
+        if key not in self._ties:
+            ids = self._expand(list(identity_ids))
+            self._ties[key] = tie_strength(self.store.interactions_for(ids), today=self.today)
+        return self._ties[key]
+
+    def _people(self, holders: list[str]) -> int:
+        """How many people identities with one name are: a source's identities are
+        different people (two LinkedIn connections), so are different clusters;
+        sources otherwise agree on a name, so one in each is one person."""
+        if len(holders) < 2:
+            return len(holders)
+        marks = ", ".join("?" * len(holders))
+        by_source: dict[str, set[str]] = defaultdict(set)
+        for iid, source in self.store.db.execute(
+            f"select id, source from identities where id in ({marks})", holders
+        ):
+            by_source[source].add(self.person_of.get(iid, iid))
+        clustered = {self.person_of[i] for i in holders if i in self.person_of}
+        return max(len(clustered), *(len(p) for p in by_source.values()))
 
     def _mutual(self, name: str) -> Mutual:
         key = " ".join(name.lower().split())
         if key not in self._mutuals:  # the same mutuals recur across a batch
             self._mutuals[key] = self._resolve_mutual(name)
         m = self._mutuals[key]
-        return Mutual(name, m.resolved, m.strength)
+        return Mutual(name, m.resolved, m.strength, m.holders)
 
     def _resolve_mutual(self, name: str) -> Mutual:
+        """The person behind a mutual connection's name. LinkedIn names mutual
+        connections as the user's own connections' names, so a name that exactly one
+        person in the user's data holds is that person (however common the name); a
+        name several people hold is one of them, known at least as well as the least
+        known; another name is matched as a requester's would be, at 0.8."""
+        holders = self.matcher.named(parse_name(name)) if not profile_slug(name) else []
+        people = self._people(holders)
+        if people == 1:
+            return Mutual(name, self.matcher.recs[min(holders)].display, self.tie(*holders))
+        if people > 1:
+            weakest = min(self.tie(i) for i in holders)
+            return Mutual(name, self.matcher.recs[min(holders)].display, weakest, people)
         if profile_slug(name):
             found = self.matcher.match(Query(profile_url=name), limit=1, threshold=0.8)
         else:
@@ -205,6 +241,13 @@ class Triager:
         query = query_rec(Query(name=request["name"], profile_url=request.get("profile_url", "")))
         bare = query_rec(Query(name=request["name"]))
         out = []
+        seen: dict[ParsedName, bool] = {}  # namesakes share a parsed name
+
+        def namesake(pn: ParsedName) -> bool:
+            if pn not in seen:
+                seen[pn] = same_parsed_name(query.name, pn)
+            return seen[pn]
+
         # Only matches at 0.5 or more, name-less identities and two kinds of conflicts
         # are used below: namesakes (the signal) and other addresses of the same profile.
         # The matcher may leave the other candidates out early.
@@ -214,9 +257,7 @@ class Triager:
             threshold=0.0,
             prune=0.5,
             keep=lambda iid: not self.matcher.recs[iid].display,
-            conflicts=lambda other: (
-                all(_is_opaque(s) for s in other.slugs) or same_parsed_name(query.name, other.name)
-            ),
+            conflicts=lambda other: all(_is_opaque(s) for s in other.slugs) or namesake(other.name),
         )
         for m in found:
             rec = self.matcher.recs[m.identity_id]

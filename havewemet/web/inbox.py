@@ -20,7 +20,12 @@ def item(t: Triage) -> dict:
     """One triaged request as the page and its JSON twin show it."""
     d = t.to_dict()
     for m in d["mutuals"]:
-        m["tie"] = describe_tie(m["strength"]) if m["resolved"] else "not in your data"
+        if m.get("holders"):
+            m["tie"] = f"one of {m['holders']} with this name: {describe_tie(m['strength'])}"
+        elif m["resolved"]:
+            m["tie"] = describe_tie(m["strength"])
+        else:
+            m["tie"] = "not in your data"
     return d
 
 
