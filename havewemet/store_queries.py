@@ -52,9 +52,11 @@ class StoreQueries:
         out: list[dict] = []
         for chunk in chunks(ids, 900):
             marks = ", ".join("?" * len(chunk))
-            rows = list(
-                self.db.query(f"select * from interactions where identity_id in ({marks})", chunk)
+            cur = self.db.conn.execute(
+                f"select * from interactions where identity_id in ({marks})", chunk
             )
+            cols = [d[0] for d in cur.description]
+            rows = [dict(zip(cols, r, strict=True)) for r in cur]
             # By identity, each one's connection first (as the table gave them before m004:
             # by its identity_id index, the export's connections written before the rest).
             rows.sort(key=itemgetter("identity_id"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from havewemet.identity.handles import handle_fit, profile_slug
 from havewemet.identity.match import Match, Matcher, Query, query_rec
@@ -42,6 +43,13 @@ SURE_MATCH = 0.75
 MUTUAL_STRENGTH = 0.5
 CLOSE_MUTUAL = 0.3
 SOME_CONTACT = 0.1
+
+
+@lru_cache(maxsize=4096)
+def _only_member_ids(slugs: frozenset[str]) -> bool:
+    """Whether every profile address is a LinkedIn member id (cached: a frozenset
+    keeps its hash, and the same sets come back across a batch)."""
+    return all(_is_opaque(s) for s in slugs)
 
 
 def _is_opaque(slug: str) -> bool:
@@ -186,6 +194,18 @@ class Triager:
             self._ties[key] = tie_strength(self.store.interactions_for(ids), today=self.today)
         return self._ties[key]
 
+    def _each_tie(self, ids: list[str]) -> list[float]:
+        """:meth:`tie` of each identity, the interactions read in one query."""
+        todo = {i: self._expand([i]) for i in ids if i not in self._ties}
+        if todo:
+            rows: dict[str, list[dict]] = defaultdict(list)
+            for r in self.store.interactions_for({x for g in todo.values() for x in g}):
+                rows[r["identity_id"]].append(r)
+            for i, group in todo.items():
+                own = [r for x in sorted(group) for r in rows[x]]
+                self._ties[i] = tie_strength(own, today=self.today)
+        return [self._ties[i] for i in ids]
+
     def _people(self, holders: list[str]) -> int:
         """How many people identities with one name are: a source's identities are
         different people (two LinkedIn connections), so are different clusters;
@@ -219,7 +239,7 @@ class Triager:
         if people == 1:
             return Mutual(name, self.matcher.recs[min(holders)].display, self.tie(*holders))
         if people > 1:
-            weakest = min(self.tie(i) for i in holders)
+            weakest = min(self._each_tie(holders))
             return Mutual(name, self.matcher.recs[min(holders)].display, weakest, people)
         if profile_slug(name):
             found = self.matcher.match(Query(profile_url=name), limit=1, threshold=0.8)
@@ -257,11 +277,11 @@ class Triager:
             threshold=0.0,
             prune=0.5,
             keep=lambda iid: not self.matcher.recs[iid].display,
-            conflicts=lambda other: all(_is_opaque(s) for s in other.slugs) or namesake(other.name),
+            conflicts=lambda other: _only_member_ids(other.slugs) or namesake(other.name),
         )
         for m in found:
             rec = self.matcher.recs[m.identity_id]
-            if m.conflict and rec.slugs and all(_is_opaque(s) for s in rec.slugs):
+            if m.conflict and rec.slugs and _only_member_ids(rec.slugs):
                 m = self.matcher.score(bare, m.identity_id)
                 m.reasons.append("the other profile address is a LinkedIn member id")
             elif not m.conflict and m.probability < 0.5 and not rec.display:
