@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+import havewemet.identity.blocking as blocking_mod
 import havewemet.identity.match as match_mod
 from havewemet.identity import Matcher, Query
 
@@ -62,15 +63,15 @@ def test_sub_blocking_keeps_the_matches(monkeypatch, threshold):
     """Typos, initials, order, stray spaces and nicknames match as with whole blocks."""
     book = _book()
     fast = Matcher(book)
-    monkeypatch.setattr(match_mod, "BIG_BLOCK", 10**9)
+    monkeypatch.setattr(blocking_mod, "BIG_BLOCK", 10**9)
     whole = Matcher(book)
     found = 0
     for name in QUERIES:
         q = Query(name, company="Org 1" if len(name) % 2 else "")
         want = [(m.identity_id, m.probability) for m in whole.match(q, threshold=threshold)]
-        monkeypatch.setattr(match_mod, "BIG_BLOCK", 6)
+        monkeypatch.setattr(blocking_mod, "BIG_BLOCK", 6)
         got = [(m.identity_id, m.probability) for m in fast.match(q, threshold=threshold)]
-        monkeypatch.setattr(match_mod, "BIG_BLOCK", 10**9)
+        monkeypatch.setattr(blocking_mod, "BIG_BLOCK", 10**9)
         assert got == want, name
         found += bool(want)
     assert found > len(QUERIES) // 2  # the comparison is about real matches
@@ -82,7 +83,7 @@ def test_big_blocks_are_searched_by_compatible_names_only():
     rec = match_mod.query_rec(Query("Anna Smith"))
     cands = m.candidates(rec)
     smiths = [i["id"] for i in book if i["name"].endswith(" Smith")]
-    assert len(smiths) > match_mod.BIG_BLOCK
+    assert len(smiths) > blocking_mod.BIG_BLOCK
     assert {i for i in smiths if m.identities[i]["name"].startswith("Anna ")} <= cands
     assert not any(m.identities[i]["name"].startswith("Tomasz ") for i in cands)
 

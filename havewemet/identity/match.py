@@ -14,36 +14,21 @@ from __future__ import annotations
 import gc
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 from havewemet._gc import paused as gc_paused
-from havewemet.identity.blocking import (
-    _given_side,
-    _query_compat,
-    _surname_side,
-    query_keys,
-    rec_keys,
-)
+from havewemet.identity.blocking import Blocks, rec_keys
 from havewemet.identity.compare import Rec, compare_above, make_rec, probability, rest_bound
 from havewemet.identity.model import MODEL
-from havewemet.identity.names import ParsedName, skeleton
+from havewemet.identity.names import ParsedName
 
 # Term-frequency u values are smoothed toward these defaults with this many
 # pseudo-records, so a small address book does not make every name look common.
 _U0 = {"given": 0.01, "surname": 0.001}
 _PSEUDO = 1000
-_RARE = 30  # a given-name block is searched alone when it holds at most this many
-#: A name block larger than this (a common surname or given name in a large store) is
-#: searched only among members whose other name could be the query's: in a surname or
-#: phonetic block, the same given-name initial, a shared given-name root or no given
-#: name; in a given-name block, the same surname start or phonetic key, or no surname.
-#: Smaller blocks are searched whole, so small address books are matched as before.
-#: On Febrl4 names-only every best candidate at p >= 0.5 is the same as with whole blocks.
-BIG_BLOCK = 6
 #: An index of at least this many identities ends its build with a full collection.
 _SETTLE = 5000
-_SURNAME_KEYS = frozenset("sp")
 # For Matcher.name_bound: each name comparison's best weight at a fixed u, the m of
 # the levels whose u is a term frequency, and the middle name's best weight.
 _FIXED_MAX = {c: max(lv.weight for lv in MODEL[c].levels) for c in ("given", "surname")}
@@ -133,14 +118,11 @@ class Matcher:
 
     def __init__(self, identities: Iterable[dict] = ()):
         self.identities: Mapping[str, dict] = {}
-        self.recs: dict[str, Rec] = {}
-        self._index: dict[str, list[str]] = defaultdict(list)
-        self._by_first: dict[str, list[str]] = defaultdict(list)
+        self.recs: MutableMapping[str, Rec] = {}
+        self.names: dict[str, ParsedName] = {}  # every identity's, without its record
+        self.blocks = Blocks(self.names)
         self._first_tf: Counter[str] = Counter()
         self._last_tf: Counter[str] = Counter()
-        self._sub: dict[str, dict[tuple, tuple[str, ...]]] = {}
-        self._splits: dict[tuple, dict[tuple, tuple[str, ...]]] = {}
-        self._scanned: set[str] = set()  # big blocks met once (split when met again)
         self._bounds: dict[ParsedName, float] = {}
         self._named: dict[ParsedName, list[str]] | None = None
         with gc_paused():  # some ten objects an identity, none in a cycle
@@ -156,7 +138,7 @@ class Matcher:
         matching (0.5 s at 50,000 identities). They hold no cycles, so freezing them
         (:func:`gc.freeze`, no walk) is enough; reference counting still frees them.
         """
-        if len(self.recs) >= _SETTLE:
+        if len(self.names) >= _SETTLE:
             gc.freeze()
 
     def add(self, ident: dict) -> None:
@@ -167,28 +149,26 @@ class Matcher:
 
     def add_rec(self, rec: Rec, keys: Iterable[str]) -> None:
         """Add a prepared record, filed under its blocking keys (:func:`rec_keys`)."""
-        iid = rec.id
-        self.recs[iid] = rec
-        index = self._index
-        for k in keys:
-            index[k].append(iid)
-        if self._sub:  # blocks split before this identity came are split again when met
-            for k in keys:
-                self._sub.pop(k, None)
+        self.recs[rec.id] = rec
+        self.add_name(rec.id, rec.name, keys)
+
+    def add_name(self, iid: str, pn: ParsedName, keys: Iterable[str]) -> None:
+        """File an identity by its parsed name and blocking keys; its record is in
+        :attr:`recs` (which may prepare it only when first asked for)."""
+        self.names[iid] = pn
+        self.blocks.add(iid, pn, keys)
         if self._bounds:  # they depend on the term frequencies
             self._bounds.clear()
         self._named = None
-        pn = rec.name
         if pn.first:
             self._first_tf[pn.first] = self._first_tf.get(pn.first, 0) + 1
-            self._by_first[skeleton(pn.first)].append(iid)
         if pn.last:
             self._last_tf[pn.last] = self._last_tf.get(pn.last, 0) + 1
 
     @property
     def log2_prior_odds(self) -> float:
         """Prior odds that a given identity is the requester: one in the store, or none."""
-        return math.log2(0.5 / max(len(self.recs), 200))
+        return math.log2(0.5 / max(len(self.names), 200))
 
     def u_values(self, rec: Rec) -> tuple[float, float]:
         """Term-frequency u values for an identity's given name and surname."""
@@ -196,7 +176,7 @@ class Matcher:
 
     def u_values_of(self, pn: ParsedName) -> tuple[float, float]:
         """:meth:`u_values` of a parsed name."""
-        n = len(self.recs) + _PSEUDO
+        n = len(self.names) + _PSEUDO
         return (
             (self._first_tf[pn.first] + _PSEUDO * _U0["given"]) / n,
             (self._last_tf[pn.last] + _PSEUDO * _U0["surname"]) / n,
@@ -204,7 +184,7 @@ class Matcher:
 
     def u_word(self, word: str, comp: str) -> float:
         """u for a name word agreeing in an unknown or moved role: held in any role."""
-        n = len(self.recs) + _PSEUDO
+        n = len(self.names) + _PSEUDO
         return (self._first_tf[word] + self._last_tf[word] + _PSEUDO * _U0[comp]) / n
 
     def named(self, pn: ParsedName) -> list[str]:
@@ -213,8 +193,8 @@ class Matcher:
             return []
         if self._named is None:
             self._named = defaultdict(list)
-            for iid, rec in self.recs.items():
-                self._named[rec.name].append(iid)
+            for iid, name in self.names.items():
+                self._named[name].append(iid)
         return self._named.get(pn, [])
 
     def name_bound(self, pn: ParsedName) -> float:
@@ -263,80 +243,9 @@ class Matcher:
         return g + s
 
     def candidates(self, rec: Rec) -> set[str]:
-        """Identity ids sharing at least one blocking key with the record."""
-        out: set[str] = set()
-        index = self._index
-        compat = _query_compat(rec)
-        # Members of big blocks already looked at, by side: a given name's roots
-        # (Lena: Helen, Magdalena, ...) file the same people under many blocks.
-        examined: tuple[set[str], set[str]] = (set(), set())
-        for k in query_keys(rec):
-            ids = index.get(k)
-            if not ids:
-                continue
-            if compat is not None and len(ids) > BIG_BLOCK and k[0] in "spg":
-                by_given = k[0] in _SURNAME_KEYS
-                want = compat[0] if by_given else compat[1]
-                sub = self._sub.get(k)
-                if sub is None and k not in self._scanned:
-                    # Most big blocks are met once: scanning the members is cheaper
-                    # than splitting the block (the same members either way).
-                    self._scanned.add(k)
-                    seen = examined[by_given]
-                    new = set(ids).difference(seen) if seen else ids
-                    seen.update(new)
-                    out.update(self._scan_block(new, by_given, want))
-                    continue
-                if sub is None:
-                    members = (by_given, tuple(ids))  # blocks of the same people split once
-                    sub = self._splits.get(members)
-                    if sub is None:
-                        sub = self._splits[members] = self._sub_block(ids, by_given)
-                    self._sub[k] = sub
-                for c in want:
-                    out.update(sub.get(c, ()))
-            else:
-                out.update(ids)
-        if rec.name.first:  # a changed surname: the given name alone, when it is rare
-            ids = self._by_first.get(skeleton(rec.name.first))
-            # Past BIG_BLOCK holders, a surname-compatible holder is found by the
-            # given-name keys already, and a changed surname cannot outweigh a
-            # store that large's prior.
-            if ids and len(ids) <= (_RARE if compat is None else min(_RARE, BIG_BLOCK)):
-                out.update(ids)
-        return out
-
-    def _scan_block(self, ids: Iterable[str], by_given: bool, want: frozenset[tuple]) -> list[str]:
-        """The members of a big block that :meth:`_sub_block` files under a key in ``want``."""
-        recs = self.recs
-        out = []
-        if by_given:
-            for iid in ids:
-                pn = recs[iid].name
-                if not want.isdisjoint(_given_side(pn.first, pn.nickname)):
-                    out.append(iid)
-        else:
-            for iid in ids:
-                pn = recs[iid].name
-                if not want.isdisjoint(_surname_side(pn.last, pn.maiden)):
-                    out.append(iid)
-        return out
-
-    def _sub_block(self, ids: list[str], by_given: bool) -> dict[tuple, tuple[str, ...]]:
-        """A big block split by the members' given names (or surnames).
-
-        The parts are tuples of strings, which the cyclic garbage collector stops
-        tracking: a session builds some 200,000 of them, and as lists they made it
-        walk the whole heap (about 0.5 s at 50,000 identities) while matching.
-        """
-        sub: dict[tuple, list[str]] = defaultdict(list)
-        recs = self.recs
-        side_of = _given_side if by_given else _surname_side
-        for iid in ids:
-            pn = recs[iid].name
-            for c in side_of(pn.first, pn.nickname) if by_given else side_of(pn.last, pn.maiden):
-                sub[c].append(iid)
-        return {c: tuple(v) for c, v in sub.items()}
+        """Identity ids sharing at least one blocking key with the record
+        (:meth:`~havewemet.identity.blocking.Blocks.candidates`)."""
+        return self.blocks.candidates(rec)
 
     def score(self, rec: Rec, iid: str, name_memo: dict | None = None) -> Match:
         """Compare a prepared record with one identity (``name_memo``: see
@@ -428,10 +337,10 @@ class Matcher:
         return self.match_rec(query_rec(query), limit=limit, threshold=threshold)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.recs)
+        return iter(self.names)
 
     def __len__(self) -> int:
-        return len(self.recs)
+        return len(self.names)
 
 
 __all__ = ["Match", "Matcher", "Query", "identity_rec", "query_rec"]

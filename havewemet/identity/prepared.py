@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any
 
 from havewemet._gc import paused as gc_paused
@@ -32,16 +32,21 @@ from havewemet.store_schema import MATCH_SOURCE
 log = logging.getLogger(__name__)
 
 #: Bump when :func:`~havewemet.identity.compare.make_rec` or the blocking keys change.
-VERSION = 1
+VERSION = 2
 _EMPTY: frozenset[str] = frozenset()
+_PART, _ITEM = "\x1e", "\x1f"  # never in a parsed name or a blocking key (checked)
 
 
-def encode(rec: Rec, keys: set[str]) -> str:
-    """A prepared record and its blocking keys as one JSON text."""
-    return json.dumps(
+def encode(rec: Rec, keys: set[str]) -> str | None:
+    """A prepared record and its blocking keys as one text: the parsed name and the
+    keys (read for every identity on load), then the rest as JSON (read when the
+    record is first compared). None when a name or key holds a separator."""
+    head = [*rec.name, *keys]
+    if any(_PART in x or _ITEM in x for x in head):
+        return None
+    rest = json.dumps(
         [
             rec.display,
-            list(rec.name),
             sorted(rec.emails),
             sorted(rec.phones),
             sorted(rec.slugs),
@@ -50,34 +55,70 @@ def encode(rec: Rec, keys: set[str]) -> str:
             sorted(rec.mail_users),
             [[user, list(toks), joined] for user, toks, joined in rec.fit_handles],
             sorted(rec.compact),
-            sorted(keys),
         ],
         ensure_ascii=False,
         separators=(",", ":"),
     )
+    return _PART.join((_ITEM.join(rec.name), _ITEM.join(sorted(keys)), rest))
+
+
+def split(data: str) -> tuple[ParsedName, list[str], str]:
+    """The parsed name, the blocking keys and the rest of what :func:`encode` wrote."""
+    name, keys, rest = data.split(_PART, 2)
+    return ParsedName(*name.split(_ITEM)), keys.split(_ITEM) if keys else [], rest
 
 
 def _fs(items: list[str]) -> frozenset[str]:
     return frozenset(items) if items else _EMPTY
 
 
-def decode(iid: str, data: str) -> tuple[Rec, list[str]]:
-    """The record and blocking keys :func:`encode` wrote."""
-    d = json.loads(data)
-    rec = Rec(
+def decode(iid: str, name: ParsedName, rest: str) -> Rec:
+    """The record :func:`encode` wrote (its name and keys read by :func:`split`)."""
+    d = json.loads(rest)
+    return Rec(
         iid,
         d[0],
-        ParsedName(*d[1]),
+        name,
+        _fs(d[1]),
         _fs(d[2]),
         _fs(d[3]),
         _fs(d[4]),
-        _fs(d[5]),
-        d[6],
-        _fs(d[7]),
-        tuple((u, tuple(t), j) for u, t, j in d[8]),
-        _fs(d[9]),
+        d[5],
+        _fs(d[6]),
+        tuple((u, tuple(t), j) for u, t, j in d[7]),
+        _fs(d[8]),
     )
-    return rec, d[10]
+
+
+class LazyRecs(MutableMapping[str, Rec]):
+    """Prepared records by identity id, decoded when first asked for: a triage
+    compares a requester with a few thousand of the 50,000 identities."""
+
+    def __init__(self, names: Mapping[str, ParsedName]):
+        self.names = names
+        self.raw: dict[str, str] = {}
+        self._recs: dict[str, Rec] = {}
+
+    def __getitem__(self, iid: str) -> Rec:
+        rec = self._recs.get(iid)
+        if rec is None:
+            rec = self._recs[iid] = decode(iid, self.names[iid], self.raw.pop(iid))
+        return rec
+
+    def __setitem__(self, iid: str, rec: Rec) -> None:
+        self._recs[iid] = rec
+
+    def __delitem__(self, iid: str) -> None:
+        raise TypeError("identities leave a matcher only with a new load")
+
+    def __contains__(self, iid: object) -> bool:
+        return iid in self.names
+
+    def __iter__(self) -> Iterator[str]:  # every identity filed, decoded or not
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 class IdentityRows(Mapping[str, dict]):
@@ -127,10 +168,12 @@ def load_matcher(store: Any) -> Matcher:
         [VERSION],
     ).fetchall()
     fresh: list[tuple] = []
+    recs = matcher.recs = LazyRecs(matcher.names)
     with gc_paused():
         for iid, data, *src in rows:
             if data is not None:
-                matcher.add_rec(*decode(iid, data))
+                name, keys, recs.raw[iid] = split(data)
+                matcher.add_name(iid, name, keys)
                 continue
             ident = {"id": iid}
             for c, v in zip(MATCH_SOURCE, src, strict=True):
@@ -138,8 +181,10 @@ def load_matcher(store: Any) -> Matcher:
             rec = identity_rec(ident)
             keys = rec_keys(rec)
             matcher.add_rec(rec, keys)
-            fresh.append((encode(rec, keys), iid, *src))
-        matcher.identities = IdentityRows(store, matcher.recs)
+            data = encode(rec, keys)
+            if data is not None:
+                fresh.append((data, iid, *src))
+        matcher.identities = IdentityRows(store, matcher.names)
         matcher.settle()
     if fresh or len(rows) < _cached_count(store):
         _write(store, fresh)
@@ -167,4 +212,4 @@ def _write(store: Any, fresh: list[tuple]) -> None:
         log.info("prepared identities not kept (%s); they are prepared again next time", e)
 
 
-__all__ = ["VERSION", "IdentityRows", "decode", "encode", "load_matcher"]
+__all__ = ["VERSION", "IdentityRows", "LazyRecs", "decode", "encode", "load_matcher", "split"]

@@ -18,7 +18,6 @@ from havewemet.identity.handles import handle_fit, profile_slug
 from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import ParsedName, given_level, parse_name, surname_level
 from havewemet.identity.prepared import load_matcher
-from havewemet.network.ties import describe_tie, tie_strength
 from havewemet.store import Store
 from havewemet.triage.evidence import (
     CONNECTED,
@@ -32,17 +31,13 @@ from havewemet.triage.evidence import (
     strongest_first,
     verdict_of,
 )
+from havewemet.triage.people import Mutual, People, mutual_evidence
 from havewemet.triage.policy import Policy, load_policy, recommend
 from havewemet.triage.signals import Signal, read_signals, template_groups
 
 #: Below this match probability the evidence is shown but cannot make a verdict
 #: stronger than *known of*: a wrong merge would accept a stranger.
 SURE_MATCH = 0.75
-#: A requester is *connected through* a mutual with a tie of 0.3 or more, or mutuals
-#: whose ties of 0.1 or more add up to this: forty connection-only mutuals do not.
-MUTUAL_STRENGTH = 0.5
-CLOSE_MUTUAL = 0.3
-SOME_CONTACT = 0.1
 
 
 @lru_cache(maxsize=4096)
@@ -69,26 +64,6 @@ def same_parsed_name(pa: ParsedName, pb: ParsedName) -> bool:
     return given_level(pa.first, pb.first)[0] in ("exact", "spelling", "variant") and surname_level(
         pa, pb
     )[0] in ("exact", "spelling")
-
-
-@dataclass(slots=True)
-class Mutual:
-    name: str
-    resolved: str = ""
-    strength: float = 0.0
-    holders: int = 0
-    """How many people in the user's data have exactly this name, when several do
-    (``strength`` is then the weakest of their ties: whichever it is, at least that)."""
-
-    def line(self) -> str:
-        if self.holders > 1:
-            return (
-                f"{self.name}: one of {self.holders} people with this name in your data, "
-                f"{describe_tie(self.strength)} at least (tie {self.strength:.2f})"
-            )
-        if not self.resolved:
-            return f"{self.name}: not found in your data"
-        return f"{self.name}: {describe_tie(self.strength)} (tie {self.strength:.2f})"
 
 
 @dataclass(slots=True)
@@ -147,30 +122,15 @@ class Triager:
         self.policy = policy or load_policy()
         self.today = today or date.today()
         self.matcher = matcher or load_matcher(store)
-        self.person_of: dict[str, str] = {}
-        self.by_person: dict[str, list[str]] = defaultdict(list)
-        for iid, pid in store.db.conn.execute(
-            "select id, person_id from identities where person_id is not null and person_id != ''"
-        ):
-            self.person_of[iid] = pid
-            self.by_person[pid].append(iid)
+        self.people = People(store, self.matcher, self.today)
         self.positions = store.positions()
         self.me = store.profile()
-        self._ties: dict[str, float] = {}
-        self._mutuals: dict[str, Mutual] = {}
         self._decisions: dict[str, list[dict]] = defaultdict(list)
         for d in store.db.query("select * from decisions order by decided_at"):
             self._decisions[d["request_id"]].append(d)
             if d.get("slug"):
                 self._decisions["slug:" + d["slug"]].append(d)
             self._decisions["name:" + " ".join(d["name"].lower().split())].append(d)
-
-    def _expand(self, ids: list[str]) -> list[str]:
-        out = list(ids)
-        for iid in ids:
-            pid = self.person_of.get(iid)
-            out += [x for x in self.by_person.get(pid, []) if x not in out] if pid else []
-        return out
 
     def _earlier(self, request: dict) -> list[dict]:
         """Decisions taken on the same request, profile or name before."""
@@ -184,75 +144,6 @@ class Triager:
             for d in self._decisions.get(key, []):
                 seen[d["id"]] = d
         return sorted(seen.values(), key=lambda d: d["decided_at"])
-
-    def tie(self, *identity_ids: str) -> float:
-        """The user's tie strength with the person behind one or more identities
-        (cached)."""
-        key = identity_ids[0] if len(identity_ids) == 1 else ",".join(sorted(identity_ids))
-        if key not in self._ties:
-            ids = self._expand(list(identity_ids))
-            self._ties[key] = tie_strength(self.store.interactions_for(ids), today=self.today)
-        return self._ties[key]
-
-    def _each_tie(self, ids: list[str]) -> list[float]:
-        """:meth:`tie` of each identity, the interactions read in one query."""
-        todo = {i: self._expand([i]) for i in ids if i not in self._ties}
-        if todo:
-            rows: dict[str, list[dict]] = defaultdict(list)
-            for r in self.store.interactions_for({x for g in todo.values() for x in g}):
-                rows[r["identity_id"]].append(r)
-            for i, group in todo.items():
-                own = [r for x in sorted(group) for r in rows[x]]
-                self._ties[i] = tie_strength(own, today=self.today)
-        return [self._ties[i] for i in ids]
-
-    def _people(self, holders: list[str]) -> int:
-        """How many people identities with one name are: a source's identities are
-        different people (two LinkedIn connections), so are different clusters;
-        sources otherwise agree on a name, so one in each is one person."""
-        if len(holders) < 2:
-            return len(holders)
-        marks = ", ".join("?" * len(holders))
-        by_source: dict[str, set[str]] = defaultdict(set)
-        for iid, source in self.store.db.execute(
-            f"select id, source from identities where id in ({marks})", holders
-        ):
-            by_source[source].add(self.person_of.get(iid, iid))
-        clustered = {self.person_of[i] for i in holders if i in self.person_of}
-        return max(len(clustered), *(len(p) for p in by_source.values()))
-
-    def _mutual(self, name: str) -> Mutual:
-        key = " ".join(name.lower().split())
-        if key not in self._mutuals:  # the same mutuals recur across a batch
-            self._mutuals[key] = self._resolve_mutual(name)
-        m = self._mutuals[key]
-        return Mutual(name, m.resolved, m.strength, m.holders)
-
-    def _resolve_mutual(self, name: str) -> Mutual:
-        """The person behind a mutual connection's name. LinkedIn names mutual
-        connections as the user's own connections' names, so a name that exactly one
-        person in the user's data holds is that person (however common the name); a
-        name several people hold is one of them, known at least as well as the least
-        known; another name is matched as a requester's would be, at 0.8."""
-        holders = self.matcher.named(parse_name(name)) if not profile_slug(name) else []
-        people = self._people(holders)
-        if people == 1:
-            return Mutual(name, self.matcher.recs[min(holders)].display, self.tie(*holders))
-        if people > 1:
-            weakest = min(self._each_tie(holders))
-            return Mutual(name, self.matcher.recs[min(holders)].display, weakest, people)
-        if profile_slug(name):
-            found = self.matcher.match(Query(profile_url=name), limit=1, threshold=0.8)
-        else:
-            found = [
-                m
-                for m in self.matcher.match(Query(name=name), limit=3, threshold=0.8)
-                if not m.conflict
-            ]
-        if not found:
-            return Mutual(name)
-        iid = found[0].identity_id
-        return Mutual(name, self.matcher.recs[iid].display, self.tie(iid))
 
     def find(self, request: dict) -> list[Match]:
         """The request's candidate identities. A conflict only with a LinkedIn member
@@ -327,7 +218,7 @@ class Triager:
         ]
         evidence += weak + shared_employer([c for c in companies if c], self.positions)
         verdict = verdict_of(evidence)
-        mutuals = [self._mutual(n) for n in request.get("mutuals", []) if n.strip()]
+        mutuals = [self.people.mutual(n) for n in request.get("mutuals", []) if n.strip()]
         if mutuals:
             mev = mutual_evidence(mutuals)
             evidence.append(mev)
@@ -337,7 +228,7 @@ class Triager:
         sent = (request.get("sent_at") or "")[:10]
         earlier_invites = [
             r
-            for r in self.store.interactions_for(self._expand([m.identity_id for m in sure]))
+            for r in self.store.interactions_for(self.people.expand([m.identity_id for m in sure]))
             if r["kind"] == "invitation" and r["direction"] == "in" and (r["at"] or "")[:10] < sent
         ]
         signals = read_signals(
@@ -404,7 +295,7 @@ class Triager:
     def _evidence(self, matches: list[Match]) -> list[Evidence]:
         if not matches:
             return []
-        ids = self._expand([m.identity_id for m in matches])
+        ids = self.people.expand([m.identity_id for m in matches])
         out = from_interactions(self.store.interactions_for(ids))
         for e in out:
             if e.kind == "connected":
@@ -413,27 +304,6 @@ class Triager:
         if reasons and out:
             out[0].text += f" [matched: {'; '.join(reasons)}]"
         return out
-
-
-def mutual_evidence(mutuals: list[Mutual]) -> Evidence:
-    """One line weighing the mutual connections by the user's tie with each:
-    *connected through* with one close mutual (tie 0.3+) or several with some
-    contact (0.1+ each) adding up to 0.5; otherwise they count for nothing."""
-    known = [m for m in mutuals if m.resolved]
-    strong = sorted((m for m in known if m.strength >= SOME_CONTACT), key=lambda m: -m.strength)
-    close = any(m.strength >= CLOSE_MUTUAL for m in strong)
-    connected = close or sum(m.strength for m in strong) >= MUTUAL_STRENGTH
-    n = len(mutuals)
-    text = f"{n} mutual connection{'s' * (n > 1)}, {len(known)} found in your data"
-    if strong:
-        names = ", ".join(
-            f"{m.resolved} ({describe_tie(m.strength)}, tie {m.strength:.2f})" for m in strong[:3]
-        )
-        more = f" and {len(strong) - 3} more" if len(strong) > 3 else ""
-        text += f"; you know {len(strong)} of them: {names}{more}"
-    else:
-        text += "; you know none of them beyond a connection"
-    return Evidence(CONNECTED if connected else STRANGER, "mutuals", text, "the invitation")
 
 
 ORDER = {"accept": 0, "report": 1, "ignore": 2, "ask": 3}

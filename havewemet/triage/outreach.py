@@ -239,7 +239,7 @@ def audit_outgoing(store: Store, *, today: date | None = None) -> Audit:
         sent = (inv["at"] or "")[:10]
         before = [
             r
-            for r in store.interactions_for(t._expand(sorted(ids)))
+            for r in store.interactions_for(t.people.expand(sorted(ids)))
             if r["kind"] not in ("invitation", "connected")
             and (not r["at"] or not sent or r["at"][:10] < sent)
         ]
