@@ -232,6 +232,45 @@ def _blocks(r: dict) -> Iterable[tuple]:
     yield ("ss", s, r.get("street_number", ""))
 
 
+def _names_candidates(
+    a: list[dict[str, str]], b: list[dict[str, str]], id_col: str, *, everyone: bool = True
+) -> tuple[dict[str, list[tuple[str, float]]], float, int]:
+    """Each record of B matched by name against the records of A, through :class:`Matcher`.
+
+    Returns ``{b_id: [(a_id, probability), ...]}`` (most probable first; every
+    candidate with ``everyone``, else the best), the matcher's log2 prior odds and
+    its number of identities.
+    """
+    matcher = Matcher(
+        {
+            "id": r[id_col],
+            "first_name": r.get("given_name", ""),
+            "last_name": r.get("surname", ""),
+            "name": f"{r.get('given_name', '')} {r.get('surname', '')}".strip(),
+        }
+        for r in a
+    )
+    out = {}
+    for r in b:
+        q = Query(f"{r.get('given_name', '')} {r.get('surname', '')}".strip())
+        found = matcher.match(q, limit=10**6 if everyone else 1, threshold=0.0)
+        out[r[id_col]] = [(m.identity_id, m.probability) for m in found]
+    return out, matcher.log2_prior_odds, len(matcher)
+
+
+def names_candidates(
+    a_csv: str | Path, b_csv: str | Path
+) -> tuple[dict[str, list[tuple[str, float]]], float, int]:
+    """Every name candidate in A of each record of B (Febrl layout), for error analysis.
+
+    Returns ``{b_id: [(a_id, probability), ...]}`` most probable first, the
+    matcher's log2 prior odds and its number of identities (for
+    :func:`share_among_candidates`).
+    """
+    a, b = _read(a_csv), _read(b_csv)
+    return _names_candidates(a, b, next(iter(a[0])) if a else "rec_id")
+
+
 def eval_link(
     a_csv: str | Path,
     b_csv: str | Path,
@@ -257,28 +296,13 @@ def eval_link(
     true_pairs = {(t[tcols[0]], t[tcols[1]]) for t in truth}
     best: dict[str, tuple[float, str]] = {}
     if fields == "names":
-        matcher = Matcher(
-            {
-                "id": r[id_col],
-                "first_name": r.get("given_name", ""),
-                "last_name": r.get("surname", ""),
-                "name": f"{r.get('given_name', '')} {r.get('surname', '')}".strip(),
-            }
-            for r in a
-        )
-        for r in b:
-            q = Query(f"{r.get('given_name', '')} {r.get('surname', '')}".strip())
-            found = matcher.match(q, limit=1 if present is None else 10**6, threshold=0.0)
+        found_all, log2_prior, n_ids = _names_candidates(a, b, id_col, everyone=present is not None)
+        for bid, found in found_all.items():
             if found:  # ties go to the first candidate, as extractOne-style baselines do
-                p = found[0].probability
+                p = found[0][1]
                 if present is not None:
-                    p = share_among_candidates(
-                        [m.probability for m in found],
-                        matcher.log2_prior_odds,
-                        len(matcher),
-                        present,
-                    )[0]
-                best[r[id_col]] = (p, found[0].identity_id)
+                    p = share_among_candidates([x[1] for x in found], log2_prior, n_ids, present)[0]
+                best[bid] = (p, found[0][0])
     else:
         cols = [c for c in a[0] if c != id_col and c not in _NAME_COLS and c in b[0]]
         u = {c: _field_u(a, b, c) for c in cols}
@@ -320,4 +344,10 @@ def eval_link(
     )
 
 
-__all__ = ["eval_link", "eval_names", "pair_probability", "share_among_candidates"]
+__all__ = [
+    "eval_link",
+    "eval_names",
+    "names_candidates",
+    "pair_probability",
+    "share_among_candidates",
+]
