@@ -181,3 +181,29 @@ def test_word_in_a_moved_or_unknown_role_weighs_by_its_frequency_in_any_role():
         m.score(a, "s").probability
         < Matcher([{"id": "s", "name": "Samara Joel"}]).score(a, "s").probability
     )
+
+
+def test_stray_space_in_a_name_written_family_first():
+    # "Whiteley Ewa N": family name first and a space inside the given name.
+    assert _w("Whiteley Ewa N", "Ewan Whiteley") > _w("Whiteley Ewa N", "Emma Whiteley") + 10
+    assert _w("White Arc Hie", "Archie White") > _w("White Arc Hie", "Archer White") + 5
+    # Near miss: the same letters but another given name (same initial) stays weak.
+    assert _w("Whiteley Ewa N", "Ewart Whiteley") < _w("Whiteley Ewa N", "Ewan Whiteley") - 5
+
+
+def test_identical_lone_words_weigh_as_the_word_in_any_role():
+    # A lone "Ebert" meets a contact saved as "Ebert" at least as well as it meets
+    # "Lachlan Ebert": either word may be a surname, its frequency in any role counts.
+    m = Matcher(
+        [
+            {"id": "lone", "name": "Ebert"},
+            {"id": "full", "name": "Lachlan Ebert"},
+            {"id": "near", "name": "Eberl"},
+        ]
+        + [{"id": f"x{n}", "name": f"Person{n} Other{n}"} for n in range(300)]
+    )
+    q = make_rec("q", name="Ebert")
+    lone, full, near = (m.score(q, i).probability for i in ("lone", "full", "near"))
+    assert lone >= full
+    # Near miss: a similar spelling with the same initial is no match.
+    assert near < lone / 10 and near < 0.05

@@ -133,3 +133,22 @@ def test_nickname_reaches_foreign_forms_through_its_canonical_name():
     # Betty is a nickname of Elizabeth (nicknames package); Elżbieta is in Elizabeth's group.
     assert given_level("Betty", "Elżbieta")[0] == "variant"
     assert given_level("Betty", "Ewa")[0] == "none"  # same script, different family
+
+
+@pytest.mark.parametrize(
+    ("slip", "name", "near_miss"),
+    [
+        ("Kayl", "Kayla", ("Daniel", "Daniela")),  # a known name and a non-name
+        ("Tylet", "Tyler", ("Jade", "Jane")),  # one letter changed in a short name
+        ("Kyl", "Kyle", ("Liam", "Lia")),  # down to three letters
+        ("Henrya", "Henry", ("Paul", "Paula")),
+        ("Melind", "Melinda", ("Aleksandr", "Aleksandra")),
+    ],
+)
+def test_slip_off_a_known_given_name_is_a_typo(slip, name, near_miss):
+    # One of the two spellings is not a known given name: a slip of the keyboard.
+    assert given_level(slip, name)[0] == "fuzzy"
+    assert given_level(name, slip)[0] == "fuzzy"
+    # Two known names a letter apart (same initial, similar spelling) stay different.
+    assert given_level(*near_miss)[0] == "none"
+    assert not given_names_match(*near_miss)

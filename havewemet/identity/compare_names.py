@@ -54,6 +54,18 @@ def _joined(pn: ParsedName) -> list[ParsedName]:
     return out
 
 
+def _may_swap(a: ParsedName, b: ParsedName) -> bool:
+    """Whether reading one name in the other order could make it agree well: both
+    have two names and one crossed pair starts with the same letter."""
+    return bool(
+        a.first
+        and a.last
+        and b.first
+        and b.last
+        and (a.first[0] == b.last[0] or a.last[0] == b.first[0])
+    )
+
+
 def _alternatives(
     a: ParsedName, b: ParsedName, *, swap: bool
 ) -> list[tuple[ParsedName, ParsedName, float, bool]]:
@@ -68,18 +80,17 @@ def _alternatives(
     for x, y, flip in ((a, b, False), (b, a, True)):
         for j in _joined(x):
             alts.append((y, j, 0.0, False) if flip else (j, y, 0.0, False))
+            if swap and _may_swap(j, y):  # a stray space in a name written family first
+                js = ParsedName(j.last, "", j.first, j.maiden)
+                alts.append((y, js, SWAP_PENALTY, True) if flip else (js, y, SWAP_PENALTY, True))
         if x.first and not x.last and not x.middle and y.last:
             lone = ParsedName("", "", x.first)
             alts.append((y, lone, 0.0, True) if flip else (lone, y, 0.0, True))
-    if (
-        swap
-        and a.first
-        and a.last
-        and b.first
-        and b.last
-        # the other order can only agree well if one crossed pair starts alike
-        and (a.first[0] == b.last[0] or a.last[0] == b.first[0])
-    ):
+    if a.first and b.first and not (a.last or a.middle or b.last or b.middle):
+        # Two lone words: either may be a surname, so the same word agrees as much as
+        # it does with a full name's surname (its frequency in any role counts).
+        alts.append((ParsedName("", "", a.first), ParsedName("", "", b.first), 0.0, True))
+    if swap and _may_swap(a, b):
         # Both ways round, so that the comparison stays symmetric.
         alts.append((ParsedName(a.last, a.middle, a.first, a.maiden), b, SWAP_PENALTY, True))
         alts.append((a, ParsedName(b.last, b.middle, b.first, b.maiden), SWAP_PENALTY, True))

@@ -45,6 +45,22 @@ def _load_groups() -> dict[str, frozenset[int]]:
 _GROUPS = _load_groups()
 
 
+def _load_known() -> frozenset[str]:
+    """Given names known to exist (``data/known_given_names.txt``, folded)."""
+    text = (
+        resources.files("havewemet.identity")
+        .joinpath("data/known_given_names.txt")
+        .read_text(encoding="utf-8")
+    )
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+#: Given names known to exist: every first-name list of the Faker package's locales
+#: (census and registry lists), folded. A spelling that is not among them and is one
+#: slip away from one that is, is taken for a slip rather than another name.
+_KNOWN = _load_known()
+
+
 @lru_cache(maxsize=100_000)
 def _families(first: str) -> frozenset[int]:
     """Variant groups of a name and of the names it is a nickname of (Betty -> Elizabeth).
@@ -103,6 +119,23 @@ def _gender_pair(a: str, b: str) -> bool:
     return len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} <= {"a", "o", "e", "i"}
 
 
+def _given_typo(fa: str, fb: str, sa: str, sb: str) -> bool:
+    """A likely typo between two given names.
+
+    Two known names a letter apart are different names (Jade/Jane, Daniel/Daniela);
+    when only one of the two is a known name, the other is one slip away from it
+    (Kayl/Kayla, Tylet/Tyler, Kyl/Kyle), down to three letters.
+    """
+    na, nb = fa.replace(" ", ""), fb.replace(" ", "")
+    if (
+        min(len(na), len(nb)) >= 3
+        and (fa in _KNOWN) != (fb in _KNOWN)
+        and DamerauLevenshtein.distance(na, nb) == 1
+    ):
+        return True
+    return not _gender_pair(fa, fb) and _typo(fa, fb, sa, sb)
+
+
 @lru_cache(maxsize=200_000)
 def given_level(a: str, b: str) -> tuple[str, str]:
     """How two given names agree: a level and a short human reason.
@@ -151,7 +184,7 @@ def given_level(a: str, b: str) -> tuple[str, str]:
         pa, pb = set(re.split(r"[\s-]", fa)), set(re.split(r"[\s-]", fb))
         if pa & pb:
             return "variant", f"{ta} and {tb} share a given name"
-    if not _gender_pair(fa, fb) and _typo(fa, fb, sa, sb):
+    if _given_typo(fa, fb, sa, sb):
         return "fuzzy", f"{ta} looks like a misspelling of {tb}"
     return "none", ""
 
