@@ -10,7 +10,6 @@ records say: ids are :func:`~havewemet.models.stable_id` of the same parts as
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterator
 from hashlib import blake2b
@@ -61,8 +60,6 @@ _SCALARS = ("name", "first_name", "last_name", "company", "title", "location", "
 # encoder per call. Their output is json.dumps's with the same options.
 _LIST_JSON = json.JSONEncoder(ensure_ascii=False).encode
 _EXTRA_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-# What json escapes in a string when ensure_ascii is off.
-_JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
 
 
 def _json_list(items: list) -> str:
@@ -72,7 +69,8 @@ def _json_list(items: list) -> str:
         return "[]"
     if len(items) == 1:
         item = items[0]
-        if type(item) is str and not _JSON_ESCAPED.search(item):
+        # Printable, so no control character; no quote or backslash: nothing to escape.
+        if type(item) is str and item.isprintable() and '"' not in item and "\\" not in item:
             return f'["{item}"]'
     return _LIST_JSON(items)
 
@@ -82,37 +80,66 @@ def _hash(text: str) -> str:
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
 
 
-def _key_id(source: str, key: str, memo: dict[tuple[str, str], str]) -> str:
+#: Identity ids memoised per source, then per key (``stable_id(source, key)``).
+IdMemo = dict[str, dict[str, str]]
+
+
+def _key_id(source: str, key: str, memo: IdMemo) -> str:
     """``stable_id(source, key)``, memoised (an identity's id, once per identity)."""
-    out = memo.get((source, key))
+    by_key = memo.get(source)
+    if by_key is None:
+        by_key = memo[source] = {}
+    out = by_key.get(key)
     if out is None:
-        out = memo[(source, key)] = stable_id(source, key)
+        out = by_key[key] = stable_id(source, key)
     return out
 
 
-def identity_rows(batch: ImportBatch, memo: dict[tuple[str, str], str]) -> list[tuple]:
+def identity_rows(batch: ImportBatch, memo: IdMemo) -> list[tuple]:
     """One row per identity id, in order of first appearance.
 
     Identities sharing an id are merged: lists unioned, the first non-empty
     scalar kept, ``extra`` updated in order (later values win).
     """
-    first: dict[str, Identity] = {}
-    more: dict[str, list[Identity]] = {}
+    at: dict[str, int] = {}  # id -> its row's index
+    ids: list[str] = []
+    firsts: list[Identity] = []
+    more: dict[int, list[Identity]] = {}
+    src_memo: dict[str, str] | None = None
+    last_src = None
     for ident in batch.identities:
-        iid = _key_id(ident.source, ident.key, memo)
-        if iid in first:
-            more.setdefault(iid, []).append(ident)
+        src, key = ident.source, ident.key
+        if src != last_src:
+            last_src, src_memo = src, memo.get(src)
+            if src_memo is None:
+                src_memo = memo[src] = {}
+        iid = src_memo.get(key)  # type: ignore[union-attr]
+        if iid is None:
+            iid = src_memo[key] = stable_id(src, key)  # type: ignore[index]
+        k = at.get(iid)
+        if k is None:
+            at[iid] = len(ids)
+            ids.append(iid)
+            firsts.append(ident)
+        elif k in more:
+            more[k].append(ident)
         else:
-            first[iid] = ident
+            more[k] = [ident]
     source = batch.source
-    extras: dict[tuple, str] = {}
+    extras: dict[str, str] = {}
+    js = _json_list
     rows = []
-    for iid, ident in first.items():
-        dups = more.get(iid)
-        if dups is not None and not _adds_nothing(ident, dups):
-            rows.append(_merged_row(iid, source, ident, dups, extras))
-            continue
-        rows.append(
+    append = rows.append
+    for iid, ident in zip(ids, firsts, strict=True):
+        em, ph, ur, ha, ni, ex = (
+            ident.emails,
+            ident.phones,
+            ident.urls,
+            ident.handles,
+            ident.nicknames,
+            ident.extra,
+        )
+        append(
             (
                 iid,
                 source,
@@ -120,19 +147,23 @@ def identity_rows(batch: ImportBatch, memo: dict[tuple[str, str], str]) -> list[
                 ident.name,
                 ident.first_name,
                 ident.last_name,
-                _json_list(ident.emails),
-                _json_list(ident.phones),
-                _json_list(ident.urls),
-                _json_list(ident.handles),
-                _json_list(ident.nicknames),
+                js(em) if em else "[]",
+                js(ph) if ph else "[]",
+                js(ur) if ur else "[]",
+                js(ha) if ha else "[]",
+                js(ni) if ni else "[]",
                 ident.company,
                 ident.title,
                 ident.location,
                 ident.file,
                 ident.line,
-                dump_extra(ident.extra, extras),
+                dump_extra(ex, extras) if ex else "{}",
             )
         )
+    for k, dups in more.items():
+        ident = firsts[k]
+        if not _adds_nothing(ident, dups):
+            rows[k] = _merged_row(ids[k], source, ident, dups, extras)
     return rows
 
 
@@ -140,23 +171,34 @@ def _adds_nothing(ident: Identity, dups: list[Identity]) -> bool:
     """True when merging ``dups`` into ``ident`` changes nothing: no ``extra``, no list
     item it lacks, no scalar where it has none (most duplicates: a connection seen
     again in messages.csv, with its name and URL)."""
-    for other in dups:
-        if other.extra:
+    for o in dups:
+        if o.extra:
             return False
-        for k in LIST_FIELDS:
-            items = getattr(other, k)
-            if items:
-                have = getattr(ident, k)
-                if any(x not in have for x in items):
-                    return False
-        for k in _SCALARS:
-            if not getattr(ident, k) and getattr(other, k):
+        for items, have in (
+            (o.emails, ident.emails),
+            (o.phones, ident.phones),
+            (o.urls, ident.urls),
+            (o.handles, ident.handles),
+            (o.nicknames, ident.nicknames),
+        ):
+            if items and any(x not in have for x in items):
                 return False
+        if (
+            (o.name and not ident.name)
+            or (o.first_name and not ident.first_name)
+            or (o.last_name and not ident.last_name)
+            or (o.company and not ident.company)
+            or (o.title and not ident.title)
+            or (o.location and not ident.location)
+            or (o.file and not ident.file)
+            or (o.line and not ident.line)
+        ):
+            return False
     return True
 
 
 def _merged_row(
-    iid: str, source: str, ident: Identity, dups: list[Identity], extras: dict[tuple, str]
+    iid: str, source: str, ident: Identity, dups: list[Identity], extras: dict[str, str]
 ) -> tuple:
     row: dict[str, object] = {k: getattr(ident, k) for k in _SCALARS}
     lists = {k: list(getattr(ident, k)) for k in LIST_FIELDS}
@@ -192,10 +234,14 @@ def _merged_row(
     )
 
 
-def interaction_rows(batch: ImportBatch, memo: dict[tuple[str, str], str]) -> list[tuple]:
+def interaction_rows(batch: ImportBatch, memo: IdMemo) -> list[tuple]:
     """One row per interaction, in batch order (the store's upsert keeps the last)."""
     source = batch.source
+    join, digest = "\x1f".join, blake2b
     rows = []
+    append = rows.append
+    src_memo: dict[str, str] = {}
+    last_src = None
     for i in batch.interactions:
         src, key, kind, at, direction, detail = (
             i.source,
@@ -206,27 +252,28 @@ def interaction_rows(batch: ImportBatch, memo: dict[tuple[str, str], str]) -> li
             i.detail,
         )
         try:
-            iid = _hash("\x1f".join((src, key, kind, "" if at is None else at, direction, detail)))
+            iid = digest(
+                join((src, key, kind, "" if at is None else at, direction, detail)).encode(
+                    "utf-8", "surrogatepass"
+                ),
+                digest_size=10,
+            ).hexdigest()
         except TypeError:  # a part that is not a string: stable_id formats it
             iid = stable_id(src, key, kind, at, direction, detail)
-        rows.append(
-            (
-                iid,
-                source,
-                _key_id(src, key, memo),
-                kind,
-                at,
-                direction,
-                detail,
-                i.count,
-                i.file,
-                i.line,
-            )
-        )
+        if src != last_src:
+            last_src = src
+            src_memo = memo.get(src)  # type: ignore[assignment]
+            if src_memo is None:
+                src_memo = memo[src] = {}
+        ident = src_memo.get(key)
+        if ident is None:
+            ident = src_memo[key] = stable_id(src, key)
+        append((iid, source, ident, kind, at, direction, detail, i.count, i.file, i.line))
     return rows
 
 
 _NOT_CONNECTED = (None, None)
+_MANY = ("",)  # an identity with two different ``connected`` interactions
 
 
 def fold_connected(
@@ -241,34 +288,35 @@ def fold_connected(
     as it was); ``None`` otherwise. Returns the identity rows, the interaction rows
     left to write, and the folded interaction ids (to their identity ids).
     """
-    conn: dict[str, dict[str, tuple]] = {}
+    conn: dict[str, tuple] = {}  # identity id -> its one connected row (or _MANY)
     for r in interaction_rows:
         if r[3] == "connected":
             got = conn.get(r[2])
-            if got is None:
-                conn[r[2]] = {r[0]: r}
+            if got is None or got[0] == r[0]:
+                conn[r[2]] = r  # the last row of an id wins, as in the upsert
             else:
-                got[r[0]] = r  # the last row of an id wins, as in the upsert
+                conn[r[2]] = _MANY
     if not conn:
         return [r + _NOT_CONNECTED for r in identity_rows], interaction_rows, {}
     folded: dict[str, str] = {}
     out = []
+    append = out.append
     for row in identity_rows:
-        got = conn.get(row[0])
-        if got is not None and len(got) == 1:
-            (x,) = got.values()
-            if (
-                x[5] == "both"
-                and x[6] == ""
-                and x[7] == 1
-                and x[1] == row[1]
-                and x[8] == row[14]
-                and x[9] == row[15]
-            ):
-                folded[x[0]] = row[0]
-                out.append((*row, x[0], x[4]))
-                continue
-        out.append(row + _NOT_CONNECTED)
+        x = conn.get(row[0])
+        if (
+            x is not None
+            and x is not _MANY
+            and x[5] == "both"
+            and x[6] == ""
+            and x[7] == 1
+            and x[1] == row[1]
+            and x[8] == row[14]
+            and x[9] == row[15]
+        ):
+            folded[x[0]] = row[0]
+            append((*row, x[0], x[4]))
+        else:
+            append(row + _NOT_CONNECTED)
     if folded:
         interaction_rows = [r for r in interaction_rows if r[0] not in folded]
     return out, interaction_rows, folded
@@ -290,16 +338,15 @@ def position_rows(batch: ImportBatch) -> list[tuple]:
     ]
 
 
-def dump_extra(extra: dict, memo: dict[tuple, str]) -> str:
+def dump_extra(extra: dict, memo: dict[str, str]) -> str:
     """``extra`` as sorted JSON, memoised: most rows of a source share one (``{"connection":
-    true}``). The key holds each value's type, as ``True == 1`` but they dump apart."""
+    true}``). Keyed by ``repr``, which tells apart what dumps apart (``True`` and ``1``,
+    ``1`` and ``"1"``) for the values records hold (strings, numbers, booleans, None,
+    lists and dicts of them)."""
     if not extra:
         return "{}"
-    try:
-        key = tuple((k, type(v), v) for k, v in extra.items())
-        hit = memo.get(key)
-    except TypeError:  # an unhashable value (a list): no memo
-        return _EXTRA_JSON(extra)
+    key = repr(extra)
+    hit = memo.get(key)
     if hit is None:
         hit = memo[key] = _EXTRA_JSON(extra)
     return hit

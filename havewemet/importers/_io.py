@@ -16,6 +16,7 @@ import stat
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
 
 from havewemet.errors import InputError, UnsafeArchiveError
@@ -126,7 +127,7 @@ class CsvRows:
         i = self.col.get(name)
         if i is None:
             return [""] * len(self.rows)
-        return [row[i].strip() for row in self.rows]
+        return list(map(str.strip, map(itemgetter(i), self.rows)))
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Each row as ``(line, {column: stripped cell})``, as :func:`read_csv` gives them."""
