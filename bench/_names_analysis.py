@@ -18,6 +18,7 @@ exceeds F1/2: the best set keeps every ``1/k >= 0.5`` (two-way ties included).
 from __future__ import annotations
 
 import csv
+import itertools
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -139,6 +140,13 @@ def febrl_names_analysis(a_csv: Path, b_csv: Path, truth_csv: Path) -> None:
         n = sum(c[x] for x in _RESULTS)
         print(f"  {bucket:34}{n:6}" + "".join(f"{c[x]:14}" for x in cols))
     print(f"  {'all':34}{len(rows):6}" + "".join(f"{total[x]:14}" for x in cols))
+    bins = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.9, 0.99, 1.01)
+    cells = []
+    for lo, hi in itertools.pairwise(bins):
+        sel = [x[3] for x in order if lo <= x[2] < hi]
+        if sel:
+            cells.append(f"[{lo:.2f},{min(hi, 1.0):.2f}) {sum(sel) / len(sel):.2f} of {len(sel)}")
+    print("  calibration (shared probability of the top: share right of n): " + "; ".join(cells))
     # What the matcher's own ranking allows, then what the names allow.
     right = sum(x[3] for x in rows)
     tie_oracle = _best_prefix([1 / x[4] if x[4] else 0.0 for x in rows], n_true)
