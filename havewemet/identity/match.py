@@ -27,7 +27,7 @@ from havewemet.identity.names import ParsedName
 # pseudo-records, so a small address book does not make every name look common.
 _U0 = {"given": 0.01, "surname": 0.001}
 _PSEUDO = 1000
-#: An index of at least this many identities ends its build with a full collection.
+#: An index of at least this many identities is frozen out of the collector after its build.
 _SETTLE = 5000
 # For Matcher.name_bound: each name comparison's best weight at a fixed u, the m of
 # the levels whose u is a term frequency, and the middle name's best weight.
