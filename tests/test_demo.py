@@ -1,10 +1,18 @@
-"""The demo persona: each planted case's verdict and recommendation under both presets."""
+"""The demo persona: each planted case's verdict and recommendation under both presets,
+and the audit of the invitations she sent."""
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
-from havewemet.demo import PLANTED, run_demo
+import pytest
+from typer.testing import CliRunner
+
+from havewemet.cli import app
+from havewemet.demo import PLANTED, TODAY, load_demo, run_demo
+from havewemet.demo.outgoing import OUTGOING
+from havewemet.store import Store
+from havewemet.triage.outreach import audit_outgoing
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +47,89 @@ def test_close_mutuals_outrank_blind_ones(results):
 
 def test_the_inbox_holds_every_pending_request(results):
     assert len(results["gatekeeper"]) == len(PLANTED) + 13
+
+
+# -- the outgoing audit: Ruth invites people she has met ------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("audit")
+    load_demo(folder).close()
+    return folder / "demo.db"
+
+
+def test_audit_summary_as_the_user_reads_it(demo_db):
+    res = CliRunner().invoke(app, ["--db", str(demo_db), "outreach", "--audit"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines() == [
+        "You sent 11 invitations; 2 (18%) went to people your data shows no shared context with.",
+        "  met                4",
+        "  known              4",
+        "  stranger           2",
+        "  known of           1",
+        "  - Ingrid Solberg 2025-11-18 (Invitations.csv, line 73)",
+        "  - Yusuf Demir 2026-09-02 (Invitations.csv, line 78)",
+    ]
+
+
+def test_each_invitation_gets_the_context_that_came_before_it(demo_db):
+    store = Store.open(demo_db)
+    try:
+        audit = audit_outgoing(store, today=TODAY.date())
+    finally:
+        store.close()
+    got = {x["name"]: (x["verdict"], x["evidence"][:1]) for x in audit.invitations}
+    assert got == {
+        "Gareth Hughes": ("met", ["also at Open Data in Libraries 2025 on 2025-06-12"]),
+        "Nadia Rahman": ("met", ["also at Open Data in Libraries 2025 on 2025-06-12"]),
+        "Joanna Pike": ("met", ["also at Open Data in Libraries 2025 on 2025-06-12"]),
+        "Rahul Mehta": ("known", ["you e-mailed each other 3 times (1 from you), last 2025-08-18"]),
+        "Owen Price": (
+            "known",
+            ["met at Library card scheme review on 2025-10-21 and 1 other meeting"],
+        ),
+        "Ingrid Solberg": ("stranger", []),
+        "Helen Marsh": ("known", ["you e-mailed each other 4 times (2 from you), last 2026-01-21"]),
+        "Marta Kowalczyk": ("met", ["met at Records retention workshop on 2026-03-10"]),
+        "Beatriz Santos": (
+            "known",
+            ["you messaged each other 3 times (1 from you), last 2026-05-06"],
+        ),
+        "Kofi Asante": ("known of", ["you follow them on LinkedIn"]),
+        "Yusuf Demir": ("stranger", []),
+    }
+    assert {o.name: o.verdict for o in OUTGOING} == {k: v[0] for k, v in got.items()}
+
+
+def test_every_invitation_precedes_its_connection(demo_db):
+    """In the generated export as imported: the user's invitations and the accepted
+    incoming ones are each dated before the ``Connected On`` that followed, and the
+    context the audit finds comes a few days before the invitation."""
+    store = Store.open(demo_db)
+    try:
+        out = list(
+            store.db.query(
+                """select v.at as sent, c.at as connected from interactions v
+                   left join interactions c on c.identity_id = v.identity_id
+                        and c.kind = 'connected'
+                   where v.kind = 'invitation' and v.direction = 'out'"""
+            )
+        )
+        accepted = list(
+            store.db.query(
+                """select r.sent_at as sent, c.at as connected from requests r
+                   join identities d on d.source = 'linkedin' and d.key = 'in/' || r.slug
+                   join interactions c on c.identity_id = d.id and c.kind = 'connected'
+                   where r.status = 'connected'"""
+            )
+        )
+    finally:
+        store.close()
+    assert len(out) == len(OUTGOING) and len(accepted) == 30
+    assert sum(r["connected"] is None for r in out) == 2  # Kofi Asante, Yusuf Demir: pending
+    for r in out + accepted:
+        assert r["connected"] is None or r["sent"][:10] < r["connected"][:10], r
+    for o in OUTGOING:
+        assert all(c < o.sent for c in o.context), o.name  # the same evening for Gareth
+        assert not o.context or o.sent - max(o.context) <= timedelta(days=10), o.name

@@ -14,6 +14,7 @@ from pathlib import Path
 from faker import Faker
 
 from havewemet.demo import linkedin_export as lx
+from havewemet.demo.outgoing import OUTGOING, outgoing_surnames
 from havewemet.demo.planted import (  # re-exported: the demo's public names
     BLIND_MUTUALS,
     N_STRANGERS,
@@ -23,6 +24,7 @@ from havewemet.demo.planted import (  # re-exported: the demo's public names
     Planted,
     evidence_files,
 )
+from havewemet.models import stable_id
 
 __all__ = [
     "BLIND_MUTUALS",
@@ -71,12 +73,16 @@ def build_export(
     ``people_out``, if given, receives the connections as (first, last, url)."""
     rnd = random.Random(seed)
     fake = _fake(seed)
-    reserved = {p.name.split()[-1].lower() for p in PLANTED} | {
-        "haddad",
-        "brennan",
-        "calloway",
-        "whitfield",
-    }
+    reserved = (
+        {p.name.split()[-1].lower() for p in PLANTED}
+        | {
+            "haddad",
+            "brennan",
+            "calloway",
+            "whitfield",
+        }
+        | outgoing_surnames()
+    )
     conns: list[list[object]] = []
     people: list[tuple[str, str, str]] = []  # first, last, url
     while len(people) < connections:
@@ -119,6 +125,12 @@ def build_export(
                 lx.connected_on(TODAY - timedelta(days=900)),
             ]
         )
+    for s in OUTGOING:  # the user's invitations that were accepted
+        if s.connected:
+            conns.append(
+                [s.first, s.last, s.url, "", s.company, s.position, lx.connected_on(s.connected)]
+            )
+    accepted = _accepted_incoming(conns, people, seed)
     for _ in range(3):  # hidden profiles: LinkedIn gives only the date
         conns.append(["", "", "", "", "", "", lx.connected_on(TODAY - timedelta(days=400))])
     files: dict[str, str] = {"Connections.csv": lx.connections_csv(conns)}
@@ -204,7 +216,7 @@ def build_export(
     quiet = [p for p in people[60:] if p[2] not in talked]
     if people_out is not None:
         people_out.extend(people)
-    invs, pages = _invitations(rnd, fake, people, quiet)
+    invs, pages = _invitations(rnd, fake, people, quiet, accepted)
     files["Invitations.csv"] = lx.csv_text(lx.INVITATIONS_HEADER_2023, invs)
     files["Rich_Media.csv"] = lx.csv_text(["Date/Time", "Media Link"], [])
     return lx.write_export(folder, files, exported=TODAY, as_zip=as_zip), pages
@@ -270,6 +282,27 @@ def _messages(
         datetime(2026, 2, 1, 9),
         60,
     )
+    for o in OUTGOING:  # messages before the user invited them (an InMail answered)
+        if o.via != "message":
+            continue
+        conv = f"2-{stable_id(o.url)[:12]}"  # not from rnd: the stream stays as it was
+        for i, at in enumerate(o.context):
+            mine = i % 2 == 1
+            rows.append(
+                [
+                    conv,
+                    "",
+                    me_name if mine else o.name,
+                    ME_URL if mine else o.url,
+                    o.name if mine else me_name,
+                    o.url if mine else ME_URL,
+                    lx.message_date(at),
+                    "",
+                    "Thank you for the scans" if mine else "A question about your pamphlets",
+                    "INBOX",
+                    "No",
+                ]
+            )
     for i in range(12):  # cold inbound pitches: one-way, never answered
         first, last = ["Alex", "Sam", "Chris", "Jordan"][i % 4], f"Seller{i}"
         thread(
@@ -283,11 +316,28 @@ def _messages(
     return lx.csv_text(lx.MESSAGES_HEADER, rows), talked
 
 
+def _accepted_incoming(
+    conns: list[list[object]], people: list[tuple[str, str, str]], seed: int
+) -> list[tuple[str, str, str, datetime]]:
+    """Thirty connections who invited the user within the export's window (one to two
+    years ago): each invitation a few days before its ``Connected On``, which
+    :func:`build_export` sets here (before any of their messages)."""
+    rnd = random.Random(seed + 3)  # apart from the export's stream
+    out = []
+    for i, (first, last, url) in enumerate(people[30:60], start=30):
+        connected = TODAY - timedelta(days=rnd.randrange(375, 700), hours=rnd.randrange(10))
+        conns[i][6] = lx.connected_on(connected)
+        sent = connected - timedelta(days=rnd.randrange(1, 7), hours=rnd.randrange(12))
+        out.append((first, last, url, sent))
+    return out
+
+
 def _invitations(
     rnd: random.Random,
     fake: Faker,
     people: list[tuple[str, str, str]],
     quiet: list[tuple[str, str, str]],
+    accepted: list[tuple[str, str, str, datetime]],
 ):
     rows: list[list[object]] = []
     pages: list[dict] = []
@@ -315,28 +365,8 @@ def _invitations(
                     "reminders": REMINDERS.get(p.name, 0),
                 }
             )
-    for first, last, url in people[:30]:  # accepted earlier: already connections
-        rows.append(
-            [
-                f"{first} {last}",
-                me_name,
-                lx.sent_at(TODAY - timedelta(days=700)),
-                "",
-                "INCOMING",
-                url,
-                ME_URL,
-            ]
-        )
-    for first, last, url in people[30:60]:  # the user's own invitations
-        rows.append(
-            [
-                me_name,
-                f"{first} {last}",
-                lx.sent_at(TODAY - timedelta(days=800)),
-                "",
-                "OUTGOING",
-                ME_URL,
-                url,
-            ]
-        )
+    for first, last, url, at in accepted:  # accepted since: now connections
+        rows.append([f"{first} {last}", me_name, lx.sent_at(at), "", "INCOMING", url, ME_URL])
+    for o in OUTGOING:  # the user's own invitations
+        rows.append([me_name, o.name, lx.sent_at(o.sent), o.note, "OUTGOING", ME_URL, o.url])
     return rows, pages

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from havewemet.demo import linkedin_export as lx
+from havewemet.demo.outgoing import OUTGOING
 
 __all__ = [
     "BLIND_MUTUALS",
@@ -266,7 +267,8 @@ def evidence_files() -> dict[str, str]:
     """The LinkedIn export files that hold planted cases' traces, by file name.
 
     Priya Raman's recommendation and contact entry, José García's contact entry,
-    the follow of Marcus Fenwick and the event the user attended.
+    the follows of Marcus Fenwick (and of a speaker the user invited, see
+    :mod:`havewemet.demo.outgoing`) and the event the user attended.
     """
     files: dict[str, str] = {}
     files["Recommendations_Received.csv"] = lx.csv_text(
@@ -341,9 +343,9 @@ def evidence_files() -> dict[str, str]:
             ],
         ],
     )
-    files["Member_Follows.csv"] = lx.csv_text(
-        ["Status", "Date", "FullName"], [["Active", "2/3/25, 4:20 PM", "Marcus Fenwick"]]
-    )
+    follows = [["Active", "2/3/25, 4:20 PM", "Marcus Fenwick"]]
+    follows += [["Active", lx.sent_at(o.context[0]), o.name] for o in OUTGOING if o.via == "follow"]
+    files["Member_Follows.csv"] = lx.csv_text(["Status", "Date", "FullName"], follows)
     files["Events.csv"] = lx.csv_text(
         ["Event Name", "Event Time", "Status", "External Url"],
         [["Open Data in Libraries", "2025-06-12 10:00:00 UTC", "ATTENDING", ""]],

@@ -14,10 +14,11 @@ import csv
 import io
 import quopri
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+from havewemet.demo.outgoing import OUTGOING, Sent
 from havewemet.demo.persona import ME, ME_EMAIL, TODAY
 from havewemet.models import stable_id
 
@@ -114,10 +115,44 @@ def calendar() -> str:
             "LOCATION:Westmere Central Library\\, Room 2",
             "STATUS:CONFIRMED",
             "END:VEVENT",
+            *[line for o in OUTGOING if o.via == "meeting" for line in _meeting(o)],
             "END:VCALENDAR",
             "",
         ]
     )
+
+
+def _meeting(o: Sent) -> list[str]:
+    """A meeting before the user invited ``o``: Marta organised hers; the user
+    organised Owen's, a fortnightly series that he accepted."""
+    me, them = f"mailto:{ME_EMAIL}", f"mailto:{o.email}"
+    first = o.context[0]
+    if len(o.context) == 1:
+        people = [
+            f'ORGANIZER;CN="{o.name}":{them}',
+            f'ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN="{" ".join(ME)}":{me}',
+        ]
+        rule = []
+    else:
+        people = [
+            f'ORGANIZER;CN="{" ".join(ME)}":{me}',
+            f'ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN="{o.name}":{them}',
+        ]
+        days = (o.context[1] - first).days
+        rule = [f"RRULE:FREQ=WEEKLY;INTERVAL={days // 7};COUNT={len(o.context)}"]
+    return [
+        "BEGIN:VEVENT",
+        *people,
+        f"DTSTART;TZID=GMT Standard Time:{first:%Y%m%dT%H%M%S}",
+        f"DTEND;TZID=GMT Standard Time:{first + timedelta(hours=1):%Y%m%dT%H%M%S}",
+        *rule,
+        f"SUMMARY:{o.detail}",
+        f"UID:040000008200E00074C5B7101A82E00800000000{stable_id(o.slug)[:16].upper()}",
+        f"DTSTAMP:{first - timedelta(days=14):%Y%m%dT%H%M%SZ}",
+        "LOCATION:Westmere Central Library\\, Room 2",
+        "STATUS:CONFIRMED",
+        "END:VEVENT",
+    ]
 
 
 def _mail(frm: str, to: str, when: datetime, subject: str, body: str) -> str:
@@ -227,6 +262,13 @@ def mailbox(pages: list[dict]) -> str:
                 "Thanks - the loan agreement is attached.\n",
             )
         )
+    for o in OUTGOING:  # mail before the user invited them: they wrote first
+        them = f"{o.name} <{o.email}>"
+        for i, at in enumerate(o.context if o.via == "mail" else ()):
+            frm, to = (them, me) if i % 2 == 0 else (me, them)
+            subject = o.detail if i == 0 else f"Re: {o.detail}"
+            when = at.replace(tzinfo=UTC)
+            msgs.append(_mail(frm, to, when, subject, f"Dear {to.split()[0]},\n\nThanks.\n"))
     for i in range(4):
         msgs.append(
             "\n".join(
@@ -282,6 +324,9 @@ def attendees(rnd: random.Random, people: list[tuple[str, str, str]]) -> str:
         [EVENT_PERSON[0], EVENT_PERSON[1], EVENT_PERSON[2], "Metadata Librarian", "Delegate"]
     )
     w.writerow([" ".join(ME), ME_EMAIL, "Westmere City Council", "Senior Librarian", "Speaker"])
+    for i, o in enumerate(o for o in OUTGOING if o.via == "event"):
+        ticket = "Speaker" if i == 0 else "Delegate"
+        w.writerow([o.name, o.email, o.company, o.position, ticket])
     for first, last, _url in rnd.sample(people, 80):
         w.writerow([f"{first} {last}", "", "", "", "Delegate"])
     return buf.getvalue()
