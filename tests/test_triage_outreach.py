@@ -120,6 +120,24 @@ def test_audit_counts_invitations_to_strangers(store):
     }  # met only after
 
 
+def test_audit_counts_context_from_earlier_the_same_day(store):
+    """A meeting that morning counts for an invitation sent that afternoon, one that
+    evening does not; an event known only by its day counts on that day."""
+    b = batch()
+    k = person(b, "in/morning", "Mona Reyes", url=li("morning"))
+    did(b, k, "meeting", "2025-03-04T09:00:00", "both", detail="Budget", file="cal.ics")
+    did(b, k, "invitation", "2025-03-04T16:30:00", "out", file="Invitations.csv", line=2)
+    k = person(b, "in/evening", "Eve Norris", url=li("evening"))
+    did(b, k, "meeting", "2025-03-04T18:00:00", "both", detail="Dinner", file="cal.ics")
+    did(b, k, "invitation", "2025-03-04T16:30:00", "out", file="Invitations.csv", line=3)
+    k = person(b, "in/day", "Dai Evans", url=li("day"))
+    did(b, k, "event", "2025-03-04", "both", detail="Library Camp", file="attendees.csv")
+    did(b, k, "invitation", "2025-03-04T20:00:00", "out", file="Invitations.csv", line=4)
+    store.save(b)
+    got = {x["name"]: x["verdict"] for x in audit_outgoing(store, today=TODAY).invitations}
+    assert got == {"Mona Reyes": "met", "Eve Norris": "stranger", "Dai Evans": "met"}
+
+
 def test_cli_outreach(db_path):
     _store(Store.open(db_path)).close()
     runner = CliRunner()

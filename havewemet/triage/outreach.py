@@ -217,9 +217,33 @@ class Audit:
         }
 
 
+def _before(at: str | None, sent: str | None) -> bool:
+    """Whether evidence dated ``at`` came before an invitation sent at ``sent``.
+
+    Undated evidence counts. Times are compared when both have one (a meeting that
+    morning, an invitation that afternoon); a bare date (an event's day) counts on
+    the day the invitation was sent.
+
+    Examples:
+        >>> _before("2025-06-12T09:00:00", "2025-06-12T16:30:00")
+        True
+        >>> _before("2025-06-12T18:00:00", "2025-06-12T16:30:00")
+        False
+        >>> _before("2025-06-12", "2025-06-12T16:30:00")
+        True
+    """
+    if not at or not sent:
+        return True
+    if len(at) <= 10:
+        return at[:10] <= sent[:10]
+    if len(sent) <= 10:
+        return at[:10] < sent[:10]
+    return at[:19] < sent[:19]
+
+
 def audit_outgoing(store: Store, *, today: date | None = None) -> Audit:
     """For every invitation the user sent: the verdict from evidence dated before it
-    (the invitation and the connection that followed do not count)."""
+    (see :func:`_before`; the invitation and the connection that followed do not count)."""
     t = Triager(store, today=today)
     rows = list(
         store.db.query(
@@ -236,12 +260,10 @@ def audit_outgoing(store: Store, *, today: date | None = None) -> Audit:
         if name:
             found = t.find({"name": name, "profile_url": urls[0] if urls else ""})
             ids |= {m.identity_id for m in found if not m.conflict and m.probability >= SURE_MATCH}
-        sent = (inv["at"] or "")[:10]
         before = [
             r
             for r in store.interactions_for(t.people.expand(sorted(ids)))
-            if r["kind"] not in ("invitation", "connected")
-            and (not r["at"] or not sent or r["at"][:10] < sent)
+            if r["kind"] not in ("invitation", "connected") and _before(r["at"], inv["at"])
         ]
         ev = strongest_first(from_interactions(before))
         verdict = verdict_of(ev)
