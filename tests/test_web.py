@@ -194,12 +194,42 @@ def test_network_json_nodes_and_edges(client: TestClient):
     # Requesters with no evidence and no mutual in the data are listed, not drawn.
     placed = {n["request_id"] for n in requesters}
     assert data["unplaced"] and not placed & {u["id"] for u in data["unplaced"]}
-    assert not {inbox[u["id"]]["verdict"] for u in data["unplaced"]} & {"known", "met"}
+    assert {inbox[u["id"]]["verdict"] for u in data["unplaced"]} == {"stranger"}
     html = client.get("/network").text
     assert html.count("<circle") == len(ties) + 1
     assert html.count("<line") == len(data["edges"])
     for n in requesters:
         assert f'href="/request/{n["request_id"]}"' in html
+
+
+def test_network_draws_known_of_requesters_with_their_evidence(client: TestClient):
+    """A shared employer (Ellen Brooks) or a follow of a nameless Mastodon handle
+    (Pat Coleman) names no one on the map: still drawn, linked to the user, with
+    the evidence; only requesters with nothing at all are listed as not linked."""
+    data = client.get("/network.json").json()
+    drawn = {n["label"]: n for n in data["nodes"] if n["kind"] == "requester"}
+    for name in ("Ellen Brooks", "Pat Coleman", "Marcus Fenwick"):
+        assert drawn[name]["verdict"] == "known of"
+        assert {"source": "me", "target": drawn[name]["id"]} in [
+            {"source": e["source"], "target": e["target"]}
+            for e in data["edges"]
+            if e["kind"] == "evidence"
+        ]
+    assert drawn["Ellen Brooks"]["evidence"] == (
+        "works or worked at Harrow & Pike LLP, where you worked 2013-03 to 2018-12"
+    )
+    strangers = {p.name for p in PLANTED if p.verdict == "stranger" and not p.mutuals}
+    unplaced = {u["name"] for u in data["unplaced"]}
+    assert strangers - {"Victor Lane"} <= unplaced
+    assert len(unplaced) == len(strangers) - 1 + N_STRANGERS
+    html = client.get("/network").text
+    assert '<h2>Not linked to you <span class="count">(23)</span></h2>' in html
+    listed = html[html.index("Not linked to you") :]
+    assert ">Ellen Brooks</a>" not in listed and ">Pat Coleman</a>" not in listed
+    assert (
+        "<title>Ellen Brooks: known of (works or worked at Harrow &amp; Pike LLP, where you "
+        "worked 2013-03 to 2018-12), recommended ask</title>"
+    ) in html
 
 
 def test_empty_store_pages(tmp_path: Path):

@@ -23,6 +23,9 @@ LABELLED_TIES = 12
 MUTUALS_DRAWN = 3
 WIDTH, HEIGHT, MARGIN = 1000, 680, 70
 DIRECT = ("known", "met", "known of")
+#: How close a requester is drawn when their evidence names no one the map draws
+#: (a shared employer, a follow of a handle with no name): by verdict, as a tie.
+EVIDENCE_ONLY = {"known": 0.5, "met": 0.3, "known of": 0.1}
 
 
 def _ties(store: Store, today) -> dict[str, dict]:
@@ -45,7 +48,9 @@ def _ties(store: Store, today) -> dict[str, dict]:
 
 def ego_network(store: Store, results: list[Triage], *, today=None, top: int = TOP_TIES) -> dict:
     """Nodes (with x, y in a 1000x680 box) and edges of the map, plus the requesters
-    that nothing links to the user."""
+    that nothing links to the user (no evidence, no mutual connection). A requester
+    with evidence is drawn linked to the user, with its strongest line, even when
+    that evidence names no one on the map (a shared employer, a nameless handle)."""
     ties = _ties(store, today)
     # The strongest person of each name wins (sorted weakest first, later ones overwrite).
     by_name = {
@@ -70,6 +75,8 @@ def ego_network(store: Store, results: list[Triage], *, today=None, top: int = T
             key = max(own, key=lambda k: ties[k]["strength"])
             links.append(("me", rid, "evidence", ties[key]["strength"]))
             chosen = [k for k in chosen if k != key]
+        elif t.verdict in DIRECT and t.evidence:
+            links.append(("me", rid, "evidence", EVIDENCE_ONLY[t.verdict]))
         resolved = sorted((m for m in t.mutuals if m.resolved), key=lambda m: -m.strength)
         for m in resolved[:MUTUALS_DRAWN]:
             key = by_name.get(m.resolved.lower()) if m.resolved else None
@@ -134,6 +141,7 @@ def ego_network(store: Store, results: list[Triage], *, today=None, top: int = T
                 "request_id": t.request["id"],
                 "verdict": t.verdict,
                 "recommendation": t.action,
+                "evidence": t.evidence[0].text if t.evidence else "",
                 "r": 8,
                 "show_label": True,
             }
