@@ -161,3 +161,18 @@ def test_a_common_name_cannot_reach_a_high_threshold_and_is_not_compared(monkeyp
     assert m.match(Query("Anna Smith"), threshold=0.8) == []
     assert compared == []  # forty namesakes and their near-namesakes: no name comparison
     assert len(m.candidates(m.recs["s0"])) >= 40
+
+
+def test_any_change_to_the_matchers_code_or_data_makes_kept_records_stale(tmp_path):
+    from pathlib import Path
+
+    src = Path(prepared.__file__).parent
+    for name in ("names.py", "blocking.py"):
+        (tmp_path / name).write_bytes((src / name).read_bytes())
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "given_names.txt").write_text("anna ann annie\n", encoding="utf-8")
+    before = prepared.code_version(tmp_path)
+    assert prepared.code_version(tmp_path) == before  # stable
+    (tmp_path / "data" / "given_names.txt").write_text("anna ann annie hanna\n", encoding="utf-8")
+    assert prepared.code_version(tmp_path) != before
+    assert prepared.VERSION == prepared.code_version()

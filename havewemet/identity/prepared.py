@@ -16,10 +16,13 @@ same, only prepared again on each load.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
 from collections.abc import Iterator, Mapping, MutableMapping
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from havewemet._gc import paused as gc_paused
@@ -31,8 +34,26 @@ from havewemet.store_schema import MATCH_SOURCE
 
 log = logging.getLogger(__name__)
 
-#: Bump when :func:`~havewemet.identity.compare.make_rec` or the blocking keys change.
-VERSION = 2
+
+def code_version(root: Traversable | None = None) -> int:
+    """A fingerprint of the matcher's code and data (every file of
+    :mod:`havewemet.identity`): a prepared record is made by name parsing, handle
+    and key functions spread over the package, so any change to any of them makes
+    every kept record stale, with no version number to remember to bump."""
+    h = hashlib.sha256()
+    todo = [root or resources.files("havewemet.identity")]
+    while todo:
+        for entry in sorted(todo.pop().iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    todo.append(entry)
+            elif not entry.name.endswith((".pyc", ".pyo")):
+                h.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return int.from_bytes(h.digest()[:7], "big")
+
+
+#: The version of kept records this code reads (:func:`code_version`).
+VERSION = code_version()
 _EMPTY: frozenset[str] = frozenset()
 _PART, _ITEM = "\x1e", "\x1f"  # never in a parsed name or a blocking key (checked)
 
@@ -212,4 +233,13 @@ def _write(store: Any, fresh: list[tuple]) -> None:
         log.info("prepared identities not kept (%s); they are prepared again next time", e)
 
 
-__all__ = ["VERSION", "IdentityRows", "LazyRecs", "decode", "encode", "load_matcher", "split"]
+__all__ = [
+    "VERSION",
+    "code_version",
+    "IdentityRows",
+    "LazyRecs",
+    "decode",
+    "encode",
+    "load_matcher",
+    "split",
+]
