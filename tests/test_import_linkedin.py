@@ -318,3 +318,81 @@ def test_read_csv_never_crashes(text):
 def test_parse_date_never_crashes(text):
     out = parse_date(text)
     assert out is None or out[:4].isdigit()
+
+
+# -- messages.csv: each person's first and last message (issue 2: found on the raw
+# texts when every date has the file's own shape, parsed row by row otherwise) ---------
+
+_MSG_HEADER = (
+    "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,"
+    "DATE,SUBJECT,CONTENT,FOLDER\r\n"
+)
+
+
+def _dated_messages(tmp_path: Path, dates: list[str]) -> list[tuple]:
+    """One person writing to the user once per date (the user answers once, so that
+    the user is told apart); the person's incoming interaction."""
+    rows = [
+        f"c1,,Dana Lee,https://www.linkedin.com/in/dana,Ruth Calloway,"
+        f'https://www.linkedin.com/in/ruth,"{d}",,hi,INBOX\r\n'
+        for d in dates
+    ]
+    rows.append(
+        "c1,,Ruth Calloway,https://www.linkedin.com/in/ruth,Dana Lee,"
+        "https://www.linkedin.com/in/dana,2024-01-01 00:00:00 UTC,,hello,SENT\r\n"
+    )
+    files = dict(BASIC, **{"messages.csv": _MSG_HEADER + "".join(rows)})
+    batch = read_source(make_export(tmp_path, files))
+    return [
+        (i.count, i.at, i.detail)
+        for i in batch.interactions
+        if i.kind == "message" and i.direction == "in"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (  # the file's own shape, out of order
+            ["2025-03-02 11:30:00 UTC", "2024-12-31 23:59:59 UTC", "2025-03-01 10:00:00 UTC"],
+            (3, "2025-03-02T11:30:00", "first 2024-12-31T23:59:59"),
+        ),
+        (  # a day that does not exist would be the latest text: not a date, left out
+            ["2025-02-30 10:00:00 UTC", "2025-02-01 10:00:00 UTC", "2025-01-01 09:00:00 UTC"],
+            (3, "2025-02-01T10:00:00", "first 2025-01-01T09:00:00"),
+        ),
+        (  # another shape among them: every date parsed
+            ["2025-03-01 10:00:00 UTC", "3/1/26, 9:15 AM", "1/2/19, 7:00 PM"],
+            (3, "2026-03-01T09:15:00", "first 2019-01-02T19:00:00"),
+        ),
+        (  # no readable date at all
+            ["", "not a date"],
+            (2, None, ""),
+        ),
+    ],
+)
+def test_message_first_and_last_whatever_the_date_shapes(tmp_path, dates, expected):
+    assert _dated_messages(tmp_path, dates) == [expected]
+
+
+_DATES = st.one_of(
+    st.builds(
+        "{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d} UTC".format,
+        st.integers(1, 9999),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.integers(0, 24),
+        st.integers(0, 60),
+        st.integers(0, 60),
+    ),
+    st.sampled_from(["", "3/1/23, 9:15 AM", "2025-03-01", "٢٠٢٥-03-01 10:00:00 UTC", "x"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_DATES, min_size=1, max_size=8))
+def test_message_first_and_last_are_the_parsed_extremes(tmp_path_factory, dates):
+    parsed = [d for d in map(parse_date, dates) if d]
+    got = _dated_messages(tmp_path_factory.mktemp("m"), dates)
+    first = f"first {min(parsed)}" if parsed else ""
+    assert got == [(len(dates), max(parsed) if parsed else None, first)]
