@@ -109,6 +109,21 @@ def test_outreach_to_a_stranger(store):
     assert r.advice.startswith("not yet: your data shows nothing you share")
 
 
+def test_outreach_to_someone_already_invited(store):
+    """The pending invitation the user sent is not shared context: no second request."""
+    r = outreach(_store(store), "Cole Dempsey", note="Hi Cole, let's connect", today=TODAY)
+    assert (r.verdict, r.appropriate, r.connected) == ("stranger", False, False)
+    assert r.advice == (
+        "you invited them on 2025-01-01 and they have not accepted: do not send "
+        "another; a second request reads as pressure"
+    )
+    assert [e.kind for e in r.evidence] == ["invitation"]
+    assert any(p.startswith("no shared context in your data") for p in r.note_problems)
+    r = outreach(store, "Wanda Marsh", today=TODAY)
+    assert (r.verdict, r.appropriate) == ("met", False)
+    assert r.opening.startswith("Hi Wanda, ")
+
+
 def test_audit_counts_invitations_to_strangers(store):
     a = audit_outgoing(_store(store), today=TODAY)
     assert (a.total, a.strangers) == (3, 2)

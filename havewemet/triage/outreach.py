@@ -165,11 +165,20 @@ def outreach(
         e.kind == "connected" and not e.text.startswith("possibly") for e in res.evidence
     )
     evidence = [e for e in res.evidence if e.kind != "connected"]
-    verdict = res.verdict
-    ctx = shared_context(evidence, res.mutuals)
+    # An invitation the user already sent is not something they share with the person.
+    invited = max((e.at or "" for e in evidence if e.kind == "invitation"), default=None)
+    shared = [e for e in evidence if e.kind != "invitation"]
+    verdict = verdict_of(shared) if invited is not None else res.verdict
+    ctx = shared_context(shared, res.mutuals)
     first = first_name(name)
     if connected:
         ok, advice = False, "already a LinkedIn connection: send a message instead"
+    elif invited is not None:
+        ok, advice = (
+            False,
+            f"you invited them on {invited[:10] or 'a day your data does not give'} and "
+            "they have not accepted: do not send another; a second request reads as pressure",
+        )
     elif verdict in (KNOWN, MET):
         ok, advice = (
             True,
@@ -190,7 +199,7 @@ def outreach(
         if ctx
         else f"Hi {first}, I'm writing because [the reason: their work, a talk, a shared interest]."
     )
-    problems = [] if connected else check_note(note, evidence=evidence, mutuals=res.mutuals)
+    problems = [] if connected else check_note(note, evidence=shared, mutuals=res.mutuals)
     return Outreach(
         name, url, verdict, evidence, res.mutuals, ok, advice, problems, opening, connected
     )
