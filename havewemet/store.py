@@ -23,7 +23,7 @@ from platformdirs import user_data_dir
 from havewemet._gc import paused as gc_paused
 from havewemet.errors import NotFoundError, StoreError
 from havewemet.models import ImportBatch, Request
-from havewemet.store_bulk import account_folded, indexes_rebuilt
+from havewemet.store_bulk import account_folded, count_interactions, indexes_rebuilt
 from havewemet.store_queries import StoreQueries
 from havewemet.store_rows import (
     IDENTITY_COLUMNS,
@@ -222,7 +222,7 @@ class Store(StoreQueries):
                         "path": batch.path,
                         "imported_at": _now(),
                         "identities": self._count("identities", batch.source),
-                        "interactions": self._count("interactions", batch.source),
+                        "interactions": count_interactions(self.db.conn, batch.source),
                         "requests": len(batch.requests),
                         "report": json.dumps([asdict(f) for f in batch.files]),
                     },

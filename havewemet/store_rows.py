@@ -80,19 +80,15 @@ def _hash(text: str) -> str:
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
 
 
-#: Identity ids memoised per source, then per key (``stable_id(source, key)``).
+#: Identity ids memoised per source, then per key.
 IdMemo = dict[str, dict[str, str]]
 
 
-def _key_id(source: str, key: str, memo: IdMemo) -> str:
-    """``stable_id(source, key)``, memoised (an identity's id, once per identity)."""
-    by_key = memo.get(source)
-    if by_key is None:
-        by_key = memo[source] = {}
-    out = by_key.get(key)
-    if out is None:
-        out = by_key[key] = stable_id(source, key)
-    return out
+def _key_id(source: str, key: str) -> str:
+    """``stable_id(source, key)``: an identity's id (its parts joined without a generator)."""
+    if type(source) is str and type(key) is str:
+        return _hash(f"{source}\x1f{key}")
+    return stable_id(source, key)
 
 
 def identity_rows(batch: ImportBatch, memo: IdMemo) -> list[tuple]:
@@ -115,7 +111,7 @@ def identity_rows(batch: ImportBatch, memo: IdMemo) -> list[tuple]:
                 src_memo = memo[src] = {}
         iid = src_memo.get(key)  # type: ignore[union-attr]
         if iid is None:
-            iid = src_memo[key] = stable_id(src, key)  # type: ignore[index]
+            iid = src_memo[key] = _key_id(src, key)  # type: ignore[index]
         k = at.get(iid)
         if k is None:
             at[iid] = len(ids)
@@ -267,7 +263,7 @@ def interaction_rows(batch: ImportBatch, memo: IdMemo) -> list[tuple]:
                 src_memo = memo[src] = {}
         ident = src_memo.get(key)
         if ident is None:
-            ident = src_memo[key] = stable_id(src, key)
+            ident = src_memo[key] = _key_id(src, key)
         append((iid, source, ident, kind, at, direction, detail, i.count, i.file, i.line))
     return rows
 
