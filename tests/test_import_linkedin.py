@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -396,3 +399,32 @@ def test_message_first_and_last_are_the_parsed_extremes(tmp_path_factory, dates)
     got = _dated_messages(tmp_path_factory.mktemp("m"), dates)
     first = f"first {min(parsed)}" if parsed else ""
     assert got == [(len(dates), max(parsed) if parsed else None, first)]
+
+
+def test_the_user_is_told_apart_the_same_way_in_every_process(tmp_path):
+    """Two participants in as many conversations, no Profile.csv: the first to appear
+    is taken for the user, whatever the process's string hashes (a set's order)."""
+    rows = []
+    for conv in ("c1", "c2", "c3", "c4"):
+        for who, url in (("Ann Vo", "ann"), ("Bea Ruiz", "bea")):
+            rows.append(
+                f"{conv},,{who},https://www.linkedin.com/in/{url},Cy Lam,"
+                f"https://www.linkedin.com/in/cy,2025-03-01 10:00:00 UTC,,hi,INBOX\r\n"
+            )
+    export = make_export(tmp_path, {"messages.csv": _MSG_HEADER + "".join(rows)})
+    code = (
+        "import sys; from havewemet.importers import read_source; "
+        "b = read_source(sys.argv[1]); "
+        "print(sorted((i.identity_key, i.direction) for i in b.interactions))"
+    )
+    seen = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(export)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        seen.add(out.stdout.strip())
+    assert seen == {"[('in/bea', 'in'), ('in/cy', 'out')]"}

@@ -38,11 +38,14 @@ def _split_people(names: str, urls: str) -> list[tuple[str, str]]:
 
 
 def _me_keys(batch: ImportBatch, convs: list[str], senders: list[str], urls: list[str]) -> set:
-    """The user's name and (lower-cased) the participant present in most conversations."""
+    """The user's name and (lower-cased) the participant present in most conversations
+    (the first to appear of those tied)."""
     me = _me(batch)
-    per_conv: dict[str, set[str]] = defaultdict(set)
+    # Participants in order of appearance (not sets: a tie must not be broken by
+    # string hashes, which change from one process to the next).
+    per_conv: dict[str, dict[str, None]] = defaultdict(dict)
     for conv, sender, sender_url in zip(convs, senders, urls, strict=True):
-        per_conv[conv].add(sender_url or sender)
+        per_conv[conv][sender_url or sender] = None
     counts = Counter(p for people in per_conv.values() for p in people)
     me_keys = {me.name.lower()} if me.name else set()
     if counts:
