@@ -21,6 +21,9 @@ Usage::
     python bench/import_linkedin.py            # full size, best of 3
     python bench/import_linkedin.py --quick    # 3,000 connections, 5,000 messages
     python bench/import_linkedin.py --out bench/out/li --zip
+    # instructions, steadier than seconds on a shared machine (after --out PATH):
+    valgrind --tool=callgrind --toggle-collect=functools_reduce \\
+        python bench/import_linkedin.py --_counted import|csv EXPORT_FOLDER
 """
 
 from __future__ import annotations
@@ -333,9 +336,44 @@ def _do_floor(path: Path) -> dict[str, Any]:
 WORKS = {"import": _do_import, "reimport": _do_reimport, "csv": _do_csv, "floor": _do_floor}
 
 
+def _counted(kind: str, path: Path) -> None:
+    """The import's or the bare parse's work alone inside ``functools.reduce``, so that
+    ``valgrind --tool=callgrind --toggle-collect=functools_reduce`` counts its
+    instructions and nothing else (imports and opening the store happen before): a
+    measure this shared machine's load does not move."""
+    import functools
+
+    work: Any
+    if kind == "import":
+        _startup()
+        from havewemet.importers import read_source
+        from havewemet.store import Store
+
+        db = Path(tempfile.mkdtemp(prefix="hwm-bench-")) / "store.db"
+        store = Store.open(db)
+
+        def work(_a: object, _b: object) -> None:
+            store.save(read_source(path))
+
+    else:
+
+        def work(_a: object, _b: object) -> None:
+            _do_csv(path)
+
+    try:
+        functools.reduce(work, [0, 0])
+    finally:
+        if kind == "import":
+            store.close()
+            shutil.rmtree(db.parent, ignore_errors=True)
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--_child":
         _harness.child_main(WORKS, sys.argv[2:])
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--_counted":  # import|csv PATH
+        _counted(sys.argv[2], Path(sys.argv[3]))
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="a small run (checks it still runs)")
