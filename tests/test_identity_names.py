@@ -1,10 +1,13 @@
 """Names: folding, parsing and given-name/surname levels (issue 3, Build 1)."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from havewemet.identity.names import (
+    ParsedName,
+    _fast_parse,
+    _full_parse,
     close_spelling,
     fold,
     given_level,
@@ -152,3 +155,34 @@ def test_slip_off_a_known_given_name_is_a_typo(slip, name, near_miss):
     # Two known names a letter apart (same initial, similar spelling) stay different.
     assert given_level(*near_miss)[0] == "none"
     assert not given_names_match(*near_miss)
+
+
+_DIGIT_WORD = st.one_of(
+    st.from_regex(r"[A-Za-zéØ]{1,4}[0-9]{1,3}[A-Za-z]{0,2}", fullmatch=True),
+    st.from_regex(r"[0-9]{1,2}[A-Za-z]{1,4}", fullmatch=True),
+    st.sampled_from(["3rd", "2nd", "9th", "2lt", "po2", "Cwo3", "1st", "Zz123", "A1c"]),
+)
+_OTHER_WORD = st.sampled_from(
+    ["Anna", "Smith", "van", "Dr", "MBA", "O'Brien", "Le", "II", "Jr", "2", "x", "Ab"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_OTHER_WORD, _DIGIT_WORD), _DIGIT_WORD, st.booleans())
+def test_the_fast_parse_reads_names_with_digits_as_nameparser_does(other, word, first):
+    # Names of letters only keep the fast path's own title and particle lists (it
+    # reads "Ab Lee" as a given name, nameparser "Ab" as a title): only the word with
+    # digits is new, so a pair is checked where the same pair with "Lee" agrees.
+    text = f"{word} {other}" if first else f"{other} {word}"
+    plain = f"Lee {other}" if first else f"{other} Lee"
+    fast = _fast_parse(text)
+    if fast is not None and _fast_parse(plain) == _full_parse(plain):
+        assert fast == _full_parse(text)
+    assert _fast_parse(f"Anna {word} Lee") is None  # three words with digits: nameparser
+
+
+def test_handles_as_names_take_the_fast_path_and_titles_with_digits_do_not():
+    assert _fast_parse("Farid Zz123") == ParsedName("farid", "", "zz123")
+    assert _fast_parse("Anna Smith2") == ParsedName("anna", "", "smith2")
+    assert _fast_parse("John Smith 3rd") is None  # '3rd' is one of nameparser's titles
+    assert _fast_parse("Anna 2") is None  # a number alone is left to nameparser

@@ -372,6 +372,8 @@ def test_a_mutual_named_as_exactly_one_person_is_that_person_however_common(stor
     did(b, k, "message", "2026-05-01", "out", count=12, line=3)
     for i in range(2):  # two different people with one name: neither is assumed
         person(b, f"in/ben-jones-{i}", "Ben Jones", url=li(f"ben-jones-{i}"), line=500 + i)
+        k = person(b, f"in/cara-ng-{i}", "Cara Ng", url=li(f"cara-ng-{i}"), line=510 + i)
+        did(b, k, "message", f"2026-05-0{2 + i}", "out", count=15, line=20 + i)
     store.save(b)
     book = batch("contacts")  # one person in two sources: the address book and LinkedIn
     person(book, "tom@example.org", "Tom Reed", emails=["tom@example.org"], file="book.vcf")
@@ -388,8 +390,11 @@ def test_a_mutual_named_as_exactly_one_person_is_that_person_however_common(stor
     assert anna.resolved == "Anna Smith" and anna.strength > 0.1
     assert smyth.resolved == ""
     assert ben.holders == 2 and ben.strength == 0.0  # neither Ben Jones was ever met
-    assert ben.line() == (
-        "Ben Jones: one of 2 people with this name in your data, "
-        f"{describe_tie(0.0)} at least (tie 0.00)"
+    assert ben.line() == "Ben Jones: one of 2 people with this name in your data"
+    cara = t.triage(request(store, "Ida Moss", mutuals=["Cara Ng"])).mutuals[0]
+    assert cara.holders == 2 and cara.strength >= 0.1  # whichever it is, both are known
+    assert cara.line() == (
+        f"Cara Ng: one of 2 people with this name in your data, "
+        f"{describe_tie(cara.strength)} at least (tie {cara.strength:.2f})"
     )
     assert smyth.line() == "Anna Smyth: not found in your data"

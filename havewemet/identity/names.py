@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from nameparser import HumanName
+from nameparser.config import CONSTANTS
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from havewemet.identity.given_names import _NICK as _NICK
@@ -91,10 +92,39 @@ _TITLES = frozenset(
 )
 
 
+# Words with digits ("Zz123", "Smith2") that nameparser reads as titles or suffixes.
+_NAMEPARSER_DIGIT_WORDS = frozenset(
+    w.lower()
+    for group in (
+        CONSTANTS.titles,
+        CONSTANTS.suffix_acronyms,
+        CONSTANTS.suffix_not_acronyms,
+        CONSTANTS.first_name_titles,
+    )
+    for w in group
+    if any(c.isdigit() for c in w)
+)
+
+
+def _alnum_word(word: str) -> bool:
+    """A word of letters and digits, with both, that nameparser takes as a name part."""
+    return (
+        word.isalnum()
+        and any(c.isdigit() for c in word)
+        and any(c.isalpha() for c in word)
+        and word.lower() not in _NAMEPARSER_DIGIT_WORDS
+        and word.lower().rstrip(".") not in _NAMEPARSER_DIGIT_WORDS
+    )
+
+
 def _fast_parse(text: str) -> ParsedName | None:
-    """Plain ``Given [Middle] Family`` names without nameparser (it costs ~1 ms a name)."""
+    """Plain ``Given [Middle] Family`` names without nameparser (it costs ~1 ms a name),
+    including two-word names with digits (``Farid Zz123``, a handle for a surname),
+    which nameparser splits the same way."""
     words = text.split()
-    if not 2 <= len(words) <= 3 or not all(_SIMPLE_WORD.match(w) for w in words):
+    if not 2 <= len(words) <= 3 or not all(
+        _SIMPLE_WORD.match(w) or (len(words) == 2 and _alnum_word(w)) for w in words
+    ):
         return None
     if words[0].isupper() and len(words[0]) > 1:
         return None
@@ -123,9 +153,12 @@ def parse_name(text: str) -> ParsedName:
         'doe'
     """
     fast = _fast_parse(text or "")
-    if fast is not None:
-        return fast
-    cleaned = _SYMBOLS.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    return fast if fast is not None else _full_parse(text or "")
+
+
+def _full_parse(text: str) -> ParsedName:
+    """:func:`parse_name` through nameparser, for any name."""
+    cleaned = _SYMBOLS.sub(" ", unicodedata.normalize("NFKC", text))
     maiden = nickname = ""
     m = _MAIDEN.search(cleaned)
     if m:

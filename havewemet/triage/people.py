@@ -37,10 +37,10 @@ class Mutual:
 
     def line(self) -> str:
         if self.holders > 1:
-            return (
-                f"{self.name}: one of {self.holders} people with this name in your data, "
-                f"{describe_tie(self.strength)} at least (tie {self.strength:.2f})"
-            )
+            line = f"{self.name}: one of {self.holders} people with this name in your data"
+            if self.strength >= SOME_CONTACT:  # whichever it is, the user knows them
+                line += f", {describe_tie(self.strength)} at least (tie {self.strength:.2f})"
+            return line
         if not self.resolved:
             return f"{self.name}: not found in your data"
         return f"{self.name}: {describe_tie(self.strength)} (tie {self.strength:.2f})"
@@ -79,17 +79,16 @@ class People:
             self._ties[key] = tie_strength(self.store.interactions_for(ids), today=self.today)
         return self._ties[key]
 
-    def each_tie(self, ids: list[str]) -> list[float]:
-        """:meth:`tie` of each identity, the interactions read in one query."""
-        todo = {i: self.expand([i]) for i in ids if i not in self._ties}
-        if todo:
-            rows: dict[str, list[dict]] = defaultdict(list)
-            for r in self.store.interactions_for({x for g in todo.values() for x in g}):
-                rows[r["identity_id"]].append(r)
-            for i, group in todo.items():
-                own = [r for x in sorted(group) for r in rows[x]]
-                self._ties[i] = tie_strength(own, today=self.today)
-        return [self._ties[i] for i in ids]
+    def weakest_tie(self, ids: list[str]) -> float:
+        """A lower bound of the tie with whichever of ``ids``' people a name stands
+        for: the weakest of their ties, or 0.0 as soon as one is under
+        :data:`SOME_CONTACT` (counted as nothing either way)."""
+        weakest = 1.0
+        for iid in sorted(ids):
+            weakest = min(weakest, self.tie(iid))
+            if weakest < SOME_CONTACT:
+                return 0.0
+        return weakest
 
     def count(self, holders: list[str]) -> int:
         """How many people identities with one name are: a source's identities are
@@ -124,7 +123,7 @@ class People:
         if people == 1:
             return Mutual(name, self.matcher.recs[min(holders)].display, self.tie(*holders))
         if people > 1:
-            weakest = min(self.each_tie(holders))
+            weakest = self.weakest_tie(holders)
             return Mutual(name, self.matcher.recs[min(holders)].display, weakest, people)
         if profile_slug(name):
             found = self.matcher.match(Query(profile_url=name), limit=1, threshold=0.8)

@@ -21,7 +21,9 @@ def item(t: Triage) -> dict:
     d = t.to_dict()
     for m in d["mutuals"]:
         if m.get("holders"):
-            m["tie"] = f"one of {m['holders']} with this name: {describe_tie(m['strength'])}"
+            m["tie"] = f"one of {m['holders']} people with this name"
+            if m["strength"]:
+                m["tie"] += f", {describe_tie(m['strength'])} at least"
         elif m["resolved"]:
             m["tie"] = describe_tie(m["strength"])
         else:
