@@ -25,6 +25,7 @@ from havewemet.errors import NotFoundError, StoreError
 from havewemet.models import ImportBatch, Request
 from havewemet.store_bulk import account_folded, count_interactions, indexes_rebuilt
 from havewemet.store_queries import StoreQueries
+from havewemet.store_requests import save_requests
 from havewemet.store_rows import (
     IDENTITY_COLUMNS,
     INTERACTION_COLUMNS,
@@ -35,7 +36,6 @@ from havewemet.store_rows import (
     identity_rows,
     interaction_rows,
     position_rows,
-    save_requests,
 )
 from havewemet.store_schema import INTERACTION_LOG, MIGRATIONS, migration
 
