@@ -94,9 +94,8 @@ def _surname_side(last: str, maiden: str) -> frozenset[tuple]:
     if not last:
         return frozenset((("+",),))  # no surname: always a candidate by given name
     out: set[tuple] = set()
-    for w in re.split(r"[\s\-]+", f"{last} {maiden}"):
-        if w:
-            out |= _surname_compat(w)
+    for w in f"{last} {maiden}".replace("-", " ").split():  # as re.split(r"[\s\-]+")
+        out |= _surname_compat(w)
     return frozenset(out)
 
 
@@ -108,9 +107,7 @@ def _query_compat(rec: Rec) -> tuple[frozenset[tuple], frozenset[tuple]] | None:
     None (search big blocks whole) when the query has no given name and surname.
     """
     pn = rec.name
-    words = [
-        w for w in re.split(r"[\s\-]+", f"{pn.first} {pn.middle} {pn.last} {pn.nickname}") if w
-    ]
+    words = f"{pn.first} {pn.middle} {pn.last} {pn.nickname}".replace("-", " ").split()
     if not pn.first or not pn.last or len(pn.first.strip(". ")) <= 1:
         return None
     given, surname = {("*",)}, {("+",)}
@@ -234,18 +231,17 @@ class Blocks:
     def _scan(self, ids: Iterable[str], by_given: bool, want: frozenset[tuple]) -> list[str]:
         """The members of a big block that :meth:`_split` files under a key in ``want``."""
         names = self.names
-        out = []
         if by_given:
-            for iid in ids:
-                pn = names[iid]
-                if not want.isdisjoint(_given_side(pn.first, pn.nickname)):
-                    out.append(iid)
-        else:
-            for iid in ids:
-                pn = names[iid]
-                if not want.isdisjoint(_surname_side(pn.last, pn.maiden)):
-                    out.append(iid)
-        return out
+            return [
+                iid
+                for iid in ids
+                if not want.isdisjoint(_given_side(names[iid].first, names[iid].nickname))
+            ]
+        return [
+            iid
+            for iid in ids
+            if not want.isdisjoint(_surname_side(names[iid].last, names[iid].maiden))
+        ]
 
     def _split(self, ids: list[str], by_given: bool) -> dict[tuple, tuple[str, ...]]:
         """A big block split by the members' given names (or surnames).

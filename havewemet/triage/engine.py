@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from havewemet.identity.handles import handle_fit, profile_slug
 from havewemet.identity.match import Match, Matcher, Query, query_rec
-from havewemet.identity.names import ParsedName, given_level, parse_name, surname_level
+from havewemet.identity.names import ParsedName, given_level, parse_name, skeleton, surname_level
 from havewemet.identity.prepared import load_matcher
 from havewemet.store import Store
 from havewemet.triage.evidence import (
@@ -61,6 +61,8 @@ def same_parsed_name(pa: ParsedName, pb: ParsedName) -> bool:
     """:func:`same_name` of two parsed names."""
     if not (pa.first and pa.last and pb.first and pb.last):
         return False
+    if pa.last != pb.last and skeleton(pa.last) != skeleton(pb.last):
+        return False  # the surname can be neither exact nor a spelling (surname_level)
     return given_level(pa.first, pb.first)[0] in ("exact", "spelling", "variant") and surname_level(
         pa, pb
     )[0] in ("exact", "spelling")
@@ -277,6 +279,7 @@ class Triager:
     def triage_all(self, requests: list[dict]) -> list[Triage]:
         """Triage a batch (template notes are found across it), clear cases first."""
         templates = template_groups((r["id"], r.get("note") or "") for r in requests)
+        self.people.prefetch(n for r in requests for n in r.get("mutuals", []))
         out = [self.triage(r, template_count=templates.get(r["id"], 0)) for r in requests]
         out.sort(key=lambda x: (ORDER[x.action], -LEVELS[x.verdict], x.request["name"]))
         return out

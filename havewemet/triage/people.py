@@ -9,6 +9,7 @@ connection's name stands for; :func:`mutual_evidence` weighs the mutuals.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -75,9 +76,36 @@ class People:
         (cached)."""
         key = identity_ids[0] if len(identity_ids) == 1 else ",".join(sorted(identity_ids))
         if key not in self._ties:
-            ids = self.expand(list(identity_ids))
-            self._ties[key] = tie_strength(self.store.interactions_for(ids), today=self.today)
+            self._fill_ties([identity_ids])
         return self._ties[key]
+
+    def _fill_ties(self, groups: list[tuple[str, ...]]) -> None:
+        """:meth:`tie` of each group of identities, their interactions read at once."""
+        todo: dict[str, list[str]] = {}
+        for ids in groups:
+            key = ids[0] if len(ids) == 1 else ",".join(sorted(ids))
+            if key not in self._ties and key not in todo:
+                todo[key] = self.expand(list(ids))
+        if not todo:
+            return
+        rows: dict[str, list[dict]] = defaultdict(list)
+        for r in self.store.interactions_for({x for ids in todo.values() for x in ids}):
+            rows[r["identity_id"]].append(r)
+        for key, ids in todo.items():  # by identity, as interactions_for(ids) gives them
+            own = [r for x in sorted(set(ids)) for r in rows[x]]
+            self._ties[key] = tie_strength(own, today=self.today)
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Resolve a batch's mutual names, the ties they need read in one query
+        (triaging 1,000 requests meets some 2,500 mutuals)."""
+        todo = []
+        for name in names:
+            key = " ".join(name.lower().split())
+            if key and key not in self._mutuals and not profile_slug(name):
+                holders = self.matcher.named(parse_name(name))
+                if holders:  # the one person's identities, or the first namesake
+                    todo.append(tuple(holders) if self.count(holders) == 1 else (min(holders),))
+        self._fill_ties(todo)
 
     def weakest_tie(self, ids: list[str]) -> float:
         """A lower bound of the tie with whichever of ``ids``' people a name stands
