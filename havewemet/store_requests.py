@@ -23,6 +23,11 @@ def merge_request(old: dict, new: dict) -> dict:
             merged[k] = max(old[k] or 0, v or 0)
         elif k in ("source", "file", "line"):
             merged[k] = old[k]
+        elif k == "sent_at":
+            # The later of the two: the same for every order of import (the export and
+            # the notification mail give the same invitation seconds apart), and a
+            # new invitation after a decision moves it on.
+            merged[k] = max((x for x in (old[k], v) if x), default=None)
         else:
             merged[k] = v if v not in ("", None) else old[k]
     return merged

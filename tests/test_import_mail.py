@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from havewemet.errors import InputError
 from havewemet.importers import ImportOptions, detect_format, read_source
 from havewemet.importers.mail import parse_eml, parse_maildir, parse_mbox
-from havewemet.models import Request
+from havewemet.models import ImportBatch, Request
 from havewemet.store import Store
 
 ME = "alex.example@gmail.com"
@@ -427,6 +427,18 @@ def test_reimport_changes_nothing_and_merges_with_invitations_csv(tmp_path):
     assert sum(again.added.values()) == 0 and sum(again.updated.values()) == 0
     priya = next(r for r in store.requests() if r["name"] == "Priya Raman")
     assert priya["reminders"] == 1 and priya["headline"] == PRIYA[2]
+    # The export again, after the mail (sources imported in turn): nothing changes,
+    # whichever came last; the invitation keeps its later time of the two.
+    export = ImportBatch("linkedin", "Invitations.csv", "linkedin")
+    export.requests.append(csv_request)
+    assert sum(store.save(export).updated.values()) == 0
+    assert (
+        sum(store.save(parse_mbox(path, me_emails=[ME], source="mbox:inbox.mbox")).updated.values())
+        == 0
+    )
+    assert next(r for r in store.requests() if r["name"] == "Priya Raman")["sent_at"] == max(
+        csv_request.sent_at, priya["sent_at"]
+    )
 
 
 def test_truncated_mbox_imports_the_rest_with_a_warning(tmp_path):
