@@ -152,7 +152,6 @@ class Triager:
         id (``ACoA…``, as messages carry) is rescored on the other fields: it is
         another address of the same profile, not a different person."""
         query = query_rec(Query(name=request["name"], profile_url=request.get("profile_url", "")))
-        bare = query_rec(Query(name=request["name"]))
         out = []
         seen: dict[ParsedName, bool] = {}  # namesakes share a parsed name
 
@@ -175,7 +174,7 @@ class Triager:
         for m in found:
             rec = self.matcher.recs[m.identity_id]
             if m.conflict and rec.slugs and _only_member_ids(rec.slugs):
-                m = self.matcher.score(bare, m.identity_id)
+                m = self.matcher.score(query_rec(Query(name=request["name"])), m.identity_id)
                 m.reasons.append("the other profile address is a LinkedIn member id")
             elif not m.conflict and m.probability < 0.5 and not rec.display:
                 # A handle with no name (a Mastodon follow): only a possible match,
