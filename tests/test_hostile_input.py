@@ -518,3 +518,26 @@ def test_nul_bytes_are_refused_in_every_encoding(data):
     with pytest.raises(InputError) as e:
         decode_text(data, "f.csv", fallback="cp1252")
     assert str(e.value).startswith("f.csv, line 2: holds NUL bytes")
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", ""])
+def test_a_csv_cut_inside_a_quoted_cell_is_refused_not_swallowed(tmp_path, end):
+    # csv.reader takes the rest of such a file as one cell: "Bob" would be imported
+    # with his surname, URL and the lines after it in one field.
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        'Anna,Smith,https://www.linkedin.com/in/anna,,"Acme, Inc",Lead,12 Jan 2024\n'
+        f'Bob,"Unclosed,https://www.linkedin.com/in/bob,,,,12 Jan 2024{end}',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        read_source(path)
+    assert err.value.line == 3
+    assert "ends inside a quoted cell" in str(err.value) and "Export it again" in str(err.value)
+    path.write_text(  # a quoted cell with a line break in the last row is fine
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        f'Bob,"Lee",https://www.linkedin.com/in/bob,,"Acme\nLtd",Lead,12 Jan 2024{end}',
+        encoding="utf-8",
+    )
+    assert [i.name for i in read_source(path).identities] == ["Bob Lee"]

@@ -140,6 +140,21 @@ def _norm_col(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+def _open_quote_at_end(text: str, last: list[str], line: int) -> bool:
+    """Whether the last row runs to the end of the text inside quotes (``csv.reader``
+    takes the rest of the file as its cell). Only a row holding a line break or a last
+    line with an odd number of quotes is looked at closely."""
+    tail = text.rstrip("\r\n")
+    if tail[tail.rfind("\n") + 1 :].count('"') % 2 == 0 and not any(
+        "\n" in c or "\r" in c for c in last
+    ):
+        return False
+    start = 0
+    for _ in range(line - 1):  # the offset where the last row begins
+        start = text.find("\n", start) + 1
+    return text.count('"', start) % 2 == 1
+
+
 def read_csv(
     text: str,
     file: str,
@@ -201,6 +216,14 @@ def read_csv_rows(
         raise InputError(
             file, f"is not valid CSV ({e})", line=reader.line_num, fix="Export it again"
         ) from e
+    if rows and _open_quote_at_end(text, rows[-1], lines[-1]):
+        raise InputError(
+            file,
+            "ends inside a quoted cell (a quote is opened and never closed): "
+            "the file is cut short or broken",
+            line=lines[-1],
+            fix="Export it again",
+        )
     if header is None:
         wanted = ", ".join(header_markers) or "a header row"
         raise InputError(
