@@ -22,7 +22,7 @@ from platformdirs import user_data_dir
 
 from havewemet._gc import paused as gc_paused
 from havewemet.errors import NotFoundError, StoreError
-from havewemet.models import ImportBatch, Request
+from havewemet.models import ImportBatch, Request, stable_id
 from havewemet.store_bulk import account_folded, count_interactions, indexes_rebuilt
 from havewemet.store_queries import StoreQueries
 from havewemet.store_requests import save_requests
@@ -300,15 +300,31 @@ class Store(StoreQueries):
 
     def refresh_request_status(self) -> None:
         """Mark requests from people who are already LinkedIn connections."""
-        # Uncorrelated IN lists are built once (a correlated EXISTS scanned every
-        # identity per request: minutes at 30,000 connections and 500 requests).
-        self.db.execute(
-            """update requests set status = 'connected' where status = 'pending' and (
-                 (slug != '' and 'in/' || slug in (select i.key from identities i
-                    where i.source = 'linkedin' and i.extra like '%"connection": true%'))
-              or (slug = '' and lower(name) in (select lower(i.name) from identities i
-                    where i.source = 'linkedin' and i.extra like '%"connection": true%')))"""
-        )
+        conn = self.db.conn
+        pending = conn.execute("select id, slug from requests where status = 'pending'").fetchall()
+        # A profile's identity is found by its id (the hash of source and key), not by
+        # scanning every connection (41 ms of an export of 30,000).
+        by_identity: dict[str, list[str]] = {}
+        for rid, slug in pending:
+            if slug:
+                by_identity.setdefault(stable_id("linkedin", f"in/{slug}"), []).append(rid)
+        done = [
+            (rid,)
+            for chunk in chunks(list(by_identity), 900)
+            for (iid,) in conn.execute(
+                f"select id from identities where id in ({', '.join('?' * len(chunk))}) "
+                """and extra like '%"connection": true%'""",
+                chunk,
+            )
+            for rid in by_identity[iid]
+        ]
+        conn.executemany("update requests set status = 'connected' where id = ?", done)
+        if any(not slug for _rid, slug in pending):  # typed by hand: by name
+            conn.execute(
+                """update requests set status = 'connected' where status = 'pending'
+                   and slug = '' and lower(name) in (select lower(i.name) from identities i
+                     where i.source = 'linkedin' and i.extra like '%"connection": true%')"""
+            )
 
     def add_request(self, request: Request) -> str:
         """Save one request typed by hand (or merge it into the same earlier one)."""
