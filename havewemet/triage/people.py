@@ -63,6 +63,7 @@ class People:
             self.by_person[pid].append(iid)
         self._ties: dict[str, float] = {}
         self._mutuals: dict[str, Mutual] = {}
+        self._counts: dict[tuple[str, ...], int] = {}
 
     def expand(self, ids: list[str]) -> list[str]:
         out = list(ids)
@@ -124,14 +125,17 @@ class People:
         sources otherwise agree on a name, so one in each is one person."""
         if len(holders) < 2:
             return len(holders)
-        marks = ", ".join("?" * len(holders))
-        by_source: dict[str, set[str]] = defaultdict(set)
-        for iid, source in self.store.db.execute(
-            f"select id, source from identities where id in ({marks})", holders
-        ):
-            by_source[source].add(self.person_of.get(iid, iid))
-        clustered = {self.person_of[i] for i in holders if i in self.person_of}
-        return max(len(clustered), *(len(p) for p in by_source.values()))
+        key = tuple(holders)
+        if key not in self._counts:  # asked again when the batch's ties are read
+            marks = ", ".join("?" * len(holders))
+            by_source: dict[str, set[str]] = defaultdict(set)
+            for iid, source in self.store.db.execute(
+                f"select id, source from identities where id in ({marks})", holders
+            ):
+                by_source[source].add(self.person_of.get(iid, iid))
+            clustered = {self.person_of[i] for i in holders if i in self.person_of}
+            self._counts[key] = max([len(clustered), *(len(p) for p in by_source.values())])
+        return self._counts[key]
 
     def mutual(self, name: str) -> Mutual:
         key = " ".join(name.lower().split())
