@@ -112,12 +112,12 @@ class People:
         """A lower bound of the tie with whichever of ``ids``' people a name stands
         for: the weakest of their ties, or 0.0 as soon as one is under
         :data:`SOME_CONTACT` (counted as nothing either way)."""
-        weakest = 1.0
-        for iid in sorted(ids):
-            weakest = min(weakest, self.tie(iid))
-            if weakest < SOME_CONTACT:
-                return 0.0
-        return weakest
+        first, *rest = sorted(ids)  # the first namesake's tie was read with the batch's
+        if self.tie(first) < SOME_CONTACT:
+            return 0.0
+        self._fill_ties([(i,) for i in rest])  # the others in one query
+        weakest = min(self._ties[i] for i in (first, *rest))
+        return weakest if weakest >= SOME_CONTACT else 0.0
 
     def count(self, holders: list[str]) -> int:
         """How many people identities with one name are: a source's identities are
