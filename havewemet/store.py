@@ -348,8 +348,6 @@ class Store(StoreQueries):
                     f"delete from [{table}] where source = ?", [source]
                 ).rowcount
             removed = {"interactions": removed.pop(INTERACTION_LOG) + kept, **removed}
-            # Their records prepared for matching (names, e-mails) go with them.
-            self.db.execute("delete from match_cache where id not in (select id from identities)")
             removed["requests"] = self._forget_requests(source)
             self.db.execute("delete from sources where name = ?", [source])
         return removed

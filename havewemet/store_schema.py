@@ -222,3 +222,17 @@ def m005_match_cache(db: sqlite_utils.Database) -> None:
         "create table if not exists match_cache (id text primary key, "
         f"version integer not null, data text not null, {cols}) without rowid"
     )
+
+
+@migration
+def m006_match_cache_follows_identities(db: sqlite_utils.Database) -> None:
+    """A prepared record goes when its identity goes, by whatever path (``forget``
+    today): ``match_cache.id`` references ``identities`` with ``on delete cascade``.
+    The table is derived data, so it is made again empty (the next triage fills it)."""
+    cols = ", ".join(f"src_{c} text" for c in MATCH_SOURCE)
+    db.execute("drop table if exists match_cache")
+    db.execute(
+        "create table match_cache (id text primary key references identities (id) "
+        f"on delete cascade, version integer not null, data text not null, {cols}) "
+        "without rowid"
+    )

@@ -11,7 +11,7 @@ from havewemet.identity.compare_names import _name_part
 from havewemet.identity.match import Matcher, Query
 from havewemet.identity.names import ParsedName
 from havewemet.identity.prepared import load_matcher
-from havewemet.models import Identity, ImportBatch
+from havewemet.models import Identity, ImportBatch, stable_id
 from havewemet.store import Store
 
 PEOPLE = [
@@ -83,7 +83,9 @@ def test_a_changed_identity_is_prepared_again(store):
     renamed = [(k, "Roberta Smythe" if k.startswith("in/rob") else n, c) for k, n, c in PEOPLE]
     store.save(_batch(renamed))
     m = load_matcher(store)
-    assert [x.identity_id for x in m.match(Query("Roberta Smythe"))] != []
+    rob = stable_id("linkedin", "in/rob-smith-1a2b3c")
+    assert [x.identity_id for x in m.match(Query("Roberta Smythe"))] == [rob]
+    assert m.recs[rob].display == "Roberta Smythe"
     assert all(not m.recs[i].display.startswith("Robert J") for i in m.recs)
     assert m.match(Query("Robert J. Smith"), threshold=0.5) == []
 

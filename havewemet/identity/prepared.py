@@ -207,18 +207,14 @@ def load_matcher(store: Any) -> Matcher:
                 fresh.append((data, iid, *src))
         matcher.identities = IdentityRows(store, matcher.names)
         matcher.settle()
-    if fresh or len(rows) < _cached_count(store):
+    if fresh:
         _write(store, fresh)
     return matcher
 
 
-def _cached_count(store: Any) -> int:
-    return store.db.conn.execute("select count(*) from match_cache").fetchone()[0]
-
-
 def _write(store: Any, fresh: list[tuple]) -> None:
-    """Keep the newly prepared records (and drop the rows of identities gone). A record
-    is kept only if its identity still holds what it was prepared from."""
+    """Keep the newly prepared records (a record goes with its identity: m006). A
+    record is kept only if its identity still holds what it was prepared from."""
     cols = ", ".join(f"src_{c}" for c in MATCH_SOURCE)
     try:
         with store.transaction() as db:
@@ -228,7 +224,6 @@ def _write(store: Any, fresh: list[tuple]) -> None:
                 f"from identities i where i.id = ? and {_SAME}",
                 fresh,
             )
-            db.conn.execute("delete from match_cache where id not in (select id from identities)")
     except sqlite3.OperationalError as e:  # a read-only or busy store: match anyway
         log.info("prepared identities not kept (%s); they are prepared again next time", e)
 
