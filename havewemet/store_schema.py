@@ -236,3 +236,29 @@ def m006_match_cache_follows_identities(db: sqlite_utils.Database) -> None:
         f"on delete cascade, version integer not null, data text not null, {cols}) "
         "without rowid"
     )
+
+
+@migration
+def m007_match_index(db: sqlite_utils.Database) -> None:
+    """The whole match index kept as one row (issue 5): ``match_index`` holds what
+    loading the prepared records builds, so that a triage with no identity changed
+    since reads one blob instead of 50,000 rows (:mod:`havewemet.identity.prepared`).
+
+    It is used only while every identity has a prepared record of the current
+    version and their number is the one it was built from; so a prepared record must
+    go whenever what it was made from changes: with its identity (m006's cascade) and,
+    from here on, when any :data:`MATCH_SOURCE` column of its identity is updated (the
+    trigger below). A new identity has no prepared record until the next load, which
+    builds the index again. (A program deleting identities with foreign keys off, which
+    havewemet never does, could leave a record to meet a new identity of the same key.)
+    """
+    cols = ", ".join(("id", *MATCH_SOURCE))
+    changed = " or ".join(f"old.{c} is not new.{c}" for c in ("id", *MATCH_SOURCE))
+    db.execute(
+        f"create trigger if not exists match_cache_stale after update of {cols} on "
+        f"identities when {changed} begin delete from match_cache where id = old.id; end"
+    )
+    db.execute(
+        "create table if not exists match_index (id integer primary key check (id = 1), "
+        "version integer not null, identities integer not null, data blob not null)"
+    )

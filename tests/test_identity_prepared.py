@@ -180,3 +180,101 @@ def test_any_change_to_the_matchers_code_or_data_makes_kept_records_stale(tmp_pa
     (tmp_path / "data" / "given_names.txt").write_text("anna ann annie hanna\n", encoding="utf-8")
     assert prepared.code_version(tmp_path) != before
     assert prepared.VERSION == prepared.code_version()
+
+
+# --- the whole index kept in one row (m007) ---------------------------------------
+
+
+def _refuse_filing(monkeypatch):
+    def refuse(*_a, **_k):
+        raise AssertionError("an identity was filed again instead of the kept index read")
+
+    monkeypatch.setattr(Matcher, "add_name", refuse)
+
+
+def test_the_kept_index_matches_like_fresh_records(store, monkeypatch):
+    fresh = Matcher(store.identities())
+    load_matcher(store)  # prepares, keeps the records and the index built from them
+    assert store.db["match_index"].count == 1
+    _refuse_filing(monkeypatch)
+    kept = load_matcher(store)
+    for name, url in QUERIES:
+        assert _found(kept, name, url) == _found(fresh, name, url)
+    assert kept.recs[stable_id("linkedin", "in/jane-doe-4a1b2c")].display == "Jane Doe"
+
+
+def test_an_identity_changed_by_any_write_is_seen(store):
+    load_matcher(store)
+    rob = stable_id("linkedin", "in/rob-smith-1a2b3c")
+    # Not through Store.save: the trigger, not the importer, makes the record stale.
+    store.db.execute("update identities set name = 'Roberta Smythe' where id = ?", [rob])
+    store.db.conn.commit()
+    m = load_matcher(store)
+    assert [x.identity_id for x in m.match(Query("Roberta Smythe"))] == [rob]
+    assert m.match(Query("Robert J. Smith"), threshold=0.5) == []
+
+
+def test_an_unchanged_update_keeps_the_record(store):
+    load_matcher(store)
+    store.db.execute("update identities set name = name, person_id = 'p1'")
+    store.db.conn.commit()
+    assert store.db["match_cache"].count == 5
+
+
+def test_new_and_forgotten_identities_are_seen(store):
+    load_matcher(store)
+    store.save(_batch([("in/x-1", "Xavier Quint", "")], source="other"))
+    assert [x.identity_id for x in load_matcher(store).match(Query("Xavier Quint"))] == [
+        stable_id("other", "in/x-1")
+    ]
+    store.forget("other")
+    m = load_matcher(store)
+    assert len(m) == 5 and m.match(Query("Xavier Quint")) == []
+
+
+def test_the_index_is_not_kept_over_another_process_write(tmp_path):
+    path = tmp_path / "s.db"
+    s = Store.open(path)
+    s.save(_batch())
+    load_matcher(s)
+    rob = stable_id("linkedin", "in/rob-smith-1a2b3c")
+    s.db.execute("update identities set name = 'Roberta Smythe' where id = ?", [rob])
+    s.db.conn.commit()
+    other = Store.open(path)
+    real = prepared._build
+
+    def build_then_other_writes(conn):
+        built = real(conn)  # read before the other process's import...
+        other.save(_batch([("in/x-1", "Xavier Quint", "")], source="other"))
+        return built  # ...kept after it: the index would miss Xavier
+
+    prepared._build = build_then_other_writes
+    try:
+        load_matcher(s)
+    finally:
+        prepared._build = real
+    assert s.db["match_index"].count == 0  # the record was kept, not the index
+    assert [x.identity_id for x in load_matcher(s).match(Query("Xavier Quint"))] == [
+        stable_id("other", "in/x-1")
+    ]
+    assert s.db["match_index"].count == 1
+    other.close()
+    s.close()
+
+
+def test_a_kept_index_of_another_python_is_built_again(store):
+    load_matcher(store)
+    store.db.execute("update match_index set data = x'00ff'")
+    store.db.conn.commit()
+    assert _found(load_matcher(store), "Bob Smith") == _found(
+        Matcher(store.identities()), "Bob Smith"
+    )
+
+
+def test_without_the_trigger_the_kept_index_is_not_trusted(store):
+    load_matcher(store)
+    store.db.execute("drop trigger match_cache_stale")  # as a careless migration might
+    rob = stable_id("linkedin", "in/rob-smith-1a2b3c")
+    store.db.execute("update identities set name = 'Roberta Smythe' where id = ?", [rob])
+    store.db.conn.commit()
+    assert [x.identity_id for x in load_matcher(store).match(Query("Roberta Smythe"))] == [rob]

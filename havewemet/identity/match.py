@@ -165,6 +165,28 @@ class Matcher:
         if pn.last:
             self._last_tf[pn.last] = self._last_tf.get(pn.last, 0) + 1
 
+    def state(self) -> tuple:
+        """The index as plain strings, tuples, lists and dicts (for :mod:`marshal`), from
+        which :meth:`restore` rebuilds it without filing each identity again."""
+        b = self.blocks
+        return (
+            list(self.names),
+            [tuple(pn) for pn in self.names.values()],
+            dict(b.index),
+            dict(b.by_first),
+            dict(self._first_tf),
+            dict(self._last_tf),
+        )
+
+    def restore(self, state: tuple) -> None:
+        """Fill an empty matcher with a :meth:`state` (its records are the caller's)."""
+        ids, names, index, by_first, first_tf, last_tf = state
+        self.names.update(zip(ids, map(ParsedName._make, names), strict=True))
+        self.blocks.index.update(index)
+        self.blocks.by_first.update(by_first)
+        self._first_tf.update(first_tf)
+        self._last_tf.update(last_tf)
+
     @property
     def log2_prior_odds(self) -> float:
         """Prior odds that a given identity is the requester: one in the store, or none."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import marshal
 import sqlite3
 from collections.abc import Iterator, Mapping, MutableMapping
 from importlib import resources
@@ -180,50 +181,119 @@ _SAME = " and ".join(f"i.{c} is ?" for c in MATCH_SOURCE)
 
 
 def load_matcher(store: Any) -> Matcher:
-    """A :class:`Matcher` over every identity of ``store``, from the prepared records
-    kept in the store where they are current; the others are prepared and kept."""
-    matcher = Matcher()
-    rows = store.db.conn.execute(
+    """A :class:`Matcher` over every identity of ``store``: the kept index when no
+    identity changed since it was built (:func:`_read_index`), else from the prepared
+    records kept in the store where they are current; the others are prepared and
+    kept, and so is the index built from them all."""
+    conn = store.db.conn
+    with gc_paused():
+        matcher = _read_index(conn)
+        if matcher is None:
+            read_at = conn.execute("PRAGMA data_version").fetchone()[0]
+            matcher, fresh, complete = _build(conn)
+            _write(store, matcher, fresh, complete=complete, read_at=read_at)
+        matcher.identities = IdentityRows(store, matcher.names)
+        matcher.settle()
+    return matcher
+
+
+def _build(conn: sqlite3.Connection) -> tuple[Matcher, list[tuple], bool]:
+    """The matcher from the prepared records, the records prepared anew (to keep), and
+    whether every identity now has one (a name holding a separator cannot)."""
+    rows = conn.execute(
         f"select i.id, c.data, {_STALE} from identities i "
         f"left join match_cache c on c.id = i.id and c.version = ? and {_CURRENT}",
         [VERSION],
     ).fetchall()
+    matcher = Matcher()
     fresh: list[tuple] = []
     recs = matcher.recs = LazyRecs(matcher.names)
-    with gc_paused():
-        for iid, data, *src in rows:
-            if data is not None:
-                name, keys, recs.raw[iid] = split(data)
-                matcher.add_name(iid, name, keys)
-                continue
-            ident = {"id": iid}
-            for c, v in zip(MATCH_SOURCE, src, strict=True):
-                ident[c] = (json.loads(v) if v and v != "[]" else []) if c in _LIST_COLUMNS else v
-            rec = identity_rec(ident)
-            keys = rec_keys(rec)
-            matcher.add_rec(rec, keys)
-            data = encode(rec, keys)
-            if data is not None:
-                fresh.append((data, iid, *src))
-        matcher.identities = IdentityRows(store, matcher.names)
-        matcher.settle()
-    if fresh:
-        _write(store, fresh)
+    complete = True
+    for iid, data, *src in rows:
+        if data is not None:
+            name, keys, recs.raw[iid] = split(data)
+            matcher.add_name(iid, name, keys)
+            continue
+        ident = {"id": iid}
+        for c, v in zip(MATCH_SOURCE, src, strict=True):
+            ident[c] = (json.loads(v) if v and v != "[]" else []) if c in _LIST_COLUMNS else v
+        rec = identity_rec(ident)
+        keys = rec_keys(rec)
+        matcher.add_rec(rec, keys)
+        data = encode(rec, keys)
+        if data is None:
+            complete = False
+        else:
+            fresh.append((data, iid, *src))
+    return matcher, fresh, complete
+
+
+def _read_index(conn: sqlite3.Connection) -> Matcher | None:
+    """The kept index, if it is this code's and every identity it was built from is
+    still there unchanged: then each has a current prepared record (an update removes
+    it: m007's trigger; a new identity has none) and they are as many as it counts."""
+    row = conn.execute("select version, identities, data from match_index").fetchone()
+    if row is None or row[0] != VERSION or _TRIGGER not in _triggers(conn):
+        return None
+    n = row[1]
+    if conn.execute("select count(*) from identities").fetchone()[0] != n or (
+        conn.execute("select count(*) from match_cache where version = ?", [VERSION]).fetchone()[0]
+        != n
+    ):
+        return None
+    try:
+        kept_with, state, raw = marshal.loads(row[2])
+    except (EOFError, ValueError, TypeError):  # written by another Python
+        return None
+    if kept_with != marshal.version:
+        return None
+    matcher = Matcher()
+    matcher.restore(state)
+    matcher.recs = LazyRecs(matcher.names)
+    matcher.recs.raw = raw
     return matcher
 
 
-def _write(store: Any, fresh: list[tuple]) -> None:
-    """Keep the newly prepared records (a record goes with its identity: m006). A
-    record is kept only if its identity still holds what it was prepared from."""
+_TRIGGER = "match_cache_stale"
+
+
+def _triggers(conn: sqlite3.Connection) -> set[str]:
+    """The store's triggers: without m007's, an update would not reach the index (a
+    migration that builds the identities table again must make it again too)."""
+    return {r[0] for r in conn.execute("select name from sqlite_master where type = 'trigger'")}
+
+
+def _write(
+    store: Any, matcher: Matcher, fresh: list[tuple], *, complete: bool, read_at: int
+) -> None:
+    """Keep the newly prepared records (a record goes with its identity: m006) and the
+    index built with them. A record is kept only if its identity still holds what it
+    was prepared from; the index only if nothing was written to the store since it
+    was read, else the old index is removed: it no longer counts the records."""
     cols = ", ".join(f"src_{c}" for c in MATCH_SOURCE)
     try:
         with store.transaction() as db:
-            db.conn.executemany(
-                f"insert or replace into match_cache (id, version, data, {cols}) "
-                f"select i.id, {VERSION}, ?, {', '.join('i.' + c for c in MATCH_SOURCE)} "
-                f"from identities i where i.id = ? and {_SAME}",
-                fresh,
-            )
+            conn = db.conn
+            if fresh:
+                conn.executemany(
+                    f"insert or replace into match_cache (id, version, data, {cols}) "
+                    f"select i.id, {VERSION}, ?, {', '.join('i.' + c for c in MATCH_SOURCE)} "
+                    f"from identities i where i.id = ? and {_SAME}",
+                    fresh,
+                )
+            # Another connection's commit since the read changes the data version.
+            unchanged = conn.execute("PRAGMA data_version").fetchone()[0] == read_at
+            if complete and unchanged:
+                raw = dict(matcher.recs.raw)  # type: ignore[attr-defined]
+                raw.update((iid, split(data)[2]) for data, iid, *_ in fresh)
+                blob = marshal.dumps((marshal.version, matcher.state(), raw))
+                conn.execute(
+                    "insert or replace into match_index (id, version, identities, data) "
+                    "values (1, ?, ?, ?)",
+                    [VERSION, len(matcher), blob],
+                )
+            else:
+                conn.execute("delete from match_index")
     except sqlite3.OperationalError as e:  # a read-only or busy store: match anyway
         log.info("prepared identities not kept (%s); they are prepared again next time", e)
 
