@@ -47,13 +47,18 @@ class StoreQueries:
             del r["connected_id"], r["connected_on"]
             yield r
 
-    def interactions_for(self, identity_ids: Iterable[str]) -> list[dict]:
+    def interactions_for(
+        self, identity_ids: Iterable[str], *, fields: tuple[str, ...] = ()
+    ) -> list[dict]:
+        """The interactions of identities, by identity, each one's connection first;
+        ``fields``: only these columns (and ``identity_id``), as a tie strength needs."""
         ids = list(identity_ids)
         out: list[dict] = []
+        wanted = ", ".join(f"[{f}]" for f in ("identity_id", *fields)) if fields else "*"
         for chunk in chunks(ids, 900):
             marks = ", ".join("?" * len(chunk))
             cur = self.db.conn.execute(
-                f"select * from interactions where identity_id in ({marks})", chunk
+                f"select {wanted} from interactions where identity_id in ({marks})", chunk
             )
             cols = [d[0] for d in cur.description]
             rows = [dict(zip(cols, r, strict=True)) for r in cur]

@@ -81,3 +81,55 @@ def test_handle_functions_never_raise(h, n):
 )
 def test_social_handle(value: str, service: str, expected: str) -> None:
     assert social_handle(value, service) == expected
+
+
+def _slug_by_urlsplit(url: str) -> str:
+    """profile_slug's general path alone (urlsplit), without its shortcuts."""
+    from urllib.parse import unquote, urlsplit
+
+    from havewemet.identity.handles import _LINKEDIN_PATH
+
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if "://" not in url:
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return ""
+    if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
+        return ""
+    m = _LINKEDIN_PATH.match(parts.path)
+    return unquote(m.group(1)).lower().strip() if m else ""
+
+
+_URL_PARTS = st.sampled_from(
+    [
+        "https://",
+        "http://",
+        "www.",
+        "LinkedIn",
+        "linkedin",
+        "lin\u212aedin",
+        ".com",
+        "/in/",
+        "/pub/",
+        "/comm",
+        "jane-doe",
+        "%C3%A9",
+        "?trk=x",
+        "#",
+        ":80",
+        "@",
+        " ",
+        "uk.",
+        "x.com",
+    ]
+)
+
+
+@given(st.lists(st.one_of(_URL_PARTS, st.text(max_size=3)), max_size=8).map("".join))
+def test_profile_slug_shortcuts_give_what_urlsplit_gives(url):
+    assert profile_slug(url) == _slug_by_urlsplit(url)

@@ -149,3 +149,22 @@ def test_a_store_written_before_m004_is_converted(tmp_path, monkeypatch):
         ("in/ada", "2020-01-05"),
         ("in/bo", None),
     ]
+
+
+def test_interactions_of_many_identities_with_only_some_columns(store: Store) -> None:
+    from havewemet.models import Identity, Interaction
+
+    b = ImportBatch("linkedin", "Connections.csv", "linkedin")
+    for i in range(1000):  # more than one query's worth of ids
+        b.identities.append(Identity("linkedin", f"in/p{i}", f"Person {i}", file="C.csv"))
+        b.interactions.append(
+            Interaction("linkedin", f"in/p{i}", "message", f"2025-01-{1 + i % 28:02d}", "in")
+        )
+    store.save(b)
+    ids = [r["id"] for r in store.db.query("select id from identities")]
+    full = store.interactions_for(ids)
+    narrow = store.interactions_for(ids, fields=("kind", "at"))
+    assert len(full) == len(narrow) == 1000
+    assert narrow == [
+        {"identity_id": r["identity_id"], "kind": r["kind"], "at": r["at"]} for r in full
+    ]

@@ -114,6 +114,40 @@ def test_template_note_across_requesters():
     assert template_groups([("a", pitch)]) == {}
 
 
+NOTE_WORDS = ["hi", "we", "help", "law", "firms", "cut", "costs", "by", "40%", "call", "met"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(NOTE_WORDS), min_size=0, max_size=14).map(" ".join),
+        min_size=0,
+        max_size=12,
+    )
+)
+def test_template_counts_are_the_pairwise_comparison(notes):
+    """Distinct notes are compared once, each copy counted: the same counts as
+    comparing every pair of requests."""
+    from rapidfuzz import fuzz
+
+    from havewemet.triage.signals import _norm_note
+
+    items = [(str(i), n) for i, n in enumerate(notes)]
+    kept = [(rid, _norm_note(n)) for rid, n in items if n and len(n.strip()) >= 20]
+    expected = {}
+    for rid, a in kept:
+        c = sum(
+            1
+            for other, b in kept
+            if other != rid
+            and fuzz.token_set_ratio(a, b, score_cutoff=88) > 0
+            and abs(len(a) - len(b)) < 0.3 * max(len(a), len(b))
+        )
+        if c:
+            expected[rid] = c
+    assert template_groups(items) == (expected if len(kept) >= 2 else {})
+
+
 EARLIER_IGNORE = {"decision": "ignore", "decided_at": "2026-01-10T09:00:00", "reason": "spam"}
 
 

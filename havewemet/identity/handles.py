@@ -53,6 +53,8 @@ def profile_slug(url: str) -> str:
     fast = _PLAIN_PROFILE.fullmatch(url)
     if fast:  # the common shape, without urlsplit (same result)
         return fast.group(1).lower()
+    if "linkedin" not in url.lower():  # no LinkedIn host (a name, another site)
+        return ""
     if "://" not in url:
         url = "https://" + url
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from functools import lru_cache
 
 # Weight of one interaction of each kind (per message/mail for threads).
 WEIGHTS: dict[str, float] = {
@@ -28,6 +29,16 @@ WEIGHTS: dict[str, float] = {
 HALF_LIFE_DAYS = 730.0
 
 
+#: The interaction columns :func:`tie_strength` reads.
+TIE_FIELDS = ("kind", "at", "direction", "count")
+
+
+@lru_cache(maxsize=65_536)
+def _decay(day: str, today: date) -> float:
+    """How much an interaction on ``day`` still weighs (half-life two years)."""
+    return 0.5 ** (_age_days(day, today) / HALF_LIFE_DAYS)
+
+
 def _age_days(at: str | None, today: date) -> float:
     if not at:
         return HALF_LIFE_DAYS * 2
@@ -45,7 +56,7 @@ def tie_strength(interactions: list[dict], *, today: date | None = None) -> floa
     total = 0.0
     for r in interactions:
         w = WEIGHTS.get(r["kind"], 0.05) * min(r.get("count") or 1, 50)
-        total += w * 0.5 ** (_age_days(r.get("at"), today) / HALF_LIFE_DAYS)
+        total += w * _decay((r.get("at") or "")[:10], today)
         directions.setdefault(r["kind"], set()).add(r.get("direction") or "none")
     if any(
         {"in", "out"} <= d or "both" in d for k, d in directions.items() if k in ("message", "mail")

@@ -208,8 +208,9 @@ class Triager:
         matches = self.find(request)
         sure = [m for m in matches if not m.conflict and m.probability >= SURE_MATCH]
         unsure = [m for m in matches if not m.conflict and SURE_MATCH > m.probability >= 0.5]
-        evidence = self._evidence(sure)
-        weak = self._evidence(unsure)
+        sure_rows = self._interactions(sure)
+        evidence = self._evidence(sure, sure_rows)
+        weak = self._evidence(unsure, self._interactions(unsure))
         for e in weak:
             e.text = f"possibly: {e.text}"
             if LEVELS[e.level] > LEVELS[KNOWN_OF]:
@@ -230,7 +231,7 @@ class Triager:
         sent = (request.get("sent_at") or "")[:10]
         earlier_invites = [
             r
-            for r in self.store.interactions_for(self.people.expand([m.identity_id for m in sure]))
+            for r in sure_rows
             if r["kind"] == "invitation" and r["direction"] == "in" and (r["at"] or "")[:10] < sent
         ]
         signals = read_signals(
@@ -306,11 +307,16 @@ class Triager:
             "reasons": m.reasons,
         }
 
-    def _evidence(self, matches: list[Match]) -> list[Evidence]:
+    def _interactions(self, matches: list[Match]) -> list[dict]:
+        """The interactions of the people behind ``matches`` (each one's identities)."""
         if not matches:
             return []
-        ids = self.people.expand([m.identity_id for m in matches])
-        out = from_interactions(self.store.interactions_for(ids))
+        return self.store.interactions_for(self.people.expand([m.identity_id for m in matches]))
+
+    def _evidence(self, matches: list[Match], rows: list[dict]) -> list[Evidence]:
+        if not matches:
+            return []
+        out = from_interactions(rows)
         for e in out:
             if e.kind == "connected":
                 e.level = KNOWN_OF  # a bare connection with a namesake is not proof

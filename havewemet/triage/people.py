@@ -17,7 +17,7 @@ from typing import Any
 from havewemet.identity.handles import profile_slug
 from havewemet.identity.match import Matcher, Query
 from havewemet.identity.names import parse_name
-from havewemet.network.ties import describe_tie, tie_strength
+from havewemet.network.ties import TIE_FIELDS, describe_tie, tie_strength
 from havewemet.triage.evidence import CONNECTED, STRANGER, Evidence
 
 #: A requester is *connected through* a mutual with a tie of 0.3 or more, or mutuals
@@ -90,7 +90,8 @@ class People:
         if not todo:
             return
         rows: dict[str, list[dict]] = defaultdict(list)
-        for r in self.store.interactions_for({x for ids in todo.values() for x in ids}):
+        wanted = {x for ids in todo.values() for x in ids}
+        for r in self.store.interactions_for(wanted, fields=TIE_FIELDS):
             rows[r["identity_id"]].append(r)
         for key, ids in todo.items():  # by identity, as interactions_for(ids) gives them
             own = [r for x in sorted(set(ids)) for r in rows[x]]

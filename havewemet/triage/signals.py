@@ -29,6 +29,7 @@ namesake            2         same name as someone in your data with another
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -117,15 +118,19 @@ def template_groups(notes: Iterable[tuple[str, str]]) -> dict[str, int]:
     items = [(rid, _norm_note(n)) for rid, n in notes if n and len(n.strip()) >= 20]
     if len(items) < 2:
         return {}
-    texts = [t for _, t in items]
+    # Each distinct text compared once (a template is many copies of one text).
+    copies = Counter(t for _, t in items)
+    texts = list(copies)
     # One vectorised pass (rapidfuzz cdist) instead of a Python double loop.
     scores = process.cdist(texts, texts, scorer=fuzz.token_set_ratio, score_cutoff=88)
     # Near the same length too (token_set_ratio forgives a note inside a longer one).
     lengths = np.array([len(t) for t in texts])
     close = np.abs(lengths[:, None] - lengths[None, :]) < 0.3 * np.maximum.outer(lengths, lengths)
-    np.fill_diagonal(close, False)
-    counts = ((scores > 0) & close).sum(axis=1)
-    return {rid: int(c) for (rid, _), c in zip(items, counts, strict=True) if c}
+    # The copies of every similar text, itself included, less the request's own note.
+    similar = (scores > 0) & close
+    others = similar @ np.array(list(copies.values())) - similar.diagonal()
+    count = dict(zip(texts, others.tolist(), strict=True))
+    return {rid: count[t] for rid, t in items if count[t]}
 
 
 def slug_fits_name(slug: str, name: str) -> bool:
