@@ -278,3 +278,17 @@ def test_without_the_trigger_the_kept_index_is_not_trusted(store):
     store.db.execute("update identities set name = 'Roberta Smythe' where id = ?", [rob])
     store.db.conn.commit()
     assert [x.identity_id for x in load_matcher(store).match(Query("Roberta Smythe"))] == [rob]
+
+
+def test_slugs_are_told_without_decoding_the_record(store):
+    fresh = Matcher(store.identities())
+    load_matcher(store)  # prepares
+    store.db.execute("delete from match_index")  # read the kept records row by row
+    store.db.conn.commit()
+    by_rows = load_matcher(store)
+    kept = load_matcher(store)  # the index kept by the load before
+    for m in (by_rows, kept):
+        assert {i: m.recs.slugs_of(i) for i in m.names} == {
+            i: fresh.recs[i].slugs for i in fresh.names
+        }
+        assert m.recs._recs == {}  # none decoded to tell them

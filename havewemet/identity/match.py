@@ -301,7 +301,7 @@ class Matcher:
         exclude: str = "",
         prune: float | None = None,
         keep: Callable[[str], bool] | None = None,
-        conflicts: Callable[[Rec], bool] | None = None,
+        conflicts: Callable[[ParsedName, frozenset[str]], bool] | None = None,
     ) -> list[Match]:
         """Like :meth:`match` for an already prepared record.
 
@@ -310,7 +310,9 @@ class Matcher:
         left out (their fields past the name not compared): only when there are
         at most ``limit`` candidates, so the ``limit`` best are the same as without.
         With ``conflicts``, a caller keeps only the conflicts (identities with
-        another LinkedIn profile) whose record it accepts; the others are not scored.
+        another LinkedIn profile) whose parsed name and profile slugs it accepts; the
+        others are not scored (nor their records read, with
+        :class:`~havewemet.identity.prepared.LazyRecs`).
         """
         out = []
         memo: dict = {}  # namesakes among the candidates: their names compared once
@@ -319,28 +321,31 @@ class Matcher:
         pruning = prune is not None and prune > threshold and len(candidates) <= limit
         floor = _weight_floor(prune if pruning else threshold, self.log2_prior_odds)
         keep_conflicts = (pruning or threshold <= 0.5) and bool(rec.slugs)
-        recs = self.recs
+        names, recs = self.names, self.recs
+        # Records read lazily tell an identity's slugs without reading the rest.
+        slugs_of = getattr(recs, "slugs_of", None) or (lambda iid: recs[iid].slugs)
         for iid in candidates:
             if iid == exclude:
                 continue
-            other = recs[iid]
+            slugs = slugs_of(iid)
             if (
                 conflicts is not None
                 and rec.slugs
-                and other.slugs
-                and rec.slugs.isdisjoint(other.slugs)
-                and not conflicts(other)
+                and slugs
+                and rec.slugs.isdisjoint(slugs)
+                and not conflicts(names[iid], slugs)
             ):
                 continue
             # A conflict (another LinkedIn profile) is kept whatever its weight.
-            f = None if keep_conflicts and other.slugs else floor
+            f = None if keep_conflicts and slugs else floor
             if f is not None and pruning and keep is not None and keep(iid):
                 f = _weight_floor(threshold, self.log2_prior_odds)
             if f is not None:
-                bound = bounds.get(other.name)
+                name = names[iid]
+                bound = bounds.get(name)
                 if bound is None:
-                    bound = bounds[other.name] = self.pair_bound(rec.name, other.name)
-                if bound < f and bound + rest_bound(rec, other) < f:
+                    bound = bounds[name] = self.pair_bound(rec.name, name)
+                if bound < f and bound + rest_bound(rec, recs[iid]) < f:
                     continue  # even its best name reading cannot reach the floor
             m = self._score_above(rec, iid, f, memo)
             if m is None:

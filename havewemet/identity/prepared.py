@@ -119,7 +119,22 @@ class LazyRecs(MutableMapping[str, Rec]):
     def __init__(self, names: Mapping[str, ParsedName]):
         self.names = names
         self.raw: dict[str, str] = {}
+        self.slugs: dict[str, frozenset[str]] = {}
+        """The LinkedIn profile slugs of the records not decoded yet that have any."""
         self._recs: dict[str, Rec] = {}
+
+    def slugs_of(self, iid: str) -> frozenset[str]:
+        """A record's profile slugs, without decoding it (most candidates of a LinkedIn
+        requester are other profiles, left out on their slugs and name alone)."""
+        rec = self._recs.get(iid)
+        return rec.slugs if rec is not None else self.slugs.get(iid, _EMPTY)
+
+    def keep(self, iid: str, keys: list[str], rest: str) -> None:
+        """File a record to decode when asked for, its slugs read from its keys."""
+        self.raw[iid] = rest
+        slugs = [k[2:] for k in keys if k.startswith("l:")]
+        if slugs:
+            self.slugs[iid] = frozenset(slugs)
 
     def __getitem__(self, iid: str) -> Rec:
         rec = self._recs.get(iid)
@@ -211,7 +226,8 @@ def _build(conn: sqlite3.Connection) -> tuple[Matcher, list[tuple], bool]:
     complete = True
     for iid, data, *src in rows:
         if data is not None:
-            name, keys, recs.raw[iid] = split(data)
+            name, keys, rest = split(data)
+            recs.keep(iid, keys, rest)
             matcher.add_name(iid, name, keys)
             continue
         ident = {"id": iid}
@@ -242,7 +258,7 @@ def _read_index(conn: sqlite3.Connection) -> Matcher | None:
     ):
         return None
     try:
-        kept_with, state, raw = marshal.loads(row[2])
+        kept_with, state, raw, slugs = marshal.loads(row[2])
     except (EOFError, ValueError, TypeError):  # written by another Python
         return None
     if kept_with != marshal.version:
@@ -251,6 +267,7 @@ def _read_index(conn: sqlite3.Connection) -> Matcher | None:
     matcher.restore(state)
     matcher.recs = LazyRecs(matcher.names)
     matcher.recs.raw = raw
+    matcher.recs.slugs = slugs
     return matcher
 
 
@@ -284,9 +301,14 @@ def _write(
             # Another connection's commit since the read changes the data version.
             unchanged = conn.execute("PRAGMA data_version").fetchone()[0] == read_at
             if complete and unchanged:
-                raw = dict(matcher.recs.raw)  # type: ignore[attr-defined]
-                raw.update((iid, split(data)[2]) for data, iid, *_ in fresh)
-                blob = marshal.dumps((marshal.version, matcher.state(), raw))
+                recs = matcher.recs
+                raw = dict(recs.raw)  # type: ignore[attr-defined]
+                slugs = dict(recs.slugs)  # type: ignore[attr-defined]
+                for data, iid, *_ in fresh:
+                    raw[iid] = split(data)[2]
+                    if recs[iid].slugs:
+                        slugs[iid] = recs[iid].slugs
+                blob = marshal.dumps((marshal.version, matcher.state(), raw, slugs))
                 conn.execute(
                     "insert or replace into match_index (id, version, identities, data) "
                     "values (1, ?, ?, ?)",

@@ -170,7 +170,7 @@ class Triager:
             threshold=0.0,
             prune=0.5,
             keep=lambda iid: not self.matcher.recs[iid].display,
-            conflicts=lambda other: _only_member_ids(other.slugs) or namesake(other.name),
+            conflicts=lambda name, slugs: _only_member_ids(slugs) or namesake(name),
         )
         for m in found:
             rec = self.matcher.recs[m.identity_id]
