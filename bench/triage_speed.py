@@ -23,13 +23,11 @@ import argparse
 import functools
 import json
 import random
-import resource
 import time
 
 from havewemet.models import Identity, ImportBatch, Interaction, Request
 from havewemet.store import Store
 from havewemet.triage.engine import Triager
-from havewemet.triage.parallel import workers_for
 
 FIRST = (
     "Anna Ben Carla David Elena Farid Grace Hugo Ines Jonas Kira Liam Maria Noah Olga Pablo "
@@ -138,12 +136,6 @@ def requests(store: Store, names: list[str], n: int, seed: int) -> None:
         )
 
 
-def _children_cpu() -> float:
-    """CPU seconds of this process's finished children (a forked triage half)."""
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--identities", type=int, default=50_000)
@@ -157,13 +149,6 @@ def main() -> None:
         "--collect-atstart=no --toggle-collect=functools_reduce (instructions do not move "
         "with a shared machine's load as seconds do)",
     )
-    ap.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help="processes for the triage (default: as `havewemet inbox`, two for a large "
-        "batch on Linux with two cores; --counted always counts one)",
-    )
     args = ap.parse_args()
     t0 = time.perf_counter()
     store, names = build(args.identities, args.seed)
@@ -171,9 +156,7 @@ def main() -> None:
     if args.counted:
         del Triager(store).matcher  # the first load after the import: not counted
         pending = store.requests()
-        functools.reduce(
-            lambda _, f: f(), [lambda: Triager(store).triage_all(pending, workers=1)], None
-        )
+        functools.reduce(lambda _, f: f(), [lambda: Triager(store).triage_all(pending)], None)
         return
     t0b, c0b = time.perf_counter(), time.process_time()
     del Triager(store).matcher  # the first load after an import prepares and keeps
@@ -181,9 +164,8 @@ def main() -> None:
     triager = Triager(store)  # what every later inbox, check or page does
     t2, c2 = time.perf_counter(), time.process_time()
     pending = store.requests()
-    k0 = _children_cpu()
-    results = triager.triage_all(pending, workers=args.workers)
-    t3, c3 = time.perf_counter(), time.process_time() + _children_cpu() - k0
+    results = triager.triage_all(pending)
+    t3, c3 = time.perf_counter(), time.process_time()
     out = {
         "identities": args.identities,
         "requests": len(results),
@@ -195,8 +177,6 @@ def main() -> None:
         "triage_s": round(t3 - t2, 2),
         "triage_cpu_s": round(c3 - c2, 2),
         "load_and_triage_cpu_s": round(c3 - c1, 2),
-        "load_and_triage_s": round(t3 - t1, 2),
-        "workers": args.workers or workers_for(len(pending)),
         "per_request_ms": round(1000 * (t3 - t2) / max(1, len(results)), 2),
         "actions": {
             a: sum(r.action == a for r in results) for a in ("accept", "ask", "ignore", "report")
@@ -207,10 +187,8 @@ def main() -> None:
         return
     print(
         f"{out['requests']} requests against {out['identities']} identities: "
-        f"load + triage {out['load_and_triage_s']} s (budget 2 s), "
-        f"CPU {out['load_and_triage_cpu_s']} s\n"
-        f"  triage {out['triage_s']} s on {out['workers']} process(es), "
-        f"CPU {out['triage_cpu_s']} s (all processes) "
+        f"load + triage CPU {out['load_and_triage_cpu_s']} s (budget 2 s)\n"
+        f"  triage {out['triage_s']} s, CPU {out['triage_cpu_s']} s "
         f"({out['per_request_ms']} ms each)\n"
         f"  loading the Triager {out['load_triager_s']} s, CPU {out['load_triager_cpu_s']} s "
         f"(prepared identities kept in the store)\n"

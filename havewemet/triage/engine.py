@@ -31,7 +31,6 @@ from havewemet.triage.evidence import (
     strongest_first,
     verdict_of,
 )
-from havewemet.triage.parallel import map_split, workers_for
 from havewemet.triage.people import Mutual, People, mutual_evidence
 from havewemet.triage.policy import Policy, load_policy, recommend
 from havewemet.triage.signals import Signal, read_signals, template_groups
@@ -277,22 +276,11 @@ class Triager:
             mutuals,
         )
 
-    def triage_all(self, requests: list[dict], *, workers: int | None = None) -> list[Triage]:
-        """Triage a batch (template notes are found across it), clear cases first.
-
-        ``workers``: processes to use (default: two for a large batch where that is
-        safe, :func:`~havewemet.triage.parallel.workers_for`); the results are the same.
-        """
+    def triage_all(self, requests: list[dict]) -> list[Triage]:
+        """Triage a batch (template notes are found across it), clear cases first."""
         templates = template_groups((r["id"], r.get("note") or "") for r in requests)
         self.people.prefetch(n for r in requests for n in r.get("mutuals", []))
-
-        def one(r: dict) -> Triage:
-            return self.triage(r, template_count=templates.get(r["id"], 0))
-
-        if (workers or workers_for(len(requests))) > 1:
-            out = map_split(one, requests, self.store)
-        else:
-            out = [one(r) for r in requests]
+        out = [self.triage(r, template_count=templates.get(r["id"], 0)) for r in requests]
         out.sort(key=lambda x: (ORDER[x.action], -LEVELS[x.verdict], x.request["name"]))
         return out
 
