@@ -2,16 +2,21 @@
 
 Preparing an identity for the :class:`~havewemet.identity.match.Matcher` (parsing its
 name, its handles and profile slugs, its blocking keys) takes most of the time of
-loading a large store: about 2.5 s for 50,000 identities. :func:`load_matcher` keeps
+loading a large store: about 4 s for 50,000 identities. :func:`load_matcher` keeps
 each prepared record in the ``match_cache`` table and reads it back the next time,
-preparing (and caching) only the identities that are new or changed since.
+preparing (and caching) only the identities that are new or changed since; and it
+keeps the index built from them all (``match_index``, one :mod:`marshal` blob), read
+whole while no identity has changed since.
 
 A cached row is used only while its copy of the columns the preparation reads
 (:data:`~havewemet.store_schema.MATCH_SOURCE`) equals its identity's row now and its
-``version`` is :data:`VERSION`, so a write by any path (import, forget, a migration) or a new
-version of the matcher makes it stale without triggers to keep in step. The rows
-are derived data: a store whose cache cannot be written (read-only) is matched the
-same, only prepared again on each load.
+``version`` is :data:`VERSION` (the matcher's code, its libraries and Python), so a
+write by any path (import, forget, a migration) or a new version of the matcher makes
+it stale. The kept index is used only while every identity has a current row and
+their number is the one it was built from: an update of an identity removes its row
+(m007's trigger), a delete cascades (m006), a new identity has none. The rows are
+derived data: a store whose cache cannot be written (read-only) is matched the same,
+only prepared again on each load.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ import json
 import logging
 import marshal
 import sqlite3
+import sys
+import unicodedata
 from collections.abc import Iterator, Mapping, MutableMapping
-from importlib import resources
+from importlib import metadata, resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
@@ -36,12 +43,30 @@ from havewemet.store_schema import MATCH_SOURCE
 log = logging.getLogger(__name__)
 
 
+def _made_with() -> tuple:
+    """What else a prepared record depends on: Python (marshal's format), Unicode's
+    tables (folding) and the packages that parse names, handles and phones."""
+    versions = []
+    for pkg in ("anyascii", "faker", "jellyfish", "nameparser", "nicknames", "phonenumbers"):
+        try:
+            versions.append((pkg, metadata.version(pkg)))
+        except metadata.PackageNotFoundError:
+            versions.append((pkg, ""))
+    return (sys.version_info[:2], marshal.version, unicodedata.unidata_version, *versions)
+
+
+_MADE_WITH = _made_with()
+
+
 def code_version(root: Traversable | None = None) -> int:
     """A fingerprint of the matcher's code and data (every file of
-    :mod:`havewemet.identity`): a prepared record is made by name parsing, handle
-    and key functions spread over the package, so any change to any of them makes
-    every kept record stale, with no version number to remember to bump."""
+    :mod:`havewemet.identity`) and of what it is made with (:func:`_made_with`): a
+    prepared record is made by name parsing, handle and key functions spread over the
+    package and its libraries, so any change to any of them makes every kept record
+    stale, with no version number to remember to bump."""
     h = hashlib.sha256()
+    # The libraries and Unicode tables the preparation reads, and marshal's format.
+    h.update(repr(_MADE_WITH).encode())
     todo = [root or resources.files("havewemet.identity")]
     while todo:
         for entry in sorted(todo.pop().iterdir(), key=lambda e: e.name):
@@ -59,57 +84,39 @@ _EMPTY: frozenset[str] = frozenset()
 _PART, _ITEM = "\x1e", "\x1f"  # never in a parsed name or a blocking key (checked)
 
 
-def encode(rec: Rec, keys: set[str]) -> str | None:
-    """A prepared record and its blocking keys as one text: the parsed name and the
-    keys (read for every identity on load), then the rest as JSON (read when the
-    record is first compared). None when a name or key holds a separator."""
+def encode(rec: Rec, keys: set[str]) -> tuple[str, bytes] | None:
+    """A prepared record and its blocking keys: a text of the parsed name and the keys
+    (read for every identity on load) and the rest in :mod:`marshal`'s format (read
+    when the record is first compared). None when a name or key holds a separator."""
     head = [*rec.name, *keys]
     if any(_PART in x or _ITEM in x for x in head):
         return None
-    rest = json.dumps(
-        [
+    rest = marshal.dumps(
+        (
             rec.display,
-            sorted(rec.emails),
-            sorted(rec.phones),
-            sorted(rec.slugs),
-            sorted(rec.usernames),
+            rec.emails,
+            rec.phones,
+            rec.slugs,
+            rec.usernames,
             rec.company,
-            sorted(rec.mail_users),
-            [[user, list(toks), joined] for user, toks, joined in rec.fit_handles],
-            sorted(rec.compact),
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+            rec.mail_users,
+            rec.fit_handles,
+            rec.compact,
+        )
     )
-    return _PART.join((_ITEM.join(rec.name), _ITEM.join(sorted(keys)), rest))
+    return _PART.join((_ITEM.join(rec.name), _ITEM.join(sorted(keys)))), rest
 
 
-def split(data: str) -> tuple[ParsedName, list[str], str]:
-    """The parsed name, the blocking keys and the rest of what :func:`encode` wrote."""
-    name, keys, rest = data.split(_PART, 2)
-    return ParsedName(*name.split(_ITEM)), keys.split(_ITEM) if keys else [], rest
+def split(head: str) -> tuple[ParsedName, list[str]]:
+    """The parsed name and the blocking keys of what :func:`encode` wrote."""
+    name, keys = head.split(_PART, 1)
+    return ParsedName(*name.split(_ITEM)), keys.split(_ITEM) if keys else []
 
 
-def _fs(items: list[str]) -> frozenset[str]:
-    return frozenset(items) if items else _EMPTY
-
-
-def decode(iid: str, name: ParsedName, rest: str) -> Rec:
+def decode(iid: str, name: ParsedName, rest: bytes) -> Rec:
     """The record :func:`encode` wrote (its name and keys read by :func:`split`)."""
-    d = json.loads(rest)
-    return Rec(
-        iid,
-        d[0],
-        name,
-        _fs(d[1]),
-        _fs(d[2]),
-        _fs(d[3]),
-        _fs(d[4]),
-        d[5],
-        _fs(d[6]),
-        tuple((u, tuple(t), j) for u, t, j in d[7]),
-        _fs(d[8]),
-    )
+    display, *fields = marshal.loads(rest)
+    return Rec(iid, display, name, *fields)
 
 
 class LazyRecs(MutableMapping[str, Rec]):
@@ -118,7 +125,7 @@ class LazyRecs(MutableMapping[str, Rec]):
 
     def __init__(self, names: Mapping[str, ParsedName]):
         self.names = names
-        self.raw: dict[str, str] = {}
+        self.raw: dict[str, bytes] = {}
         self.slugs: dict[str, frozenset[str]] = {}
         """The LinkedIn profile slugs of the records not decoded yet that have any."""
         self._recs: dict[str, Rec] = {}
@@ -129,7 +136,7 @@ class LazyRecs(MutableMapping[str, Rec]):
         rec = self._recs.get(iid)
         return rec.slugs if rec is not None else self.slugs.get(iid, _EMPTY)
 
-    def keep(self, iid: str, keys: list[str], rest: str) -> None:
+    def keep(self, iid: str, keys: list[str], rest: bytes) -> None:
         """File a record to decode when asked for, its slugs read from its keys."""
         self.raw[iid] = rest
         slugs = [k[2:] for k in keys if k.startswith("l:")]
@@ -216,7 +223,7 @@ def _build(conn: sqlite3.Connection) -> tuple[Matcher, list[tuple], bool]:
     """The matcher from the prepared records, the records prepared anew (to keep), and
     whether every identity now has one (a name holding a separator cannot)."""
     rows = conn.execute(
-        f"select i.id, c.data, {_STALE} from identities i "
+        f"select i.id, c.data, c.rest, {_STALE} from identities i "
         f"left join match_cache c on c.id = i.id and c.version = ? and {_CURRENT}",
         [VERSION],
     ).fetchall()
@@ -224,9 +231,9 @@ def _build(conn: sqlite3.Connection) -> tuple[Matcher, list[tuple], bool]:
     fresh: list[tuple] = []
     recs = matcher.recs = LazyRecs(matcher.names)
     complete = True
-    for iid, data, *src in rows:
-        if data is not None:
-            name, keys, rest = split(data)
+    for iid, head, rest, *src in rows:
+        if head is not None:
+            name, keys = split(head)
             recs.keep(iid, keys, rest)
             matcher.add_name(iid, name, keys)
             continue
@@ -240,7 +247,7 @@ def _build(conn: sqlite3.Connection) -> tuple[Matcher, list[tuple], bool]:
         if data is None:
             complete = False
         else:
-            fresh.append((data, iid, *src))
+            fresh.append((iid, *data, *src))
     return matcher, fresh, complete
 
 
@@ -258,10 +265,8 @@ def _read_index(conn: sqlite3.Connection) -> Matcher | None:
     ):
         return None
     try:
-        kept_with, state, raw, slugs = marshal.loads(row[2])
-    except (EOFError, ValueError, TypeError):  # written by another Python
-        return None
-    if kept_with != marshal.version:
+        state, raw, slugs = marshal.loads(row[2])
+    except (EOFError, ValueError, TypeError):  # not what this code writes
         return None
     matcher = Matcher()
     matcher.restore(state)
@@ -291,24 +296,31 @@ def _write(
     try:
         with store.transaction() as db:
             conn = db.conn
-            if fresh:
-                conn.executemany(
-                    f"insert or replace into match_cache (id, version, data, {cols}) "
-                    f"select i.id, {VERSION}, ?, {', '.join('i.' + c for c in MATCH_SOURCE)} "
-                    f"from identities i where i.id = ? and {_SAME}",
-                    fresh,
-                )
             # Another connection's commit since the read changes the data version.
             unchanged = conn.execute("PRAGMA data_version").fetchone()[0] == read_at
+            if fresh and unchanged:  # the identities are as read
+                marks = ", ".join("?" * (3 + len(MATCH_SOURCE)))
+                conn.executemany(
+                    f"insert or replace into match_cache (id, version, data, rest, {cols}) "
+                    f"values (?, {VERSION}, {marks[3:]})",
+                    fresh,
+                )
+            elif fresh:  # each kept only if its identity still holds what it was made from
+                conn.executemany(
+                    f"insert or replace into match_cache (id, version, data, rest, {cols}) "
+                    f"select i.id, {VERSION}, ?, ?, {', '.join('i.' + c for c in MATCH_SOURCE)} "
+                    f"from identities i where i.id = ? and {_SAME}",
+                    [(head, rest, iid, *src) for iid, head, rest, *src in fresh],
+                )
             if complete and unchanged:
                 recs = matcher.recs
                 raw = dict(recs.raw)  # type: ignore[attr-defined]
                 slugs = dict(recs.slugs)  # type: ignore[attr-defined]
-                for data, iid, *_ in fresh:
-                    raw[iid] = split(data)[2]
+                for iid, _head, rest, *_src in fresh:
+                    raw[iid] = rest
                     if recs[iid].slugs:
                         slugs[iid] = recs[iid].slugs
-                blob = marshal.dumps((marshal.version, matcher.state(), raw, slugs))
+                blob = marshal.dumps((matcher.state(), raw, slugs))
                 conn.execute(
                     "insert or replace into match_index (id, version, identities, data) "
                     "values (1, ?, ?, ?)",
