@@ -33,10 +33,17 @@ INTERACTION_KINDS: dict[str, str] = {
 }
 
 
+# Copies of one empty hasher: the same digests as ``blake2b(data, digest_size=10)``
+# without parsing the keyword on every call (issue 2: 80,000 ids an import).
+_new_hash = hashlib.blake2b(digest_size=10).copy
+
+
 def stable_id(*parts: object) -> str:
     """A short, stable hash of the given parts (used as a primary key)."""
     text = "\x1f".join("" if p is None else str(p) for p in parts)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+    h = _new_hash()
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 @dataclass(slots=True)

@@ -73,9 +73,16 @@ def _json_list(items: list) -> str:
     return _LIST_JSON(items)
 
 
+# A copy of an empty hasher fed the bytes gives what ``blake2b(data, digest_size=10)``
+# gives, for a quarter fewer instructions (no keyword parsing per call; issue 2).
+_new_hash = blake2b(digest_size=10).copy
+
+
 def _hash(text: str) -> str:
     """``stable_id``'s hash of already joined parts."""
-    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+    h = _new_hash()
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 #: Identity ids memoised per source, then per key.
@@ -231,7 +238,7 @@ def _merged_row(
 def interaction_rows(batch: ImportBatch, memo: IdMemo) -> list[tuple]:
     """One row per interaction, in batch order (the store's upsert keeps the last)."""
     source = batch.source
-    join, digest = "\x1f".join, blake2b
+    join, new_hash = "\x1f".join, _new_hash
     rows = []
     append = rows.append
     src_memo: dict[str, str] = {}
@@ -245,13 +252,14 @@ def interaction_rows(batch: ImportBatch, memo: IdMemo) -> list[tuple]:
             i.direction,
             i.detail,
         )
+        h = new_hash()
         try:
-            iid = digest(
+            h.update(
                 join((src, key, kind, "" if at is None else at, direction, detail)).encode(
                     "utf-8", "surrogatepass"
-                ),
-                digest_size=10,
-            ).hexdigest()
+                )
+            )
+            iid = h.hexdigest()
         except TypeError:  # a part that is not a string: stable_id formats it
             iid = stable_id(src, key, kind, at, direction, detail)
         if src != last_src:
@@ -332,6 +340,9 @@ def position_rows(batch: ImportBatch) -> list[tuple]:
     ]
 
 
+_CONNECTION_JSON = _EXTRA_JSON({"connection": True})
+
+
 def dump_extra(extra: dict, memo: dict[str, str]) -> str:
     """``extra`` as sorted JSON, memoised: most rows of a source share one (``{"connection":
     true}``). Keyed by ``repr``, which tells apart what dumps apart (``True`` and ``1``,
@@ -339,6 +350,8 @@ def dump_extra(extra: dict, memo: dict[str, str]) -> str:
     lists and dicts of them)."""
     if not extra:
         return "{}"
+    if len(extra) == 1 and extra.get("connection") is True:
+        return _CONNECTION_JSON  # every LinkedIn connection's: no repr per row
     key = repr(extra)
     hit = memo.get(key)
     if hit is None:
