@@ -133,3 +133,18 @@ def test_every_invitation_precedes_its_connection(demo_db):
     for o in OUTGOING:
         assert all(c < o.sent for c in o.context), o.name  # the same evening for Gareth
         assert not o.context or o.sent - max(o.context) <= timedelta(days=10), o.name
+
+
+def test_endorsements_come_after_connecting(tmp_path):
+    from havewemet.demo import write_demo
+    from havewemet.importers import read_source
+
+    (export, _), *_ = write_demo(tmp_path)[0]
+    batch = read_source(export)
+    connected = {i.identity_key: i.at[:10] for i in batch.interactions if i.kind == "connected"}
+    endorsed = [(i.identity_key, i.at[:10]) for i in batch.interactions if i.kind == "endorsement"]
+    assert len(endorsed) >= 25
+    assert [(k, at) for k, at in endorsed if k in connected and at < connected[k]] == []
+    # The one endorser who is not a connection is the planted former connection now
+    # asking again (an endorsement needs a connection at the time).
+    assert {k for k, _ in endorsed if k not in connected} == {"in/grace-liang-archives"}

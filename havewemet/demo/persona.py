@@ -181,6 +181,7 @@ def build_export(
         ],
     )
     files["messages.csv"], talked = _messages(rnd, people, conversations)
+    connected = {row[2]: datetime.strptime(row[6], "%d %b %Y") for row in conns}
     files["Endorsement_Received_Info.csv"] = lx.csv_text(
         [
             "Endorsement Date",
@@ -202,7 +203,7 @@ def build_export(
         ]
         + [
             [
-                "2023/02/11 08:00:00 UTC",
+                _endorsed(connected[p[2]]),
                 "Legal Research",
                 p[0],
                 p[1],
@@ -220,6 +221,14 @@ def build_export(
     files["Invitations.csv"] = lx.csv_text(lx.INVITATIONS_HEADER_2023, invs)
     files["Rich_Media.csv"] = lx.csv_text(["Date/Time", "Media Link"], [])
     return lx.write_export(folder, files, exported=TODAY, as_zip=as_zip), pages
+
+
+def _endorsed(connected: datetime) -> str:
+    """When a connection endorsed the user for Legal Research (only a connection can):
+    in the spring of 2023, or some weeks after connecting if that was later."""
+    at = max(datetime(2023, 2, 11, 8), connected + timedelta(days=40, hours=9))
+    at = max(connected, min(at, TODAY - timedelta(days=1)))
+    return at.strftime("%Y/%m/%d %H:%M:%S UTC")
 
 
 def _messages(
