@@ -277,3 +277,15 @@ def m008_match_cache_marshal(db: sqlite_utils.Database) -> None:
         f"{cols}) without rowid"
     )
     db.execute("delete from match_index")
+
+
+@migration
+def m009_match_index_follows_records(db: sqlite_utils.Database) -> None:
+    """The kept match index goes as soon as any prepared record goes (a forgotten
+    source's through m006's cascade, a changed identity's through m007's trigger): it
+    holds their names and addresses too, and ``forget`` must leave none behind."""
+    db.execute(
+        "create trigger if not exists match_index_follows_records after delete on "
+        "match_cache begin delete from match_index; end"
+    )
+

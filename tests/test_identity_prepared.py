@@ -94,9 +94,11 @@ def test_forgotten_identities_leave_the_cache(store):
     store.save(_batch([("in/x-1", "Xavier Quint", "")], source="other"))
     load_matcher(store)
     assert store.db["match_cache"].count == 6
+    assert store.db["match_index"].count == 1
     store.forget("other")  # nothing of Xavier is left in the store, his match record neither
     assert store.db["match_cache"].count == 5
     assert "quint" not in " ".join(r["data"] for r in store.db["match_cache"].rows)
+    assert store.db["match_index"].count == 0  # the kept index held his name too
     m = load_matcher(store)
     assert len(m) == 5 and store.db["match_cache"].count == 5
 
