@@ -428,3 +428,18 @@ def test_the_user_is_told_apart_the_same_way_in_every_process(tmp_path):
         )
         seen.add(out.stdout.strip())
     assert seen == {"[('in/bea', 'in'), ('in/cy', 'out')]"}
+
+
+_SLUG_CHARS = st.text(
+    st.one_of(st.sampled_from("-._~/%?#Aa0 "), st.characters(codec="utf-8")), max_size=12
+)
+
+
+@settings(max_examples=400)
+@given(_SLUG_CHARS, st.sampled_from(["", "/", "?x=1", " "]))
+def test_a_profile_urls_key_is_its_slug_as_profile_slug_gives_it(slug: str, tail: str) -> None:
+    from havewemet.identity.handles import profile_slug
+    from havewemet.importers.linkedin import _slug
+
+    url = f"https://www.linkedin.com/in/{slug}{tail}"
+    assert _slug(url) == (profile_slug(url) or "")
