@@ -83,28 +83,6 @@ def test_social_handle(value: str, service: str, expected: str) -> None:
     assert social_handle(value, service) == expected
 
 
-def _slug_by_urlsplit(url: str) -> str:
-    """profile_slug's general path alone (urlsplit), without its shortcuts."""
-    from urllib.parse import unquote, urlsplit
-
-    from havewemet.identity.handles import _LINKEDIN_PATH
-
-    url = (url or "").strip()
-    if not url:
-        return ""
-    if "://" not in url:
-        url = "https://" + url
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return ""
-    if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
-        return ""
-    m = _LINKEDIN_PATH.match(parts.path)
-    return unquote(m.group(1)).lower().strip() if m else ""
-
-
 _URL_PARTS = st.sampled_from(
     [
         "https://",
@@ -132,4 +110,6 @@ _URL_PARTS = st.sampled_from(
 
 @given(st.lists(st.one_of(_URL_PARTS, st.text(max_size=3)), max_size=8).map("".join))
 def test_profile_slug_shortcuts_give_what_urlsplit_gives(url):
-    assert profile_slug(url) == _slug_by_urlsplit(url)
+    from havewemet.identity.handles import _slug_of_url
+
+    assert profile_slug(url) == (_slug_of_url(url.strip()) if url.strip() else "")

@@ -55,6 +55,12 @@ def profile_slug(url: str) -> str:
         return fast.group(1).lower()
     if "linkedin" not in url.lower():  # no LinkedIn host (a name, another site)
         return ""
+    return _slug_of_url(url)
+
+
+def _slug_of_url(url: str) -> str:
+    """:func:`profile_slug` of a stripped URL, read by :func:`urlsplit` (the general
+    way, which the shortcuts before it must agree with)."""
     if "://" not in url:
         url = "https://" + url
     try:
