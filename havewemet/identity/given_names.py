@@ -70,10 +70,14 @@ def _load_known() -> frozenset[str]:
     """:func:`_faker_first_names`, kept in the user's cache folder per Faker version
     (deriving it takes about 0.2 s; reading it back 10 ms). Derived from the installed
     package at run time, not copied into this one."""
-    import faker
+    from importlib import metadata
+
     from platformdirs import user_cache_dir
 
-    cache = Path(user_cache_dir("havewemet")) / f"given-names-faker-{faker.VERSION}.txt"
+    # The version from the package's metadata: importing faker takes longer than
+    # reading the cached list.
+    version = metadata.version("faker")
+    cache = Path(user_cache_dir("havewemet")) / f"given-names-faker-{version}.txt"
     try:
         return frozenset(cache.read_text(encoding="utf-8").split())
     except OSError:
