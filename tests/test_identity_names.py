@@ -186,3 +186,21 @@ def test_handles_as_names_take_the_fast_path_and_titles_with_digits_do_not():
     assert _fast_parse("Anna Smith2") == ParsedName("anna", "", "smith2")
     assert _fast_parse("John Smith 3rd") is None  # '3rd' is one of nameparser's titles
     assert _fast_parse("Anna 2") is None  # a number alone is left to nameparser
+
+
+def test_known_given_names_are_derived_once_and_read_back(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from havewemet.identity import given_names
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(given_names, "_faker_first_names", lambda: frozenset({"anna", "bob"}))
+    assert given_names._load_known() == {"anna", "bob"}
+    cache = tmp_path / "havewemet" / f"given-names-faker-{metadata.version('faker')}.txt"
+    assert cache.read_text(encoding="utf-8").split() == ["anna", "bob"]
+
+    def derive_again():
+        raise AssertionError("derived again instead of read from the cache")
+
+    monkeypatch.setattr(given_names, "_faker_first_names", derive_again)
+    assert given_names._load_known() == {"anna", "bob"}
