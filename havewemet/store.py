@@ -104,6 +104,9 @@ class Store(StoreQueries):
                 db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA busy_timeout=30000")
             db.execute("PRAGMA foreign_keys=ON")
+            # What is deleted or rewritten is overwritten with zeros (Debian's SQLite
+            # does it by default, most other builds do not): `forget` means gone.
+            db.execute("PRAGMA secure_delete=ON")
             store = cls(db, target)
             store._migrate()
         except sqlite3.DatabaseError as e:
@@ -345,6 +348,9 @@ class Store(StoreQueries):
             removed = {"interactions": removed.pop(INTERACTION_LOG) + kept, **removed}
             removed["requests"] = self._forget_requests(source)
             self.db.execute("delete from sources where name = ?", [source])
+        # Deleted rows are zeroed (secure_delete, on since open); the log is emptied
+        # too, so nothing of the source stays in the store's files.
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
 
     def _forget_requests(self, source: str) -> int:

@@ -168,3 +168,39 @@ def test_interactions_of_many_identities_with_only_some_columns(store: Store) ->
     assert narrow == [
         {"identity_id": r["identity_id"], "kind": r["kind"], "at": r["at"]} for r in full
     ]
+
+
+def test_forget_leaves_no_trace_in_the_store_files(tmp_path, monkeypatch) -> None:
+    """Deleted rows' bytes zeroed and the write-ahead log emptied, even where SQLite
+    is not built to zero them (macOS, Windows) and while another process has the
+    store open (the log is not removed at close then)."""
+    import sqlite3
+
+    import havewemet.store
+    from havewemet.identity.prepared import load_matcher
+    from havewemet.models import Identity
+
+    real_connect = sqlite3.connect
+
+    def connect_as_most_builds(*a, **k):  # secure_delete off, unlike Debian's SQLite
+        conn = real_connect(*a, **k)
+        conn.execute("PRAGMA secure_delete = OFF")
+        return conn
+
+    monkeypatch.setattr(havewemet.store.sqlite3, "connect", connect_as_most_builds)
+    path = tmp_path / "s.db"
+    s = Store.open(path)
+    b = ImportBatch("other", "contacts.vcf", "vcard")
+    for i in range(500):
+        b.identities.append(
+            Identity("other", f"c{i}", f"Xavierquintus{i:03d} Zed", emails=[f"xq{i}@example.org"])
+        )
+    s.save(b)
+    load_matcher(s)  # kept prepared too, and in the index
+    reader = Store.open(path)  # another process's connection keeps the log file
+    assert reader.counts()["identities"] == 500
+    s.forget("other")
+    files = {f.name: f.read_bytes() for f in tmp_path.iterdir()}
+    assert all(b"avierquintus" not in data and b"xq1@" not in data for data in files.values())
+    reader.close()
+    s.close()
