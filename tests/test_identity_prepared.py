@@ -294,3 +294,28 @@ def test_slugs_are_told_without_decoding_the_record(store):
             i: fresh.recs[i].slugs for i in fresh.names
         }
         assert m.recs._recs == {}  # none decoded to tell them
+
+
+def test_a_record_whose_identity_changed_meanwhile_is_not_kept(tmp_path):
+    path = tmp_path / "s.db"
+    s = Store.open(path)
+    s.save(_batch())
+    other = Store.open(path)
+    rob = stable_id("linkedin", "in/rob-smith-1a2b3c")
+    real = prepared._build
+
+    def build_then_rob_renamed(conn):
+        built = real(conn)  # Rob prepared as Robert J. Smith...
+        renamed = [(k, "Roberta Smythe" if k.startswith("in/rob") else n, c) for k, n, c in PEOPLE]
+        other.save(_batch(renamed))  # ...renamed by another process before it is kept
+        return built
+
+    prepared._build = build_then_rob_renamed
+    try:
+        load_matcher(s)
+    finally:
+        prepared._build = real
+    assert s.db["match_cache"].count == 4  # the other four kept, not Rob's old record
+    assert [x.identity_id for x in load_matcher(s).match(Query("Roberta Smythe"))] == [rob]
+    other.close()
+    s.close()
