@@ -33,37 +33,44 @@ def inbox(console: Console, results: list[Triage], *, verbose: bool = False) -> 
             "`havewemet import PATH`, or add one with `havewemet check`."
         )
         return
-    current = None
+    # One print per group, without Rich's automatic highlighting (numbers, URLs):
+    # 1,000 requests printed line by line took longer than triaging them.
+    groups: dict[str, list[str]] = {}
     for r in results:
-        if r.action != current:
-            current = r.action
-            n = sum(1 for x in results if x.action == current)
-            console.rule(f"[{STYLE[current]}]{HEADINGS[current]} ({n})", align="left")
-        req = r.request
-        head = f" - {escape(_one_line(req.get('headline', ''), 60))}" if req.get("headline") else ""
-        console.print(
-            f"[{STYLE[r.action]}]{r.action.upper():7}[/] [bold]{escape(req['name'])}"
-            f"[/]{head}  [cyan]{r.verdict}[/]"
-        )
-        if req.get("note"):
-            console.print(f'        note: "{escape(_one_line(req["note"]))}"')
-        lines = r.evidence if verbose else r.evidence[:3]
-        for e in lines:
-            console.print(f"        [green]+[/] {escape(e.text)} [dim]({escape(e.source)})[/]")
-        if len(r.evidence) > len(lines):
-            console.print(
-                f"        [dim]+ {len(r.evidence) - len(lines)} more "
-                f"(havewemet check --id {r.request['id']})[/]"
-            )
-        for s in r.signals:
-            mark = "[red]![/]" if s.severity >= 2 else "[yellow]-[/]"
-            console.print(f"        {mark} {escape(s.text)}")
-        console.print(f"        [dim]rule: {escape(r.rule)}[/]")
+        groups.setdefault(r.action, []).extend(_request_lines(r, verbose))
+    for action, lines in groups.items():
+        n = sum(1 for x in results if x.action == action)
+        console.rule(f"[{STYLE[action]}]{HEADINGS[action]} ({n})", align="left")
+        console.print("\n".join(lines), highlight=False)
     counts = {a: sum(1 for x in results if x.action == a) for a in HEADINGS}
     console.print(
         f"\n{len(results)} pending: "
         + ", ".join(f"[{STYLE[a]}]{n} {a}[/]" for a, n in counts.items() if n)
     )
+
+
+def _request_lines(r: Triage, verbose: bool) -> list[str]:
+    """One request of the inbox as markup lines (every text from the data escaped)."""
+    req = r.request
+    head = f" - {escape(_one_line(req.get('headline', ''), 60))}" if req.get("headline") else ""
+    out = [
+        f"[{STYLE[r.action]}]{r.action.upper():7}[/] [bold]{escape(req['name'])}"
+        f"[/]{head}  [cyan]{r.verdict}[/]"
+    ]
+    if req.get("note"):
+        out.append(f'        note: "{escape(_one_line(req["note"]))}"')
+    lines = r.evidence if verbose else r.evidence[:3]
+    out += [f"        [green]+[/] {escape(e.text)} [dim]({escape(e.source)})[/]" for e in lines]
+    if len(r.evidence) > len(lines):
+        out.append(
+            f"        [dim]+ {len(r.evidence) - len(lines)} more "
+            f"(havewemet check --id {r.request['id']})[/]"
+        )
+    for s in r.signals:
+        mark = "[red]![/]" if s.severity >= 2 else "[yellow]-[/]"
+        out.append(f"        {mark} {escape(s.text)}")
+    out.append(f"        [dim]rule: {escape(r.rule)}[/]")
+    return out
 
 
 def import_summary(console: Console, batch, result: SaveResult) -> None:
