@@ -475,3 +475,47 @@ def test_serve_port_in_use(db_path: Path):
         f"Error: cannot listen on 127.0.0.1:{port} (Address already in use); choose "
         "another port with --port"
     )
+
+
+def test_a_requester_who_is_another_requesters_mutual_is_drawn_for_both():
+    """Ada asks to connect and is also Ben's mutual connection: whatever the order, the
+    map draws the line from Ben to Ada's tie, with the tie on the map."""
+    from havewemet.triage.engine import Triager
+    from havewemet.web.network import ego_network
+    from tests.fixtures_triage import TODAY as T
+    from tests.fixtures_triage import batch, did, li, person, request
+
+    store = Store.open(":memory:")
+    b = batch()
+    person(b, "in/ada-lovel", "Ada Lovel", url=li("ada-lovel"))
+    for i, d in enumerate(("2026-03-01", "2026-04-01", "2026-05-01")):
+        did(b, "in/ada-lovel", "message", d, ("in", "out")[i % 2], count=3)
+    store.save(b)
+    ada = request(store, "Ada Lovel", url=li("ada-lovel"))
+    ben = request(store, "Ben Stranger", url=li("ben-stranger-9"), mutuals=["Ada Lovel"])
+    triaged = {t.request["id"]: t for t in Triager(store, today=T).triage_all([ada, ben])}
+    for order in ([ada, ben], [ben, ada]):
+        net = ego_network(store, [triaged[r["id"]] for r in order], today=T)
+        ids = {n["id"] for n in net["nodes"]}
+        assert {("req:" + ben["id"]), ("req:" + ada["id"])} <= ids
+        assert all(e["source"] in ids and e["target"] in ids for e in net["edges"])
+        assert any(
+            e["source"] == "req:" + ben["id"] and e["kind"] == "mutual" for e in net["edges"]
+        )
+
+
+def test_the_map_draws_the_first_requesters_and_lists_the_others(client: TestClient, demo_db):
+    from havewemet.web.network import ego_network
+
+    store = Store.open(demo_db)
+    results = triage_inbox(store, today=TODAY.date())
+    full = ego_network(store, results, today=TODAY.date())
+    linked = [n["request_id"] for n in full["nodes"] if n["kind"] == "requester"]
+    assert len(linked) > 5 and full["not_drawn"] == []
+    net = ego_network(store, results, today=TODAY.date(), drawn=5)
+    store.close()
+    drawn = [n["request_id"] for n in net["nodes"] if n["kind"] == "requester"]
+    assert drawn == linked[:5]  # the first in the inbox's order
+    assert [u["id"] for u in net["not_drawn"]] == linked[5:]
+    ids = {n["id"] for n in net["nodes"]}
+    assert all(e["source"] in ids and e["target"] in ids for e in net["edges"])

@@ -19,6 +19,9 @@ from havewemet.web.app import Context
 TOP_TIES = 40
 #: How many tie names are written on the map (the others show on hover).
 LABELLED_TIES = 12
+#: At most this many requesters are drawn (the first in the inbox's order); the map of
+#: a thousand is a tangle, and laying it out took half a minute.
+REQUESTERS_DRAWN = 60
 #: Each requester is drawn beside at most this many of their strongest mutuals.
 MUTUALS_DRAWN = 3
 WIDTH, HEIGHT, MARGIN = 1000, 680, 70
@@ -46,9 +49,17 @@ def _ties(store: Store, today) -> dict[str, dict]:
     }
 
 
-def ego_network(store: Store, results: list[Triage], *, today=None, top: int = TOP_TIES) -> dict:
+def ego_network(
+    store: Store,
+    results: list[Triage],
+    *,
+    today=None,
+    top: int = TOP_TIES,
+    drawn: int = REQUESTERS_DRAWN,
+) -> dict:
     """Nodes (with x, y in a 1000x680 box) and edges of the map, plus the requesters
-    that nothing links to the user (no evidence, no mutual connection). A requester
+    that nothing links to the user (no evidence, no mutual connection) and those
+    linked but past the first ``drawn`` (in the order of ``results``). A requester
     with evidence is drawn linked to the user, with its strongest line, even when
     that evidence names no one on the map (a shared employer, a nameless handle)."""
     ties = _ties(store, today)
@@ -68,33 +79,45 @@ def ego_network(store: Store, results: list[Triage], *, today=None, top: int = T
     requesters: dict[str, Triage] = {}
     unplaced = []
     links: list[tuple[str, str, str, float]] = []
+    is_requester: set[str] = set()  # ties drawn as the requester they are instead
+    not_drawn = []
     for t in results:
         rid = "req:" + t.request["id"]
         own = {by_id[m["identity_id"]] for m in t.matches if m["identity_id"] in by_id}
+        mine: list[tuple[str, str, str, float]] = []
+        self_key = None
         if t.verdict in DIRECT and own:
-            key = max(own, key=lambda k: ties[k]["strength"])
-            links.append(("me", rid, "evidence", ties[key]["strength"]))
-            chosen = [k for k in chosen if k != key]
+            self_key = max(own, key=lambda k: ties[k]["strength"])
+            mine.append(("me", rid, "evidence", ties[self_key]["strength"]))
         elif t.verdict in DIRECT and t.evidence:
-            links.append(("me", rid, "evidence", EVIDENCE_ONLY[t.verdict]))
+            mine.append(("me", rid, "evidence", EVIDENCE_ONLY[t.verdict]))
         resolved = sorted((m for m in t.mutuals if m.resolved), key=lambda m: -m.strength)
         for m in resolved[:MUTUALS_DRAWN]:
             key = by_name.get(m.resolved.lower()) if m.resolved else None
             if key:
-                links.append((rid, "tie:" + key, "mutual", m.strength))
-                if key not in chosen:
-                    chosen.append(key)
-        if any(a == rid or b == rid for a, b, _, _ in links):
-            requesters[rid] = t
+                mine.append((rid, "tie:" + key, "mutual", m.strength))
+        brief = {
+            "id": t.request["id"],
+            "name": t.request["name"],
+            "verdict": t.verdict,
+            "recommendation": t.action,
+        }
+        if not mine:
+            unplaced.append(brief)
+        elif len(requesters) >= drawn:  # a readable map: the first in the inbox's order
+            not_drawn.append(brief)
         else:
-            unplaced.append(
-                {
-                    "id": t.request["id"],
-                    "name": t.request["name"],
-                    "verdict": t.verdict,
-                    "recommendation": t.action,
-                }
-            )
+            requesters[rid] = t
+            links += mine
+            if self_key:
+                is_requester.add(self_key)
+            for _, b, kind, _ in mine:
+                if kind == "mutual" and b[4:] not in chosen:
+                    chosen.append(b[4:])
+    # A tie who is a requester is drawn once, as the requester, unless another
+    # requester's mutual line leads to them.
+    mutual_of_others = {b for _, b, kind, _ in links if kind == "mutual"}
+    chosen = [k for k in chosen if k not in is_requester or "tie:" + k in mutual_of_others]
     for key in chosen:
         links.insert(0, ("me", "tie:" + key, "tie", ties[key]["strength"]))
     strength = {}
@@ -152,7 +175,14 @@ def ego_network(store: Store, results: list[Triage], *, today=None, top: int = T
     xy = {n["id"]: (n["x"], n["y"]) for n in nodes}
     for e in edges:
         (e["x1"], e["y1"]), (e["x2"], e["y2"]) = xy[e["source"]], xy[e["target"]]
-    return {"nodes": nodes, "edges": edges, "unplaced": unplaced, "width": WIDTH, "height": HEIGHT}
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "unplaced": unplaced,
+        "not_drawn": not_drawn,
+        "width": WIDTH,
+        "height": HEIGHT,
+    }
 
 
 def _layout(g: nx.Graph, ring: list[str], outer: list[str]) -> dict[str, tuple[float, float]]:
