@@ -38,7 +38,6 @@ from havewemet.store_rows import (
     position_rows,
 )
 from havewemet.store_schema import INTERACTION_LOG, MIGRATIONS, migration
-from havewemet.store_upsert import upsert_rows
 
 __all__ = ["SaveResult", "Store", "default_path", "migration"]
 
@@ -286,10 +285,16 @@ class Store(StoreQueries):
         else:
             changed = rows
         if changed:
-            # Prepared upserts on the sqlite-utils connection: rows hold only scalars,
+            # One prepared upsert on the sqlite-utils connection: rows hold only scalars,
             # so ``upsert_all``'s per-value JSON checks and query building buy nothing.
+            names = ", ".join(f"[{c}]" for c in cols)
+            sets = ", ".join(f"[{c}] = excluded.[{c}]" for c in cols[1:])
+            sql = (
+                f"insert into [{table}] ({names}) values ({', '.join('?' * len(cols))}) "
+                f"on conflict(id) do update set {sets}"
+            )
             with indexes_rebuilt(self.db, table, len(changed)):
-                upsert_rows(conn, table, cols, changed)
+                conn.executemany(sql, changed)
         added = sum(1 for r in changed if r[0] not in existing) if existing else len(changed)
         return added, len(changed) - added
 

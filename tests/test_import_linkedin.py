@@ -443,18 +443,3 @@ def test_a_profile_urls_key_is_its_slug_as_profile_slug_gives_it(slug: str, tail
 
     url = f"https://www.linkedin.com/in/{slug}{tail}"
     assert _slug(url) == (profile_slug(url) or "")
-
-
-_STAMP = st.builds(
-    "{}-{}-{} {}:{}:{} UTC".format,
-    *(st.text("0123456789٣", min_size=n, max_size=n) for n in (4, 2, 2, 2, 2, 2)),
-)
-
-
-@settings(max_examples=500)
-@given(st.lists(st.one_of(_STAMP, st.text(max_size=30)), max_size=4), st.booleans())
-def test_messages_stamp_check_is_the_patterns(dates: list[str], newline: bool) -> None:
-    from havewemet.importers._linkedin_messages import _UTC_STAMPS, _utc_stamps
-
-    text = "\n".join(dates) + ("\n" if newline else "")
-    assert _utc_stamps(text) == (_UTC_STAMPS.fullmatch(text) is not None)

@@ -23,35 +23,6 @@ _UTC_STAMPS = re.compile(
     r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] UTC\n)*"
 )
 
-# The same test without the pattern (issue 2: it read the 1.2 MB of dates at about 56
-# instructions a character; this, about 15): every ASCII digit made "0", the text must
-# be one template repeated; then the time's digits are checked in columns (every 24th
-# character, as bytes): tens of minutes and seconds 0-5, tens of hours 0-2, and no
-# hour whose tens is 2 with units over 3 (the two columns as bit masks, ANDed).
-_ZERO_DIGITS = str.maketrans("123456789", "000000000")
-_TEMPLATE = "0000-00-00 00:00:00 UTC\n"
-_IS_TWO = bytes(int(b == ord("2")) for b in range(256))
-_OVER_THREE = bytes(int(ord("4") <= b <= ord("9")) for b in range(256))
-
-
-def _utc_stamps(text: str) -> bool:
-    """``_UTC_STAMPS.fullmatch(text)`` is not None."""
-    step = len(_TEMPLATE)
-    units, rest = divmod(len(text), step)
-    if rest or text.translate(_ZERO_DIGITS) != _TEMPLATE * units:
-        return False
-    # Now every digit place holds an ASCII digit.
-    tens, ones = text[11::step].encode(), text[12::step].encode()
-    if (
-        tens.translate(None, b"012")
-        or text[14::step].encode().translate(None, b"012345")
-        or text[17::step].encode().translate(None, b"012345")
-    ):
-        return False
-    twenty = int.from_bytes(tens.translate(_IS_TWO), "big")
-    return not twenty & int.from_bytes(ones.translate(_OVER_THREE), "big")
-
-
 # One slot per person and direction: [name, url, count, first, last, line].
 Slot = list
 
@@ -181,7 +152,7 @@ def _messages(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
     # Only each person's earliest and latest dates are kept: found on the raw texts
     # when they all have messages.csv's own shape, else parsed row by row.
     order = None
-    if _utc_stamps("\n".join(dates) + "\n" if dates else ""):
+    if _UTC_STAMPS.fullmatch("\n".join(dates) + "\n" if dates else ""):
         order, added = _aggregate(table, columns, dates, me_keys, last_key)
         if not _parse_stamps(order):
             order = None  # a day that does not exist (2025-02-30): parsed row by row
