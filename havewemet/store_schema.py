@@ -288,4 +288,3 @@ def m009_match_index_follows_records(db: sqlite_utils.Database) -> None:
         "create trigger if not exists match_index_follows_records after delete on "
         "match_cache begin delete from match_index; end"
     )
-
