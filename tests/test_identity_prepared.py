@@ -319,3 +319,11 @@ def test_a_record_whose_identity_changed_meanwhile_is_not_kept(tmp_path):
     assert [x.identity_id for x in load_matcher(s).match(Query("Roberta Smythe"))] == [rob]
     other.close()
     s.close()
+
+
+def test_without_the_forget_trigger_no_index_is_kept(store):
+    store.db.execute("drop trigger match_index_follows_records")  # a careless migration
+    store.db.conn.commit()
+    load_matcher(store)
+    assert store.db["match_index"].count == 0  # forget could not have removed it
+    assert store.db["match_cache"].count == 5

@@ -257,7 +257,7 @@ def _read_index(conn: sqlite3.Connection) -> Matcher | None:
     still there unchanged: then each has a current prepared record (an update removes
     it: m007's trigger; a new identity has none) and they are as many as it counts."""
     row = conn.execute("select version, identities, data from match_index").fetchone()
-    if row is None or row[0] != VERSION or _TRIGGER not in _triggers(conn):
+    if row is None or row[0] != VERSION or not _TRIGGERS <= _triggers(conn):
         return None
     n = row[1]
     if conn.execute("select count(*) from identities").fetchone()[0] != n or (
@@ -277,12 +277,14 @@ def _read_index(conn: sqlite3.Connection) -> Matcher | None:
     return matcher
 
 
-_TRIGGER = "match_cache_stale"
+#: Without m007's trigger an update would not reach the index; without m009's a
+#: forgotten source's names would stay in it. A migration that builds either table
+#: again drops its triggers and must make them again.
+_TRIGGERS = {"match_cache_stale", "match_index_follows_records"}
 
 
 def _triggers(conn: sqlite3.Connection) -> set[str]:
-    """The store's triggers: without m007's, an update would not reach the index (a
-    migration that builds the identities table again must make it again too)."""
+    """The names of the store's triggers."""
     return {r[0] for r in conn.execute("select name from sqlite_master where type = 'trigger'")}
 
 
@@ -314,7 +316,7 @@ def _write(
                     f"from identities i where i.id = ? and {_SAME}",
                     [(head, rest, iid, *src) for iid, head, rest, *src in fresh],
                 )
-            if complete and unchanged:
+            if complete and unchanged and _TRIGGERS <= _triggers(conn):
                 recs = matcher.recs
                 raw = dict(recs.raw)  # type: ignore[attr-defined]
                 slugs = dict(recs.slugs)  # type: ignore[attr-defined]
