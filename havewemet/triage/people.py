@@ -151,14 +151,15 @@ class People:
         person in the user's data holds is that person (however common the name); a
         name several people hold is one of them, known at least as well as the least
         known; another name is matched as a requester's would be, at 0.8."""
-        holders = self.matcher.named(parse_name(name)) if not profile_slug(name) else []
+        url = bool(profile_slug(name))  # a profile address pasted instead of a name
+        holders = self.matcher.named(parse_name(name)) if not url else []
         people = self.count(holders)
         if people == 1:
             return Mutual(name, self.matcher.recs[min(holders)].display, self.tie(*holders))
         if people > 1:
             weakest = self.weakest_tie(holders)
             return Mutual(name, self.matcher.recs[min(holders)].display, weakest, people)
-        if profile_slug(name):
+        if url:
             found = self.matcher.match(Query(profile_url=name), limit=1, threshold=0.8)
         else:
             found = [
