@@ -136,7 +136,7 @@ class CsvRows:
             yield line, dict(zip(header, [c.strip() for c in raw], strict=False))
 
 
-def _norm_col(name: str) -> str:
+def norm_col(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
@@ -183,7 +183,7 @@ def read_csv_rows(
 ) -> CsvRows:
     """:func:`read_csv` without a dict per row: the same header, rows, lines and errors,
     each row the raw list of cells (see :class:`CsvRows`)."""
-    markers = [_norm_col(m) for m in header_markers]
+    markers = [norm_col(m) for m in header_markers]
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     header_line = 0
@@ -197,7 +197,7 @@ def read_csv_rows(
             # rows too), however many newlines its quoted cells hold.
             line, end = end + 1, reader.line_num
             if header is None:
-                cells = [_norm_col(c) for c in raw]
+                cells = [norm_col(c) for c in raw]
                 if not any(cells):
                     continue
                 if markers and not all(m in cells for m in markers):
@@ -231,7 +231,7 @@ def read_csv_rows(
             f"has no header row with {wanted}",
             fix="Check that it is the right file, or export it again",
         )
-    missing = [c for c in required if _norm_col(c) not in header]
+    missing = [c for c in required if norm_col(c) not in header]
     if missing:
         raise InputError(
             file,

@@ -139,7 +139,12 @@ def _parse_stamps(order: list[tuple[str, str, Slot]]) -> bool:
     return True
 
 
-@export_file("messages", order=30, markers=("From", "To"))
+@export_file(
+    "messages",
+    order=30,
+    markers=("From", "To"),
+    signature=("Conversation ID", "From", "Sender Profile URL", "To", "Date"),
+)
 def _messages(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
     _require(table, "From", "To", "Date")
     convs, senders, sender_urls, tos, to_urls, dates = map(

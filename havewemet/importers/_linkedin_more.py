@@ -77,8 +77,16 @@ def _endorsements(direction: str) -> Transformer:
     return fn
 
 
-export_file("endorsementreceivedinfo", order=50)(_endorsements("in"))
-export_file("endorsementgiveninfo", order=50)(_endorsements("out"))
+export_file(
+    "endorsementreceivedinfo",
+    order=50,
+    signature=("Endorsement Date", "Skill Name", "Endorser First Name", "Endorser Public Url"),
+)(_endorsements("in"))
+export_file(
+    "endorsementgiveninfo",
+    order=50,
+    signature=("Endorsement Date", "Skill Name", "Endorsee First Name", "Endorsee Public Url"),
+)(_endorsements("out"))
 
 
 def _recommendations(direction: str) -> Transformer:

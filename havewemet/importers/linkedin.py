@@ -9,6 +9,9 @@ Each CSV in the export is handled by a transformer registered under its
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable
@@ -16,35 +19,55 @@ from operator import itemgetter
 from pathlib import Path, PurePosixPath
 
 from havewemet._gc import paused as gc_paused
+from havewemet.errors import InputError
 from havewemet.identity.handles import normalize_email, profile_slug
 from havewemet.importers import ImportOptions, register
-from havewemet.importers._io import CsvRows, decode_text, iter_members, parse_date, read_csv_rows
+from havewemet.importers._io import (
+    CsvRows,
+    decode_text,
+    iter_members,
+    norm_col,
+    parse_date,
+    read_csv_rows,
+)
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, Request, stable_id
 
 SOURCE = "linkedin"
 
 Transformer = Callable[[CsvRows, ImportBatch, FileReport], None]
 _FILES: dict[str, tuple[int, Transformer, tuple[str, ...]]] = {}
+# Normalised file name -> the normalised header columns that, all in one row near the
+# top, tell that file apart from every other CSV (a renamed ``Connections.csv``).
+_SIGNATURES: dict[str, frozenset[str]] = {}
+# What browsers and file managers add to a second copy: "Connections (1).csv",
+# "Connections - Copy.csv", "Connections copy 2.csv".
+_COPY_SUFFIX = re.compile(r"(?:\s*\(\d+\)|\s*-?\s*copy(?:\s*\(?\d+\)?)?)$", re.I)
 
 
 def _norm_file(name: str) -> str:
     stem = PurePosixPath(name).name
     if stem.lower().endswith(".csv"):
         stem = stem[:-4]
-    return re.sub(r"[\s_\-]", "", stem.lower())
+    return re.sub(r"[\s_\-]", "", _COPY_SUFFIX.sub("", stem).lower())
 
 
-def export_file(*names: str, order: int = 50, markers: tuple[str, ...] = ()):
+def export_file(
+    *names: str, order: int = 50, markers: tuple[str, ...] = (), signature: tuple[str, ...] = ()
+):
     """Register a transformer for the export files with these normalised names.
 
     ``order`` sets the processing order (the user's profile first, so that later
     files can tell the user's own rows apart); ``markers`` are header columns
-    that locate the header row below any preamble.
+    that locate the header row below any preamble; ``signature`` (optional) are
+    header columns found in no other file, by which the file is recognised
+    whatever its name.
     """
 
     def deco(fn: Transformer) -> Transformer:
         for n in names:
             _FILES[n] = (order, fn, markers)
+        if signature:
+            _SIGNATURES[names[0]] = frozenset(norm_col(c) for c in signature)
         return fn
 
     return deco
@@ -52,6 +75,19 @@ def export_file(*names: str, order: int = 50, markers: tuple[str, ...] = ()):
 
 def known_file(name: str) -> bool:
     return _norm_file(name) in _FILES
+
+
+def file_by_header(head: str) -> str | None:
+    """The export file (normalised name) whose header is among the first ten rows
+    of ``head``, by its signature columns; None if none is, or more than one."""
+    found: set[str] = set()
+    try:
+        for row in itertools.islice(csv.reader(io.StringIO(head, newline="")), 10):
+            cells = {norm_col(c) for c in row}
+            found.update(k for k, sig in _SIGNATURES.items() if sig <= cells)
+    except csv.Error:
+        return None
+    return found.pop() if len(found) == 1 else None
 
 
 def _sniff(path: Path, head: bytes) -> int:
@@ -65,9 +101,12 @@ def _sniff(path: Path, head: bytes) -> int:
             # A damaged zip named like an export: claim it so the user hears why.
             return 60 if "linkedin" in path.name.lower() else 0
     else:
-        if _norm_file(path.name) in _FILES and path.suffix.lower() == ".csv":
-            # A file named as in the export; above the generic contact-CSV readers,
-            # whose headers (First Name, Last Name, ...) overlap LinkedIn's.
+        if path.suffix.lower() == ".csv" and (
+            _norm_file(path.name) in _FILES
+            or file_by_header(head[:8192].decode("utf-8-sig", "replace"))
+        ):
+            # A file named as in the export, or with its header; above the generic
+            # contact-CSV readers, whose headers (First Name, Last Name, ...) overlap.
             return 92
         return 0
     hits = sum(1 for n in names if known_file(n))
@@ -127,19 +166,31 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
 
 def _load(path: Path) -> ImportBatch:
     batch = ImportBatch(source=SOURCE, kind="linkedin", path=str(path))
-    tables: list[tuple[int, str, Transformer, CsvRows]] = []
+    tables: list[tuple[int, str, Transformer, CsvRows, str]] = []
     for member in iter_members(path):
-        norm = _norm_file(member.name)
-        if norm not in _FILES or not member.name.lower().endswith(".csv"):
+        norm, data = _norm_file(member.name), None
+        is_csv = member.name.lower().endswith(".csv")
+        if is_csv and norm not in _FILES and not PurePosixPath(member.name).name.startswith("."):
+            data = member.read()  # renamed? known by its header
+            norm = file_by_header(data[:8192].decode("utf-8-sig", "replace")) or norm
+        if norm not in _FILES or not is_csv:
             if not PurePosixPath(member.name).name.startswith("."):
                 batch.unknown_files.append(member.name)
             continue
         order, fn, markers = _FILES[norm]
-        text = decode_text(member.read(), member.display)
+        text = decode_text(member.read() if data is None else data, member.display)
         table = read_csv_rows(text, member.display, header_markers=markers)
-        tables.append((order, member.name, fn, table))
-    for _order, name, fn, table in sorted(tables, key=lambda t: (t[0], t[1])):
-        report = FileReport(file=name, kind=_norm_file(name), rows=len(table.rows))
+        tables.append((order, member.name, fn, table, norm))
+    if not tables:
+        raise InputError(
+            str(path),
+            "holds none of the LinkedIn export's files (Connections.csv, Invitations.csv, "
+            "messages.csv, ...), by name or by columns",
+            fix="Import the zip LinkedIn sent you (Settings > Data privacy > Get a copy of "
+            "your data), its unzipped folder, or one of its CSV files",
+        )
+    for _order, name, fn, table, kind in sorted(tables, key=lambda t: (t[0], t[1])):
+        report = FileReport(file=name, kind=kind, rows=len(table.rows))
         fn(table, batch, report)
         batch.files.append(report)
     return batch
@@ -152,10 +203,8 @@ def _me(batch: ImportBatch) -> Identity:
 
 
 def _require(table: CsvRows, *cols: str) -> None:
-    missing = [c for c in cols if re.sub(r"[^a-z0-9]", "", c.lower()) not in table.header]
+    missing = [c for c in cols if norm_col(c) not in table.header]
     if missing:
-        from havewemet.errors import InputError
-
         raise InputError(
             table.file,
             f"has no column {', '.join(repr(m) for m in missing)}",
@@ -205,7 +254,12 @@ def _positions(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
         )
 
 
-@export_file("connections", order=10, markers=("First Name", "Last Name"))
+@export_file(
+    "connections",
+    order=10,
+    markers=("First Name", "Last Name"),
+    signature=("First Name", "Last Name", "Company", "Position", "Connected On"),
+)
 def _connections(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
     _require(table, "First Name", "Last Name", "Company", "Position", "Connected On")
     file, identities, interactions = table.file, batch.identities, batch.interactions
@@ -272,7 +326,12 @@ def add_person(
     report.interactions += 1
 
 
-@export_file("invitations", order=20, markers=("From", "To"))
+@export_file(
+    "invitations",
+    order=20,
+    markers=("From", "To"),
+    signature=("From", "To", "Sent At", "Direction"),
+)
 def _invitations(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
     _require(table, "From", "To", "Sent At", "Direction")
     for line, row in table.records():

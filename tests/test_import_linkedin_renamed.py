@@ -1,0 +1,105 @@
+"""LinkedIn export files under other names: a second download ("Connections (1).csv"),
+a file the user renamed, or a CSV that is not LinkedIn's at all."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from havewemet.cli import app
+from havewemet.errors import InputError
+from havewemet.importers import detect_format, read_source
+from havewemet.importers.linkedin import file_by_header
+from tests.conftest import write_bytes
+from tests.test_import_linkedin import (
+    BASIC,
+    CONNECTIONS_2023,
+    CONNECTIONS_OLD,
+    INVITATIONS_2023,
+    MESSAGES,
+    make_export,
+)
+
+
+def _people(batch) -> list[tuple]:
+    return [(i.id, i.name, i.company, i.line) for i in batch.identities]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Connections (1).csv", "Connections - Copy.csv", "connections copy 2.csv", "CONNECTIONS.CSV"],
+)
+def test_a_second_copys_name_is_still_connections(tmp_path, name):
+    named = read_source(write_bytes(tmp_path / "a" / "Connections.csv", CONNECTIONS_2023))
+    copy = read_source(write_bytes(tmp_path / "b" / name, CONNECTIONS_2023))
+    assert _people(copy) == _people(named)
+    assert [f.kind for f in copy.files] == ["connections"]
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        (CONNECTIONS_2023, "connections"),  # below the Notes: preamble
+        (CONNECTIONS_OLD, "connections"),  # the header without URL
+        (INVITATIONS_2023, "invitations"),
+        (MESSAGES, "messages"),
+    ],
+)
+def test_a_renamed_export_file_is_known_by_its_columns(tmp_path, text, kind):
+    path = write_bytes(tmp_path / "linkedin_2024_mine.csv", text)
+    assert detect_format(path) == "linkedin"
+    batch = read_source(path)
+    assert [(f.file, f.kind) for f in batch.files] == [("linkedin_2024_mine.csv", kind)]
+    assert batch.unknown_files == []
+    assert batch.identities or batch.requests
+
+
+def test_renamed_files_inside_an_export_are_read_too(tmp_path):
+    renamed = dict(BASIC)
+    renamed["my messages.csv"] = renamed.pop("messages.csv")
+    renamed["Invitations (2).csv"] = renamed.pop("Invitations.csv")
+    as_sent = read_source(make_export(tmp_path / "a", BASIC))
+    batch = read_source(make_export(tmp_path / "b", renamed))
+    assert sorted((f.kind, f.rows) for f in batch.files) == sorted(
+        (f.kind, f.rows) for f in as_sent.files
+    )
+    assert [i.id for i in batch.identities] == [i.id for i in as_sent.identities]
+    assert [(r.name, r.sent_at) for r in batch.requests] == [
+        (r.name, r.sent_at) for r in as_sent.requests
+    ]
+    assert batch.unknown_files == ["Rich_Media.csv"]
+
+
+def test_an_unknown_file_that_is_not_utf8_is_still_only_listed(tmp_path):
+    folder = make_export(tmp_path, {"Connections.csv": CONNECTIONS_2023}, as_zip=False)
+    (folder / "Ad_Targeting.csv").write_bytes("Member Age\r\nM\xfcnchen\r\n".encode("latin-1"))
+    batch = read_source(folder)
+    assert batch.unknown_files == ["Ad_Targeting.csv"]
+    assert len(batch.identities) == 2
+
+
+def test_a_csv_that_is_not_linkedins_is_refused_not_imported_empty(tmp_path, db_path):
+    path = write_bytes(tmp_path / "addresses.csv", "Name,E-mail Address\r\nAna Silva,ana@x.org\r\n")
+    with pytest.raises(InputError) as e:
+        read_source(path, format="linkedin")
+    assert "holds none of the LinkedIn export's files" in str(e.value)
+    result = CliRunner().invoke(app, ["import", "--format", "linkedin", str(path)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {path}: holds none of the LinkedIn export's files")
+    assert "Get a copy of your data" in result.output
+    assert not db_path.exists() or "linkedin" not in CliRunner().invoke(app, ["sources"]).output
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_file_by_header_never_fails(text):
+    assert file_by_header(text) in (
+        None,
+        "connections",
+        "invitations",
+        "messages",
+        "endorsementreceivedinfo",
+        "endorsementgiveninfo",
+    )
