@@ -25,7 +25,7 @@ from havewemet.store import Store
 from havewemet.triage.engine import triage_inbox
 from havewemet.triage.policy import load_policy
 from havewemet.web import WebSettings, create_app
-from havewemet.web.network import TOP_TIES
+from havewemet.web.network import LINE, TOP_TIES, _declutter, _overlap, label_box
 
 BASE = "http://127.0.0.1"
 ERROR_KEYS = {"ok", "status", "error"}
@@ -200,6 +200,49 @@ def test_network_json_nodes_and_edges(client: TestClient):
     assert html.count("<line") == len(data["edges"])
     for n in requesters:
         assert f'href="/request/{n["request_id"]}"' in html
+
+
+def test_network_names_do_not_print_over_each_other(client: TestClient):
+    nodes = client.get("/network.json").json()["nodes"]
+    shown = [n for n in nodes if n["show_label"]]
+    boxes = [(n["label"], label_box(n)) for n in shown]
+    squares = [
+        (n["label"], (n["x"] - n["r"], n["y"] - n["r"], n["x"] + n["r"], n["y"] + n["r"]))
+        for n in nodes
+        if n["kind"] == "requester"
+    ]
+    for i, (a, box) in enumerate(boxes):
+        for b, other in boxes[i + 1 :] + squares:
+            if a != b:
+                assert not _overlap(box, other), (a, b)
+    # Every requester keeps its name on the map, beside its square (a line or two off).
+    for n in nodes:
+        if n["kind"] == "requester":
+            assert n["show_label"] and abs(n["ly"] - n["y"]) <= 2 * LINE + 4, n["label"]
+
+
+def test_crowded_names_move_a_line_or_give_way():
+    def node(kind: str, label: str, x: float, strength: float = 0.5) -> dict:
+        return {
+            "kind": kind,
+            "label": label,
+            "x": x,
+            "y": 300.0,
+            "r": 7,
+            "strength": strength,
+            "lx": x + 12,
+            "ly": 304.0,
+            "anchor": "start",
+            "show_label": True,
+        }
+
+    a, b = node("requester", "Ann Able", 100), node("requester", "Bea Bolt", 100)
+    ties = [node("tie", f"Tie {k}", 100, strength=k / 10) for k in range(5)]
+    _declutter([*ties, b, a])
+    assert (b["ly"], a["ly"]) == (304.0, 304.0 - LINE)  # in the order given, requesters first
+    assert [t["show_label"] for t in ties] == [False, False, True, True, True]
+    # The strongest tie takes the first free line: below, then above, then two below.
+    assert [t["ly"] for t in ties[2:]] == [304.0 + 2 * LINE, 304.0 - 2 * LINE, 304.0 + LINE]
 
 
 def test_network_draws_known_of_requesters_with_their_evidence(client: TestClient):

@@ -172,6 +172,7 @@ def ego_network(
     for n in nodes:
         n["x"], n["y"] = pos.get(n["id"], (WIDTH / 2, HEIGHT / 2))
         n.update(_label_at(n))
+    _declutter(nodes)
     xy = {n["id"]: (n["x"], n["y"]) for n in nodes}
     for e in edges:
         (e["x1"], e["y1"]), (e["x2"], e["y2"]) = xy[e["source"]], xy[e["target"]]
@@ -243,6 +244,52 @@ def _label_at(n: dict) -> dict:
         "ly": round(n["y"] + 4, 1),
         "anchor": "start" if dx > 0 else "end",
     }
+
+
+#: A label's estimated size in px (the fonts in style.css): mean glyph width by kind,
+#: and the line height.
+GLYPH = {"me": 8.0, "requester": 7.2, "tie": 6.4}
+LINE = 14
+_PRIORITY = {"me": 0, "requester": 1, "tie": 2}
+
+
+def label_box(n: dict) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1) a shown label takes, from its text, anchor and baseline."""
+    w = GLYPH[n["kind"]] * len(n["label"])
+    x0 = n["lx"] - {"start": 0.0, "middle": w / 2, "end": w}[n["anchor"]]
+    return (x0, n["ly"] - LINE + 3, x0 + w, n["ly"] + 3)
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _declutter(nodes: list[dict]) -> None:
+    """Names that would print over one another or over a requester's square: placed
+    you first, then requesters, then ties (strongest first); each moves up or down a
+    line or two to a free place; a tie's that finds none is left to its hover, a
+    requester's stays where it was."""
+    placed: list[tuple] = [
+        (n["x"] - n["r"], n["y"] - n["r"], n["x"] + n["r"], n["y"] + n["r"])
+        for n in nodes
+        if n["kind"] != "tie"
+    ]
+    for n in sorted(nodes, key=lambda n: (_PRIORITY[n["kind"]], -n.get("strength", 0))):
+        if not n["show_label"]:
+            continue
+        base = n["ly"]
+        for dy in (0, -LINE, LINE, -2 * LINE, 2 * LINE):
+            n["ly"] = round(base + dy, 1)
+            box = label_box(n)
+            if not any(_overlap(box, p) for p in placed):
+                placed.append(box)
+                break
+        else:
+            n["ly"] = base
+            if n["kind"] == "tie":
+                n["show_label"] = False
+            else:
+                placed.append(label_box(n))
 
 
 def page(ctx: Context) -> dict:
