@@ -558,7 +558,12 @@ def test_the_map_draws_the_first_requesters_and_lists_the_others(client: TestCli
     net = ego_network(store, results, today=TODAY.date(), drawn=5)
     store.close()
     drawn = [n["request_id"] for n in net["nodes"] if n["kind"] == "requester"]
-    assert drawn == linked[:5]  # the first in the inbox's order
-    assert [u["id"] for u in net["not_drawn"]] == linked[5:]
+    inbox = [t.request["id"] for t in results if t.request["id"] in linked]
+    asks = [t.request["id"] for t in results if t.request["id"] in linked and t.action == "ask"]
+    assert 0 < len(asks) < 5 and inbox[0] not in asks  # the inbox puts clear cases first
+    # The requesters to ask about first (the ones the user must place), then inbox order.
+    first = asks + [r for r in inbox if r not in asks]
+    assert drawn == first[:5]
+    assert [u["id"] for u in net["not_drawn"]] == first[5:]
     ids = {n["id"] for n in net["nodes"]}
     assert all(e["source"] in ids and e["target"] in ids for e in net["edges"])

@@ -19,8 +19,8 @@ from havewemet.web.app import Context
 TOP_TIES = 40
 #: How many tie names are written on the map (the others show on hover).
 LABELLED_TIES = 12
-#: At most this many requesters are drawn (the first in the inbox's order); the map of
-#: a thousand is a tangle, and laying it out took half a minute.
+#: At most this many requesters are drawn (those to "ask" about first, then the inbox's
+#: order); the map of a thousand is a tangle, and laying it out took half a minute.
 REQUESTERS_DRAWN = 60
 #: Each requester is drawn beside at most this many of their strongest mutuals.
 MUTUALS_DRAWN = 3
@@ -59,7 +59,8 @@ def ego_network(
 ) -> dict:
     """Nodes (with x, y in a 1000x680 box) and edges of the map, plus the requesters
     that nothing links to the user (no evidence, no mutual connection) and those
-    linked but past the first ``drawn`` (in the order of ``results``). A requester
+    linked but past the first ``drawn`` (those recommended "ask" first, the people you
+    have to place yourself, then in the order of ``results``). A requester
     with evidence is drawn linked to the user, with its strongest line, even when
     that evidence names no one on the map (a shared employer, a nameless handle)."""
     ties = _ties(store, today)
@@ -81,7 +82,7 @@ def ego_network(
     links: list[tuple[str, str, str, float]] = []
     is_requester: set[str] = set()  # ties drawn as the requester they are instead
     not_drawn = []
-    for t in results:
+    for t in sorted(results, key=lambda t: t.action != "ask"):  # stable: asks first
         rid = "req:" + t.request["id"]
         own = {by_id[m["identity_id"]] for m in t.matches if m["identity_id"] in by_id}
         mine: list[tuple[str, str, str, float]] = []
@@ -104,7 +105,7 @@ def ego_network(
         }
         if not mine:
             unplaced.append(brief)
-        elif len(requesters) >= drawn:  # a readable map: the first in the inbox's order
+        elif len(requesters) >= drawn:  # a readable map
             not_drawn.append(brief)
         else:
             requesters[rid] = t
