@@ -45,6 +45,15 @@ def test_handle_username_forms():
 def test_exact_identifiers():
     assert profile_slug("https://www.linkedin.com/in/Jane-Doe-4a1b2c3/?trk=x") == "jane-doe-4a1b2c3"
     assert profile_slug("https://example.com/in/jane") == ""
+    # The same profile as linked from other apps and sites of LinkedIn's.
+    for url in (
+        "https://www.linkedin.com/mwlite/in/jane-doe-4a1b2c3",
+        "https://www.linkedin.com/m/in/Jane-Doe-4a1b2c3/",
+        "https://uk.linkedin.com/in/jane-doe-4a1b2c3/en",
+        "linkedin.com/in/jane-doe-4a1b2c3?utm_source=share&utm_medium=ios_app",
+    ):
+        assert profile_slug(url) == "jane-doe-4a1b2c3", url
+    assert profile_slug("https://www.linkedin.com/mwlite/feed") == ""
     assert normalize_email("MAILTO:Jane@Example.org") == "jane@example.org"
     assert normalize_email("not an address") == ""
     assert normalize_phone("020 7946 0000", region="GB") == "+442079460000"

@@ -20,7 +20,9 @@ from havewemet.identity.names import ParsedName, fold, given_level, parse_name
 _PLAIN_PROFILE = re.compile(
     r"(?:https?://)?(?:www\.)?linkedin\.com/(?:comm/)?(?:in|pub)/([A-Za-z0-9_-]+)(?:/[?#]?)?"
 )
-_LINKEDIN_PATH = re.compile(r"^/(?:comm/)?(?:in|pub)/([^/?#]+)", re.I)
+# /in/ and /pub/, as linked from mail (/comm/), LinkedIn Lite (/mwlite/) and the old
+# mobile site (/m/).
+_LINKEDIN_PATH = re.compile(r"^/(?:comm/|mwlite/|m/)?(?:in|pub)/([^/?#]+)", re.I)
 _SOCIAL_HOSTS = (
     "twitter.com",
     "x.com",
