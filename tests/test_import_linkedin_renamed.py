@@ -56,10 +56,11 @@ def test_a_renamed_export_file_is_known_by_its_columns(tmp_path, text, kind):
     assert batch.identities or batch.requests
 
 
-def test_renamed_files_inside_an_export_are_read_too(tmp_path):
+def test_inside_an_export_second_copies_are_read_other_names_are_not(tmp_path):
     renamed = dict(BASIC)
-    renamed["my messages.csv"] = renamed.pop("messages.csv")
     renamed["Invitations (2).csv"] = renamed.pop("Invitations.csv")
+    # LinkedIn's own other files with messages.csv's columns stay unknown.
+    renamed["guide_messages.csv"] = MESSAGES
     as_sent = read_source(make_export(tmp_path / "a", BASIC))
     batch = read_source(make_export(tmp_path / "b", renamed))
     assert sorted((f.kind, f.rows) for f in batch.files) == sorted(
@@ -69,7 +70,7 @@ def test_renamed_files_inside_an_export_are_read_too(tmp_path):
     assert [(r.name, r.sent_at) for r in batch.requests] == [
         (r.name, r.sent_at) for r in as_sent.requests
     ]
-    assert batch.unknown_files == ["Rich_Media.csv"]
+    assert sorted(batch.unknown_files) == ["Rich_Media.csv", "guide_messages.csv"]
 
 
 def test_an_unknown_file_that_is_not_utf8_is_still_only_listed(tmp_path):

@@ -167,10 +167,14 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
 def _load(path: Path) -> ImportBatch:
     batch = ImportBatch(source=SOURCE, kind="linkedin", path=str(path))
     tables: list[tuple[int, str, Transformer, CsvRows, str]] = []
+    # A CSV given alone may have been renamed: it is known by its header. Inside an
+    # export, LinkedIn names the files, and other files share messages.csv's header
+    # (guide_messages.csv, learning_coach_messages.csv): there names decide.
+    single = path.is_file() and not zipfile.is_zipfile(path)
     for member in iter_members(path):
         norm, data = _norm_file(member.name), None
         is_csv = member.name.lower().endswith(".csv")
-        if is_csv and norm not in _FILES and not PurePosixPath(member.name).name.startswith("."):
+        if single and is_csv and norm not in _FILES:
             data = member.read()  # renamed? known by its header
             norm = file_by_header(data[:8192].decode("utf-8-sig", "replace")) or norm
         if norm not in _FILES or not is_csv:
