@@ -22,6 +22,8 @@ from tests.test_import_linkedin import (
     make_export,
 )
 
+ZIP = "Basic_LinkedInDataExport_11-20-2026.zip"
+
 
 def _people(batch) -> list[tuple]:
     return [(i.id, i.name, i.company, i.line) for i in batch.identities]
@@ -104,3 +106,34 @@ def test_file_by_header_never_fails(text):
         "endorsementreceivedinfo",
         "endorsementgiveninfo",
     )
+
+
+def test_dates_no_shape_reads_are_a_warning_not_a_silent_loss(tmp_path, db_path):
+    odd = CONNECTIONS_2023.replace("15 Jan 2024", "15 janv. 2024").replace(
+        "09 Sep 2022", "9 sept. 2022"
+    )
+    odd_invitations = INVITATIONS_2023.replace('"3/1/23, 9:15 AM"', "le 1er mars")
+    files = {"Connections.csv": odd, "Invitations.csv": odd_invitations}
+    batch = read_source(make_export(tmp_path, files))
+    assert batch.warnings == [
+        f"{ZIP}:Connections.csv: 2 'Connected On' date(s) not understood (the first on line 5: "
+        "'15 janv. 2024'); those rows are kept without a date",
+        f"{ZIP}:Invitations.csv: 1 'Sent At' date(s) not understood (the first on line 2: "
+        "'le 1er mars'); those rows are kept without a date",
+    ]
+    assert [i.name for i in batch.identities][:2] == ["José García", "Jane Doe, PhD"]
+    assert [r.name for r in batch.requests] == ["Lena Vogt", "Jane Doe"]
+    result = CliRunner().invoke(app, ["import", str(make_export(tmp_path / "cli", files))])
+    assert result.exit_code == 0
+    assert "Connections.csv: 2 'Connected On' date(s) not understood" in result.output
+    # The shapes the export uses give no warning.
+    assert read_source(make_export(tmp_path / "ok", BASIC)).warnings == []
+
+
+def test_a_message_date_no_shape_reads_is_a_warning(tmp_path):
+    odd = MESSAGES.replace("2025-04-01 08:00:00 UTC", "1 avril 2025")
+    batch = read_source(make_export(tmp_path, {"messages.csv": odd}))
+    assert batch.warnings == [
+        f"{ZIP}:messages.csv: 1 'Date' date(s) not understood (the first on line 4: "
+        "'1 avril 2025'); those rows are kept without a date"
+    ]

@@ -11,7 +11,14 @@ import re
 from collections import Counter, defaultdict
 
 from havewemet.importers._io import CsvRows, parse_date
-from havewemet.importers.linkedin import SOURCE, _me, _person_key, _require, export_file
+from havewemet.importers.linkedin import (
+    SOURCE,
+    _me,
+    _person_key,
+    _require,
+    export_file,
+    warn_undated,
+)
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction
 
 # messages.csv's own date shape, ``2025-03-01 10:00:00 UTC``, one a line, in ASCII
@@ -163,6 +170,7 @@ def _messages(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
             order = None  # a day that does not exist (2025-02-30): parsed row by row
     if order is None:
         ats = list(map(parse_date, dates))
+        warn_undated(batch, table, "Date", dates, ats)
         order, added = _aggregate(table, columns, ats, me_keys, last_key)
     batch.identities += added
     report.identities += len(added)
