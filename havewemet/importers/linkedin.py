@@ -189,7 +189,7 @@ def _load(path: Path) -> ImportBatch:
         raise InputError(
             str(path),
             "holds none of the LinkedIn export's files (Connections.csv, Invitations.csv, "
-            "messages.csv, ...), by name or by columns",
+            "messages.csv, ...)",
             fix="Import the zip LinkedIn sent you (Settings > Data privacy > Get a copy of "
             "your data), its unzipped folder, or one of its CSV files",
         )
