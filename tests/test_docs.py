@@ -31,3 +31,16 @@ def test_readme_commands_exist():
     used = set(re.findall(r"(?m)^\s*(?:pip install [^&]+&& )?havewemet ([a-z]+)", blocks))
     used |= set(re.findall(r"`havewemet ([a-z]+)", readme))
     assert used and used <= known, used - known
+
+
+def test_readme_describes_the_demo_it_runs():
+    import inspect
+
+    from havewemet.demo.persona import N_STRANGERS, PLANTED, build_export
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    m = re.search(r"a generated librarian with ([\d,]+) connections, .*? and (\d+) pending", readme)
+    assert m, "the README's demo line is gone"
+    connections = inspect.signature(build_export).parameters["connections"].default
+    assert int(m.group(1).replace(",", "")) == connections
+    assert int(m.group(2)) == len(PLANTED) + N_STRANGERS
