@@ -137,3 +137,22 @@ def test_a_message_date_no_shape_reads_is_a_warning(tmp_path):
         f"{ZIP}:messages.csv: 1 'Date' date(s) not understood (the first on line 4: "
         "'1 avril 2025'); those rows are kept without a date"
     ]
+
+
+def test_the_smaller_files_dates_warn_too_and_their_usual_shapes_do_not(tmp_path):
+    header = (
+        "Endorsement Date,Skill Name,Endorser First Name,Endorser Last Name,"
+        "Endorser Public Url,Endorsement Status\r\n"
+    )
+    usual = "2024/05/01 10:12:44 UTC,Cataloguing,Grace,Liang,www.linkedin.com/in/grace,ACCEPTED\r\n"
+    odd = "hier,Archives,Tom,Brennan,www.linkedin.com/in/tom-b,ACCEPTED\r\n"
+    files = {"Endorsement_Received_Info.csv": header + usual + odd}
+    batch = read_source(make_export(tmp_path, files))
+    assert [(x.identity_key, x.at) for x in batch.interactions] == [
+        ("in/grace", "2024-05-01T10:12:44"),
+        ("in/tom-b", None),
+    ]
+    assert batch.warnings == [
+        f"{ZIP}:Endorsement_Received_Info.csv: 1 'Endorsement Date' date(s) not understood "
+        "(the first on line 3: 'hier'); those rows are kept without a date"
+    ]

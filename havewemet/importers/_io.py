@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from havewemet.errors import InputError, UnsafeArchiveError
 from havewemet.importers._dates import parse_date as parse_date  # re-exported
+from havewemet.models import ImportBatch
 
 # Zip bombs: refuse before extracting anything. Real X and Facebook archives with
 # media run to tens of GB and many thousands of files (we read only a few of them),
@@ -134,6 +135,29 @@ class CsvRows:
         header = self.header
         for line, raw in zip(self.lines, self.rows, strict=True):
             yield line, dict(zip(header, [c.strip() for c in raw], strict=False))
+
+
+class Undated:
+    """The cells of one date column that no known shape reads: their rows are kept
+    without the date, and :meth:`warn` tells the user where (one warning a file)."""
+
+    def __init__(self, table: CsvRows, column: str) -> None:
+        self.file, self.column = table.file, column
+        self.bad: list[tuple[int, str]] = []
+
+    def check(self, line: int, raw: str, at: str | None) -> str | None:
+        """``at`` (``raw`` parsed), noting ``raw`` when it held a date that did not parse."""
+        if raw and not at:
+            self.bad.append((line, raw))
+        return at
+
+    def warn(self, batch: ImportBatch) -> None:
+        if self.bad:
+            line, raw = self.bad[0]
+            batch.warnings.append(
+                f"{self.file}: {len(self.bad)} {self.column!r} date(s) not understood (the "
+                f"first on line {line}: {raw!r}); those rows are kept without a date"
+            )
 
 
 def norm_col(name: str) -> str:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from havewemet.importers._io import CsvRows, parse_date
+from havewemet.importers._io import CsvRows, Undated, parse_date
 from havewemet.importers.linkedin import (
     SOURCE,
     _me,
     _person_key,
     _require,
     export_file,
-    warn_undated,
 )
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction
 
@@ -170,7 +169,10 @@ def _messages(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
             order = None  # a day that does not exist (2025-02-30): parsed row by row
     if order is None:
         ats = list(map(parse_date, dates))
-        warn_undated(batch, table, "Date", dates, ats)
+        undated = Undated(table, "Date")
+        for line, raw, at in zip(table.lines, dates, ats, strict=True):
+            undated.check(line, raw, at)
+        undated.warn(batch)
         order, added = _aggregate(table, columns, ats, me_keys, last_key)
     batch.identities += added
     report.identities += len(added)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from havewemet.identity.handles import normalize_email
-from havewemet.importers._io import CsvRows, parse_date
+from havewemet.importers._io import CsvRows, Undated, parse_date
 from havewemet.importers.linkedin import (
     SOURCE,
     Transformer,
@@ -24,6 +24,7 @@ from havewemet.models import FileReport, Identity, ImportBatch, stable_id
 
 @export_file("importedcontacts", "contacts", order=40)
 def _contacts(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
+    undated = Undated(table, "CreatedAt")
     for line, row in table.records():
         first, last = row.get("firstname", ""), row.get("lastname", "")
         name = row.get("fullname", "") or _full_name(first, last)
@@ -48,13 +49,16 @@ def _contacts(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
             file=table.file,
             line=line,
         )
-        at = parse_date(row.get("createdat", "").split(" UTC")[0]) if row.get("createdat") else None
+        raw = row.get("createdat", "")
+        at = undated.check(line, raw, parse_date(raw.split(" UTC")[0]) if raw else None)
         add_person(batch, report, ident, "contact", at, "out", row.get("source", ""))
+    undated.warn(batch)
 
 
 def _endorsements(direction: str) -> Transformer:
     def fn(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
         who = "endorser" if direction == "in" else "endorsee"
+        undated = Undated(table, "Endorsement Date")
         for line, row in table.records():
             first, last = row.get(f"{who}firstname", ""), row.get(f"{who}lastname", "")
             name, url = _full_name(first, last), row.get(f"{who}publicurl", "")
@@ -71,8 +75,10 @@ def _endorsements(direction: str) -> Transformer:
                 file=table.file,
                 line=line,
             )
-            at = parse_date(row.get("endorsementdate", "").replace("/", "-").replace(" UTC", ""))
+            raw = row.get("endorsementdate", "")
+            at = undated.check(line, raw, parse_date(raw.replace("/", "-").replace(" UTC", "")))
             add_person(batch, report, ident, "endorsement", at, direction, row.get("skillname", ""))
+        undated.warn(batch)
 
     return fn
 
@@ -91,6 +97,7 @@ export_file(
 
 def _recommendations(direction: str) -> Transformer:
     def fn(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
+        undated = Undated(table, "Creation Date")
         for line, row in table.records():
             first, last = row.get("firstname", ""), row.get("lastname", "")
             name = _full_name(first, last)
@@ -108,9 +115,11 @@ def _recommendations(direction: str) -> Transformer:
                 file=table.file,
                 line=line,
             )
-            at = parse_date(row.get("creationdate", ""))
+            raw = row.get("creationdate", "")
+            at = undated.check(line, raw, parse_date(raw))
             detail = row.get("text", "")[:200]
             add_person(batch, report, ident, "recommendation", at, direction, detail)
+        undated.warn(batch)
 
     return fn
 
@@ -121,15 +130,16 @@ export_file("recommendationsgiven", order=50)(_recommendations("out"))
 
 @export_file("memberfollows", order=50)
 def _follows(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
+    undated = Undated(table, "Date")
     for line, row in table.records():
         name = row.get("fullname", "")
         if not name or row.get("status", "").lower() not in ("", "active"):
             continue
         key = _person_key("", name)
         ident = Identity(SOURCE, key, name=name, file=table.file, line=line)
-        add_person(
-            batch, report, ident, "follow", parse_date(row.get("date", "")), "out", "LinkedIn"
-        )
+        at = undated.check(line, row.get("date", ""), parse_date(row.get("date", "")))
+        add_person(batch, report, ident, "follow", at, "out", "LinkedIn")
+    undated.warn(batch)
 
 
 @export_file("events", order=50)

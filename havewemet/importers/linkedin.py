@@ -24,6 +24,7 @@ from havewemet.identity.handles import normalize_email, profile_slug
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._io import (
     CsvRows,
+    Undated,
     decode_text,
     iter_members,
     norm_col,
@@ -217,21 +218,6 @@ def _require(table: CsvRows, *cols: str) -> None:
         )
 
 
-def warn_undated(
-    batch: ImportBatch, table: CsvRows, column: str, raws: list[str], ats: list[str | None]
-) -> None:
-    """A warning for the cells of ``column`` that hold a date no known shape reads:
-    their rows are kept without it, and the user hears where."""
-    rows = zip(table.lines, raws, ats, strict=True)
-    bad = [(line, raw) for line, raw, at in rows if raw and not at]
-    if bad:
-        line, raw = bad[0]
-        batch.warnings.append(
-            f"{table.file}: {len(bad)} {column!r} date(s) not understood (the first on line "
-            f"{line}: {raw!r}); those rows are kept without a date"
-        )
-
-
 @export_file("profile", order=0, markers=("First Name", "Last Name"))
 def _profile(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
     for line, row in list(table.records())[:1]:
@@ -289,7 +275,10 @@ def _connections(table: CsvRows, batch: ImportBatch, report: FileReport) -> None
     raw_dates = list(map(itemgetter(table.col["connectedon"]), table.rows))
     dates = {d: parse_date(d) for d in dict.fromkeys(raw_dates)}
     if any(d.strip() and not at for d, at in dates.items()):
-        warn_undated(batch, table, "Connected On", raw_dates, [dates[d] for d in raw_dates])
+        undated = Undated(table, "Connected On")
+        for line, raw in zip(table.lines, raw_dates, strict=True):
+            undated.check(line, raw.strip(), dates[raw])
+        undated.warn(batch)
     before, hidden = len(identities), 0
     for line, raw_date, first, last, url, email, company, title in zip(
         table.lines, raw_dates, *map(table.column, columns), strict=True
@@ -355,12 +344,11 @@ def add_person(
 )
 def _invitations(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
     _require(table, "From", "To", "Sent At", "Direction")
-    raws, ats = [], []
+    undated = Undated(table, "Sent At")
     for line, row in table.records():
         direction = row.get("direction", "").upper()
-        sent = parse_date(row.get("sentat", ""))
-        raws.append(row.get("sentat", ""))
-        ats.append(sent)
+        raw = row.get("sentat", "")
+        sent = undated.check(line, raw, parse_date(raw))
         note = row.get("message", "")
         if direction == "INCOMING":
             batch.requests.append(
@@ -382,7 +370,7 @@ def _invitations(table: CsvRows, batch: ImportBatch, report: FileReport) -> None
                 SOURCE, key, name=name, urls=[url] if url else [], file=table.file, line=line
             )
             add_person(batch, report, ident, "invitation", sent, "out", note[:300])
-    warn_undated(batch, table, "Sent At", raws, ats)
+    undated.warn(batch)
 
 
 # The export's other files (messages; contacts, endorsements, recommendations,
