@@ -156,3 +156,16 @@ def test_the_smaller_files_dates_warn_too_and_their_usual_shapes_do_not(tmp_path
         f"{ZIP}:Endorsement_Received_Info.csv: 1 'Endorsement Date' date(s) not understood "
         "(the first on line 3: 'hier'); those rows are kept without a date"
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["Connections", "Invitations", "messages", "Imported Contacts", "Profile"]),
+    st.sampled_from([" (1)", "(12)", " - Copy", " copy", " Copy 2", " copy (3)", ""]),
+    st.sampled_from([".csv", ".CSV"]),
+)
+def test_a_copys_name_normalises_to_the_files(stem, suffix, ext):
+    from havewemet.importers.linkedin import _norm_file, known_file
+
+    assert _norm_file(stem + suffix + ext) == _norm_file(stem + ".csv")
+    assert known_file(stem + suffix + ext)
