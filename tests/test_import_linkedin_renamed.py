@@ -146,15 +146,26 @@ def test_the_smaller_files_dates_warn_too_and_their_usual_shapes_do_not(tmp_path
     )
     usual = "2024/05/01 10:12:44 UTC,Cataloguing,Grace,Liang,www.linkedin.com/in/grace,ACCEPTED\r\n"
     odd = "hier,Archives,Tom,Brennan,www.linkedin.com/in/tom-b,ACCEPTED\r\n"
-    files = {"Endorsement_Received_Info.csv": header + usual + odd}
+    positions = (
+        "Company Name,Title,Description,Location,Started On,Finished On\r\n"
+        "Westmere City Council,Librarian,,,Jan 2019,\r\n"
+        "Harrow & Pike LLP,Solicitor,,,printemps 2013,Dec 2018\r\n"
+    )
+    files = {"Endorsement_Received_Info.csv": header + usual + odd, "Positions.csv": positions}
     batch = read_source(make_export(tmp_path, files))
+    assert [(p["start"], p["end"]) for p in batch.positions] == [
+        ("2019-01-01", ""),
+        ("", "2018-12-01"),
+    ]
     assert [(x.identity_key, x.at) for x in batch.interactions] == [
         ("in/grace", "2024-05-01T10:12:44"),
         ("in/tom-b", None),
     ]
     assert batch.warnings == [
+        f"{ZIP}:Positions.csv: 1 'Started On' date(s) not understood (the first on line 3: "
+        "'printemps 2013'); those rows are kept without a date",
         f"{ZIP}:Endorsement_Received_Info.csv: 1 'Endorsement Date' date(s) not understood "
-        "(the first on line 3: 'hier'); those rows are kept without a date"
+        "(the first on line 3: 'hier'); those rows are kept without a date",
     ]
 
 

@@ -246,17 +246,21 @@ def _emails(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
 
 @export_file("positions", order=2, markers=("Company Name",))
 def _positions(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
+    started, finished = Undated(table, "Started On"), Undated(table, "Finished On")
     for line, row in table.records():
+        start, end = row.get("startedon", ""), row.get("finishedon", "")
         batch.positions.append(
             {
                 "company": row.get("companyname", ""),
                 "title": row.get("title", ""),
-                "start": parse_date(row.get("startedon", "")) or "",
-                "end": parse_date(row.get("finishedon", "")) or "",
+                "start": started.check(line, start, parse_date(start)) or "",
+                "end": finished.check(line, end, parse_date(end)) or "",
                 "file": table.file,
                 "line": str(line),
             }
         )
+    started.warn(batch)
+    finished.warn(batch)
 
 
 @export_file(
