@@ -194,6 +194,20 @@ def import_(
     render.import_summary(console, batch, result)
 
 
+#: From this many identities to prepare, a triage says why it takes seconds.
+PREPARE_NOTICE = 5000
+
+
+def _notice_preparing(store: Store) -> None:
+    """One line on stderr when this triage first prepares many identities for matching
+    (after an import: a few seconds at 30,000)."""
+    from havewemet.identity.prepared import to_prepare
+
+    n = to_prepare(store)
+    if n >= PREPARE_NOTICE:
+        sys.stderr.write(f"Preparing {n:,} people for matching (once after an import)...\n")
+
+
 @command()
 def inbox(
     policy: PolicyOpt = None,
@@ -205,7 +219,10 @@ def inbox(
     from havewemet.triage.engine import triage_inbox
     from havewemet.triage.policy import load_policy
 
-    results = triage_inbox(_store(), policy=load_policy(policy, preset_name=preset))
+    store = _store()
+    if not as_json:
+        _notice_preparing(store)
+    results = triage_inbox(store, policy=load_policy(policy, preset_name=preset))
     if as_json:
         return _print_json([r.to_dict() for r in results])
     render.inbox(console, results, verbose=verbose)
@@ -262,6 +279,8 @@ def check(
             "give the requester's NAME (with --url, --headline, --note, "
             "--mutual), or --id for a stored request"
         )
+    if not as_json:
+        _notice_preparing(store)
     result = Triager(store, policy=load_policy(policy, preset_name=preset)).triage(req)
     if as_json:
         return _print_json(result.to_dict())

@@ -327,3 +327,39 @@ def test_without_the_forget_trigger_no_index_is_kept(store):
     load_matcher(store)
     assert store.db["match_index"].count == 0  # forget could not have removed it
     assert store.db["match_cache"].count == 5
+
+
+def test_to_prepare_counts_what_the_next_load_prepares(store):
+    assert prepared.to_prepare(store) == len(PEOPLE)  # a fresh import: all of them
+    load_matcher(store)
+    assert prepared.to_prepare(store) == 0  # the kept index is current
+    store.save(_batch([("in/new-person-9", "New Person", "")]))
+    store.db.conn.execute(
+        "update identities set company = 'Globex' where key = ?", ["in/jane-doe-4a1b2c"]
+    )
+    assert prepared.to_prepare(store) == 2  # one new, one changed
+    load_matcher(store)
+    assert prepared.to_prepare(store) == 0
+
+
+def test_a_first_triage_that_prepares_many_says_so_once(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from havewemet import cli
+
+    db = tmp_path / "store.db"
+    s = Store.open(db)
+    s.save(_batch())
+    s.close()
+    monkeypatch.setattr(cli, "PREPARE_NOTICE", len(PEOPLE))
+    first = CliRunner().invoke(cli.app, ["--db", str(db), "inbox"])
+    again = CliRunner().invoke(cli.app, ["--db", str(db), "inbox"])
+    assert first.exit_code == again.exit_code == 0
+    assert first.stderr == "Preparing 5 people for matching (once after an import)...\n"
+    assert again.stderr == ""
+    s = Store.open(db)
+    s.db.conn.execute("delete from match_cache")  # to prepare again: JSON stays quiet
+    s.db.conn.commit()
+    s.close()
+    as_json = CliRunner().invoke(cli.app, ["--db", str(db), "inbox", "--json"])
+    assert as_json.exit_code == 0 and as_json.stderr == ""

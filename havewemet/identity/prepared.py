@@ -220,6 +220,24 @@ def load_matcher(store: Any) -> Matcher:
     return matcher
 
 
+def to_prepare(store: Any) -> int:
+    """How many identities the next :func:`load_matcher` prepares anew: 0 while the
+    kept index is current (three small reads), else those without a current record
+    (one pass over the identities). For a notice before a long first load."""
+    conn = store.db.conn
+    row = conn.execute("select version, identities from match_index").fetchone()
+    n = conn.execute("select count(*) from identities").fetchone()[0]
+    if row is not None and row[0] == VERSION and row[1] == n:
+        kept = conn.execute("select count(*) from match_cache where version = ?", [VERSION])
+        if kept.fetchone()[0] == n:
+            return 0
+    return conn.execute(
+        f"select count(*) from identities i left join match_cache c on c.id = i.id "
+        f"and c.version = ? and {_CURRENT} where c.id is null",
+        [VERSION],
+    ).fetchone()[0]
+
+
 def _build(conn: sqlite3.Connection) -> tuple[Matcher, list[tuple], bool]:
     """The matcher from the prepared records, the records prepared anew (to keep), and
     whether every identity now has one (a name holding a separator cannot)."""
