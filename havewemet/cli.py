@@ -198,14 +198,15 @@ def import_(
 PREPARE_NOTICE = 5000
 
 
-def _notice_preparing(store: Store) -> None:
-    """One line on stderr when this triage first prepares many identities for matching
-    (after an import: a few seconds at 30,000)."""
+def notice_preparing(store: Store) -> int:
+    """How many identities the next triage prepares for matching; one line on stderr
+    when they are many (after an import: a few seconds at 30,000)."""
     from havewemet.identity.prepared import to_prepare
 
     n = to_prepare(store)
     if n >= PREPARE_NOTICE:
         sys.stderr.write(f"Preparing {n:,} people for matching (once after an import)...\n")
+    return n
 
 
 @command()
@@ -221,7 +222,7 @@ def inbox(
 
     store = _store()
     if not as_json:
-        _notice_preparing(store)
+        notice_preparing(store)
     results = triage_inbox(store, policy=load_policy(policy, preset_name=preset))
     if as_json:
         return _print_json([r.to_dict() for r in results])
@@ -280,7 +281,7 @@ def check(
             "--mutual), or --id for a stored request"
         )
     if not as_json:
-        _notice_preparing(store)
+        notice_preparing(store)
     result = Triager(store, policy=load_policy(policy, preset_name=preset)).triage(req)
     if as_json:
         return _print_json(result.to_dict())

@@ -484,6 +484,27 @@ def test_serve_refuses_a_host_not_typed(db: Path, monkeypatch: pytest.MonkeyPatc
     )
 
 
+def test_serve_prepares_the_identities_before_the_first_page(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from havewemet import cli
+    from havewemet.identity.prepared import to_prepare
+
+    store = Store.open(db)
+    store.db.conn.execute("delete from match_cache")  # as after a large import
+    store.db.conn.commit()
+    n = to_prepare(store)
+    store.close()
+    monkeypatch.setenv("HAVEWEMET_DB", str(db))
+    monkeypatch.setattr(cli, "PREPARE_NOTICE", 1)
+    r = CliRunner().invoke(cli_app, ["serve", "--get", "/.json"])
+    assert r.exit_code == 0
+    assert r.stderr == f"Preparing {n:,} people for matching (once after an import)...\n"
+    store = Store.open(db)
+    assert n > 1000 and to_prepare(store) == 0
+    store.close()
+
+
 def test_serve_get_prints_a_page(db: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("HAVEWEMET_DB", str(db))
     r = CliRunner().invoke(cli_app, ["serve", "--get", "/.json"])

@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
-from havewemet.cli import PolicyOpt, PresetOpt, _state, command, console
+from havewemet.cli import PolicyOpt, PresetOpt, _state, command, console, notice_preparing
 from havewemet.errors import HaveWeMetError
-from havewemet.store import default_path
+from havewemet.store import Store, default_path
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,7 @@ def serve(
         hosts=() if warning is None else ("*",) if wildcard else (host,),
     )
     app = create_app(settings)
+    _prepare(settings.db_path)
     if get is not None:
         return _get(app, get)
     _port_free(host, port)
@@ -116,6 +117,19 @@ def serve(
         highlight=False,
     )
     uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", server_header=False)
+
+
+def _prepare(db_path: Path) -> None:
+    """Prepare the identities for matching before serving (after an import it takes
+    seconds), so that the first page comes at once."""
+    from havewemet.identity.prepared import load_matcher
+
+    store = Store.open(db_path)
+    try:
+        if notice_preparing(store):
+            load_matcher(store)
+    finally:
+        store.close()
 
 
 def _get(app, path: str) -> None:
