@@ -33,17 +33,21 @@ INTERACTION_KINDS: dict[str, str] = {
 }
 
 
-# Copies of one empty hasher: the same digests as ``blake2b(data, digest_size=10)``
-# without parsing the keyword on every call (issue 2: 80,000 ids an import).
-_new_hash = hashlib.blake2b(digest_size=10).copy
+#: Copies of one empty hasher: the same digests as ``blake2b(data, digest_size=10)``
+#: without parsing the keyword on every call (issue 2: 80,000 ids an import).
+new_hash = hashlib.blake2b(digest_size=10).copy
+
+
+def hash_text(text: str) -> str:
+    """:func:`stable_id` of parts already joined with ``"\\x1f"``."""
+    h = new_hash()
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 def stable_id(*parts: object) -> str:
     """A short, stable hash of the given parts (used as a primary key)."""
-    text = "\x1f".join("" if p is None else str(p) for p in parts)
-    h = _new_hash()
-    h.update(text.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+    return hash_text("\x1f".join("" if p is None else str(p) for p in parts))
 
 
 @dataclass(slots=True)

@@ -36,13 +36,13 @@ def inbox(console: Console, results: list[Triage], *, verbose: bool = False) -> 
     # One print per group, without Rich's automatic highlighting (numbers, URLs):
     # 1,000 requests printed line by line took longer than triaging them.
     groups: dict[str, list[str]] = {}
+    counts = dict.fromkeys(HEADINGS, 0)
     for r in results:
         groups.setdefault(r.action, []).extend(_request_lines(r, verbose))
+        counts[r.action] += 1
     for action, lines in groups.items():
-        n = sum(1 for x in results if x.action == action)
-        console.rule(f"[{STYLE[action]}]{HEADINGS[action]} ({n})", align="left")
+        console.rule(f"[{STYLE[action]}]{HEADINGS[action]} ({counts[action]})", align="left")
         console.print("\n".join(lines), highlight=False)
-    counts = {a: sum(1 for x in results if x.action == a) for a in HEADINGS}
     console.print(
         f"\n{len(results)} pending: "
         + ", ".join(f"[{STYLE[a]}]{n} {a}[/]" for a, n in counts.items() if n)

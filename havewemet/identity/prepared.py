@@ -226,11 +226,8 @@ def to_prepare(store: Any) -> int:
     (one pass over the identities). For a notice before a long first load."""
     conn = store.db.conn
     row = conn.execute("select version, identities from match_index").fetchone()
-    n = conn.execute("select count(*) from identities").fetchone()[0]
-    if row is not None and row[0] == VERSION and row[1] == n:
-        kept = conn.execute("select count(*) from match_cache where version = ?", [VERSION])
-        if kept.fetchone()[0] == n:
-            return 0
+    if row is not None and row[0] == VERSION and _all_prepared(conn, row[1]):
+        return 0
     return conn.execute(
         f"select count(*) from identities i left join match_cache c on c.id = i.id "
         f"and c.version = ? and {_CURRENT} where c.id is null",
@@ -277,11 +274,7 @@ def _read_index(conn: sqlite3.Connection) -> Matcher | None:
     row = conn.execute("select version, identities, data from match_index").fetchone()
     if row is None or row[0] != VERSION or not _TRIGGERS <= _triggers(conn):
         return None
-    n = row[1]
-    if conn.execute("select count(*) from identities").fetchone()[0] != n or (
-        conn.execute("select count(*) from match_cache where version = ?", [VERSION]).fetchone()[0]
-        != n
-    ):
+    if not _all_prepared(conn, row[1]):
         return None
     try:
         state, raw, slugs = marshal.loads(row[2])
@@ -293,6 +286,18 @@ def _read_index(conn: sqlite3.Connection) -> Matcher | None:
     matcher.recs.raw = raw
     matcher.recs.slugs = slugs
     return matcher
+
+
+def _all_prepared(conn: sqlite3.Connection, n: int) -> bool:
+    """Whether the store holds ``n`` identities and ``n`` current prepared records (a
+    record goes when its identity changes or goes, so they are one each)."""
+    return (
+        conn.execute("select count(*) from identities").fetchone()[0] == n
+        and conn.execute(
+            "select count(*) from match_cache where version = ?", [VERSION]
+        ).fetchone()[0]
+        == n
+    )
 
 
 #: Without m007's trigger an update would not reach the index; without m009's a
