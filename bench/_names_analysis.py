@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from havewemet.identity.evaluate import names_candidates, share_among_candidates
+from havewemet.evaluate.identity import names_candidates, share_among_candidates
 
 _RESULTS = ("top right", "tie w/ truth", "top wrong", "truth absent", "no candidate")
 

@@ -20,7 +20,7 @@ from nicknames import NickNamer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
-from havewemet.identity.evaluate import eval_link, pair_probability
+from havewemet.evaluate.identity import eval_link, pair_probability
 from havewemet.identity.names import fold, given_level
 
 _HERE = Path(__file__).resolve().parent

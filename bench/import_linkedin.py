@@ -305,7 +305,7 @@ def _do_floor(path: Path) -> dict[str, Any]:
     from havewemet import store_rows
     from havewemet.importers import read_source
     from havewemet.store import Store
-    from havewemet.store_schema import INTERACTION_LOG
+    from havewemet.store.schema import INTERACTION_LOG
 
     batch = read_source(path)
     ids: dict[tuple[str, str], str] = {}

@@ -70,11 +70,11 @@ from operator import contains, itemgetter, methodcaller, not_, or_
 from pathlib import Path
 
 from havewemet.errors import InputError
-from havewemet.identity.handles import normalize_email
 from havewemet.importers import linkedin as li
 from havewemet.importers._io import decode_text, parse_date, read_csv_rows
-from havewemet.importers._linkedin_messages import _UTC_STAMPS, _split_people
+from havewemet.importers.linkedin.messages import _UTC_STAMPS, _split_people
 from havewemet.models import ImportBatch, Request, stable_id
+from havewemet.normalize import normalize_email
 
 SOURCE = "linkedin"
 SCHEMA = """

@@ -124,7 +124,7 @@ class Request:
 
     @property
     def id(self) -> str:
-        from havewemet.identity.handles import profile_slug
+        from havewemet.normalize import profile_slug
 
         slug = profile_slug(self.profile_url)
         if slug:

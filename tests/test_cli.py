@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 from tests.test_import_linkedin import BASIC, make_export
 
 runner = CliRunner()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 from havewemet.importers import readers
 from tests.test_import_contacts_csv import OUTLOOK_HEADER
 

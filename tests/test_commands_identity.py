@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 
 runner = CliRunner()
 

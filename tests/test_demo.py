@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 from havewemet.demo import PLANTED, TODAY, load_demo, run_demo
 from havewemet.demo.outgoing import OUTGOING
 from havewemet.store import Store

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from havewemet.commands.reference import command_paths, reference
+from havewemet.cli.reference import command_paths, reference
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_cli_reference_is_current():
     current = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert current == reference(), (
-        "docs/cli.md is out of date: run `python -m havewemet.commands.reference > docs/cli.md`"
+        "docs/cli.md is out of date: run `python -m havewemet.cli.reference > docs/cli.md`"
     )
 
 

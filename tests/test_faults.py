@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from havewemet.backup import backup, check_store_file, restore
-from havewemet.cli import app
+from havewemet.cli.app import app
 from havewemet.demo.persona import build_export
 from havewemet.errors import InputError, StoreError
 from havewemet.importers import read_source
 from havewemet.store import Store
+from havewemet.store.backup import backup, check_store_file, restore
 
 runner = CliRunner()
 
@@ -56,7 +56,7 @@ CHILD = textwrap.dedent(
             return real_save(self, batch)
         sqlite_utils.db.Table.upsert_all = upsert_all
         Store.save = save
-    from havewemet.cli import app
+    from havewemet.cli.app import app
     app(sys.argv[1:], prog_name="havewemet")
     """
 )
@@ -216,7 +216,7 @@ def test_real_file_size_limit_gives_an_error_and_keeps_the_store(tmp_path, fille
         textwrap.dedent(f"""
         import resource, sys
         resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
-        from havewemet.cli import app
+        from havewemet.cli.app import app
         app(sys.argv[1:], prog_name="havewemet")
     """)
     )

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 from havewemet.errors import InputError, UnsafeArchiveError
 from havewemet.importers import ImportOptions, _io, read_source
 
@@ -185,7 +185,7 @@ def test_damaged_zip_is_a_clear_error(tmp_path):
 RSS_CHILD = textwrap.dedent(
     """
     import resource, sys
-    from havewemet.cli import app
+    from havewemet.cli.app import app
     try:
         app(sys.argv[1:], prog_name="havewemet")
     finally:

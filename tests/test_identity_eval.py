@@ -5,7 +5,7 @@ import csv
 import pytest
 
 from havewemet.errors import InputError
-from havewemet.identity.evaluate import (
+from havewemet.evaluate.identity import (
     eval_link,
     eval_names,
     pair_probability,

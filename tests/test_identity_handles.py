@@ -4,9 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from havewemet.identity.handles import (
-    handle_fit,
-    handle_username,
+from havewemet.identity.handles import handle_fit, handle_username
+from havewemet.normalize import (
     normalize_email,
     normalize_phone,
     phone_key,
@@ -119,6 +118,6 @@ _URL_PARTS = st.sampled_from(
 
 @given(st.lists(st.one_of(_URL_PARTS, st.text(max_size=3)), max_size=8).map("".join))
 def test_profile_slug_shortcuts_give_what_urlsplit_gives(url):
-    from havewemet.identity.handles import _slug_of_url
+    from havewemet.normalize import _slug_of_url
 
     assert profile_slug(url) == (_slug_of_url(url.strip()) if url.strip() else "")

@@ -345,7 +345,7 @@ def test_to_prepare_counts_what_the_next_load_prepares(store):
 def test_a_first_triage_that_prepares_many_says_so_once(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from havewemet import cli
+    from havewemet.cli import app as cli  # the module
 
     db = tmp_path / "store.db"
     s = Store.open(db)

@@ -438,8 +438,8 @@ _SLUG_CHARS = st.text(
 @settings(max_examples=400)
 @given(_SLUG_CHARS, st.sampled_from(["", "/", "?x=1", " "]))
 def test_a_profile_urls_key_is_its_slug_as_profile_slug_gives_it(slug: str, tail: str) -> None:
-    from havewemet.identity.handles import profile_slug
-    from havewemet.importers.linkedin import _slug
+    from havewemet.importers.linkedin.export import _slug
+    from havewemet.normalize import profile_slug
 
     url = f"https://www.linkedin.com/in/{slug}{tail}"
     assert _slug(url) == (profile_slug(url) or "")

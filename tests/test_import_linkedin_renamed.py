@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 from havewemet.errors import InputError
 from havewemet.importers import detect_format, read_source
-from havewemet.importers.linkedin import file_by_header
+from havewemet.importers.linkedin.export import file_by_header
 from tests.conftest import write_bytes
 from tests.test_import_linkedin import (
     BASIC,
@@ -177,7 +177,7 @@ def test_the_smaller_files_dates_warn_too_and_their_usual_shapes_do_not(tmp_path
     st.sampled_from([".csv", ".CSV"]),
 )
 def test_a_copys_name_normalises_to_the_files(stem, suffix, ext):
-    from havewemet.importers.linkedin import _norm_file, known_file
+    from havewemet.importers.linkedin.export import known_file, norm_file
 
-    assert _norm_file(stem + suffix + ext) == _norm_file(stem + ".csv")
+    assert norm_file(stem + suffix + ext) == norm_file(stem + ".csv")
     assert known_file(stem + suffix + ext)

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from havewemet.errors import InputError
-from havewemet.identity.handles import normalize_phone
 from havewemet.importers import ImportOptions, detect_format, read_source
 from havewemet.importers.vcard import load, parse_cards, parse_rev
 from havewemet.models import Identity, ImportBatch, Interaction, stable_id
+from havewemet.normalize import normalize_phone
 from havewemet.store import Store
 
 APPLE = crlf(

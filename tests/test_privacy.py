@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 from havewemet.demo.persona import build_export
 from havewemet.importers import readers
 from havewemet.store import Store
@@ -187,7 +187,6 @@ def _has_web() -> bool:
     try:
         import fastapi  # noqa: F401
         import uvicorn  # noqa: F401
-
         from havewemet.commands import web  # noqa: F401
     except ImportError:
         return False
@@ -213,7 +212,7 @@ def test_serve_binds_loopback_by_default(tmp_path, monkeypatch, offline):
 def test_serve_on_a_network_address_needs_an_explicit_host_and_warns(tmp_path, monkeypatch):
     import uvicorn
 
-    from havewemet.commands.web import check_host
+    from havewemet.cli.web import check_host
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app_, **kw: calls.append(kw))
@@ -249,7 +248,7 @@ SERVE_CHILD = textwrap.dedent(
             raise socket.gaierror("blocked")
         return real_gai(host, *a, **k)
     socket.socket.connect, socket.getaddrinfo = connect, getaddrinfo
-    from havewemet.cli import app
+    from havewemet.cli.app import app
     app(sys.argv[2:], prog_name="havewemet")
     """
 )
@@ -357,7 +356,7 @@ def test_store_and_its_wal_and_shm_files_are_0600_even_with_an_open_umask(tmp_pa
 
 
 def test_backups_and_the_kept_store_are_0600_with_an_open_umask(tmp_path):
-    from havewemet.backup import backup, restore
+    from havewemet.store.backup import backup, restore
 
     old = os.umask(0)
     try:

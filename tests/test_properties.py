@@ -17,11 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from havewemet.errors import HaveWeMetError
-from havewemet.identity.evaluate import pair_probability
-from havewemet.identity.handles import handle_fit, normalize_email, profile_slug
+from havewemet.evaluate.identity import pair_probability
+from havewemet.identity.handles import handle_fit
 from havewemet.identity.names import fold, given_names_match, parse_name, skeleton
 from havewemet.importers import read_source, readers
 from havewemet.importers._io import parse_date
+from havewemet.normalize import normalize_email, profile_slug
 
 SETTINGS = settings(
     max_examples=40,

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from havewemet.models import Identity, ImportBatch, Interaction, stable_id
-from havewemet.store_rows import _EXTRA_JSON, dump_extra, identity_rows, interaction_rows
+from havewemet.store.rows import _EXTRA_JSON, dump_extra, identity_rows, interaction_rows
 
 
 def _reference_id(*parts: object) -> str:

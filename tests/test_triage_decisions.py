@@ -8,7 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 from havewemet.errors import HaveWeMetError, InputError
 from havewemet.store import Store
 from havewemet.triage.decisions import (

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 from havewemet.demo import PLANTED
 from havewemet.demo import linkedin_export as lx
 from havewemet.errors import InputError
-from havewemet.triage.evaluate import demo_cases, evaluate, read_cases
+from havewemet.evaluate.triage import demo_cases, evaluate, read_cases
 
 
 def _data(folder: Path) -> None:

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 from havewemet.store import Store
 from havewemet.triage.engine import Mutual
 from havewemet.triage.evidence import Evidence

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 from havewemet.errors import PolicyError
 from havewemet.triage.engine import Triager, triage_inbox
 from havewemet.triage.policy import load_policy, policy_toml, preset, recommend

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from havewemet.cli import app
+from havewemet.cli.app import app
 from havewemet.errors import HaveWeMetError, PolicyError
 from havewemet.store import Store
 from havewemet.triage.engine import Triager

@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from havewemet.cli import app as cli_app
-from havewemet.commands.web import check_host, is_loopback
+from havewemet.cli.app import app as cli_app
+from havewemet.cli.web import check_host, is_loopback
 from havewemet.demo import TODAY, load_demo
 from havewemet.demo.persona import N_STRANGERS, PLANTED
 from havewemet.errors import HaveWeMetError
@@ -487,7 +487,7 @@ def test_serve_refuses_a_host_not_typed(db: Path, monkeypatch: pytest.MonkeyPatc
 def test_serve_prepares_the_identities_before_the_first_page(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from havewemet import cli
+    from havewemet.cli import app as cli  # the module
     from havewemet.identity.prepared import to_prepare
 
     store = Store.open(db)

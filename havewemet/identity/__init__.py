@@ -1,8 +1,8 @@
 """Identity resolution: who is this person, across all the user's sources."""
 
-from havewemet.identity.handles import normalize_email, profile_slug
 from havewemet.identity.match import Match, Matcher, Query
 from havewemet.identity.names import fold, given_names_match, parse_name
+from havewemet.normalize import normalize_email, profile_slug
 
 __all__ = [
     "Match",

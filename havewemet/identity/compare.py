@@ -21,15 +21,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from havewemet.identity.compare_names import SWAP_PENALTY, WordU, _name_part
-from havewemet.identity.handles import (
-    _tokens,
-    fit_reason,
-    handle_username,
-    normalize_email,
-    phone_key,
-    profile_slug,
-    tokens_fit,
-)
+from havewemet.identity.handles import _tokens, fit_reason, handle_username, tokens_fit
 from havewemet.identity.model import (
     _HANDLE_W,
     _MAX_REST,
@@ -41,6 +33,7 @@ from havewemet.identity.model import (
     probability,
 )
 from havewemet.identity.names import ParsedName, fold, parse_name
+from havewemet.normalize import normalize_email, phone_key, profile_slug
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ keeps the index built from them all (``match_index``, one :mod:`marshal` blob), 
 whole while no identity has changed since.
 
 A cached row is used only while its copy of the columns the preparation reads
-(:data:`~havewemet.store_schema.MATCH_SOURCE`) equals its identity's row now and its
+(:data:`~havewemet.store.schema.MATCH_SOURCE`) equals its identity's row now and its
 ``version`` is :data:`VERSION` (the matcher's code, its libraries and Python), so a
 write by any path (import, forget, a migration) or a new version of the matcher makes
 it stale. The kept index is used only while every identity has a current row and
@@ -39,7 +39,7 @@ from havewemet.identity.blocking import rec_keys
 from havewemet.identity.compare import Rec
 from havewemet.identity.match import Matcher, identity_rec
 from havewemet.identity.names import ParsedName
-from havewemet.store_schema import MATCH_SOURCE
+from havewemet.store.schema import MATCH_SOURCE
 
 log = logging.getLogger(__name__)
 

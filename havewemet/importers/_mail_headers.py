@@ -15,7 +15,7 @@ from email.message import Message
 from email.utils import getaddresses
 from functools import lru_cache
 
-from havewemet.identity.handles import normalize_email
+from havewemet.normalize import normalize_email
 
 __all__ = [
     "addresses",

@@ -25,11 +25,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from havewemet.errors import InputError
-from havewemet.identity.handles import normalize_email, normalize_phone, social_handle
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._io import decode_text
 from havewemet.importers.people_list import Table, read_table
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
+from havewemet.normalize import normalize_email, normalize_phone, social_handle
 
 MULTI = " ::: "
 _NUMBERED = re.compile(r"^(email|phone|website|relation|im|address)(\d+)(value|type|label)$")

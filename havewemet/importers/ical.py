@@ -28,7 +28,6 @@ import icalendar
 import recurring_ical_events
 
 from havewemet.errors import InputError
-from havewemet.identity.handles import normalize_email
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._ical_time import (
     EPOCH,
@@ -43,6 +42,7 @@ from havewemet.importers._ical_time import (
 )
 from havewemet.importers._io import decode_text
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction
+from havewemet.normalize import normalize_email
 
 __all__ = ["parse_calendar", "load"]
 

@@ -18,8 +18,8 @@ import re
 from datetime import UTC
 from email.message import EmailMessage, Message
 
-from havewemet.identity.handles import normalize_email, profile_slug
 from havewemet.models import Request
+from havewemet.normalize import normalize_email, profile_slug
 
 __all__ = ["is_invitation", "parse_invitation", "merge_requests"]
 

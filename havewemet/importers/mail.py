@@ -27,7 +27,6 @@ from email.policy import default as _POLICY
 from pathlib import Path
 
 from havewemet.errors import InputError
-from havewemet.identity.handles import normalize_email
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._mail_headers import (
     addresses,
@@ -39,6 +38,7 @@ from havewemet.importers._mail_headers import (
 from havewemet.importers._mail_people import _aggregate, _guess_me, _Mail, _Raw, _read_mail
 from havewemet.importers.linkedin_mail import is_invitation, merge_requests, parse_invitation
 from havewemet.models import FileReport, ImportBatch
+from havewemet.normalize import normalize_email
 
 __all__ = ["parse_mbox", "parse_maildir", "parse_eml", "load_mbox", "load_maildir", "load_eml"]
 

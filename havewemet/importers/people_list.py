@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from havewemet.errors import InputError
-from havewemet.identity.handles import normalize_email, profile_slug, social_handle
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._io import decode_text, parse_date
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
+from havewemet.normalize import normalize_email, profile_slug, social_handle
 
 log = logging.getLogger(__name__)
 

@@ -21,17 +21,12 @@ from pathlib import Path, PurePosixPath
 import vobject
 
 from havewemet.errors import InputError
-from havewemet.identity.handles import (
-    normalize_email,
-    normalize_phone,
-    profile_slug,
-    social_handle,
-)
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._io import iter_members, parse_date
 from havewemet.importers._vcard_lines import decode_vcard, iter_cards
 from havewemet.importers.social import listing
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
+from havewemet.normalize import normalize_email, normalize_phone, profile_slug, social_handle
 
 log = logging.getLogger(__name__)
 

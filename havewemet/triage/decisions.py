@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from havewemet.errors import HaveWeMetError, InputError
-from havewemet.identity.handles import profile_slug
+from havewemet.normalize import profile_slug
 from havewemet.store import Store
 from havewemet.triage.policy import ACTIONS, Policy
 

@@ -15,10 +15,11 @@ from datetime import date
 from functools import lru_cache
 
 from havewemet._gc import paused as gc_paused
-from havewemet.identity.handles import handle_fit, profile_slug
+from havewemet.identity.handles import handle_fit
 from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import ParsedName, given_level, parse_name, skeleton, surname_level
 from havewemet.identity.prepared import load_matcher
+from havewemet.normalize import profile_slug
 from havewemet.store import Store
 from havewemet.triage.evidence import (
     CONNECTED,

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from havewemet.identity.handles import profile_slug
 from havewemet.identity.match import Query
+from havewemet.normalize import profile_slug
 from havewemet.store import Store
 from havewemet.triage.engine import SURE_MATCH, Mutual, Triager
 from havewemet.triage.evidence import (

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from havewemet.identity.handles import profile_slug
 from havewemet.identity.match import Matcher, Query
 from havewemet.identity.names import parse_name
 from havewemet.network.ties import TIE_FIELDS, describe_tie, tie_strength
+from havewemet.normalize import profile_slug
 from havewemet.triage.evidence import CONNECTED, STRANGER, Evidence
 
 #: A requester is *connected through* a mutual with a tie of 0.3 or more, or mutuals

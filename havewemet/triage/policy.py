@@ -259,7 +259,7 @@ def _listed(lists: Lists, request: dict, emails: list[str], companies: list[str]
     whole words in the headline and in the employers your data gives them;
     domains against their e-mail addresses (subdomains included).
     """
-    from havewemet.identity.handles import profile_slug
+    from havewemet.normalize import profile_slug
 
     name = " ".join(request.get("name", "").lower().split())
     slug = request.get("slug") or profile_slug(request.get("profile_url", ""))

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from havewemet.triage.evaluate import EvalReport
+from havewemet.evaluate.triage import EvalReport
 from havewemet.triage.outreach import Audit, Outreach
 
 

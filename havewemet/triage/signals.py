@@ -39,8 +39,8 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from havewemet.identity.handles import profile_slug
 from havewemet.identity.names import fold, parse_name
+from havewemet.normalize import profile_slug
 
 
 @dataclass(slots=True)

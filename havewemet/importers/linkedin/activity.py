@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 
-from havewemet.identity.handles import normalize_email
 from havewemet.importers._io import CsvRows, Undated, parse_date
-from havewemet.importers.linkedin import (
+from havewemet.importers.linkedin.export import (
     SOURCE,
     Transformer,
-    _full_name,
-    _person_key,
     add_person,
     export_file,
+    full_name,
+    person_key,
 )
 from havewemet.models import FileReport, Identity, ImportBatch, stable_id
+from havewemet.normalize import normalize_email
 
 
 @export_file("importedcontacts", "contacts", order=40)
@@ -27,7 +27,7 @@ def _contacts(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
     undated = Undated(table, "CreatedAt")
     for line, row in table.records():
         first, last = row.get("firstname", ""), row.get("lastname", "")
-        name = row.get("fullname", "") or _full_name(first, last)
+        name = row.get("fullname", "") or full_name(first, last)
         emails = [normalize_email(e) for e in re.split(r"[,;\s]+", row.get("emails", ""))]
         emails = [e for e in emails if e]
         if not name and not emails:
@@ -61,10 +61,10 @@ def _endorsements(direction: str) -> Transformer:
         undated = Undated(table, "Endorsement Date")
         for line, row in table.records():
             first, last = row.get(f"{who}firstname", ""), row.get(f"{who}lastname", "")
-            name, url = _full_name(first, last), row.get(f"{who}publicurl", "")
+            name, url = full_name(first, last), row.get(f"{who}publicurl", "")
             if not name and not url:
                 continue
-            key = _person_key(url, name)
+            key = person_key(url, name)
             ident = Identity(
                 SOURCE,
                 key,
@@ -100,10 +100,10 @@ def _recommendations(direction: str) -> Transformer:
         undated = Undated(table, "Creation Date")
         for line, row in table.records():
             first, last = row.get("firstname", ""), row.get("lastname", "")
-            name = _full_name(first, last)
+            name = full_name(first, last)
             if not name:
                 continue
-            key = _person_key("", name, row.get("company", ""))
+            key = person_key("", name, row.get("company", ""))
             ident = Identity(
                 SOURCE,
                 key,
@@ -135,7 +135,7 @@ def _follows(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
         name = row.get("fullname", "")
         if not name or row.get("status", "").lower() not in ("", "active"):
             continue
-        key = _person_key("", name)
+        key = person_key("", name)
         ident = Identity(SOURCE, key, name=name, file=table.file, line=line)
         at = undated.check(line, row.get("date", ""), parse_date(row.get("date", "")))
         add_person(batch, report, ident, "follow", at, "out", "LinkedIn")

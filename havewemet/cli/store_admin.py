@@ -7,14 +7,13 @@ from typing import Annotated
 
 import typer
 
-from havewemet.cli import _print_json, _state, command, console
-from havewemet.store import default_path
+from havewemet.cli.app import _print_json, command, console, db_path
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def _store_path() -> Path:
-    return Path(_state["db"] or default_path())
+    return db_path()
 
 
 @command("backup")
@@ -24,7 +23,7 @@ def backup_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Copy the store (decisions included) to FILE, safely while it is in use."""
-    from havewemet.backup import backup
+    from havewemet.store.backup import backup
 
     counts = backup(_store_path(), file, overwrite=force)
     if as_json:
@@ -41,7 +40,7 @@ def restore_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Replace the store by a backup (checked first; the old store is kept beside it)."""
-    from havewemet.backup import restore
+    from havewemet.store.backup import restore
 
     target = _store_path()
     had_store = target.exists()

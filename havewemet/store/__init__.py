@@ -23,10 +23,10 @@ from platformdirs import user_data_dir
 from havewemet._gc import paused as gc_paused
 from havewemet.errors import NotFoundError, StoreError
 from havewemet.models import ImportBatch, Request, stable_id
-from havewemet.store_bulk import account_folded, count_interactions, indexes_rebuilt
-from havewemet.store_queries import StoreQueries
-from havewemet.store_requests import save_requests
-from havewemet.store_rows import (
+from havewemet.store.bulk import account_folded, count_interactions, indexes_rebuilt
+from havewemet.store.queries import StoreQueries
+from havewemet.store.requests import save_requests
+from havewemet.store.rows import (
     IDENTITY_COLUMNS,
     INTERACTION_COLUMNS,
     LIST_FIELDS,
@@ -37,7 +37,7 @@ from havewemet.store_rows import (
     interaction_rows,
     position_rows,
 )
-from havewemet.store_schema import INTERACTION_LOG, MIGRATIONS, migration
+from havewemet.store.schema import INTERACTION_LOG, MIGRATIONS, migration
 
 __all__ = ["SaveResult", "Store", "default_path", "migration"]
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from havewemet.identity.handles import profile_slug
 from havewemet.models import Request
-from havewemet.store_rows import chunks
+from havewemet.normalize import profile_slug
+from havewemet.store.rows import chunks
 
 
 def merge_request(old: dict, new: dict) -> dict:

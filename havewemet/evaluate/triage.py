@@ -169,7 +169,7 @@ def _load_data(store: Store, data: Path) -> None:
             raise InputError(
                 str(manifest),
                 f"not a list of {{path, format, options}} ({e})",
-                fix="See havewemet.triage.evaluate for the shape",
+                fix="See havewemet.evaluate.triage for the shape",
             ) from e
         return
     if data.is_file() or any(f.name.lower() == "connections.csv" for f in data.iterdir()):

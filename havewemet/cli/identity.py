@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from havewemet.cli import JsonOpt, _print_json, command, console, eval_app, open_store
+from havewemet.cli.app import JsonOpt, _print_json, command, console, eval_app, open_store
 
 IdentityArg = Annotated[str, typer.Argument(help="An identity id or an exact name.")]
 
@@ -66,7 +66,7 @@ def eval_names(
     as_json: JsonOpt = False,
 ) -> None:
     """Precision, recall and F1 of the name matcher on labelled pairs, with a sweep."""
-    from havewemet.identity.evaluate import eval_names as run
+    from havewemet.evaluate.identity import eval_names as run
 
     _report(run(file, threshold=threshold), as_json)
 
@@ -83,6 +83,6 @@ def eval_link(
     as_json: JsonOpt = False,
 ) -> None:
     """Precision, recall and F1 of linking two record files against the true links."""
-    from havewemet.identity.evaluate import eval_link as run
+    from havewemet.evaluate.identity import eval_link as run
 
     _report(run(a, b, truth, fields="names" if names_only else "all", threshold=threshold), as_json)

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
-from havewemet.store_rows import (
+from havewemet.store.rows import (
     CONNECTED_ID,
     CONNECTED_ON,
     INTERACTION_COLUMNS,
     chunks,
 )
-from havewemet.store_schema import INTERACTION_LOG
+from havewemet.store.schema import INTERACTION_LOG
 
 # A write bigger than this, into a table holding fewer rows than it writes, drops the
 # table's secondary indexes and builds them again after (in the same transaction):

@@ -180,7 +180,7 @@ def m004_connected_on_identity(db: sqlite_utils.Database) -> None:
 
     Folded: a ``connected`` row of direction ``both``, no detail and a count of 1, the
     only such row of its identity, from the identity's source, file and line; any other
-    stays in ``interaction_log`` (:func:`havewemet.store_rows.fold_connected` decides the
+    stays in ``interaction_log`` (:func:`havewemet.store.rows.fold_connected` decides the
     same way on save).
     """
     db.execute("alter table identities add column connected_id text")

@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
-from havewemet.cli import PolicyOpt, PresetOpt, _state, command, console, notice_preparing
+from havewemet.cli.app import PolicyOpt, PresetOpt, command, console, db_path, notice_preparing
 from havewemet.errors import HaveWeMetError
-from havewemet.store import Store, default_path
+from havewemet.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def serve(
     warning = check_host(host, explicit=explicit)
     wildcard = host.strip("[]") in ("0.0.0.0", "::")
     settings = WebSettings(
-        Path(_state["db"] or default_path()),
+        db_path(),
         policy=load_policy(policy, preset_name=preset),
         hosts=() if warning is None else ("*",) if wildcard else (host,),
     )

@@ -1,4 +1,5 @@
-"""Triage commands: decide, history, decisions export/import, reply, outreach, eval triage."""
+"""Triage commands: inbox, check, decide, history, decisions export/import, reply, outreach,
+eval triage."""
 
 from __future__ import annotations
 
@@ -9,8 +10,18 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from havewemet.cli import JsonOpt, PolicyOpt, PresetOpt, _print_json, app, command, console
-from havewemet.cli import open_store as _open
+from havewemet.cli import render
+from havewemet.cli.app import (
+    JsonOpt,
+    PolicyOpt,
+    PresetOpt,
+    _print_json,
+    app,
+    command,
+    console,
+    notice_preparing,
+)
+from havewemet.cli.app import open_store as _open
 from havewemet.errors import HaveWeMetError
 
 decisions_app = typer.Typer(
@@ -30,6 +41,85 @@ def _eval_app() -> typer.Typer:
 
 
 eval_app = _eval_app()
+
+
+@command()
+def inbox(
+    policy: PolicyOpt = None,
+    preset: PresetOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="All evidence.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every pending request with its verdict, evidence and recommendation."""
+    from havewemet.triage.engine import triage_inbox
+    from havewemet.triage.policy import load_policy
+
+    store = _open()
+    if not as_json:
+        notice_preparing(store)
+    results = triage_inbox(store, policy=load_policy(policy, preset_name=preset))
+    if as_json:
+        return _print_json([r.to_dict() for r in results])
+    render.inbox(console, results, verbose=verbose)
+
+
+@command()
+def check(
+    name: Annotated[str | None, typer.Argument(help="The requester's name.")] = None,
+    url: Annotated[str, typer.Option(help="Their LinkedIn profile URL.")] = "",
+    headline: Annotated[str, typer.Option(help="Their headline.")] = "",
+    note: Annotated[str, typer.Option(help="The note they sent.")] = "",
+    mutual: Annotated[
+        list[str] | None,
+        typer.Option(help="A mutual connection's name (repeat the option for each)."),
+    ] = None,
+    id_: Annotated[
+        str | None,
+        typer.Option("--id", help="Re-check a stored request by id, profile URL or name."),
+    ] = None,
+    save: Annotated[bool, typer.Option(help="Keep the request in the inbox.")] = True,
+    policy: PolicyOpt = None,
+    preset: PresetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check one request typed by hand (or a stored one with --id)."""
+    from havewemet.models import Request
+    from havewemet.triage.engine import Triager
+    from havewemet.triage.policy import load_policy
+
+    store = _open()
+    if id_:
+        req = store.get_request(id_)
+    elif name:
+        r = Request(
+            name=name, profile_url=url, headline=headline, note=note, mutuals=list(mutual or [])
+        )
+        if save:
+            req = store.get_request(store.add_request(r))
+        else:
+            from havewemet.normalize import profile_slug
+
+            req = {
+                "id": r.id,
+                "name": name,
+                "profile_url": url,
+                "slug": profile_slug(url),
+                "headline": headline,
+                "note": note,
+                "mutuals": r.mutuals,
+                "reminders": 0,
+            }
+    else:
+        raise HaveWeMetError(
+            "give the requester's NAME (with --url, --headline, --note, "
+            "--mutual), or --id for a stored request"
+        )
+    if not as_json:
+        notice_preparing(store)
+    result = Triager(store, policy=load_policy(policy, preset_name=preset)).triage(req)
+    if as_json:
+        return _print_json(result.to_dict())
+    render.inbox(console, [result], verbose=True)
 
 
 @command("decide")
@@ -172,8 +262,8 @@ def eval_triage(
     as_json: JsonOpt = False,
 ) -> None:
     """Accuracy and confusion matrices of the triage on labelled cases."""
+    from havewemet.evaluate.triage import evaluate, evaluate_demo
     from havewemet.triage import render as render_triage
-    from havewemet.triage.evaluate import evaluate, evaluate_demo
 
     if demo:
         with tempfile.TemporaryDirectory(prefix="havewemet-eval-") as tmp:

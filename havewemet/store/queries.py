@@ -13,8 +13,8 @@ from operator import itemgetter
 import sqlite_utils
 
 from havewemet.errors import NotFoundError
-from havewemet.identity.handles import profile_slug
-from havewemet.store_rows import LIST_FIELDS, chunks
+from havewemet.normalize import profile_slug
+from havewemet.store.rows import LIST_FIELDS, chunks
 
 
 class StoreQueries:

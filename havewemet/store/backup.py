@@ -57,7 +57,7 @@ def check_store_file(path: Path) -> dict[str, int]:
         result = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
             raise InputError(str(path), f"is damaged (integrity check: {result})", fix=fix)
-        # ``interactions`` is a view since migration m004 (havewemet.store_schema).
+        # ``interactions`` is a view since migration m004 (havewemet.store.schema).
         tables = {
             r[0]
             for r in conn.execute("select name from sqlite_master where type in ('table', 'view')")

@@ -11,12 +11,12 @@ import re
 from collections import Counter, defaultdict
 
 from havewemet.importers._io import CsvRows, Undated, parse_date
-from havewemet.importers.linkedin import (
+from havewemet.importers.linkedin.export import (
     SOURCE,
-    _me,
-    _person_key,
-    _require,
     export_file,
+    me_identity,
+    person_key,
+    require_columns,
 )
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction
 
@@ -46,7 +46,7 @@ def _split_people(names: str, urls: str) -> list[tuple[str, str]]:
 def _me_keys(batch: ImportBatch, convs: list[str], senders: list[str], urls: list[str]) -> set:
     """The user's name and (lower-cased) the participant present in most conversations
     (the first to appear of those tied)."""
-    me = _me(batch)
+    me = me_identity(batch)
     # Participants in order of appearance (not sets: a tie must not be broken by
     # string hashes, which change from one process to the next).
     per_conv: dict[str, dict[str, None]] = defaultdict(dict)
@@ -96,11 +96,11 @@ def _aggregate(
             if url:
                 key = url_keys.get(url)
                 if key is None:
-                    key = url_keys[url] = _person_key(url, name)
+                    key = url_keys[url] = person_key(url, name)
             elif name:
                 key = name_keys.get(name)
                 if key is None:
-                    key = name_keys[name] = _person_key(url, name)
+                    key = name_keys[name] = person_key(url, name)
             else:
                 continue
             slot = slots.get(key)
@@ -152,7 +152,7 @@ def _parse_stamps(order: list[tuple[str, str, Slot]]) -> bool:
     signature=("Conversation ID", "From", "Sender Profile URL", "To", "Date"),
 )
 def _messages(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
-    _require(table, "From", "To", "Date")
+    require_columns(table, "From", "To", "Date")
     convs, senders, sender_urls, tos, to_urls, dates = map(
         table.column,
         ("conversationid", "from", "senderprofileurl", "to", "recipientprofileurls", "date"),

@@ -1,0 +1,153 @@
+"""The ``havewemet`` command: a thin layer over the library.
+
+Each command parses its options, opens the store, calls the library and prints.
+Library errors become ``Error: ...`` with exit code 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import sys
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from havewemet.errors import HaveWeMetError
+from havewemet.store import Store, default_path
+
+app = typer.Typer(
+    help="Have we met? Triage connection requests against your own data, locally.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+policy_app = typer.Typer(help="Show, write or check your triage policy.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+eval_app = typer.Typer(help="Measure havewemet on labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+console = Console(soft_wrap=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="A TOML policy file.")]
+PresetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--preset", help="gatekeeper (default) or networker; overrides the file's preset."
+    ),
+]
+
+
+def fail(error: Exception) -> typer.Exit:
+    """Print ``Error: ...`` (one line per problem) on stderr; exit code 1."""
+    sys.stderr.write(f"Error: {error}\n")
+    return typer.Exit(1)
+
+
+def errors_to_exit(fn):
+    """Turn library errors into ``Error: ...`` and exit code 1 (never a traceback), and
+    make the top-level options (Typer's context object) readable by :func:`db_path`.
+
+    The command gains a hidden ``typer.Context`` parameter, so that commands need not
+    declare one each.
+    """
+
+    sig = inspect.signature(fn, eval_str=True)
+    own = [p.name for p in sig.parameters.values() if p.annotation is typer.Context]
+    name = own[0] if own else "_havewemet_ctx"
+
+    @functools.wraps(fn)
+    def wrapper(*a, **kw):
+        ctx = kw[name] if own else kw.pop(name)
+        token = _STATE.set(ctx.find_object(CliState) if ctx else None)
+        try:
+            return fn(*a, **kw)
+        except HaveWeMetError as e:
+            raise fail(e) from None
+        finally:
+            _STATE.reset(token)
+
+    if not own:  # Typer passes one context parameter: the command's own, else this one
+        ctx = inspect.Parameter(
+            name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
+        )
+        wrapper.__signature__ = sig.replace(parameters=[ctx, *sig.parameters.values()])  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {**fn.__annotations__, name: typer.Context}
+    return wrapper
+
+
+def command(*args, typer_app: typer.Typer | None = None, **kwargs):
+    """``app.command`` (or ``typer_app.command``) with library errors turned into
+    ``Error: ...`` and exit code 1."""
+
+    def deco(fn):
+        return (typer_app or app).command(*args, **kwargs)(errors_to_exit(fn))
+
+    return deco
+
+
+@dataclass(frozen=True)
+class CliState:
+    """What the top-level options set, kept in Typer's context object."""
+
+    db: Path | None = None
+
+
+_STATE: ContextVar[CliState | None] = ContextVar("havewemet_cli_state", default=None)
+
+
+def db_path() -> Path:
+    """The store's path: ``--db``, else ``HAVEWEMET_DB`` (read by Typer), else the default."""
+    state = _STATE.get()
+    return (state.db if state else None) or default_path()
+
+
+def open_store() -> Store:
+    """The store named by --db / HAVEWEMET_DB."""
+    return Store.open(db_path())
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="HAVEWEMET_DB",
+            help="The store (SQLite). Default: havewemet.db in your user data folder.",
+        ),
+    ] = None,
+) -> None:
+    ctx.obj = CliState(db=db)
+
+
+#: From this many identities to prepare, a triage says why it takes seconds.
+PREPARE_NOTICE = 5000
+
+
+def notice_preparing(store: Store) -> int:
+    """How many identities the next triage prepares for matching; one line on stderr
+    when they are many (after an import: a few seconds at 30,000)."""
+    from havewemet.identity.prepared import to_prepare
+
+    n = to_prepare(store)
+    if n >= PREPARE_NOTICE:
+        sys.stderr.write(f"Preparing {n:,} people for matching (once after an import)...\n")
+    return n
+
+
+def main() -> None:
+    """The console script: every command module registered, then the app run."""
+    import havewemet.cli  # noqa: F401  (registers the commands)
+
+    app()

@@ -1,0 +1,143 @@
+"""Commands for what is imported: demo, import, sources, forget."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from havewemet.cli import render
+from havewemet.cli.app import (
+    JsonOpt,
+    _print_json,
+    command,
+    console,
+    open_store,
+)
+from havewemet.errors import HaveWeMetError
+
+
+@command()
+def demo(
+    preset: Annotated[str, typer.Option(help="gatekeeper or networker.")] = "gatekeeper",
+    keep: Annotated[
+        Path | None, typer.Option(help="Keep the generated files and store in this folder.")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="All evidence.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Generate a demo persona (a librarian's LinkedIn export), import it and triage it."""
+    from havewemet.demo import run_demo
+
+    with tempfile.TemporaryDirectory(prefix="havewemet-demo-") as tmp:
+        folder = keep or Path(tmp)
+        results = run_demo(folder, preset=preset)
+    if as_json:
+        return _print_json([r.to_dict() for r in results])
+    console.print(
+        "[bold]Demo:[/] Ruth Calloway, senior librarian at a city council, "
+        f"policy [bold]{preset}[/]. Her data: a LinkedIn export (1,500 connections, "
+        "a year of messages), an address book, a calendar, mail, a Mastodon list "
+        f"and a conference attendee list; {len(results)} pending invitations.\n"
+    )
+    render.inbox(console, results, verbose=verbose)
+    if keep:
+        console.print(f"\nFiles and store kept in {keep}")
+
+
+@command("import")
+def import_(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A file, folder or zip (e.g. your LinkedIn export Basic_LinkedInDataExport_*.zip)."
+        ),
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            help="Force the format, e.g. vcard, ical, mbox, "
+            "x-archive, people-list (an unrecognised "
+            "file's error lists them all)."
+        ),
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Name the source in the store.")] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="For CSV lists of people: field=Column, e.g. name='Full Name'."),
+    ] = None,
+    event: Annotated[str | None, typer.Option(help="For attendee lists: the event.")] = None,
+    event_date: Annotated[str | None, typer.Option(help="The event's date (YYYY-MM-DD).")] = None,
+    list_kind: Annotated[
+        str, typer.Option(help="event (attendees) or member (directory).")
+    ] = "event",
+    me: Annotated[list[str] | None, typer.Option(help="Your own e-mail address(es).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import one source into the store, in one transaction (re-importing changes nothing)."""
+    from havewemet.importers import ImportOptions, read_source
+
+    mapping = {}
+    for item in map_ or []:
+        if "=" not in item:
+            raise HaveWeMetError(
+                f"--map {item!r}: write it as field=Column, e.g. --map name='Full Name'"
+            )
+        k, v = item.split("=", 1)
+        mapping[k.strip()] = v.strip()
+    store = open_store()
+    opts = ImportOptions(
+        source=source,
+        mapping=mapping,
+        event=event,
+        event_date=event_date,
+        list_kind=list_kind,
+        me_emails=list(me or []),
+    )
+    batch = read_source(path, format=format, options=opts)
+    result = store.save(batch)
+    if as_json:
+        return _print_json(
+            {
+                "source": batch.source,
+                "path": batch.path,
+                "files": [asdict(f) for f in batch.files],
+                "unknown_files": batch.unknown_files,
+                "added": result.added,
+                "updated": result.updated,
+                "warnings": batch.warnings,
+            }
+        )
+    render.import_summary(console, batch, result)
+
+
+@command()
+def sources(as_json: JsonOpt = False) -> None:
+    """What is imported, when, and how much each source gave."""
+    rows = open_store().sources()
+    if as_json:  # the per-file report as JSON, not as a string holding JSON
+        return _print_json([{**r, "report": json.loads(r["report"] or "[]")} for r in rows])
+    if not rows:
+        console.print("Nothing imported yet: `havewemet import PATH`.")
+    for r in rows:
+        console.print(
+            f"{r['name']:28} {r['kind']:14} {r['imported_at']}  "
+            f"{r['identities']} people, {r['interactions']} evidence, "
+            f"{r['requests']} requests  ({r['path']})",
+            markup=False,
+        )
+
+
+@command()
+def forget(
+    source: Annotated[str, typer.Argument(help="A source name from `havewemet sources`.")],
+) -> None:
+    """Remove everything one source gave from the store."""
+    removed = open_store().forget(source)
+    console.print(
+        f"Removed {source}: " + ", ".join(f"{n} {t}" for t, n in removed.items()), markup=False
+    )
