@@ -25,7 +25,7 @@ from havewemet.errors import NotFoundError, StoreError
 from havewemet.models import ImportBatch, Request, stable_id
 from havewemet.store.bulk import account_folded, count_interactions, indexes_rebuilt
 from havewemet.store.queries import StoreQueries
-from havewemet.store.requests import save_requests
+from havewemet.store.requests import merge_request, request_row, save_requests
 from havewemet.store.rows import (
     IDENTITY_COLUMNS,
     INTERACTION_COLUMNS,
@@ -334,6 +334,28 @@ class Store(StoreQueries):
         with self.transaction():
             self._save_requests([request])
         return request.id
+
+    def add_requests(self, requests: list[Request]) -> list[str]:
+        """Save requests seen together (a page of invitations) in one transaction; the
+        same request seen again is merged into the stored one, never duplicated."""
+        with self.transaction():
+            self._save_requests(requests)
+        return [r.id for r in requests]
+
+    def preview_requests(self, requests: list[Request]) -> list[dict]:
+        """The requests as :meth:`add_requests` would leave them (merged into the stored
+        ones), without writing: for a caller that was asked not to save."""
+        stored = self.requests_by_id(r.id for r in requests)
+        out = []
+        for r in requests:
+            row = request_row(r)
+            old = stored.get(r.id)
+            if old is None:
+                out.append({**row, "mutuals": list(r.mutuals), "status": "pending"})
+                continue
+            merged = merge_request({**old, "mutuals": json.dumps(old["mutuals"])}, row)
+            out.append({**old, **merged, "mutuals": json.loads(merged["mutuals"])})
+        return out
 
     def forget(self, source: str) -> dict[str, int]:
         """Remove everything one source gave; returns the rows removed per table."""

@@ -15,6 +15,7 @@ import sqlite_utils
 from havewemet.errors import NotFoundError
 from havewemet.normalize import profile_slug
 from havewemet.store.rows import LIST_FIELDS, chunks
+from havewemet.store.schema import MIGRATIONS
 
 
 class StoreQueries:
@@ -86,6 +87,30 @@ class StoreQueries:
             if ref in (r["id"],) or r["slug"] == slug or r["name"].lower() == ref.lower():
                 return r
         raise NotFoundError(f"no request matches {ref!r}; `havewemet inbox` lists them")
+
+    def requests_by_id(self, ids: Iterable[str]) -> dict[str, dict]:
+        """The stored requests among ``ids`` (any status), by id; one read per 900 ids."""
+        out: dict[str, dict] = {}
+        for chunk in chunks(list(dict.fromkeys(ids)), 900):
+            marks = ", ".join("?" * len(chunk))
+            for r in self.db.query(f"select * from requests where id in ({marks})", chunk):
+                r["mutuals"] = json.loads(r["mutuals"]) if r["mutuals"] else []
+                out[r["id"]] = r
+        return out
+
+    def data_version(self) -> tuple[int, str]:
+        """Changes when an import or a ``forget`` changed what triage loads (identities):
+        a long-running reader (the browser extension's host) reloads on a change."""
+        row = self.db.execute(
+            "select count(*), coalesce(max(imported_at), '') from sources"
+        ).fetchone()
+        return int(row[0]), str(row[1])
+
+    def unknown_migrations(self) -> list[str]:
+        """Migrations this store has that this havewemet does not know: the store was
+        written by a newer version."""
+        known = {name for name, _fn in MIGRATIONS}
+        return [r["name"] for r in self.db["_migrations"].rows if r["name"] not in known]
 
     def profile(self) -> dict:
         """The user's own profile merged across sources (names, e-mails, handles)."""

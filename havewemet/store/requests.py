@@ -33,6 +33,25 @@ def merge_request(old: dict, new: dict) -> dict:
     return merged
 
 
+def request_row(r: Request, rid: str | None = None) -> dict:
+    """A request as a row of the ``requests`` table (before status and dates)."""
+    return {
+        "id": rid or r.id,
+        "name": r.name,
+        "profile_url": r.profile_url,
+        "slug": profile_slug(r.profile_url),
+        "headline": r.headline,
+        "note": r.note,
+        "sent_at": r.sent_at,
+        "mutuals": json.dumps(r.mutuals),
+        "reminders": r.reminders,
+        "source": r.source,
+        "file": r.file,
+        "line": r.line,
+        "sources": json.dumps([r.source]),
+    }
+
+
 def save_requests(conn: sqlite3.Connection, requests: list[Request], now: str) -> tuple[int, int]:
     """Insert new requests, merge seen ones; in one read and one write of the table."""
     if not requests:
@@ -48,21 +67,7 @@ def save_requests(conn: sqlite3.Connection, requests: list[Request], now: str) -
             state[old[0]] = dict(zip(cols, old, strict=True))
     dirty: dict[str, None] = {}  # ids to write, in order of first change
     for r, rid in rows:
-        row = {
-            "id": rid,
-            "name": r.name,
-            "profile_url": r.profile_url,
-            "slug": profile_slug(r.profile_url),
-            "headline": r.headline,
-            "note": r.note,
-            "sent_at": r.sent_at,
-            "mutuals": json.dumps(r.mutuals),
-            "reminders": r.reminders,
-            "source": r.source,
-            "file": r.file,
-            "line": r.line,
-            "sources": json.dumps([r.source]),
-        }
+        row = request_row(r, rid)
         old_row = state.get(rid)
         if old_row is None:
             row.update(status="pending", first_seen=now, updated_at=now)

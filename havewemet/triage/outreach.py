@@ -146,10 +146,16 @@ def outreach(
     mutuals: list[str] | None = None,
     policy: Policy | None = None,
     today: date | None = None,
+    name: str | None = None,
+    triager: Triager | None = None,
 ) -> Outreach:
-    """Check a request the user wants to send to ``target`` (a name or profile URL)."""
-    t = Triager(store, policy=policy, today=today)
-    name, url = _target(t, target)
+    """Check a request the user wants to send to ``target`` (a name or profile URL).
+
+    ``name`` is their name when ``target`` is a profile URL and the caller knows it (a
+    profile page shows it); ``triager`` reuses one already loaded on the same store.
+    """
+    t = triager or Triager(store, policy=policy, today=today)
+    name, url = (name.strip(), target) if name and profile_slug(target) else _target(t, target)
     req = {
         "id": "outreach",
         "name": name,
