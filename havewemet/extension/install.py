@@ -135,7 +135,8 @@ def install_host(
     launcher.write_text(
         "#!/bin/sh\n"
         "# havewemet's native messaging host, written by `havewemet extension install`.\n"
-        f'exec {" ".join(shlex.quote(c) for c in command)} "$@"\n',
+        + _source_path()
+        + f'exec {" ".join(shlex.quote(c) for c in command)} "$@"\n',
         encoding="utf-8",
     )
     launcher.chmod(0o755)
@@ -156,6 +157,20 @@ def install_host(
     tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return Installed(path, launcher, db, allowed)
+
+
+def _source_path() -> str:
+    """For havewemet run from a source tree (an editable install), a line that puts
+    that tree first: the browser starts the host from another folder, where another
+    havewemet on the path could answer instead of the one that installed it."""
+    import site
+
+    root = Path(__file__).resolve().parents[2]
+    installed = {Path(p).resolve() for p in [*site.getsitepackages(), site.getusersitepackages()]}
+    if root in installed:
+        return ""
+    quoted = shlex.quote(str(root))
+    return f'PYTHONPATH={quoted}"${{PYTHONPATH:+:$PYTHONPATH}}"\nexport PYTHONPATH\n'
 
 
 def uninstall_host(
