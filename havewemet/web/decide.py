@@ -21,7 +21,7 @@ from havewemet.errors import HaveWeMetError, NotFoundError
 from havewemet.store import Store
 from havewemet.triage.decisions import INVITATION_MANAGER, linkedin_step, record_decision
 from havewemet.triage.policy import ACTIONS
-from havewemet.web.app import Context, error_response, same_origin, wants_json
+from havewemet.web.context import Context, error_response, same_origin, wants_json
 from havewemet.web.inbox import summary
 
 

@@ -8,7 +8,7 @@ from havewemet.errors import HaveWeMetError
 from havewemet.network.ties import describe_tie
 from havewemet.triage.engine import HEADINGS, Triage
 from havewemet.triage.replies import reply_for
-from havewemet.web.app import Context
+from havewemet.web.context import Context
 
 #: The groups in order and their headings (judgement first): the CLI's table.
 ACTIONS: dict[str, str] = HEADINGS

@@ -10,7 +10,7 @@ from havewemet.triage.decisions import INVITATION_MANAGER, linkedin_step
 from havewemet.triage.decisions import history as decision_history
 from havewemet.triage.engine import Triager
 from havewemet.triage.policy import ACTIONS as POLICY_ACTIONS
-from havewemet.web.app import Context
+from havewemet.web.context import Context
 from havewemet.web.inbox import ACTIONS, item, reply
 
 #: The timeline shows at most this many interactions (newest first).
