@@ -68,6 +68,23 @@ class StoreQueries:
             out.extend(rows)
         return out
 
+    def links(self) -> list[tuple[str, str, str]]:
+        """The user's link/unlink overrides as ``(a, b, kind)``, oldest first."""
+        return [tuple(r) for r in self.db.execute("select a, b, kind from links order by at")]
+
+    def identity_ids(self, ref: str) -> list[str]:
+        """The identity whose id is ``ref``, else those named ``ref`` (ignoring case
+        and surrounding space), by id."""
+        row = self.db.execute("select id from identities where id = ?", [ref]).fetchone()
+        if row:
+            return [row[0]]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "select id from identities where lower(name) = lower(?) order by id", [ref.strip()]
+            )
+        ]
+
     def requests(self, *, status: str | None = "pending") -> list[dict]:
         where = "where status = ?" if status else ""
         rows = list(
