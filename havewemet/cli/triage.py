@@ -243,16 +243,15 @@ def outreach_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Before you send a request: what you share, whether to send it, and the note."""
-    from havewemet.triage import render as render_triage
     from havewemet.triage.outreach import audit_outgoing, outreach
 
     if audit:
         result = audit_outgoing(_open())
-        return _print_json(result.to_dict()) if as_json else render_triage.audit(console, result)
+        return _print_json(result.to_dict()) if as_json else render.audit(console, result)
     if not target:
         raise HaveWeMetError("give a NAME or profile URL, or --audit")
     res = outreach(_open(), target, note=note, mutuals=list(mutual or []))
-    return _print_json(res.to_dict()) if as_json else render_triage.outreach(console, res)
+    return _print_json(res.to_dict()) if as_json else render.outreach(console, res)
 
 
 @command("triage", typer_app=eval_app)
@@ -263,7 +262,6 @@ def eval_triage(
 ) -> None:
     """Accuracy and confusion matrices of the triage on labelled cases."""
     from havewemet.evaluate.triage import evaluate, evaluate_demo
-    from havewemet.triage import render as render_triage
 
     if demo:
         with tempfile.TemporaryDirectory(prefix="havewemet-eval-") as tmp:
@@ -272,4 +270,4 @@ def eval_triage(
         report = evaluate(cases)
     else:
         raise HaveWeMetError("give a CASES.jsonl file, or --demo")
-    return _print_json(report.to_dict()) if as_json else render_triage.evaluation(console, report)
+    return _print_json(report.to_dict()) if as_json else render.evaluation(console, report)

@@ -19,7 +19,7 @@ from havewemet.errors import HaveWeMetError, NotFoundError
 from havewemet.store import Store
 from havewemet.triage.decisions import record_decision
 from havewemet.triage.policy import ACTIONS
-from havewemet.web.app import Context, error_response, same_origin, wants_json
+from havewemet.web.context import Context, error_response, same_origin, wants_json
 
 
 def write_decision(store: Store, request_id: str, decision: str, *, reason: str = "") -> dict:

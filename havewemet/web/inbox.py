@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from havewemet.network.ties import describe_tie
 from havewemet.triage.engine import Triage
-from havewemet.web.app import Context
+from havewemet.web.context import Context
 
 #: The order and wording of the groups (the CLI's order: clear cases first).
 ACTIONS: dict[str, str] = {

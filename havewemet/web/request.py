@@ -8,7 +8,7 @@ from __future__ import annotations
 from havewemet.errors import NotFoundError
 from havewemet.triage.decisions import history as decision_history
 from havewemet.triage.engine import Triager
-from havewemet.web.app import Context
+from havewemet.web.context import Context
 from havewemet.web.inbox import ACTIONS, item
 
 #: The timeline shows at most this many interactions (newest first).
