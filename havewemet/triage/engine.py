@@ -98,7 +98,10 @@ class Triage:
                 for e in self.evidence
             ],
             "signals": [
-                {"name": s.name, "text": s.text, "severity": s.severity} for s in self.signals
+                {"name": s.name, "text": s.text, "severity": s.severity}
+                | ({"strength": s.strength} if s.strength is not None else {})
+                | ({"reasons": s.reasons} if s.reasons else {})
+                for s in self.signals
             ],
             "matches": self.matches,
             "mutuals": [
@@ -241,6 +244,7 @@ class Triager:
             earlier=self._earlier(request),
             earlier_invitations=len(earlier_invites),
             extra_dirs=tuple(self.policy.signal_files),
+            today=self.today,
         )
         for m in matches:
             if not m.conflict:

@@ -60,6 +60,8 @@ PRESETS: dict[str, dict] = {
             "slug_mismatch",
             "no_note",
             "namesake",
+            "fake_profile",
+            "contact_bait",
         ],
         "relevant": [
             "event",
@@ -125,6 +127,9 @@ SIGNAL_NAMES = (
     "declined_before",
     "repeat_request",
     "namesake",
+    "fake_profile",
+    "link",
+    "contact_bait",
 )
 
 
@@ -303,7 +308,7 @@ def recommend(
     risk = sum(s.severity for s in signals)
     worst = max((s.severity for s in signals), default=0)
     if verdict not in (KNOWN, MET) and (worst >= 3 or risk >= pol.report_at):
-        names = ", ".join(s.name for s in signals if s.severity >= 2)
+        names = "; ".join(s.brief() for s in signals if s.severity >= 2)
         return "report", f"risk signals add up to {risk} (report at {pol.report_at}): {names}"
     repeat = any(s.name == "declined_before" for s in signals)
     if verdict in pol.accept:
@@ -313,7 +318,7 @@ def recommend(
     if verdict in pol.ask:
         return "ask", f'{pol.preset}: ask "have we met?" when {verdict}'
     if verdict == STRANGER and pol.strangers == "accept_relevant":
-        blocking = [s.name for s in signals if s.name in pol.decline_on or s.severity >= 2]
+        blocking = [s.brief() for s in signals if s.name in pol.decline_on or s.severity >= 2]
         text = f"{request.get('headline', '')} {request.get('note', '')}"
         hits = [k for k in pol.relevant if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
         if blocking:
@@ -323,4 +328,6 @@ def recommend(
         return "ask", f"{pol.preset}: stranger, nothing relevant in headline or note"
     if verdict == STRANGER and pol.strangers == "ask":
         return "ask", f"{pol.preset}: ask strangers"
+    if serious := [s.brief() for s in signals if s.severity >= 2]:
+        return "ignore", f"{pol.preset}: ignore {verdict}, with {'; '.join(serious)}"
     return "ignore", f"{pol.preset}: ignore {verdict}"
