@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from havewemet.errors import NotFoundError
 from havewemet.identity.compare import compare, probability
 from havewemet.identity.match import Matcher
 from havewemet.identity.names import given_name_roots, skeleton
 from havewemet.models import stable_id
+
+if TYPE_CHECKING:
+    from havewemet.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +62,11 @@ class _Groups:
         return True
 
 
-def _overrides(store) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    links, unlinks = [], []
-    for r in store.db.query("select a, b, kind from links order by at"):
-        (links if r["kind"] == "link" else unlinks).append((r["a"], r["b"]))
+def _overrides(store: Store) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    links: list[tuple[str, str]] = []
+    unlinks: list[tuple[str, str]] = []
+    for a, b, kind in store.links():
+        (links if kind == "link" else unlinks).append((a, b))
     return links, unlinks
 
 
@@ -105,7 +109,7 @@ def cluster_identities(identities, *, links=(), unlinks=()) -> dict[str, str]:
     return {iid: stable_id("person", min(groups.members[groups.find(iid)])) for iid in matcher}
 
 
-def cluster(store, *, write: bool = True) -> dict[str, str]:
+def cluster(store: Store, *, write: bool = True) -> dict[str, str]:
     """Cluster the store's identities into people, honouring link/unlink overrides.
 
     With ``write`` the result goes to ``identities.person_id`` and the ``people``
@@ -122,27 +126,13 @@ def cluster(store, *, write: bool = True) -> dict[str, str]:
             sizes[pid] += 1
             if len(ident.get("name") or "") > len(names.get(pid, "")):
                 names[pid] = ident["name"]
-        with store.db.atomic():
-            store.db.conn.executemany(
-                "update identities set person_id = ? where id = ?",
-                [(p, i) for i, p in result.items()],
-            )
-            store.db.execute("delete from people")
-            store.db["people"].insert_all(
-                [{"id": p, "name": names.get(p, ""), "identities": n} for p, n in sizes.items()],
-                pk="id",
-            )
+        store.set_person_ids(result, [(p, names.get(p, ""), n) for p, n in sizes.items()])
     log.info("clustered %d identities into %d people", len(result), len(set(result.values())))
     return result
 
 
-def _resolve(store, ref: str) -> str:
-    row = store.db.execute("select id from identities where id = ?", [ref]).fetchone()
-    if row:
-        return row[0]
-    rows = store.db.execute(
-        "select id from identities where lower(name) = lower(?) order by id", [ref.strip()]
-    ).fetchall()
+def _resolve(store: Store, ref: str) -> str:
+    rows = store.identity_ids(ref)
     if not rows:
         raise NotFoundError(
             f"no identity has the id or name {ref!r}; `havewemet person NAME` lists identities"
@@ -150,26 +140,24 @@ def _resolve(store, ref: str) -> str:
     if len(rows) > 1:
         raise NotFoundError(
             f"{len(rows)} identities are named {ref!r}; give an identity id "
-            f"instead ({', '.join(r[0] for r in rows[:5])})"
+            f"instead ({', '.join(rows[:5])})"
         )
-    return rows[0][0]
+    return rows[0]
 
 
-def _override(store, a: str, b: str, kind: str) -> tuple[str, str]:
+def _override(store: Store, a: str, b: str, kind: str) -> tuple[str, str]:
     ia, ib = sorted((_resolve(store, a), _resolve(store, b)))
-    at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    with store.db.atomic():
-        store.db["links"].upsert({"a": ia, "b": ib, "kind": kind, "at": at}, pk=("a", "b"))
+    store.add_link(ia, ib, kind)
     cluster(store)
     return ia, ib
 
 
-def link(store, a: str, b: str) -> tuple[str, str]:
+def link(store: Store, a: str, b: str) -> tuple[str, str]:
     """Say two identities (ids or exact names) are the same person; re-clusters."""
     return _override(store, a, b, "link")
 
 
-def unlink(store, a: str, b: str) -> tuple[str, str]:
+def unlink(store: Store, a: str, b: str) -> tuple[str, str]:
     """Say two identities (ids or exact names) are different people; re-clusters."""
     return _override(store, a, b, "unlink")
 

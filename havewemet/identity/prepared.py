@@ -23,16 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import marshal
-import sqlite3
 import sys
 import unicodedata
 from collections.abc import Iterator, Mapping, MutableMapping
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
-from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from havewemet._gc import paused as gc_paused
 from havewemet.identity.blocking import rec_keys
@@ -41,7 +38,9 @@ from havewemet.identity.match import Matcher, identity_rec
 from havewemet.identity.names import ParsedName
 from havewemet.store.schema import MATCH_SOURCE
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from havewemet.store import Store
+    from havewemet.store.match_cache import MatchCache
 
 
 def _made_with() -> tuple:
@@ -198,56 +197,40 @@ class IdentityRows(Mapping[str, dict]):
 
 
 _LIST_COLUMNS = frozenset(("emails", "phones", "urls", "handles"))
-_CURRENT = " and ".join(f"c.src_{c} is i.{c}" for c in MATCH_SOURCE)
-_STALE = ", ".join(f"case when c.data is null then i.{c} end" for c in MATCH_SOURCE)
-_SAME = " and ".join(f"i.{c} is ?" for c in MATCH_SOURCE)
 
 
-def load_matcher(store: Any) -> Matcher:
+def load_matcher(store: Store) -> Matcher:
     """A :class:`Matcher` over every identity of ``store``: the kept index when no
     identity changed since it was built (:func:`_read_index`), else from the prepared
     records kept in the store where they are current; the others are prepared and
     kept, and so is the index built from them all."""
-    conn = store.db.conn
+    cache = store.match_cache
     with gc_paused():
-        matcher = _read_index(conn)
+        matcher = _read_index(cache)
         if matcher is None:
-            read_at = conn.execute("PRAGMA data_version").fetchone()[0]
-            matcher, fresh, complete = _build(conn)
-            _write(store, matcher, fresh, complete=complete, read_at=read_at)
+            read_at = cache.data_version()
+            matcher, fresh, complete = _build(cache)
+            _write(cache, matcher, fresh, complete=complete, read_at=read_at)
         matcher.identities = IdentityRows(store, matcher.names)
         matcher.settle()
     return matcher
 
 
-def to_prepare(store: Any) -> int:
+def to_prepare(store: Store) -> int:
     """How many identities the next :func:`load_matcher` prepares anew: 0 while the
     kept index is current (three small reads), else those without a current record
     (one pass over the identities). For a notice before a long first load."""
-    conn = store.db.conn
-    row = conn.execute("select version, identities from match_index").fetchone()
-    if row is not None and row[0] == VERSION and _all_prepared(conn, row[1]):
-        return 0
-    return conn.execute(
-        f"select count(*) from identities i left join match_cache c on c.id = i.id "
-        f"and c.version = ? and {_CURRENT} where c.id is null",
-        [VERSION],
-    ).fetchone()[0]
+    return store.match_cache.to_prepare(VERSION)
 
 
-def _build(conn: sqlite3.Connection) -> tuple[Matcher, list[tuple], bool]:
+def _build(cache: MatchCache) -> tuple[Matcher, list[tuple], bool]:
     """The matcher from the prepared records, the records prepared anew (to keep), and
     whether every identity now has one (a name holding a separator cannot)."""
-    rows = conn.execute(
-        f"select i.id, c.data, c.rest, {_STALE} from identities i "
-        f"left join match_cache c on c.id = i.id and c.version = ? and {_CURRENT}",
-        [VERSION],
-    ).fetchall()
     matcher = Matcher()
     fresh: list[tuple] = []
     recs = matcher.recs = LazyRecs(matcher.names)
     complete = True
-    for iid, head, rest, *src in rows:
+    for iid, head, rest, *src in cache.records(VERSION):
         if head is not None:
             name, keys = split(head)
             recs.keep(iid, keys, rest)
@@ -267,17 +250,15 @@ def _build(conn: sqlite3.Connection) -> tuple[Matcher, list[tuple], bool]:
     return matcher, fresh, complete
 
 
-def _read_index(conn: sqlite3.Connection) -> Matcher | None:
+def _read_index(cache: MatchCache) -> Matcher | None:
     """The kept index, if it is this code's and every identity it was built from is
     still there unchanged: then each has a current prepared record (an update removes
     it: m007's trigger; a new identity has none) and they are as many as it counts."""
-    row = conn.execute("select version, identities, data from match_index").fetchone()
-    if row is None or row[0] != VERSION or not _TRIGGERS <= _triggers(conn):
-        return None
-    if not _all_prepared(conn, row[1]):
+    blob = cache.index(VERSION)
+    if blob is None:
         return None
     try:
-        state, raw, slugs = marshal.loads(row[2])
+        state, raw, slugs = marshal.loads(blob)
     except (EOFError, ValueError, TypeError):  # not what this code writes
         return None
     matcher = Matcher()
@@ -288,75 +269,23 @@ def _read_index(conn: sqlite3.Connection) -> Matcher | None:
     return matcher
 
 
-def _all_prepared(conn: sqlite3.Connection, n: int) -> bool:
-    """Whether the store holds ``n`` identities and ``n`` current prepared records (a
-    record goes when its identity changes or goes, so they are one each)."""
-    return (
-        conn.execute("select count(*) from identities").fetchone()[0] == n
-        and conn.execute(
-            "select count(*) from match_cache where version = ?", [VERSION]
-        ).fetchone()[0]
-        == n
-    )
-
-
-#: Without m007's trigger an update would not reach the index; without m009's a
-#: forgotten source's names would stay in it. A migration that builds either table
-#: again drops its triggers and must make them again.
-_TRIGGERS = {"match_cache_stale", "match_index_follows_records"}
-
-
-def _triggers(conn: sqlite3.Connection) -> set[str]:
-    """The names of the store's triggers."""
-    return {r[0] for r in conn.execute("select name from sqlite_master where type = 'trigger'")}
-
-
 def _write(
-    store: Any, matcher: Matcher, fresh: list[tuple], *, complete: bool, read_at: int
+    cache: MatchCache, matcher: Matcher, fresh: list[tuple], *, complete: bool, read_at: int
 ) -> None:
-    """Keep the newly prepared records (a record goes with its identity: m006) and the
-    index built with them. A record is kept only if its identity still holds what it
-    was prepared from; the index only if nothing was written to the store since it
-    was read, else the old index is removed: it no longer counts the records."""
-    cols = ", ".join(f"src_{c}" for c in MATCH_SOURCE)
-    try:
-        with store.transaction() as db:
-            conn = db.conn
-            # Another connection's commit since the read changes the data version.
-            unchanged = conn.execute("PRAGMA data_version").fetchone()[0] == read_at
-            fresh.sort(key=itemgetter(0))  # in key order: a third faster to insert
-            if fresh and unchanged:  # the identities are as read
-                marks = ", ".join("?" * (3 + len(MATCH_SOURCE)))
-                conn.executemany(
-                    f"insert or replace into match_cache (id, version, data, rest, {cols}) "
-                    f"values (?, {VERSION}, {marks[3:]})",
-                    fresh,
-                )
-            elif fresh:  # each kept only if its identity still holds what it was made from
-                conn.executemany(
-                    f"insert or replace into match_cache (id, version, data, rest, {cols}) "
-                    f"select i.id, {VERSION}, ?, ?, {', '.join('i.' + c for c in MATCH_SOURCE)} "
-                    f"from identities i where i.id = ? and {_SAME}",
-                    [(head, rest, iid, *src) for iid, head, rest, *src in fresh],
-                )
-            if complete and unchanged and _TRIGGERS <= _triggers(conn):
-                recs = matcher.recs
-                raw = dict(recs.raw)  # type: ignore[attr-defined]
-                slugs = dict(recs.slugs)  # type: ignore[attr-defined]
-                for iid, _head, rest, *_src in fresh:
-                    raw[iid] = rest
-                    if recs[iid].slugs:
-                        slugs[iid] = recs[iid].slugs
-                blob = marshal.dumps((matcher.state(), raw, slugs))
-                conn.execute(
-                    "insert or replace into match_index (id, version, identities, data) "
-                    "values (1, ?, ?, ?)",
-                    [VERSION, len(matcher), blob],
-                )
-            else:
-                conn.execute("delete from match_index")
-    except sqlite3.OperationalError as e:  # a read-only or busy store: match anyway
-        log.info("prepared identities not kept (%s); they are prepared again next time", e)
+    """Keep the newly prepared records and, when every identity has one, the index
+    built with them (the store keeps it only if nothing changed since ``read_at``)."""
+
+    def index() -> tuple[int, bytes]:
+        recs = matcher.recs
+        raw = dict(recs.raw)  # type: ignore[attr-defined]
+        slugs = dict(recs.slugs)  # type: ignore[attr-defined]
+        for iid, _head, rest, *_src in fresh:
+            raw[iid] = rest
+            if recs[iid].slugs:
+                slugs[iid] = recs[iid].slugs
+        return len(matcher), marshal.dumps((matcher.state(), raw, slugs))
+
+    cache.keep(VERSION, fresh, read_at=read_at, index=index if complete else None)
 
 
 __all__ = [

@@ -24,6 +24,7 @@ from havewemet._gc import paused as gc_paused
 from havewemet.errors import NotFoundError, StoreError
 from havewemet.models import ImportBatch, Request, stable_id
 from havewemet.store.bulk import account_folded, count_interactions, indexes_rebuilt
+from havewemet.store.match_cache import MatchCache
 from havewemet.store.queries import StoreQueries
 from havewemet.store.requests import save_requests
 from havewemet.store.rows import (
@@ -80,6 +81,8 @@ class Store(StoreQueries):
     def __init__(self, db: sqlite_utils.Database, path: str):
         self.db = db
         self.path = path
+        self.match_cache = MatchCache(db, self.transaction)
+        """The prepared records and the kept index of the matcher (issue 5)."""
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Store:
@@ -328,6 +331,25 @@ class Store(StoreQueries):
                    and slug = '' and lower(name) in (select lower(i.name) from identities i
                      where i.source = 'linkedin' and i.extra like '%"connection": true%')"""
             )
+
+    def set_person_ids(self, person_of: dict[str, str], people: list[tuple[str, str, int]]) -> None:
+        """Write a clustering: each identity's ``person_id`` and the ``people`` table
+        (``(id, name, identities)`` rows, replacing it whole), in one transaction."""
+        with self.transaction() as db:
+            db.conn.executemany(
+                "update identities set person_id = ? where id = ?",
+                [(p, i) for i, p in person_of.items()],
+            )
+            db.execute("delete from people")
+            db.conn.executemany(
+                "insert into people (id, name, identities) values (?, ?, ?)", people
+            )
+
+    def add_link(self, a: str, b: str, kind: str) -> None:
+        """Keep the user's word that identities ``a`` and ``b`` are (``kind`` "link")
+        or are not ("unlink") one person; a later word on the pair replaces it."""
+        with self.transaction() as db:
+            db["links"].upsert({"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b"))
 
     def add_request(self, request: Request) -> str:
         """Save one request typed by hand (or merge it into the same earlier one)."""

@@ -68,6 +68,23 @@ class StoreQueries:
             out.extend(rows)
         return out
 
+    def links(self) -> list[tuple[str, str, str]]:
+        """The user's link/unlink overrides as ``(a, b, kind)``, oldest first."""
+        return [tuple(r) for r in self.db.execute("select a, b, kind from links order by at")]
+
+    def identity_ids(self, ref: str) -> list[str]:
+        """The identity whose id is ``ref``, else those named ``ref`` (ignoring case
+        and surrounding space), by id."""
+        row = self.db.execute("select id from identities where id = ?", [ref]).fetchone()
+        if row:
+            return [row[0]]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "select id from identities where lower(name) = lower(?) order by id", [ref.strip()]
+            )
+        ]
+
     def requests(self, *, status: str | None = "pending") -> list[dict]:
         where = "where status = ?" if status else ""
         rows = list(
@@ -86,6 +103,34 @@ class StoreQueries:
             if ref in (r["id"],) or r["slug"] == slug or r["name"].lower() == ref.lower():
                 return r
         raise NotFoundError(f"no request matches {ref!r}; `havewemet inbox` lists them")
+
+    def request_statuses(self, ids: Iterable[str]) -> dict[str, int]:
+        """How many of these requests have each status (``pending``, ``connected``, a
+        decision), for an import's summary."""
+        out: dict[str, int] = {}
+        id_list = sorted(set(ids))
+        for chunk in chunks(id_list, 900):
+            for status, n in self.db.execute(
+                f"select status, count(*) from requests where id in ({', '.join('?' * len(chunk))})"
+                " group by status",
+                chunk,
+            ):
+                out[status] = out.get(status, 0) + n
+        return out
+
+    def last_decision(self, request_id: str) -> dict | None:
+        """The latest decision kept on this request, or None."""
+        rows = list(
+            self.db.query(
+                "select * from decisions where request_id = ? order by id desc limit 1",
+                [request_id],
+            )
+        )
+        return rows[0] if rows else None
+
+    def decided_count(self) -> int:
+        """How many decisions are kept (the page's "N decided so far")."""
+        return int(self.db.execute("select count(*) from decisions").fetchone()[0])
 
     def profile(self) -> dict:
         """The user's own profile merged across sources (names, e-mails, handles)."""

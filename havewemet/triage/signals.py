@@ -70,9 +70,40 @@ class Signal:
     reasons: list[str] = field(default_factory=list)
     """The words, phrases or facts behind it, as the user reads them."""
 
+    def why(self) -> str:
+        """Its first reasons in brackets (``' ("book a call", 'platform')'``), or ``""``."""
+        return f" ({', '.join(self.reasons[:2])})" if self.reasons else ""
+
     def brief(self) -> str:
-        """The name with its first reasons, for a recommendation's rule."""
-        return f"{self.name} ({', '.join(self.reasons[:2])})" if self.reasons else self.name
+        """The signal in words with its first reasons, for a recommendation's rule."""
+        return label(self.name) + self.why()
+
+
+#: Each signal in a few words, as the rule line names it (never the internal name).
+LABELS: dict[str, str] = {
+    "no_note": "no note",
+    "pitch": "a sales pitch",
+    "job_seeking": "job seeking",
+    "recruiter": "a recruiter",
+    "open_networker": "an open networker",
+    "generic_headline": "a generic headline",
+    "template": "a stock or repeated note",
+    "reminders": "reminders",
+    "slug_mismatch": "a profile address that does not fit the name",
+    "declined_before": "declined before",
+    "decided_before": "decided before",
+    "repeat_request": "asked again",
+    "namesake": "a namesake",
+    "fake_profile": "a fake-looking profile",
+    "link": "a link in the note",
+    "contact_bait": "contact bait",
+    "personal_note": "a personal note",
+}
+
+
+def label(name: str) -> str:
+    """A signal's name in words (a signal without an entry: its name, spaced)."""
+    return LABELS.get(name, name.replace("_", " "))
 
 
 SECTIONS = (
