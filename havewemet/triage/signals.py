@@ -335,8 +335,8 @@ def read_signals(
             out.append(
                 Signal(
                     "personal_note",
-                    f"the note names a shared context: {', '.join(words)} "
-                    f"(strength {reading.scores['personal']:.2f})",
+                    f"the note names a shared context ({', '.join(words)}), "
+                    f"strength {reading.scores['personal']:.2f}",
                     0,
                     round(reading.scores["personal"], 3),
                     words,
@@ -382,8 +382,8 @@ def _read_signal(
                 reasons.append(prefix + w)
     reasons = reasons[:4]
     sev = severity if hits or strength >= STRONG_READING else min(severity, 1)
-    text = f"reads like {notes_model.DESCRIPTIONS[label]}: {', '.join(reasons)}"
-    return Signal(name, f"{text} (strength {strength:.2f})", sev, round(strength, 3), reasons)
+    text = f"reads like {notes_model.DESCRIPTIONS[label]} ({', '.join(reasons)})"
+    return Signal(name, f"{text}, strength {strength:.2f}", sev, round(strength, 3), reasons)
 
 
 def _reads_as(reading: notes_model.NoteReading, label: str) -> bool:
@@ -405,7 +405,7 @@ def _stock_signal(
     strength = reading.scores["stock"]
     return Signal(
         "template",
-        f"a stock note: {', '.join(words)} (strength {strength:.2f})",
+        f"a stock note ({', '.join(words)}), strength {strength:.2f}",
         1,
         round(strength, 3),
         words,
