@@ -15,7 +15,7 @@ from pathlib import Path
 
 from havewemet.errors import PolicyError
 from havewemet.triage.evidence import CONNECTED, KNOWN, KNOWN_OF, LEVELS, MET, STRANGER
-from havewemet.triage.signals import Signal
+from havewemet.triage.signals import Signal, label
 
 ACTIONS = ("accept", "ask", "ignore", "report")
 
@@ -60,6 +60,8 @@ PRESETS: dict[str, dict] = {
             "slug_mismatch",
             "no_note",
             "namesake",
+            "fake_profile",
+            "contact_bait",
         ],
         "relevant": [
             "event",
@@ -125,6 +127,9 @@ SIGNAL_NAMES = (
     "declined_before",
     "repeat_request",
     "namesake",
+    "fake_profile",
+    "link",
+    "contact_bait",
 )
 
 
@@ -303,8 +308,7 @@ def recommend(
     risk = sum(s.severity for s in signals)
     worst = max((s.severity for s in signals), default=0)
     if verdict not in (KNOWN, MET) and (worst >= 3 or risk >= pol.report_at):
-        names = ", ".join(s.name for s in signals if s.severity >= 2)
-        return "report", f"risk signals add up to {risk} (report at {pol.report_at}): {names}"
+        return "report", _report_rule(signals, risk, worst, pol.report_at)
     repeat = any(s.name == "declined_before" for s in signals)
     if verdict in pol.accept:
         if repeat:
@@ -313,14 +317,38 @@ def recommend(
     if verdict in pol.ask:
         return "ask", f'{pol.preset}: ask "have we met?" when {verdict}'
     if verdict == STRANGER and pol.strangers == "accept_relevant":
-        blocking = [s.name for s in signals if s.name in pol.decline_on or s.severity >= 2]
+        blocking = [s for s in signals if s.name in pol.decline_on or s.severity >= 2]
         text = f"{request.get('headline', '')} {request.get('note', '')}"
         hits = [k for k in pol.relevant if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
         if blocking:
-            return "ignore", f"{pol.preset}: stranger with {', '.join(blocking)}"
+            return "ignore", f"{pol.preset}: a stranger, with {_words(blocking)}"
         if hits:
             return "accept", f"{pol.preset}: relevant stranger ({', '.join(hits[:3])})"
         return "ask", f"{pol.preset}: stranger, nothing relevant in headline or note"
     if verdict == STRANGER and pol.strangers == "ask":
         return "ask", f"{pol.preset}: ask strangers"
+    if serious := [s for s in signals if s.severity >= 2]:
+        return "ignore", f"{pol.preset}: ignore {verdict}, with {_words(serious)}"
     return "ignore", f"{pol.preset}: ignore {verdict}"
+
+
+def _words(signals: list[Signal]) -> str:
+    """Signals in words, each with its first reasons: ``no note and a sales pitch
+    ("book a call")``."""
+    words = [s.brief() for s in signals]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _report_rule(signals: list[Signal], risk: int, worst: int, report_at: int) -> str:
+    """Why a request is reported, in words: every counted signal with its weight and
+    the threshold that applied (one signal of weight 3, or the sum reaching
+    ``report_at``)."""
+    counted = [s for s in signals if s.severity > 0]
+    weights = ", ".join(f"{label(s.name)} {s.severity}{s.why()}" for s in counted)
+    if risk >= report_at:
+        return f"report: the risk signals add up to {risk} ({weights}); {report_at} or more reports"
+    worst_one = next(s for s in counted if s.severity == worst)
+    return (
+        f"report: {label(worst_one.name)} weighs {worst}, enough to report on its own "
+        f"(all risk signals: {weights}; adding up reports at {report_at})"
+    )
