@@ -162,3 +162,5 @@ class ImportBatch:
     files: list[FileReport] = field(default_factory=list)
     unknown_files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Information that is not a problem (which address was taken as the user's)."""

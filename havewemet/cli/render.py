@@ -19,12 +19,6 @@ if TYPE_CHECKING:  # the library is imported by the commands that use it (startu
     from havewemet.triage.outreach import Audit, Outreach
 
 STYLE = {"accept": "bold green", "ask": "bold yellow", "ignore": "dim", "report": "bold red"}
-HEADINGS = {
-    "accept": "Accept: you know them",
-    "report": "Report: fake or spam",
-    "ignore": "Ignore: strangers",
-    "ask": 'Ask "have we met?": needs your judgement',
-}
 
 
 def _one_line(text: str, limit: int = 110) -> str:
@@ -32,8 +26,13 @@ def _one_line(text: str, limit: int = 110) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def inbox(console: Console, results: list[Triage], *, verbose: bool = False) -> None:
-    """The triaged inbox, grouped by recommendation, clear cases first."""
+def inbox(
+    console: Console, results: list[Triage], *, verbose: bool = False, summary: bool = True
+) -> None:
+    """The triaged inbox, grouped by recommendation in :data:`HEADINGS`' order (the
+    requests that need judgement first)."""
+    from havewemet.triage.engine import HEADINGS
+
     if not results:
         console.print(
             "No pending requests. Import your LinkedIn export with "
@@ -50,6 +49,8 @@ def inbox(console: Console, results: list[Triage], *, verbose: bool = False) -> 
     for action, lines in groups.items():
         console.rule(f"[{STYLE[action]}]{HEADINGS[action]} ({counts[action]})", align="left")
         console.print("\n".join(lines), highlight=False)
+    if not summary:
+        return
     console.print(
         f"\n{len(results)} pending: "
         + ", ".join(f"[{STYLE[a]}]{n} {a}[/]" for a, n in counts.items() if n)
@@ -80,8 +81,11 @@ def _request_lines(r: Triage, verbose: bool) -> list[str]:
     return out
 
 
-def import_summary(console: Console, batch: ImportBatch, result: SaveResult) -> None:
-    """What an import read, per file, and what it changed in the store."""
+def import_summary(
+    console: Console, batch: ImportBatch, result: SaveResult, statuses: dict[str, int] | None = None
+) -> None:
+    """What an import read, per file, and what it changed in the store; ``statuses``:
+    how many of its requests are pending, already connected or decided."""
     t = Table(title=f"Imported {escape(batch.path)} as source '{escape(batch.source)}'")
     for col in ("file", "rows", "people", "evidence", "requests", "note"):
         t.add_column(
@@ -101,6 +105,8 @@ def import_summary(console: Console, batch: ImportBatch, result: SaveResult) -> 
         shown = ", ".join(escape(u) for u in batch.unknown_files[:12])
         more = f" and {len(batch.unknown_files) - 12} more" if len(batch.unknown_files) > 12 else ""
         console.print(f"[dim]Not used (no evidence about people): {shown}{more}[/]")
+    for n in batch.notes:  # information, not a problem
+        console.print(f"{escape(n)} (--me ADDRESS chooses another)")
     for w in batch.warnings:
         console.print(f"[yellow]warning:[/] {escape(w)}")
     parts = [
@@ -108,6 +114,24 @@ def import_summary(console: Console, batch: ImportBatch, result: SaveResult) -> 
         for t in ("identities", "interactions", "requests")
     ]
     console.print("Store: " + "; ".join(parts))
+    if statuses:
+        console.print(requests_line(statuses), markup=False, highlight=False)
+
+
+def requests_line(statuses: dict[str, int]) -> str:
+    """``Requests: 36 pending, 30 already connected, 2 decided before``: the file's
+    invitations that LinkedIn shows as accepted are not pending."""
+    decided = sum(n for s, n in statuses.items() if s not in ("pending", "connected"))
+    parts = [
+        f"{n} {what}"
+        for n, what in (
+            (statuses.get("pending", 0), "pending"),
+            (statuses.get("connected", 0), "already connected"),
+            (decided, "decided before"),
+        )
+        if n
+    ]
+    return "Requests: " + ", ".join(parts) + "."
 
 
 def outreach(console: Console, r: Outreach) -> None:

@@ -88,6 +88,7 @@ def check(
     from havewemet.triage.policy import load_policy
 
     store = _open()
+    saved = ""
     if id_:
         req = store.get_request(id_)
     elif name:
@@ -95,8 +96,11 @@ def check(
             name=name, profile_url=url, headline=headline, note=note, mutuals=list(mutual or [])
         )
         if save:
+            before = store.request_statuses([r.id])
             req = store.get_request(store.add_request(r))
+            saved = _saved_line(req["status"], existed=bool(before))
         else:
+            saved = "Not saved (--no-save): your inbox is unchanged."
             from havewemet.normalize import profile_slug
 
             req = {
@@ -119,7 +123,20 @@ def check(
     result = Triager(store, policy=load_policy(policy, preset_name=preset)).triage(req)
     if as_json:
         return _print_json(result.to_dict())
-    render.inbox(console, [result], verbose=True)
+    render.inbox(console, [result], verbose=True, summary=False)
+    if saved:
+        console.print(saved, markup=False, highlight=False)
+
+
+def _saved_line(status: str, *, existed: bool) -> str:
+    """What ``check`` did with the request it was given (issue 13: say which)."""
+    if status == "pending":
+        if existed:
+            return "Saved: it updated the same request already pending in your inbox."
+        return "Saved: it is now pending in your inbox (havewemet inbox lists it)."
+    if status == "connected":
+        return "Not added to your inbox: you are already connected on LinkedIn."
+    return f"Not added to your inbox: you already decided it ({status})."
 
 
 @command("decide")
@@ -142,7 +159,7 @@ def decide_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Record what you did with a request; it leaves the pending inbox."""
-    from havewemet.triage.decisions import decide, decide_recommended
+    from havewemet.triage.decisions import decide, decide_recommended, linkedin_step
     from havewemet.triage.policy import load_policy
 
     store = _open()
@@ -161,6 +178,8 @@ def decide_cmd(
         console.print(f"{r['decision']}: {escape(r['name'])} ({why})")
     if not rows:
         console.print("No pending request is recommended for accept.")
+    else:
+        console.print(linkedin_step([r["decision"] for r in rows]), markup=False, highlight=False)
 
 
 @command("history")

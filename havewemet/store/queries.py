@@ -104,6 +104,34 @@ class StoreQueries:
                 return r
         raise NotFoundError(f"no request matches {ref!r}; `havewemet inbox` lists them")
 
+    def request_statuses(self, ids: Iterable[str]) -> dict[str, int]:
+        """How many of these requests have each status (``pending``, ``connected``, a
+        decision), for an import's summary."""
+        out: dict[str, int] = {}
+        id_list = sorted(set(ids))
+        for chunk in chunks(id_list, 900):
+            for status, n in self.db.execute(
+                f"select status, count(*) from requests where id in ({', '.join('?' * len(chunk))})"
+                " group by status",
+                chunk,
+            ):
+                out[status] = out.get(status, 0) + n
+        return out
+
+    def last_decision(self, request_id: str) -> dict | None:
+        """The latest decision kept on this request, or None."""
+        rows = list(
+            self.db.query(
+                "select * from decisions where request_id = ? order by id desc limit 1",
+                [request_id],
+            )
+        )
+        return rows[0] if rows else None
+
+    def decided_count(self) -> int:
+        """How many decisions are kept (the page's "N decided so far")."""
+        return int(self.db.execute("select count(*) from decisions").fetchone()[0])
+
     def profile(self) -> dict:
         """The user's own profile merged across sources (names, e-mails, handles)."""
         me: dict = {"name": "", "emails": [], "handles": [], "headline": ""}

@@ -36,7 +36,7 @@ from havewemet.triage.evidence import (
 )
 from havewemet.triage.people import Mutual, People, mutual_evidence
 from havewemet.triage.policy import Policy, load_policy, recommend
-from havewemet.triage.signals import Signal, read_signals, template_groups
+from havewemet.triage.signals import Signal, label, read_signals, template_groups
 
 #: Below this match probability the evidence is shown but cannot make a verdict
 #: stronger than *known of*: a wrong merge would accept a stranger.
@@ -99,7 +99,8 @@ class Triage:
                 for e in self.evidence
             ],
             "signals": [
-                {"name": s.name, "text": s.text, "severity": s.severity} for s in self.signals
+                {"name": s.name, "label": label(s.name), "text": s.text, "severity": s.severity}
+                for s in self.signals
             ],
             "matches": self.matches,
             "mutuals": [
@@ -280,7 +281,7 @@ class Triager:
         )
 
     def triage_all(self, requests: list[dict]) -> list[Triage]:
-        """Triage a batch (template notes are found across it), clear cases first."""
+        """Triage a batch (template notes are found across it), in ORDER (ask first)."""
         # The collector paused: a batch makes no reference cycles (none found after
         # 1,000 requests), and its full collections walked the whole loaded index.
         with gc_paused():
@@ -320,7 +321,15 @@ class Triager:
         return out
 
 
-ORDER = {"accept": 0, "report": 1, "ignore": 2, "ask": 3}
+#: The inbox's groups in the order shown (terminal, page, JSON): the requests that need
+#: the user's judgement first, then the clear cases (issue 13). One table for the words.
+HEADINGS: dict[str, str] = {
+    "ask": "Ask \u201chave we met?\u201d: needs your judgement",
+    "accept": "Accept: you know them",
+    "report": "Report: fake or spam",
+    "ignore": "Ignore: strangers",
+}
+ORDER = {action: i for i, action in enumerate(HEADINGS)}
 
 
 def triage_inbox(
@@ -330,8 +339,8 @@ def triage_inbox(
     today: date | None = None,
     status: str = "pending",
 ) -> list[Triage]:
-    """Triage every request with ``status``, clear cases first (accept, report,
-    ignore), then the ones that need the user's thought (ask)."""
+    """Triage every request with ``status``: the ones that need the user's thought
+    (ask) first, then the clear cases (accept, report, ignore)."""
     t = Triager(store, policy=policy, today=today)
     return t.triage_all(store.requests(status=status))
 

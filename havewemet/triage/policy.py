@@ -15,7 +15,7 @@ from pathlib import Path
 
 from havewemet.errors import PolicyError
 from havewemet.triage.evidence import CONNECTED, KNOWN, KNOWN_OF, LEVELS, MET, STRANGER
-from havewemet.triage.signals import Signal
+from havewemet.triage.signals import Signal, label
 
 ACTIONS = ("accept", "ask", "ignore", "report")
 
@@ -303,8 +303,7 @@ def recommend(
     risk = sum(s.severity for s in signals)
     worst = max((s.severity for s in signals), default=0)
     if verdict not in (KNOWN, MET) and (worst >= 3 or risk >= pol.report_at):
-        names = ", ".join(s.name for s in signals if s.severity >= 2)
-        return "report", f"risk signals add up to {risk} (report at {pol.report_at}): {names}"
+        return "report", _report_rule(signals, risk, worst, pol.report_at)
     repeat = any(s.name == "declined_before" for s in signals)
     if verdict in pol.accept:
         if repeat:
@@ -317,10 +316,31 @@ def recommend(
         text = f"{request.get('headline', '')} {request.get('note', '')}"
         hits = [k for k in pol.relevant if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
         if blocking:
-            return "ignore", f"{pol.preset}: stranger with {', '.join(blocking)}"
+            return "ignore", f"{pol.preset}: a stranger, with {_words(blocking)}"
         if hits:
             return "accept", f"{pol.preset}: relevant stranger ({', '.join(hits[:3])})"
         return "ask", f"{pol.preset}: stranger, nothing relevant in headline or note"
     if verdict == STRANGER and pol.strangers == "ask":
         return "ask", f"{pol.preset}: ask strangers"
     return "ignore", f"{pol.preset}: ignore {verdict}"
+
+
+def _words(names: list[str]) -> str:
+    """Signal names in words: ``no note and a sales pitch``."""
+    words = [label(n) for n in names]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _report_rule(signals: list[Signal], risk: int, worst: int, report_at: int) -> str:
+    """Why a request is reported, in words: every counted signal with its weight and
+    the threshold that applied (one signal of weight 3, or the sum reaching
+    ``report_at``)."""
+    counted = [s for s in signals if s.severity > 0]
+    weights = ", ".join(f"{label(s.name)} {s.severity}" for s in counted)
+    if risk >= report_at:
+        return f"report: the risk signals add up to {risk} ({weights}); {report_at} or more reports"
+    worst_one = next(s for s in counted if s.severity == worst)
+    return (
+        f"report: {label(worst_one.name)} weighs {worst}, enough to report on its own "
+        f"(all risk signals: {weights}; adding up reports at {report_at})"
+    )

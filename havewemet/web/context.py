@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from havewemet.store import Store
 from havewemet.triage.engine import Triage, triage_inbox
 from havewemet.triage.policy import Policy, load_policy
+from havewemet.triage.replies import Templates, load_templates
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +68,26 @@ class Context:
         self.policy: Policy = self.settings.policy or load_policy()
         self._cache: InboxCache = request.app.state.cache
         self.store = Store.open(self.settings.db_path)
+        self._me: str | None = None
+        self._templates: Templates | None = None
 
     def close(self) -> None:
         self.store.close()
 
+    def me(self) -> str:
+        """The user's own name (from their imported profile), or ``""``."""
+        if self._me is None:
+            self._me = str(self.store.profile()["name"] or "")
+        return self._me
+
+    def templates(self) -> Templates:
+        """The user's reply templates (read once per HTTP request)."""
+        if self._templates is None:
+            self._templates = load_templates()
+        return self._templates
+
     def triaged(self) -> list[Triage]:
-        """Every pending request triaged, clear cases first (cached per store state)."""
+        """Every pending request triaged, judgement first (cached per store state)."""
         with self._cache.lock:
             fp = fingerprint(self.store)
             if fp != self._cache.fingerprint:
