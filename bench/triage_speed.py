@@ -54,7 +54,8 @@ def _slug(name: str, i: int) -> str:
     return "-".join(fold(name).split()) + f"-{(i * 2654435761) % 16**6:06x}"
 
 
-def build(n_ident: int, seed: int) -> tuple[Store, list[str]]:
+def build(n_ident: int, seed: int, path: str = ":memory:") -> tuple[Store, list[str]]:
+    """The generated store (in memory, or at ``path``) and its identities' names."""
     rnd = random.Random(seed)
     b = ImportBatch("linkedin", "bench", "bench")
     names = []
@@ -105,7 +106,7 @@ def build(n_ident: int, seed: int) -> tuple[Store, list[str]]:
                     count=rnd.randrange(1, 6),
                 )
             )
-    store = Store.open(":memory:")
+    store = Store.open(path)
     store.save(b)
     return store, names
 

@@ -88,7 +88,7 @@ CARD = {
     "note": "Hi, Amira suggested I get in touch about the archives project.",
     "mutuals": ["Amira Haddad"],
     "mutual_count": 3,
-    "profile_facts": {"photo": True, "mutual_count": 3, "evil": {"nested": 1}},
+    "profile_facts": {"has_photo": True, "mutual_count": 3, "evil": {"nested": 1}},
 }
 
 
@@ -178,6 +178,19 @@ def test_triage_saves_once_and_answers_each_card(tmp_path: Path):
     assert saved[0]["source"] == "linkedin-page"
     assert saved[0]["mutuals"] == ["Amira Haddad"]
     store.close()
+
+
+def test_what_the_page_shows_of_the_profile_reaches_the_signals(tmp_path: Path):
+    host = Host(small_store(tmp_path / "s.db"))
+    bare = {**CARD, "note": "", "mutuals": [], "profile_url": "https://www.linkedin.com/in/x8k2q9"}
+    facts = {"has_photo": False, "connections": 3, "followers": "lots"}
+    (seen,) = host.handle({"id": 1, "type": "triage", "cards": [{**bare, "profile_facts": facts}]})[
+        "results"
+    ]
+    (unseen,) = host.handle({"id": 2, "type": "triage", "cards": [bare]})["results"]
+    fake = [s["text"] for s in seen["signals"] if s["name"] == "fake_profile"]
+    assert fake and "no profile photo" in fake[0] and "only 3 connections" in fake[0]
+    assert not any("no profile photo" in s["text"] for s in unseen["signals"])
 
 
 def test_with_saving_off_nothing_is_written(tmp_path: Path):

@@ -252,7 +252,7 @@ class Host:
         triager.people.prefetch(n for r in requests for n in r.get("mutuals", []))
         results = []
         for card, req in zip(cards, requests, strict=True):
-            req["profile_facts"] = card["profile_facts"]
+            req.update(_facts(card))
             t = triager.triage(req, template_count=templates.get(req["id"], 0))
             results.append(self._result(card, t))
         return {"results": results}
@@ -340,13 +340,31 @@ def _card(raw: object) -> dict:
         "note": _text(raw.get("note"), 3000),
         "mutuals": [_text(m, 300) for m in (mutuals if isinstance(mutuals, list) else [])][:50],
         # What the page shows of the profile (photo present, mutual/connection/follower
-        # counts), passed to triage untouched under this one key (issue 14's signals).
+        # counts); the ProfileFacts among them go to triage (issue 14's profile score).
         "profile_facts": {
             str(k)[:50]: v
             for k, v in (facts.items() if isinstance(facts, dict) else [])
             if isinstance(v, bool | int | float | str | type(None))
         },
     }
+
+
+#: The facts of :class:`~havewemet.models.ProfileFacts` a page can show, read by
+#: :func:`havewemet.triage.profile.facts_of` from the request.
+PAGE_FACTS = ("has_photo", "connections", "followers")
+
+
+def _facts(card: dict) -> dict:
+    """The request's profile facts from what the page showed (``profile_facts``)."""
+    facts = card["profile_facts"]
+    out: dict[str, object] = {"profile_facts": facts}
+    for key in PAGE_FACTS:
+        v = facts.get(key)
+        if key == "has_photo" and isinstance(v, bool):
+            out[key] = v
+        elif key != "has_photo" and isinstance(v, int) and not isinstance(v, bool) and v >= 0:
+            out[key] = v
+    return out
 
 
 def _request(card: dict) -> Request:

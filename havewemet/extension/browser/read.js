@@ -147,7 +147,7 @@ globalThis.havewemetRead = (() => {
       mutuals: mutuals.names,
       mutual_count: mutuals.count,
       profile_facts: {
-        photo: photoOf(card),
+        has_photo: photoOf(card),
         mutual_count: mutuals.count,
       },
       link: named,
@@ -226,7 +226,7 @@ globalThis.havewemetRead = (() => {
       mutuals: mutuals.names,
       mutual_count: mutuals.count,
       profile_facts: {
-        photo: photoOf(top),
+        has_photo: photoOf(top),
         mutual_count: mutuals.count,
         connections: count(text, CONNECTIONS),
         connections_more: /\d\s*\+\s*(?:connections|relations|Kontakte|contactos)/i.test(text),
