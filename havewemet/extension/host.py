@@ -326,6 +326,13 @@ def _text(value: object, limit: int = 2000) -> str:
     return value[:limit].strip() if isinstance(value, str) else ""
 
 
+def _count(value: object) -> int:
+    """A count the page showed; 0 for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return max(0, min(value, 1_000_000))
+    return 0
+
+
 def _card(raw: object) -> dict:
     """A card from the page, each field checked and bounded."""
     if not isinstance(raw, dict):
@@ -339,6 +346,7 @@ def _card(raw: object) -> dict:
         "headline": _text(raw.get("headline"), 500),
         "note": _text(raw.get("note"), 3000),
         "mutuals": [_text(m, 300) for m in (mutuals if isinstance(mutuals, list) else [])][:50],
+        "mutual_count": _count(raw.get("mutual_count")),
         # What the page shows of the profile (photo present, mutual/connection/follower
         # counts); the ProfileFacts among them go to triage (issue 14's profile score).
         "profile_facts": {
@@ -376,6 +384,7 @@ def _request(card: dict) -> Request:
         headline=card["headline"],
         note=card["note"],
         mutuals=card["mutuals"],
+        mutual_count=card["mutual_count"],
         source=PAGE_SOURCE,
     )
 
