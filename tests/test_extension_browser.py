@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 import havewemet.cli  # noqa: F401  (registers the commands)
 from havewemet.cli.app import app
-from havewemet.demo import load_demo
+from havewemet.demo import PLANTED, load_demo
 from havewemet.extension import extension_dir
 from havewemet.store import Store
 from tests.fixtures_linkedin_pages import (
@@ -283,6 +283,14 @@ def test_demo_verdicts_match_the_inbox(browser, demo, installed):
     want = {n: (r["verdict"].replace(" ", "_"), r["recommendation"]) for n, r in by_name.items()}
     assert {n: v for n, v in got.items() if n in want} == want
     assert set(got[HOSTILE.name]) <= {"stranger", "connected_through", "ignore", "ask", "report"}
+    # The planted requesters get the verdicts the demo is built to show, and the inbox
+    # after the visit (the page's cards saved into it) still says what the page says.
+    planted = {p.name: (p.verdict.replace(" ", "_"), p.gatekeeper) for p in PLANTED}
+    assert {n: got[n] for n in planted} == planted
+    inbox_after = json.loads(cli("--db", str(db), "inbox", "--json"))
+    assert {r["name"]: got[r["name"]] for r in inbox_after} == {
+        r["name"]: (r["verdict"].replace(" ", "_"), r["recommendation"]) for r in inbox_after
+    }
     # Only these two attributes are on the host element; the rest is in a closed root.
     for h in done:
         assert set(h["attrs"]) == {"data-havewemet-verdict", "data-havewemet-recommendation"}
