@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import html
 import json
-import struct
-import zlib
 from dataclasses import dataclass, field
+
+from havewemet.extension.icons import png
 
 #: The words of each language's page.
 WORDS = {
@@ -99,21 +99,7 @@ class Card:
 
 def avatar_png(size: int = 8) -> bytes:
     """A plain grey square, served for every profile photo."""
-    row = b"\x00" + b"\x9a\xa4\xae" * size
-    raw = row * size
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    ihdr = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+    return png(size, [b"\x00" + b"\x9a\xa4\xae\xff" * size] * size)
 
 
 def mutual_text(mutuals: list[str], lang: str = "en") -> str:

@@ -269,6 +269,7 @@ def test_demo_verdicts_match_the_inbox(browser, demo, installed):
         what=f"{total} verdicts",
     )
     assert len(done) == total  # each card annotated once
+    assert hosts(page, "havewemet-banner") == []  # every card was read
     assert page.locator("li.invitation-card").count() == total
     # The verdict of each card, as its host element's attributes give it, is the inbox's.
     got = {}
@@ -379,7 +380,7 @@ def test_profile_page_shows_the_outreach_check(browser, demo, installed):
     )
     expect = json.loads(cli("--db", str(db), "outreach", target["profile_url"], "--json"))
     assert expect["advice"] in got[0]["text"]
-    assert got[0]["mode"] == "closed"
+    assert got[0]["mode"] == "closed" and got[0]["attrs"] == {}
 
 
 @pytest.mark.parametrize("lang", ["fr", "de"])

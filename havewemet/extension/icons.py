@@ -47,6 +47,11 @@ def draw(size: int) -> bytes:
             rgb = [round(sum(w * c[k] for w, c in weights) / total) for k in range(3)]
             row += bytes([*rgb, round(255 * alpha)])
         rows.append(bytes(row))
+    return png(size, rows)
+
+
+def png(size: int, rows: list[bytes]) -> bytes:
+    """A square RGBA PNG from its rows (each a filter byte, then 4 bytes a pixel)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (

@@ -14,6 +14,7 @@
   let nextKey = 1;
   let banner = null;
   let outreachHost = null;
+  let outreachUrl = "";
 
   chrome.storage?.local?.get(["save", "recordDecisions"]).then((o) => Object.assign(options, o));
   chrome.storage?.onChanged?.addListener((changes) => {
@@ -241,10 +242,10 @@
   // -- a profile page with no invitation: the outreach check ---------------------------
 
   async function outreach(profile) {
-    if (outreachHost && outreachHost.isConnected && outreachHost.dataset.url === profile.profile_url) return;
+    if (outreachHost?.isConnected && outreachUrl === profile.profile_url) return;
     outreachHost?.remove();
     const { host, root } = shadowHost("havewemet-outreach");
-    host.dataset.url = profile.profile_url;
+    outreachUrl = profile.profile_url;
     outreachHost = host;
     profile.anchor.insertAdjacentElement("afterend", host);
     const box = el("div", { class: "panel" }, el("span", { class: "mark", text: "havewemet …" }));
