@@ -62,9 +62,7 @@ def main() -> int:
     ap.add_argument("--samples", type=Path, required=True, help="folder of sample files")
     ap.add_argument("--verbose", "-v", action="store_true", help="one line per file")
     args = ap.parse_args()
-    files = sorted(
-        p for p in args.samples.rglob("*") if p.is_file() and p.name != "SOURCES.txt"
-    )
+    files = sorted(p for p in args.samples.rglob("*") if p.is_file() and p.name != "SOURCES.txt")
     if not files:
         print(f"no sample files under {args.samples}")
         return 1
