@@ -78,7 +78,7 @@ def errors_to_exit(fn):
         ctx = inspect.Parameter(
             name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
         )
-        wrapper.__signature__ = sig.replace(parameters=[ctx, *sig.parameters.values()])  # type: ignore[attr-defined]
+        wrapper.__signature__ = sig.replace(parameters=[ctx, *sig.parameters.values()])
         wrapper.__annotations__ = {**fn.__annotations__, name: typer.Context}
     return wrapper
 

@@ -121,7 +121,8 @@ def _profile(doc: JsonDoc, batch: ImportBatch) -> int:
     prof = data.get("profile_v2") or data.get("profile") if isinstance(data, dict) else None
     if not isinstance(prof, dict):
         return 0
-    names = prof.get("name") if isinstance(prof.get("name"), dict) else {}
+    name = prof.get("name")
+    names = name if isinstance(name, dict) else {}
 
     def text(d: dict, key: str) -> str:
         v = d.get(key)
@@ -136,7 +137,8 @@ def _profile(doc: JsonDoc, batch: ImportBatch) -> int:
         file=doc.file,
         line=doc.line_of(prof, 1),
     )
-    mails = prof.get("emails") if isinstance(prof.get("emails"), dict) else {}
+    emails = prof.get("emails")
+    mails = emails if isinstance(emails, dict) else {}
     for key in ("emails", "previous_emails"):
         values = mails.get(key)
         for e in values if isinstance(values, list) else []:
