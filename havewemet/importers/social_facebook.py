@@ -249,14 +249,16 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
             fix=f"Give your_friends.json (or .html) or the whole download. {_FIX}",
         )
     undated: list[tuple[str, int, str]] = []
-    for kind, name, doc in sorted(docs, key=lambda d: (_ORDER.index(d[0]), d[1])):
+    for kind, name, read in sorted(docs, key=lambda d: (_ORDER.index(d[0]), d[1])):
         report = FileReport(file=name, kind=kind)
         batch.files.append(report)
         if kind == "profile":
-            if isinstance(doc, JsonDoc):
-                report.identities = _profile(doc, batch)
+            if isinstance(read, JsonDoc):
+                report.identities = _profile(read, batch)
             continue
-        rows = _json_rows(doc, kind) if isinstance(doc, JsonDoc) else _html_rows(doc, name, undated)
+        rows = (
+            _json_rows(read, kind) if isinstance(read, JsonDoc) else _html_rows(read, name, undated)
+        )
         for full, line, at, email in rows:
             report.rows += 1
             extra: dict[str, object] = {}
