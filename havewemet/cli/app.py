@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperArgument, TyperCommand
@@ -104,7 +103,7 @@ class _Argument(TyperArgument):
     """An argument shown as click does: ``PATH`` (``[NAME]`` when optional) in the
     usage line and no ``<str>`` type beside it (Typer writes ``{path}``, ``path <path>``)."""
 
-    def display_type_rich(self, ctx: click.Context) -> str | None:
+    def display_type_rich(self, ctx: object) -> str | None:
         return None
 
     def _usage_display_name(self) -> str:
