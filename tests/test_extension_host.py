@@ -203,6 +203,43 @@ def test_with_saving_off_nothing_is_written(tmp_path: Path):
     store.close()
 
 
+def test_with_saving_off_a_known_request_is_merged_in_memory(tmp_path: Path):
+    db = small_store(tmp_path / "s.db")
+    lena = {
+        **CARD,
+        "name": "Lena Vogt",
+        "profile_url": "https://www.linkedin.com/in/lena-vogt-sales",
+    }
+    (r,) = Host(db).handle({"id": 1, "type": "triage", "cards": [lena], "save": False})["results"]
+    assert r["headline"] == "Archivist at Eastvale"  # the page's, over the stored "Sales"
+    store = Store.open(db)
+    (stored,) = store.requests(status=None)
+    assert (stored["headline"], stored["mutuals"], stored["sources"]) == ("Sales", [], '["manual"]')
+    assert store.preview_requests([_page_request(lena)])[0]["mutuals"] == ["Amira Haddad"]
+    store.close()
+
+
+def _page_request(card: dict) -> Request:
+    return Request(card["name"], card["profile_url"], card["headline"], mutuals=card["mutuals"])
+
+
+def test_an_import_while_the_host_runs_is_seen(tmp_path: Path):
+    db = small_store(tmp_path / "s.db")
+    host = Host(db)
+    (before,) = host.handle({"id": 1, "type": "triage", "cards": [CARD]})["results"]
+    assert before["verdict"] == "connected through"
+    b = ImportBatch("vcard", "contacts.vcf", "vcard")
+    b.identities.append(
+        Identity("vcard", "hannah", "Hannah Osei", "Hannah", "Osei", emails=["h@eastvale.org"])
+    )
+    b.interactions.append(Interaction("vcard", "hannah", "contact", None, "both"))
+    store = Store.open(db)
+    store.save(b)
+    store.close()
+    (after,) = host.handle({"id": 2, "type": "triage", "cards": [CARD]})["results"]
+    assert after["verdict"] == "met"
+
+
 def test_a_click_on_accept_is_recorded(tmp_path: Path):
     db = small_store(tmp_path / "s.db")
     host = Host(db)
