@@ -109,7 +109,7 @@ def test_every_invitation_precedes_its_connection(demo_db):
     store = Store.open(demo_db)
     try:
         out = list(
-            store.db.query(
+            store._db.query(
                 """select v.at as sent, c.at as connected from interactions v
                    left join interactions c on c.identity_id = v.identity_id
                         and c.kind = 'connected'
@@ -117,7 +117,7 @@ def test_every_invitation_precedes_its_connection(demo_db):
             )
         )
         accepted = list(
-            store.db.query(
+            store._db.query(
                 """select r.sent_at as sent, c.at as connected from requests r
                    join identities d on d.source = 'linkedin' and d.key = 'in/' || r.slug
                    join interactions c on c.identity_id = d.id and c.kind = 'connected'

@@ -24,7 +24,7 @@ def _batch(sent_at: str) -> ImportBatch:
 
 def test_a_new_invitation_after_a_decision_is_pending_again(store):
     store.save(_batch("2026-01-05T09:00:00"))
-    store.db.execute("update requests set status = 'ignore'")
+    store._db.execute("update requests set status = 'ignore'")
     store.save(_batch("2026-01-05T09:00:00"))  # the same export again: still decided
     assert [r["status"] for r in store.requests(status=None)] == ["ignore"]
     store.save(_batch("2026-06-01T10:00:00"))  # a newer invitation from the same profile
@@ -64,7 +64,7 @@ def _connections(date: str = "2020-01-05", *, twice: bool = False) -> ImportBatc
 
 
 def _view(store: Store) -> list[tuple]:
-    return sorted(store.db.execute("select * from interactions").fetchall())
+    return sorted(store._db.execute("select * from interactions").fetchall())
 
 
 def _expected(batch: ImportBatch) -> list[tuple]:
@@ -92,11 +92,13 @@ def test_connections_are_kept_on_identities_and_read_back_as_interactions(store)
     assert (first.added["interactions"], first.updated["interactions"]) == (4, 0)
     assert _view(store) == _expected(batch)
     # Ada's connection is on her identity; Bo's two connection rows stay in the log.
-    assert store.db.execute("select key, connected_on from identities order by key").fetchall() == [
+    assert store._db.execute(
+        "select key, connected_on from identities order by key"
+    ).fetchall() == [
         ("in/ada", "2020-01-05"),
         ("in/bo", None),
     ]
-    assert store.db.execute("select count(*) from interaction_log").fetchone()[0] == 3
+    assert store._db.execute("select count(*) from interaction_log").fetchone()[0] == 3
     again = store.save(batch)
     assert sum(again.added.values()) == 0 and sum(again.updated.values()) == 0
     # Each identity's connection first, as the interactions table gave them.
@@ -129,23 +131,23 @@ def test_a_store_written_before_m004_is_converted(tmp_path, monkeypatch):
     monkeypatch.setattr(store_mod, "_MIGRATIONS", store_mod._MIGRATIONS[:3])
     old = Store.open(path)
     assert (
-        old.db.execute("select type from sqlite_master where name = 'interactions'").fetchone()[0]
+        old._db.execute("select type from sqlite_master where name = 'interactions'").fetchone()[0]
         == "table"
     )
-    old.db.conn.executemany(
+    old._db.conn.executemany(
         "insert into identities (id, source, key, name, file, line, extra, emails, phones, urls,"
         " handles, nicknames) values (?, ?, ?, ?, ?, ?, '{}', '[]', '[]', '[]', '[]', '[]')",
         [(i.id, i.source, i.key, i.name, i.file, i.line) for i in batch.identities],
     )
-    old.db.conn.executemany(
+    old._db.conn.executemany(
         "insert into interactions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _expected(batch)
     )
-    old.db.conn.commit()
+    old._db.conn.commit()
     old.close()
     monkeypatch.undo()
     new = Store.open(path)
     assert _view(new) == _expected(batch)
-    assert new.db.execute("select key, connected_on from identities order by key").fetchall() == [
+    assert new._db.execute("select key, connected_on from identities order by key").fetchall() == [
         ("in/ada", "2020-01-05"),
         ("in/bo", None),
     ]
@@ -161,7 +163,7 @@ def test_interactions_of_many_identities_with_only_some_columns(store: Store) ->
             Interaction("linkedin", f"in/p{i}", "message", f"2025-01-{1 + i % 28:02d}", "in")
         )
     store.save(b)
-    ids = [r["id"] for r in store.db.query("select id from identities")]
+    ids = [r["id"] for r in store._db.query("select id from identities")]
     full = store.interactions_for(ids)
     narrow = store.interactions_for(ids, fields=("kind", "at"))
     assert len(full) == len(narrow) == 1000

@@ -298,8 +298,8 @@ def test_decision_form_post_is_recorded(write_client: TestClient, db: Path):
     )
     assert r.status_code == 303 and r.headers["location"] == "/"
     store = Store.open(db)
-    rows = list(store.db.query("select request_id, name, decision from decisions"))
-    status = store.db.execute(
+    rows = list(store._db.query("select request_id, name, decision from decisions"))
+    status = store._db.execute(
         "select status from requests where id = ?", [target["id"]]
     ).fetchone()[0]
     store.close()
@@ -491,8 +491,8 @@ def test_serve_prepares_the_identities_before_the_first_page(
     from havewemet.identity.prepared import to_prepare
 
     store = Store.open(db)
-    store.db.conn.execute("delete from match_cache")  # as after a large import
-    store.db.conn.commit()
+    store._db.conn.execute("delete from match_cache")  # as after a large import
+    store._db.conn.commit()
     n = to_prepare(store)
     store.close()
     monkeypatch.setenv("HAVEWEMET_DB", str(db))

@@ -242,13 +242,7 @@ def evaluate(path: str | Path) -> EvalReport:
 
 
 def _copy(store: Store) -> Store:
-    import sqlite3
-
-    import sqlite_utils
-
-    conn = sqlite3.connect(":memory:")
-    store.db.conn.backup(conn)
-    return Store(sqlite_utils.Database(conn), ":memory:")
+    return store.copy()
 
 
 def demo_cases(data: str = "demo") -> list[dict]:

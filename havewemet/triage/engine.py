@@ -130,7 +130,7 @@ class Triager:
         self.positions = store.positions()
         self.me = store.profile()
         self._decisions: dict[str, list[dict]] = defaultdict(list)
-        for d in store.db.query("select * from decisions order by decided_at"):
+        for d in store.decisions():
             self._decisions[d["request_id"]].append(d)
             if d.get("slug"):
                 self._decisions["slug:" + d["slug"]].append(d)

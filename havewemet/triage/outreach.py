@@ -254,11 +254,7 @@ def audit_outgoing(store: Store, *, today: date | None = None) -> Audit:
     """For every invitation the user sent: the verdict from evidence dated before it
     (see :func:`_before`; the invitation and the connection that followed do not count)."""
     t = Triager(store, today=today)
-    rows = list(
-        store.db.query(
-            "select * from interactions where kind = 'invitation' and direction = 'out' order by at"
-        )
-    )
+    rows = store.outgoing_invitations()
     out: list[dict] = []
     counts: dict[str, int] = {}
     for inv in rows:

@@ -56,9 +56,7 @@ class People:
         self.today = today
         self.person_of: dict[str, str] = {}
         self.by_person: dict[str, list[str]] = defaultdict(list)
-        for iid, pid in store.db.conn.execute(
-            "select id, person_id from identities where person_id is not null and person_id != ''"
-        ):
+        for iid, pid in store.person_ids():
             self.person_of[iid] = pid
             self.by_person[pid].append(iid)
         self._ties: dict[str, float] = {}
@@ -128,11 +126,8 @@ class People:
             return len(holders)
         key = tuple(holders)
         if key not in self._counts:  # asked again when the batch's ties are read
-            marks = ", ".join("?" * len(holders))
             by_source: dict[str, set[str]] = defaultdict(set)
-            for iid, source in self.store.db.execute(
-                f"select id, source from identities where id in ({marks})", holders
-            ):
+            for iid, source in self.store.identity_sources(holders):
                 by_source[source].add(self.person_of.get(iid, iid))
             clustered = {self.person_of[i] for i in holders if i in self.person_of}
             self._counts[key] = max([len(clustered), *(len(p) for p in by_source.values())])

@@ -98,15 +98,7 @@ class Context:
 
 def fingerprint(store: Store) -> tuple:
     """Cheap summary that changes whenever an import, a check or a decision does."""
-    return tuple(
-        store.db.execute(
-            """select (select count(*) from identities), (select count(*) from interactions),
-                  (select max(imported_at) from sources), (select count(*) from requests),
-                  (select max(updated_at) from requests),
-                  (select count(*) from requests where status = 'pending'),
-                  (select max(id) from decisions)"""
-        ).fetchone()
-    )
+    return store.fingerprint()
 
 
 def _env() -> Environment:

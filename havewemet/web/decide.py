@@ -33,10 +33,10 @@ def write_decision(store: Store, request_id: str, decision: str, *, reason: str 
     """
     if decision not in ACTIONS:
         raise HaveWeMetError(f"decision {decision!r} is not one of: {', '.join(ACTIONS)}")
-    rows = list(store.db.query("select * from requests where id = ?", [request_id]))
-    if not rows:
+    request = store.request(request_id)
+    if request is None:
         raise NotFoundError(f"no request with id {request_id!r}; reload the inbox")
-    return record_decision(store, rows[0], decision, reason=reason)
+    return record_decision(store, request, decision, reason=reason)
 
 
 def _decide(ctx: Context, fields: dict[str, str]) -> dict:
@@ -45,10 +45,7 @@ def _decide(ctx: Context, fields: dict[str, str]) -> dict:
     reason = fields.get("reason") or "decided on the web page"
     record = write_decision(ctx.store, rid, decision, reason=reason[:500])
     ctx.forget_decided(rid)
-    pending = ctx.store.db.execute(
-        "select count(*) from requests where status = 'pending'"
-    ).fetchone()[0]
-    return {"ok": True, "decision": record, "pending": pending}
+    return {"ok": True, "decision": record, "pending": ctx.store.pending_count()}
 
 
 def _run(request: Request, fields: dict[str, str]) -> dict:

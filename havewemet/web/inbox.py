@@ -41,7 +41,7 @@ def page(ctx: Context) -> dict:
     """
     requests = [item(t) for t in ctx.triaged()]
     counts = {a: sum(1 for r in requests if r["recommendation"] == a) for a in ACTIONS}
-    decided = ctx.store.db.execute("select count(*) from decisions").fetchone()[0]
+    decided = ctx.store.decided_count()
     return {
         "title": "Inbox",
         "me": ctx.store.profile()["name"],

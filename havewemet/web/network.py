@@ -34,10 +34,7 @@ EVIDENCE_ONLY = {"known": 0.5, "met": 0.3, "known of": 0.1}
 def _ties(store: Store, today) -> dict[str, dict]:
     """Every person the user has interacted with: name, identity ids, tie strength."""
     groups: dict[str, dict] = defaultdict(lambda: {"ids": set(), "rows": [], "name": ""})
-    for r in store.db.query(
-        """select x.identity_id, x.kind, x.at, x.direction, x.count, i.person_id, i.name
-           from interactions x join identities i on i.id = x.identity_id"""
-    ):
+    for r in store.interactions_by_person():
         g = groups[r["person_id"] or r["identity_id"]]
         g["ids"].add(r["identity_id"])
         g["rows"].append(r)

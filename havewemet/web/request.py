@@ -17,15 +17,7 @@ TIMELINE_LIMIT = 300
 
 def _linked_ids(ctx: Context, ids: list[str]) -> list[str]:
     """The matched identities and every identity resolved to the same person."""
-    if not ids:
-        return []
-    marks = ", ".join("?" * len(ids))
-    rows = ctx.store.db.execute(
-        f"""select id from identities where id in ({marks}) or (person_id != '' and person_id
-            in (select person_id from identities where id in ({marks})))""",
-        ids + ids,
-    )
-    return sorted({r[0] for r in rows} | set(ids))
+    return sorted(ctx.store.same_people(ids))
 
 
 def page(ctx: Context, rid: str) -> dict:
