@@ -3,6 +3,7 @@ and the audit of the invitations she sent."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -148,3 +149,67 @@ def test_endorsements_come_after_connecting(tmp_path):
     # The one endorser who is not a connection is the planted former connection now
     # asking again (an endorsement needs a connection at the time).
     assert {k for k, _ in endorsed if k not in connected} == {"in/grace-liang-archives"}
+
+
+# -- what the demo says next, and the files it keeps (issue 13) -----------------------
+
+
+def test_the_demo_says_what_to_try_next(tmp_path):
+    plain = CliRunner().invoke(app, ["--db", str(tmp_path / "s.db"), "demo"])
+    assert plain.exit_code == 0, plain.output
+    assert plain.output.splitlines()[-4:] == [
+        "Try next:",
+        "  havewemet demo --keep DIR         keep the demo's files and store in DIR",
+        "  havewemet --db DIR/demo.db serve  then the same inbox in your browser",
+        "  havewemet import PATH             your own LinkedIn export (README: step 1)",
+    ]
+    keep = tmp_path / "kept"
+    kept = CliRunner().invoke(app, ["demo", "--keep", str(keep)])
+    assert kept.exit_code == 0, kept.output
+    db = keep / "demo.db"
+    lines = kept.output.splitlines()[-5:]
+    assert [" ".join(line.split()) for line in lines] == [
+        f"Files and store kept in {keep}. Try next:",
+        f"havewemet --db {db} serve this inbox in your browser (decide with a click)",
+        f"havewemet --db {db} inbox this inbox again in the terminal",
+        f"sh {keep / 'reproduce.sh'} rebuild it from the kept files",
+        "havewemet import PATH your own LinkedIn export (README: step 1)",
+    ]
+    # The explanations start in one column.
+    assert len({re.search(r"\S {2,}(\S)", line).start(1) for line in lines[1:]}) == 1
+
+
+def test_the_kept_files_reproduce_the_demo(results, tmp_path):
+    """``sh reproduce.sh`` (run for real, with ``havewemet`` on PATH) rebuilds the
+    demo's inbox from the kept files alone: every request with the same verdict and
+    recommendation, and Victor Lane's 40 typed mutual connections."""
+    import os
+    import subprocess
+    import sys
+
+    keep = tmp_path / "kept"
+    assert CliRunner().invoke(app, ["demo", "--keep", str(keep)]).exit_code == 0
+    (keep / "demo.db").unlink()
+    shim = tmp_path / "bin" / "havewemet"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec {sys.executable} -m havewemet "$@"\n')
+    shim.chmod(0o755)
+    env = {**os.environ, "PATH": f"{shim.parent}{os.pathsep}{os.environ['PATH']}"}
+    env["HAVEWEMET_DB"] = "again.db"  # relative to where the user runs it
+    run = subprocess.run(
+        ["sh", str(keep / "reproduce.sh")], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "Done: havewemet inbox shows the demo's requests.\n"
+    from havewemet.triage.engine import triage_inbox
+    from havewemet.triage.policy import load_policy
+
+    store = Store.open(tmp_path / "again.db")
+    try:
+        again = triage_inbox(store, policy=load_policy(), today=TODAY.date())
+    finally:
+        store.close()
+    got = {r.request["name"]: (r.verdict, r.action, len(r.mutuals)) for r in again}
+    want = {n: (r.verdict, r.action, len(r.mutuals)) for n, r in results["gatekeeper"].items()}
+    assert got == want
+    assert got["Victor Lane"][2] == 40

@@ -176,27 +176,12 @@ def test_demo_every_import_and_every_command_run_offline(tmp_path, offline, monk
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
-    if _has_web():
-        for page in ("/", "/.json"):
-            result = runner.invoke(app, ["serve", "--get", page])
-            assert result.exit_code == 0, (page, result.output)
+    for page in ("/", "/.json"):
+        result = runner.invoke(app, ["serve", "--get", page])
+        assert result.exit_code == 0, (page, result.output)
     assert offline == []
 
 
-def _has_web() -> bool:
-    try:
-        import fastapi  # noqa: F401
-        import uvicorn  # noqa: F401
-        from havewemet.commands import web  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-web = pytest.mark.skipif(not _has_web(), reason="the web extra is not installed")
-
-
-@web
 def test_serve_binds_loopback_by_default(tmp_path, monkeypatch, offline):
     import uvicorn
 
@@ -208,7 +193,6 @@ def test_serve_binds_loopback_by_default(tmp_path, monkeypatch, offline):
     assert "Warning" not in result.output
 
 
-@web
 def test_serve_on_a_network_address_needs_an_explicit_host_and_warns(tmp_path, monkeypatch):
     import uvicorn
 
@@ -254,7 +238,6 @@ SERVE_CHILD = textwrap.dedent(
 )
 
 
-@web
 def test_a_real_server_answers_on_loopback_and_reaches_nothing_else(tmp_path):
     db = tmp_path / "store.db"
     assert (

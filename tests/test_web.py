@@ -516,18 +516,6 @@ def test_serve_get_prints_a_page(db: Path, monkeypatch: pytest.MonkeyPatch):
     assert missing.exit_code == 1 and json.loads(missing.output)["status"] == 404
 
 
-def test_serve_without_the_web_extra(monkeypatch: pytest.MonkeyPatch, db_path: Path):
-    import sys
-
-    monkeypatch.setitem(sys.modules, "uvicorn", None)
-    r = CliRunner().invoke(cli_app, ["serve"])
-    assert r.exit_code == 1
-    assert r.output.strip().splitlines()[-1] == (
-        "Error: the web page needs FastAPI, Jinja2 and uvicorn (uvicorn is missing): "
-        "pip install 'havewemet[web]'"
-    )
-
-
 def test_serve_port_in_use(db_path: Path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -18,6 +19,7 @@ from havewemet.cli.app import (
     console,
     open_store,
 )
+from havewemet.demo import REPRODUCE
 from havewemet.errors import HaveWeMetError
 
 
@@ -45,8 +47,29 @@ def demo(
         f"and a conference attendee list; {len(results)} pending invitations.\n"
     )
     render.inbox(console, results, verbose=verbose)
-    if keep:
-        console.print(f"\nFiles and store kept in {keep}")
+    console.print(_demo_next(keep), markup=False, highlight=False)
+
+
+def _demo_next(keep: Path | None) -> str:
+    """What to try after the demo: keep its files, see it in the browser, use your own data."""
+    # TODO(issue 13): name `havewemet extension install` here once that command exists.
+    if keep is None:
+        steps = [
+            ("havewemet demo --keep DIR", "keep the demo's files and store in DIR"),
+            ("havewemet --db DIR/demo.db serve", "then the same inbox in your browser"),
+        ]
+    else:
+        db = shlex.quote(str(keep / "demo.db"))
+        steps = [
+            (f"havewemet --db {db} serve", "this inbox in your browser (decide with a click)"),
+            (f"havewemet --db {db} inbox", "this inbox again in the terminal"),
+            (f"sh {shlex.quote(str(keep / REPRODUCE))}", "rebuild it from the kept files"),
+        ]
+    steps.append(("havewemet import PATH", "your own LinkedIn export (README: step 1)"))
+    width = max(len(c) for c, _ in steps)
+    lines = [f"  {c:{width}}  {what}" for c, what in steps]
+    head = f"\nFiles and store kept in {keep}. " if keep else "\n"
+    return head + "Try next:\n" + "\n".join(lines)
 
 
 @command("import")

@@ -1,4 +1,4 @@
-"""``havewemet serve``: the local web page (needs the ``web`` extra)."""
+"""``havewemet serve``: the local web page."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import socket
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,9 +15,10 @@ from havewemet.cli.app import PolicyOpt, PresetOpt, command, console, db_path, n
 from havewemet.errors import HaveWeMetError
 from havewemet.store import Store
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
-INSTALL = "pip install 'havewemet[web]'"
+log = logging.getLogger(__name__)
 
 
 def is_loopback(host: str) -> bool:
@@ -83,14 +84,8 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the inbox, each request's evidence and your network map on 127.0.0.1."""
-    try:
-        import fastapi  # noqa: F401
-        import jinja2  # noqa: F401
-        import uvicorn
-    except ImportError as e:
-        raise HaveWeMetError(
-            f"the web page needs FastAPI, Jinja2 and uvicorn ({e.name} is missing): {INSTALL}"
-        ) from e
+    import uvicorn
+
     from havewemet.triage.policy import load_policy
     from havewemet.web import WebSettings, create_app
 
@@ -132,12 +127,12 @@ def _prepare(db_path: Path) -> None:
         store.close()
 
 
-def _get(app, path: str) -> None:
-    try:
-        from fastapi.testclient import TestClient
-    except ImportError as e:
-        raise HaveWeMetError(f"--get needs httpx: pip install httpx ({e})") from e
-    response = TestClient(app, base_url="http://127.0.0.1").get(path)
-    sys.stdout.write(response.text + "\n")
-    if response.status_code >= 400:
+def _get(app: FastAPI, path: str) -> None:
+    """Print the page at ``path`` (rendered in-process, no HTTP client); exit 1 on an
+    error page."""
+    from havewemet.web.app import get
+
+    status, text = get(app, path)
+    sys.stdout.write(text + "\n")
+    if status >= 400:
         raise typer.Exit(1)

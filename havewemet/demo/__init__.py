@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from havewemet.demo.persona import ME_EMAIL, PLANTED, TODAY, build_export
@@ -12,7 +13,19 @@ from havewemet.store import Store
 from havewemet.triage.engine import Triage, triage_inbox
 from havewemet.triage.policy import load_policy
 
-__all__ = ["PLANTED", "TODAY", "build_export", "load_demo", "run_demo", "write_demo"]
+__all__ = [
+    "PLANTED",
+    "REPRODUCE",
+    "TODAY",
+    "build_export",
+    "load_demo",
+    "reproduce_script",
+    "run_demo",
+    "write_demo",
+]
+
+#: The script, beside the demo's files, that rebuilds its store with havewemet's commands.
+REPRODUCE = "reproduce.sh"
 
 
 def write_demo(
@@ -24,14 +37,56 @@ def write_demo(
     export, pages = build_export(folder, seed=seed, people_out=people)
     files = write_sources(folder / "sources", people, pages, seed=seed)
     me = [ME_EMAIL]
-    return [
+    sources = [
         (export, ImportOptions()),
         (files["vcard"], ImportOptions()),
         (files["ical"], ImportOptions(me_emails=me)),
         (files["mbox"], ImportOptions(me_emails=me)),
         (files["mastodon"], ImportOptions()),
         (files["event"], ImportOptions(event=EVENT, event_date=EVENT_DATE, me_emails=me)),
-    ], pages
+    ]
+    script = folder / REPRODUCE
+    script.write_text(reproduce_script(folder, sources, pages), encoding="utf-8")
+    script.chmod(0o755)
+    return sources, pages
+
+
+def reproduce_script(
+    folder: Path, sources: list[tuple[Path, ImportOptions]], pages: list[dict]
+) -> str:
+    """A POSIX shell script of ``havewemet`` commands that rebuilds the demo's store
+    from the files in ``folder``: each import with its options, then one
+    ``havewemet check`` per invitation page with the mutual connections the user
+    typed from it (the export has no second-degree connections: without them Victor
+    Lane would show 2 mutuals, not 40). Every value is shell-quoted."""
+    q = shlex.quote
+    lines = [
+        "#!/bin/sh",
+        "# Rebuilds the havewemet demo's store from the files in this folder, as a user",
+        "# would: import each source, then type what each invitation page shows.",
+        "# Into a store of its own:  HAVEWEMET_DB=demo-again.db sh reproduce.sh",
+        "# then:                     HAVEWEMET_DB=demo-again.db havewemet inbox",
+        "set -e",
+        'here=$(dirname "$0")',
+        "",
+    ]
+    for path, opts in sources:
+        args = ["havewemet", "import", path.relative_to(folder).as_posix()]
+        args[2] = '"$here"/' + q(args[2])
+        args += [a for email in opts.me_emails for a in ("--me", email)]
+        if opts.event:
+            args += ["--event", opts.event]
+        if opts.event_date:
+            args += ["--event-date", opts.event_date]
+        lines.append(" ".join([*args[:3], *(q(a) for a in args[3:])]) + " > /dev/null")
+    lines += ["", "# The mutual connections typed from each invitation page (havewemet check)."]
+    for page in pages:
+        if page["mutuals"]:
+            args = ["havewemet", "check", page["name"], "--url", page["profile_url"]]
+            args += [a for name in page["mutuals"] for a in ("--mutual", name)]
+            lines.append(" ".join(q(a) for a in args) + " --json > /dev/null")
+    lines += ["", 'echo "Done: havewemet inbox shows the demo\'s requests."', ""]
+    return "\n".join(lines)
 
 
 def load_demo(folder: Path, *, store: Store | None = None, seed: int = 7) -> Store:

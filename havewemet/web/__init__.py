@@ -11,7 +11,7 @@ The page is for 127.0.0.1: requests whose ``Host`` is not loopback (or the host 
 user chose with ``--host``) are refused, which stops DNS-rebinding pages reading
 the data, and writes also need a same-origin ``Origin``.
 
-Needs the ``web`` extra: ``pip install 'havewemet[web]'``.
+It comes with the default install (FastAPI, Jinja2 and uvicorn are dependencies).
 """
 
 from havewemet.web.app import WebSettings, create_app

@@ -8,12 +8,14 @@ and the template's context, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
@@ -177,10 +179,11 @@ def create_app(settings: WebSettings) -> FastAPI:
     """The FastAPI app over one store.
 
     Examples:
-        >>> from fastapi.testclient import TestClient
+        >>> import json
         >>> app = create_app(WebSettings(":memory:"))
-        >>> TestClient(app, base_url="http://127.0.0.1").get("/.json").json()["pending"]
-        0
+        >>> status, text = get(app, "/.json")
+        >>> status, json.loads(text)["pending"]
+        (200, 0)
     """
     from havewemet.web import decide, inbox, network
     from havewemet.web import request as request_page
@@ -240,3 +243,47 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.add_api_route("/decide", decide.endpoint, methods=["POST"], include_in_schema=False)
     app.mount("/static", StaticFiles(packages=[("havewemet.web", "static")]), name="static")
     return app
+
+
+def get(app: FastAPI, path: str) -> tuple[int, str]:
+    """The page at ``path`` rendered in-process, as ``havewemet serve --get`` prints it:
+    the status code and the body (a redirect is not followed). The app is called
+    directly as ASGI with one GET from 127.0.0.1: no HTTP client, no socket.
+    """
+    target = urlsplit(path if path.startswith("/") else "/" + path)
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": target.path,
+        "raw_path": target.path.encode("utf-8"),
+        "root_path": "",
+        "query_string": target.query.encode("utf-8"),
+        "headers": [(b"host", b"127.0.0.1"), (b"accept", b"*/*")],
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 80),
+        "state": {},
+    }
+    status = 500
+    body: list[bytes] = []
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # the client never disconnects first
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+        elif message["type"] == "http.response.body":
+            body.append(message.get("body", b""))
+
+    asyncio.run(app(scope, receive, send))
+    return status, b"".join(body).decode("utf-8", "replace")
