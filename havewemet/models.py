@@ -75,6 +75,9 @@ class Identity:
     file: str = ""
     line: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    connection: bool = False
+    """One of the user's own LinkedIn connections (the importer says so): a pending
+    request from them is marked ``connected``, not triaged."""
 
     @property
     def id(self) -> str:

@@ -90,7 +90,7 @@ BASIC = {
 
 def test_connections_2023_shape(tmp_path):
     batch = read_source(make_export(tmp_path, BASIC))
-    conns = [i for i in batch.identities if i.extra.get("connection")]
+    conns = [i for i in batch.identities if i.connection]
     assert [(i.name, i.key, i.company, i.title, i.emails) for i in conns] == [
         ("José García", "in/josegarcia", "Acme, Inc.", "Senior Engineer", []),
         (

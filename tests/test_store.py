@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from havewemet.models import ImportBatch, Request
 from havewemet.store import Store
 
@@ -206,3 +208,70 @@ def test_forget_leaves_no_trace_in_the_store_files(tmp_path, monkeypatch) -> Non
     assert all(b"avierquintus" not in data and b"xq1@" not in data for data in files.values())
     reader.close()
     s.close()
+
+
+def test_a_store_written_before_m010_keeps_its_connections(tmp_path, monkeypatch):
+    """The LinkedIn importer's ``{"connection": true}`` in ``extra`` becomes the
+    ``connection`` column (and the profile slug a column), so a pending request from a
+    connection is still marked connected, and re-importing the export changes nothing."""
+    import havewemet.store as store_mod
+    from havewemet.models import Identity, Request
+
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(store_mod, "_MIGRATIONS", store_mod._MIGRATIONS[:9])
+    old = Store.open(path)
+    rows = [
+        ("in/ada", "Ada Byron", '["https://www.linkedin.com/in/Ada"]', '{"connection": true}'),
+        ("in/bo", "Bo Li", '["https://www.linkedin.com/in/bo"]', '{"connection": true, "x": "é"}'),
+        ("in/cy", "Cy Ng", '["https://www.linkedin.com/in/cy"]', "{}"),
+    ]
+    old._db.conn.executemany(
+        "insert into identities (id, source, key, name, urls, extra, emails, phones, handles,"
+        " nicknames, first_name, last_name, company, title, location, file, line) values"
+        " (?, 'linkedin', ?, ?, ?, ?, '[]', '[]', '[]', '[]', '', '', '', '', '', '', 0)",
+        [(stable_id_of(k), k, n, u, e) for k, n, u, e in rows],
+    )
+    old._db.conn.commit()
+    old.close()
+    monkeypatch.undo()
+    new = Store.open(path)
+    assert new._db.execute(
+        "select key, connection, slug, extra from identities order by key"
+    ).fetchall() == [
+        ("in/ada", 1, "ada", "{}"),
+        ("in/bo", 1, "bo", '{"x": "é"}'),
+        ("in/cy", 0, "cy", "{}"),
+    ]
+    for name in ("Ada Byron", "Cy Ng"):
+        new.add_request(Request(name, f"https://www.linkedin.com/in/{name.split()[0].lower()}"))
+    new.refresh_request_status()
+    assert {r["name"]: r["status"] for r in new.requests(status=None)} == {
+        "Ada Byron": "connected",
+        "Cy Ng": "pending",
+    }
+    batch = ImportBatch("linkedin", "linkedin", "export")
+    batch.identities = [
+        Identity("linkedin", k, n, urls=[json.loads(u)[0]], extra=json.loads(e), connection=True)
+        for k, n, u, e in rows[:2]
+    ]
+    for ident in batch.identities:
+        ident.extra.pop("connection", None)
+    assert new.save(batch).updated["identities"] == 0
+
+
+def test_a_request_typed_by_hand_from_a_connection_is_marked_connected(store: Store) -> None:
+    from havewemet.models import Identity, Request
+
+    batch = ImportBatch("linkedin", "linkedin", "export")
+    batch.identities = [
+        Identity("linkedin", "in/ada-b", "Ada Byron", connection=True),
+        Identity("vcard", "ada", "Cy Ng"),  # not a connection: the request stays
+    ]
+    store.save(batch)
+    store.add_request(Request("ada byron"))
+    store.add_request(Request("Cy Ng"))
+    store.refresh_request_status()
+    assert {r["name"]: r["status"] for r in store.requests(status=None)} == {
+        "ada byron": "connected",
+        "Cy Ng": "pending",
+    }
