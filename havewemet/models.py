@@ -135,6 +135,58 @@ class Request:
         return stable_id("req", "name", " ".join(self.name.lower().split()))
 
 
+@dataclass(frozen=True, slots=True)
+class PendingRequest:
+    """A connection request as the store keeps it and the triage, the web page,
+    ``check`` and ``outreach`` read it: an invitation (merged across the sources that
+    gave it) with its ``status`` (``pending``, ``connected`` or the decision taken).
+
+    Examples:
+        >>> r = PendingRequest.of(Request("Ann Lee", "https://www.linkedin.com/in/Ann-Lee"))
+        >>> r.slug, r.status, r.sources
+        ('ann-lee', 'pending', ('manual',))
+    """
+
+    id: str
+    name: str
+    profile_url: str = ""
+    slug: str = ""
+    """The LinkedIn profile slug of ``profile_url`` (stored; ``""`` when none)."""
+    headline: str = ""
+    note: str = ""
+    sent_at: str | None = None
+    mutuals: tuple[str, ...] = ()
+    """The mutual connections' names as LinkedIn shows them."""
+    reminders: int = 0
+    status: str = "pending"
+    source: str = "manual"
+    """The first source that gave it; ``sources`` lists every one."""
+    sources: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    @classmethod
+    def of(cls, request: Request, *, id: str | None = None) -> PendingRequest:
+        """A request not kept in the store (``check --no-save``, ``outreach``)."""
+        from havewemet.normalize import profile_slug
+
+        return cls(
+            id=request.id if id is None else id,
+            name=request.name,
+            profile_url=request.profile_url,
+            slug=profile_slug(request.profile_url),
+            headline=request.headline,
+            note=request.note,
+            sent_at=request.sent_at,
+            mutuals=tuple(request.mutuals),
+            reminders=request.reminders,
+            source=request.source,
+            sources=(request.source,),
+            file=request.file,
+            line=request.line,
+        )
+
+
 @dataclass(slots=True)
 class FileReport:
     """What one file inside a source gave."""

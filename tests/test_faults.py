@@ -97,9 +97,9 @@ def filled(tmp_path: Path, exports: dict[str, Path]) -> Path:
     req = store.requests()[0]
     store._db["decisions"].insert(
         {
-            "request_id": req["id"],
-            "name": req["name"],
-            "slug": req["slug"],
+            "request_id": req.id,
+            "name": req.name,
+            "slug": req.slug,
             "decision": "ignore",
             "reason": "stranger",
             "decided_at": "2026-03-01T09:00:00",

@@ -137,8 +137,8 @@ def test_invitations_both_generations(tmp_path):
 
 def test_pending_excludes_connections(tmp_path, store):
     store.save(read_source(make_export(tmp_path, BASIC)))
-    assert [r["name"] for r in store.requests()] == ["Lena Vogt"]
-    assert [r["name"] for r in store.requests(status="connected")] == ["Jane Doe"]
+    assert [r.name for r in store.requests()] == ["Lena Vogt"]
+    assert [r.name for r in store.requests(status="connected")] == ["Jane Doe"]
 
 
 def test_messages_aggregated_per_person_and_direction(tmp_path):

@@ -28,9 +28,9 @@ def test_a_new_invitation_after_a_decision_is_pending_again(store):
     store.save(_batch("2026-01-05T09:00:00"))
     store._db.execute("update requests set status = 'ignore'")
     store.save(_batch("2026-01-05T09:00:00"))  # the same export again: still decided
-    assert [r["status"] for r in store.requests(status=None)] == ["ignore"]
+    assert [r.status for r in store.requests(status=None)] == ["ignore"]
     store.save(_batch("2026-06-01T10:00:00"))  # a newer invitation from the same profile
-    assert [r["name"] for r in store.requests()] == ["Lena Vogt"]
+    assert [r.name for r in store.requests()] == ["Lena Vogt"]
 
 
 def test_store_file_is_private(tmp_path):
@@ -245,7 +245,7 @@ def test_a_store_written_before_m010_keeps_its_connections(tmp_path, monkeypatch
     for name in ("Ada Byron", "Cy Ng"):
         new.add_request(Request(name, f"https://www.linkedin.com/in/{name.split()[0].lower()}"))
     new.refresh_request_status()
-    assert {r["name"]: r["status"] for r in new.requests(status=None)} == {
+    assert {r.name: r.status for r in new.requests(status=None)} == {
         "Ada Byron": "connected",
         "Cy Ng": "pending",
     }
@@ -271,7 +271,7 @@ def test_a_request_typed_by_hand_from_a_connection_is_marked_connected(store: St
     store.add_request(Request("ada byron"))
     store.add_request(Request("Cy Ng"))
     store.refresh_request_status()
-    assert {r["name"]: r["status"] for r in store.requests(status=None)} == {
+    assert {r.name: r.status for r in store.requests(status=None)} == {
         "ada byron": "connected",
         "Cy Ng": "pending",
     }

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from havewemet.models import PendingRequest, Request
 from havewemet.triage.engine import Triager
 from havewemet.triage.policy import load_policy
 from havewemet.triage.signals import (
@@ -31,7 +32,12 @@ def names(**over) -> list[str]:
         for k in ("template_count", "earlier", "earlier_invitations", "extra_dirs")
         if k in over
     }
-    return [s.name for s in read_signals({**BASE, **over}, **kw)]
+    return [s.name for s in read_signals(pending(**over), **kw)]
+
+
+def pending(**over) -> PendingRequest:
+    """BASE with ``over`` as the store would give it (its slug from its URL)."""
+    return PendingRequest.of(Request(**{**BASE, **over}))
 
 
 def test_a_clean_request_has_no_signal():
@@ -91,7 +97,7 @@ def test_signal_stays_quiet(signal, fields):
 
 
 def test_each_signal_explains_itself():
-    sig = read_signals({**BASE, "note": "Can we book a quick call?", "reminders": 3})
+    sig = read_signals(pending(note="Can we book a quick call?", reminders=3))
     texts = {s.name: s.text for s in sig}
     assert texts["pitch"] == 'the note is a sales pitch ("book a quick call")'
     assert texts["reminders"] == "3 reminders sent"
@@ -109,7 +115,7 @@ def test_template_note_across_requesters():
     )
     assert groups == {"a": 2, "b": 2, "c": 2}
     assert "template" in names(template_count=2)
-    sig = read_signals(BASE, template_count=2)
+    sig = read_signals(pending(), template_count=2)
     assert sig[0].text == "the same note came from 2 other requesters"
     assert template_groups([("a", pitch)]) == {}
 
@@ -152,7 +158,7 @@ EARLIER_IGNORE = {"decision": "ignore", "decided_at": "2026-01-10T09:00:00", "re
 
 
 def test_declined_before_and_repeat_after_ignore():
-    sig = read_signals({**BASE, "sent_at": "2026-03-01T10:00"}, earlier=[EARLIER_IGNORE])
+    sig = read_signals(pending(sent_at="2026-03-01T10:00"), earlier=[EARLIER_IGNORE])
     by = {s.name: s for s in sig}
     assert by["declined_before"].text == "declined before: you ignored them on 2026-01-10 (spam)"
     assert by["declined_before"].severity == 2
@@ -161,7 +167,7 @@ def test_declined_before_and_repeat_after_ignore():
 
 def test_reported_before_is_severe():
     rep = {**EARLIER_IGNORE, "decision": "report"}
-    (s,) = [x for x in read_signals(BASE, earlier=[rep]) if x.name == "declined_before"]
+    (s,) = [x for x in read_signals(pending(), earlier=[rep]) if x.name == "declined_before"]
     assert s.severity == 3
 
 
@@ -171,7 +177,7 @@ def test_no_history_no_history_signal():
 
 def test_accepted_before_is_context_not_risk():
     acc = {**EARLIER_IGNORE, "decision": "accept"}
-    sig = read_signals(BASE, earlier=[acc])
+    sig = read_signals(pending(), earlier=[acc])
     assert [(s.name, s.severity) for s in sig] == [("decided_before", 0)]
 
 

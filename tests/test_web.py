@@ -545,15 +545,13 @@ def test_a_requester_who_is_another_requesters_mutual_is_drawn_for_both():
     store.save(b)
     ada = request(store, "Ada Lovel", url=li("ada-lovel"))
     ben = request(store, "Ben Stranger", url=li("ben-stranger-9"), mutuals=["Ada Lovel"])
-    triaged = {t.request["id"]: t for t in Triager(store, today=T).triage_all([ada, ben])}
+    triaged = {t.request.id: t for t in Triager(store, today=T).triage_all([ada, ben])}
     for order in ([ada, ben], [ben, ada]):
-        net = ego_network(store, [triaged[r["id"]] for r in order], today=T)
+        net = ego_network(store, [triaged[r.id] for r in order], today=T)
         ids = {n["id"] for n in net["nodes"]}
-        assert {("req:" + ben["id"]), ("req:" + ada["id"])} <= ids
+        assert {("req:" + ben.id), ("req:" + ada.id)} <= ids
         assert all(e["source"] in ids and e["target"] in ids for e in net["edges"])
-        assert any(
-            e["source"] == "req:" + ben["id"] and e["kind"] == "mutual" for e in net["edges"]
-        )
+        assert any(e["source"] == "req:" + ben.id and e["kind"] == "mutual" for e in net["edges"])
 
 
 def test_the_map_draws_the_first_requesters_and_lists_the_others(client: TestClient, demo_db):
@@ -567,8 +565,8 @@ def test_the_map_draws_the_first_requesters_and_lists_the_others(client: TestCli
     net = ego_network(store, results, today=TODAY.date(), drawn=5)
     store.close()
     drawn = [n["request_id"] for n in net["nodes"] if n["kind"] == "requester"]
-    inbox = [t.request["id"] for t in results if t.request["id"] in linked]
-    asks = [t.request["id"] for t in results if t.request["id"] in linked and t.action == "ask"]
+    inbox = [t.request.id for t in results if t.request.id in linked]
+    asks = [t.request.id for t in results if t.request.id in linked and t.action == "ask"]
     assert 0 < len(asks) < 5 and inbox[0] not in asks  # the inbox puts clear cases first
     # The requesters to ask about first (the ones the user must place), then inbox order.
     first = asks + [r for r in inbox if r not in asks]

@@ -52,19 +52,19 @@ def inbox(console: Console, results: list[Triage], *, verbose: bool = False) -> 
 def _request_lines(r: Triage, verbose: bool) -> list[str]:
     """One request of the inbox as markup lines (every text from the data escaped)."""
     req = r.request
-    head = f" - {escape(_one_line(req.get('headline', ''), 60))}" if req.get("headline") else ""
+    head = f" - {escape(_one_line(req.headline, 60))}" if req.headline else ""
     out = [
-        f"[{STYLE[r.action]}]{r.action.upper():7}[/] [bold]{escape(req['name'])}"
+        f"[{STYLE[r.action]}]{r.action.upper():7}[/] [bold]{escape(req.name)}"
         f"[/]{head}  [cyan]{r.verdict}[/]"
     ]
-    if req.get("note"):
-        out.append(f'        note: "{escape(_one_line(req["note"]))}"')
+    if req.note:
+        out.append(f'        note: "{escape(_one_line(req.note))}"')
     lines = r.evidence if verbose else r.evidence[:3]
     out += [f"        [green]+[/] {escape(e.text)} [dim]({escape(e.source)})[/]" for e in lines]
     if len(r.evidence) > len(lines):
         out.append(
             f"        [dim]+ {len(r.evidence) - len(lines)} more "
-            f"(havewemet check --id {r.request['id']})[/]"
+            f"(havewemet check --id {r.request.id})[/]"
         )
     for s in r.signals:
         mark = "[red]![/]" if s.severity >= 2 else "[yellow]-[/]"

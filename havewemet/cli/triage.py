@@ -83,7 +83,7 @@ def check(
     as_json: JsonOpt = False,
 ) -> None:
     """Check one request typed by hand (or a stored one with --id)."""
-    from havewemet.models import Request
+    from havewemet.models import PendingRequest, Request
     from havewemet.triage.engine import Triager
     from havewemet.triage.policy import load_policy
 
@@ -94,21 +94,7 @@ def check(
         r = Request(
             name=name, profile_url=url, headline=headline, note=note, mutuals=list(mutual or [])
         )
-        if save:
-            req = store.get_request(store.add_request(r))
-        else:
-            from havewemet.normalize import profile_slug
-
-            req = {
-                "id": r.id,
-                "name": name,
-                "profile_url": url,
-                "slug": profile_slug(url),
-                "headline": headline,
-                "note": note,
-                "mutuals": r.mutuals,
-                "reminders": 0,
-            }
+        req = store.get_request(store.add_request(r)) if save else PendingRequest.of(r)
     else:
         raise HaveWeMetError(
             "give the requester's NAME (with --url, --headline, --note, "

@@ -217,9 +217,9 @@ def evaluate(path: str | Path) -> EvalReport:
         wanted = set(ids.values())
         pending = store.requests(status="pending")
         pending += [
-            r for r in store.requests(status=None) if r["id"] in wanted and r["status"] != "pending"
+            r for r in store.requests(status=None) if r.id in wanted and r.status != "pending"
         ]
-        by_id = {r.request["id"]: r for r in t.triage_all(pending)}
+        by_id = {r.request.id: r for r in t.triage_all(pending)}
         for n, c in items:
             r = by_id[ids[n]]
             report.results.append(

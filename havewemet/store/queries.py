@@ -7,12 +7,14 @@ it reads ``self._db`` only, never writes.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 
 import sqlite_utils
 
 from havewemet.errors import NotFoundError
+from havewemet.models import PendingRequest
 from havewemet.normalize import profile_slug
 from havewemet.store.rows import LIST_FIELDS, chunks
 
@@ -148,27 +150,32 @@ class StoreQueries:
             ).fetchone()
         )
 
-    def request(self, request_id: str) -> dict | None:
-        """The request with this exact id (its row as stored), or None."""
-        rows = list(self._db.query("select * from requests where id = ?", [request_id]))
-        return rows[0] if rows else None
+    def request(self, request_id: str) -> PendingRequest | None:
+        """The request with this exact id, or None."""
+        rows = self._db.execute("select * from requests where id = ?", [request_id])
+        return next(_pending(rows), None)
 
-    def requests(self, *, status: str | None = "pending") -> list[dict]:
+    def requests(self, *, status: str | None = "pending") -> list[PendingRequest]:
+        """The requests with ``status`` (every one with None), newest first."""
         where = "where status = ?" if status else ""
-        rows = list(
-            self._db.query(
-                f"select * from requests {where} order by sent_at desc", [status] if status else []
+        return list(
+            _pending(
+                self._db.execute(
+                    f"select * from requests {where} order by sent_at desc",
+                    [status] if status else [],
+                )
             )
         )
-        for r in rows:
-            r["mutuals"] = json.loads(r["mutuals"]) if r["mutuals"] else []
-        return rows
 
-    def get_request(self, ref: str) -> dict:
+    def pending_requests(self) -> list[PendingRequest]:
+        """The requests waiting for the user's decision, newest first."""
+        return self.requests(status="pending")
+
+    def get_request(self, ref: str) -> PendingRequest:
         """A request by id, profile slug/URL, or exact name (case-insensitive)."""
         slug = profile_slug(ref) or ref.lower()
         for r in self.requests(status=None):
-            if ref in (r["id"],) or r["slug"] == slug or r["name"].lower() == ref.lower():
+            if ref == r.id or r.slug == slug or r.name.lower() == ref.lower():
                 return r
         raise NotFoundError(f"no request matches {ref!r}; `havewemet inbox` lists them")
 
@@ -187,3 +194,26 @@ class StoreQueries:
 
     def sources(self) -> list[dict]:
         return list(self._db.query("select * from sources order by imported_at"))
+
+
+def _pending(cursor: sqlite3.Cursor) -> Iterator[PendingRequest]:
+    """The rows of ``select * from requests`` as :class:`PendingRequest`."""
+    cols = [d[0] for d in cursor.description]
+    for values in cursor:
+        r = dict(zip(cols, values, strict=True))
+        yield PendingRequest(
+            id=r["id"],
+            name=r["name"] or "",
+            profile_url=r["profile_url"] or "",
+            slug=r["slug"] or "",
+            headline=r["headline"] or "",
+            note=r["note"] or "",
+            sent_at=r["sent_at"],
+            mutuals=tuple(json.loads(r["mutuals"])) if r["mutuals"] else (),
+            reminders=r["reminders"] or 0,
+            status=r["status"],
+            source=r["source"] or "",
+            sources=tuple(json.loads(r["sources"])) if r["sources"] else (),
+            file=r["file"] or "",
+            line=r["line"] or 0,
+        )

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from havewemet.errors import HaveWeMetError, InputError
+from havewemet.models import PendingRequest
 from havewemet.normalize import profile_slug
 from havewemet.store import Store
 from havewemet.triage.policy import ACTIONS, Policy
@@ -33,7 +34,7 @@ def _now() -> str:
 
 
 def record_decision(
-    store: Store, request: dict, decision: str, *, reason: str = "", at: str | None = None
+    store: Store, request: PendingRequest, decision: str, *, reason: str = "", at: str | None = None
 ) -> dict:
     """Keep one decision on a request and set the request's status to it.
 
@@ -56,11 +57,10 @@ def record_decision(
     """
     if decision not in ACTIONS:
         raise HaveWeMetError(f"unknown decision {decision!r}; use one of: {', '.join(ACTIONS)}")
-    slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
     row = {
-        "request_id": request["id"],
-        "name": request["name"],
-        "slug": slug,
+        "request_id": request.id,
+        "name": request.name,
+        "slug": request.slug,
         "decision": decision,
         "reason": reason or "",
         "decided_at": at or _now(),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from havewemet.identity.match import Query
+from havewemet.models import PendingRequest, Request
 from havewemet.normalize import profile_slug
 from havewemet.store import Store
 from havewemet.triage.engine import SURE_MATCH, Mutual, Triager
@@ -150,17 +151,9 @@ def outreach(
     """Check a request the user wants to send to ``target`` (a name or profile URL)."""
     t = Triager(store, policy=policy, today=today)
     name, url = _target(t, target)
-    req = {
-        "id": "outreach",
-        "name": name,
-        "profile_url": url,
-        "slug": profile_slug(url),
-        "headline": "",
-        "note": "",
-        "mutuals": list(mutuals or []),
-        "reminders": 0,
-    }
-    res = t.triage(req)
+    res = t.triage(
+        PendingRequest.of(Request(name, url, mutuals=list(mutuals or [])), id="outreach")
+    )
     connected = any(
         e.kind == "connected" and not e.text.startswith("possibly") for e in res.evidence
     )
@@ -263,7 +256,7 @@ def audit_outgoing(store: Store, *, today: date | None = None) -> Audit:
         urls = [u for u in ident.get("urls", []) if profile_slug(u)]
         ids = {inv["identity_id"]}
         if name:
-            found = t.find({"name": name, "profile_url": urls[0] if urls else ""})
+            found = t.find(name, urls[0] if urls else "")
             ids |= {m.identity_id for m in found if not m.conflict and m.probability >= SURE_MATCH}
         before = [
             r

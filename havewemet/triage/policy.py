@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from havewemet.errors import PolicyError
+from havewemet.models import PendingRequest
 from havewemet.triage.evidence import CONNECTED, KNOWN, KNOWN_OF, LEVELS, MET, STRANGER
 from havewemet.triage.signals import Signal
 
@@ -252,7 +253,7 @@ people = {lst(pol.deny.people)}
 """
 
 
-def _listed(lists: Lists, request: dict, emails: list[str], companies: list[str]) -> str:
+def _listed(lists: Lists, request: PendingRequest, emails: list[str], companies: list[str]) -> str:
     """Which entry of an allow or deny list the request hits, or ``""``.
 
     People are names, profile slugs or profile URLs; employers are matched as
@@ -261,9 +262,9 @@ def _listed(lists: Lists, request: dict, emails: list[str], companies: list[str]
     """
     from havewemet.normalize import profile_slug
 
-    name = " ".join(request.get("name", "").lower().split())
-    slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
-    text = " | ".join([request.get("headline", "") or "", *companies]).lower()
+    name = " ".join(request.name.lower().split())
+    slug = request.slug
+    text = " | ".join([request.headline, *companies]).lower()
     for person in lists.people:
         p = " ".join(person.lower().split())
         if p == name or (slug and (p == slug or profile_slug(person) == slug)):
@@ -283,7 +284,7 @@ def _listed(lists: Lists, request: dict, emails: list[str], companies: list[str]
 def recommend(
     verdict: str,
     signals: list[Signal],
-    request: dict,
+    request: PendingRequest,
     pol: Policy,
     *,
     emails: list[str] | None = None,
@@ -314,7 +315,7 @@ def recommend(
         return "ask", f'{pol.preset}: ask "have we met?" when {verdict}'
     if verdict == STRANGER and pol.strangers == "accept_relevant":
         blocking = [s.name for s in signals if s.name in pol.decline_on or s.severity >= 2]
-        text = f"{request.get('headline', '')} {request.get('note', '')}"
+        text = f"{request.headline} {request.note}"
         hits = [k for k in pol.relevant if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
         if blocking:
             return "ignore", f"{pol.preset}: stranger with {', '.join(blocking)}"

@@ -40,7 +40,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from havewemet.identity.names import fold, parse_name
-from havewemet.normalize import profile_slug
+from havewemet.models import PendingRequest
 
 
 @dataclass(slots=True)
@@ -152,7 +152,7 @@ def slug_fits_name(slug: str, name: str) -> bool:
 
 
 def read_signals(
-    request: dict,
+    request: PendingRequest,
     *,
     template_count: int = 0,
     earlier: list[dict] | None = None,
@@ -171,13 +171,13 @@ def read_signals(
         extra_dirs: folders with the user's own ``signals_*.txt``.
 
     Examples:
-        >>> [s.name for s in read_signals({"name": "Ann Lee", "note": "",
-        ...                                "headline": "LION | open networker"})]
+        >>> ann = PendingRequest("r1", "Ann Lee", headline="LION | open networker")
+        >>> [s.name for s in read_signals(ann)]
         ['no_note', 'open_networker']
     """
     lists = phrase_lists(extra_dirs)
-    note = (request.get("note") or "").strip()
-    headline = (request.get("headline") or "").strip()
+    note = request.note.strip()
+    headline = request.headline.strip()
     out: list[Signal] = []
     if not note:
         out.append(Signal("no_note", "sent no note", 1))
@@ -209,11 +209,11 @@ def read_signals(
         )
     elif tmpl and len(note) < 120:
         out.append(Signal("template", f'a stock note ("{tmpl[0]}")', 1))
-    if request.get("reminders"):
-        n = request["reminders"]
+    if request.reminders:
+        n = request.reminders
         out.append(Signal("reminders", f"{n} reminder{'s' * (n > 1)} sent", 1))
-    slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
-    if slug and not slug.startswith("aco") and not slug_fits_name(slug, request.get("name", "")):
+    slug = request.slug
+    if slug and not slug.startswith("aco") and not slug_fits_name(slug, request.name):
         out.append(
             Signal("slug_mismatch", f"the profile address ({slug}) does not fit the name", 2)
         )
@@ -224,7 +224,9 @@ def read_signals(
 _VERB = {"ignore": "ignored", "report": "reported", "accept": "accepted", "ask": "asked"}
 
 
-def _history_signals(request: dict, earlier: list[dict], invitations: int) -> list[Signal]:
+def _history_signals(
+    request: PendingRequest, earlier: list[dict], invitations: int
+) -> list[Signal]:
     out: list[Signal] = []
     declined = [d for d in earlier if d["decision"] in ("ignore", "report")]
     if declined:
@@ -246,7 +248,7 @@ def _history_signals(request: dict, earlier: list[dict], invitations: int) -> li
                 0,
             )
         )
-    sent = (request.get("sent_at") or "")[:10]
+    sent = (request.sent_at or "")[:10]
     after_ignore = [d for d in declined if sent and d["decided_at"][:10] <= sent]
     if after_ignore or invitations:
         text = (

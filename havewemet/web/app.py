@@ -94,7 +94,7 @@ class Context:
         with self._cache.lock:
             if self._cache.fingerprint is None:
                 return
-            self._cache.results = [t for t in self._cache.results if t.request["id"] != request_id]
+            self._cache.results = [t for t in self._cache.results if t.request.id != request_id]
             self._cache.fingerprint = fingerprint(self.store)
 
 

@@ -80,7 +80,7 @@ def ego_network(
     is_requester: set[str] = set()  # ties drawn as the requester they are instead
     not_drawn = []
     for t in sorted(results, key=lambda t: t.action != "ask"):  # stable: asks first
-        rid = "req:" + t.request["id"]
+        rid = "req:" + t.request.id
         own = {by_id[m["identity_id"]] for m in t.matches if m["identity_id"] in by_id}
         mine: list[tuple[str, str, str, float]] = []
         self_key = None
@@ -95,8 +95,8 @@ def ego_network(
             if key:
                 mine.append((rid, "tie:" + key, "mutual", m.strength))
         brief = {
-            "id": t.request["id"],
-            "name": t.request["name"],
+            "id": t.request.id,
+            "name": t.request.name,
             "verdict": t.verdict,
             "recommendation": t.action,
         }
@@ -158,8 +158,8 @@ def ego_network(
             {
                 "id": rid,
                 "kind": "requester",
-                "label": t.request["name"],
-                "request_id": t.request["id"],
+                "label": t.request.name,
+                "request_id": t.request.id,
                 "verdict": t.verdict,
                 "recommendation": t.action,
                 "evidence": t.evidence[0].text if t.evidence else "",
