@@ -14,22 +14,90 @@ from typing import Literal
 
 Direction = Literal["in", "out", "both", "none"]
 
-#: Interaction kinds and what each means (``direction`` is from the user's side:
-#: ``out`` = the user did it, ``in`` = the other person did).
-INTERACTION_KINDS: dict[str, str] = {
-    "connected": "connected on LinkedIn",
-    "message": "a LinkedIn message",
-    "mail": "an e-mail",
-    "endorsement": "an endorsement",
-    "recommendation": "a recommendation",
-    "invitation": "a connection invitation",
-    "meeting": "a calendar meeting",
-    "event": "attended the same event",
-    "member": "on the same membership list",
-    "contact": "saved in an address book",
-    "follow": "a follow on a social network",
-    "friend": "a friend on a social network",
-    "colleague": "worked at the same organisation",
+
+@dataclass(frozen=True, slots=True)
+class InteractionKind:
+    """One kind of interaction: what it means, how much one weighs in a tie
+    (:mod:`havewemet.network.ties`) and the evidence it gives
+    (:func:`havewemet.triage.evidence.from_interactions`)."""
+
+    description: str
+    tie_weight: float
+    """The weight of one interaction (per message or mail of a thread)."""
+    evidence: Literal["row", "thread", "meeting", "follow"] = "row"
+    """``row``: one line per interaction, from :attr:`lines`; the others: one line per
+    thread, per calendar, per identity and network (the triage groups them)."""
+    lines: tuple[tuple[str, str, str], ...] = ()
+    """``(direction, level, text)``: the first whose direction is the interaction's (or
+    ``*``) gives the line; none, no line. ``text`` may name ``{day}``, ``{on_day}``,
+    ``{since_day}``, ``{detail}``, ``{for_detail}``, ``{at_detail}`` and ``{network}``."""
+    shares_detail: bool = False
+    """Whether the line keeps the detail (the event, list, skill, employer) as what
+    was shared, for replies and openings."""
+
+
+#: Every interaction kind (``direction`` is from the user's side: ``out`` = the user
+#: did it, ``in`` = the other person did). Levels: ``known``, ``met``, ``known of``.
+INTERACTION_KINDS: dict[str, InteractionKind] = {
+    "connected": InteractionKind(
+        "connected on LinkedIn",
+        0.05,
+        # One-way evidence: connections are often accepted without knowing the person.
+        lines=(("*", "known of", "a LinkedIn connection since {day}"),),
+    ),
+    "message": InteractionKind("a LinkedIn message", 0.08, "thread"),
+    "mail": InteractionKind("an e-mail", 0.08, "thread"),
+    "endorsement": InteractionKind(
+        "an endorsement",
+        0.2,
+        lines=(
+            ("in", "met", "endorsed you{for_detail} on {day}"),
+            ("*", "met", "you endorsed them{for_detail} on {day}"),
+        ),
+        shares_detail=True,
+    ),
+    "recommendation": InteractionKind(
+        "a recommendation",
+        0.8,
+        lines=(
+            ("in", "known", "recommended you on {day}"),
+            ("*", "known", "you recommended them on {day}"),
+        ),
+    ),
+    "invitation": InteractionKind(
+        "a connection invitation", 0.02, lines=(("out", "known of", "you invited them on {day}"),)
+    ),
+    "meeting": InteractionKind("a calendar meeting", 0.4, "meeting"),
+    "event": InteractionKind(
+        "attended the same event",
+        0.2,
+        lines=(("*", "met", "also at {detail}{on_day}"),),
+        shares_detail=True,
+    ),
+    "member": InteractionKind(
+        "on the same membership list",
+        0.05,
+        lines=(("*", "known of", "on the list {detail}"),),
+        shares_detail=True,
+    ),
+    "contact": InteractionKind(
+        "saved in an address book", 0.2, lines=(("*", "met", "in your address book"),)
+    ),
+    "follow": InteractionKind("a follow on a social network", 0.05, "follow"),
+    "friend": InteractionKind(
+        "a friend on a social network",
+        0.2,
+        lines=(
+            ("both", "met", "{network} friends{since_day}"),
+            ("*", "known of", "sent you a {network} friend request"),
+        ),
+    ),
+    "colleague": InteractionKind(
+        "worked at the same organisation",
+        0.05,
+        lines=(("*", "known of", "worked{at_detail} when you did"),),
+        shares_detail=True,
+    ),
 }
 
 

@@ -21,7 +21,7 @@ def results(tmp_path_factory):
     out = {}
     for preset in ("gatekeeper", "networker"):
         res = run_demo(tmp_path_factory.mktemp(preset), preset=preset)
-        out[preset] = {r.request["name"]: r for r in res}
+        out[preset] = {r.request.name: r for r in res}
     return out
 
 
@@ -209,7 +209,7 @@ def test_the_kept_files_reproduce_the_demo(results, tmp_path):
         again = triage_inbox(store, policy=load_policy(), today=TODAY.date())
     finally:
         store.close()
-    got = {r.request["name"]: (r.verdict, r.action, len(r.mutuals)) for r in again}
+    got = {r.request.name: (r.verdict, r.action, len(r.mutuals)) for r in again}
     want = {n: (r.verdict, r.action, len(r.mutuals)) for n, r in results["gatekeeper"].items()}
     assert got == want
     assert got["Victor Lane"][2] == 40

@@ -10,14 +10,9 @@ from rich.table import Table
 
 from havewemet.store import SaveResult
 from havewemet.triage.engine import Triage
+from havewemet.triage.policy import INBOX_ORDER, Action
 
 STYLE = {"accept": "bold green", "ask": "bold yellow", "ignore": "dim", "report": "bold red"}
-HEADINGS = {
-    "accept": "Accept: you know them",
-    "report": "Report: fake or spam",
-    "ignore": "Ignore: strangers",
-    "ask": 'Ask "have we met?": needs your judgement',
-}
 
 
 def _one_line(text: str, limit: int = 110) -> str:
@@ -36,12 +31,13 @@ def inbox(console: Console, results: list[Triage], *, verbose: bool = False) -> 
     # One print per group, without Rich's automatic highlighting (numbers, URLs):
     # 1,000 requests printed line by line took longer than triaging them.
     groups: dict[str, list[str]] = {}
-    counts = dict.fromkeys(HEADINGS, 0)
+    counts = dict.fromkeys(INBOX_ORDER, 0)
     for r in results:
         groups.setdefault(r.action, []).extend(_request_lines(r, verbose))
         counts[r.action] += 1
     for action, lines in groups.items():
-        console.rule(f"[{STYLE[action]}]{HEADINGS[action]} ({counts[action]})", align="left")
+        heading = Action(action).heading
+        console.rule(f"[{STYLE[action]}]{heading} ({counts[action]})", align="left")
         console.print("\n".join(lines), highlight=False)
     console.print(
         f"\n{len(results)} pending: "

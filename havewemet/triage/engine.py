@@ -35,7 +35,7 @@ from havewemet.triage.evidence import (
     verdict_of,
 )
 from havewemet.triage.people import Mutual, People, mutual_evidence
-from havewemet.triage.policy import Policy, load_policy, recommend
+from havewemet.triage.policy import Action, Policy, load_policy, recommend
 from havewemet.triage.signals import Signal, read_signals, template_groups
 
 #: Below this match probability the evidence is shown but cannot make a verdict
@@ -77,7 +77,7 @@ class Triage:
     verdict: str
     evidence: list[Evidence]
     signals: list[Signal]
-    action: str
+    action: Action
     rule: str
     matches: list[dict] = field(default_factory=list)
     mutuals: list[Mutual] = field(default_factory=list)
@@ -94,19 +94,12 @@ class Triage:
             "verdict": self.verdict,
             "recommendation": self.action,
             "rule": self.rule,
-            "evidence": [
-                {"level": e.level, "kind": e.kind, "text": e.text, "source": e.source, "at": e.at}
-                for e in self.evidence
-            ],
+            "evidence": [e.to_dict() for e in self.evidence],
             "signals": [
                 {"name": s.name, "text": s.text, "severity": s.severity} for s in self.signals
             ],
             "matches": self.matches,
-            "mutuals": [
-                {"name": m.name, "resolved": m.resolved, "strength": m.strength}
-                | ({"holders": m.holders} if m.holders else {})
-                for m in self.mutuals
-            ],
+            "mutuals": [m.to_dict() for m in self.mutuals],
         }
 
 
@@ -286,7 +279,7 @@ class Triager:
             templates = template_groups((r.id, r.note) for r in requests)
             self.people.prefetch(n for r in requests for n in r.mutuals)
             out = [self.triage(r, template_count=templates.get(r.id, 0)) for r in requests]
-        out.sort(key=lambda x: (ORDER[x.action], -LEVELS[x.verdict], x.request.name))
+        out.sort(key=lambda x: (Action(x.action).order, -LEVELS[x.verdict], x.request.name))
         return out
 
     def _match_info(self, m: Match) -> dict:
@@ -317,9 +310,6 @@ class Triager:
         if reasons and out:
             out[0].text += f" [matched: {'; '.join(reasons)}]"
         return out
-
-
-ORDER = {"accept": 0, "report": 1, "ignore": 2, "ask": 3}
 
 
 def triage_inbox(

@@ -64,14 +64,8 @@ class Outreach:
             "appropriate": self.appropriate,
             "advice": self.advice,
             "connected": self.connected,
-            "evidence": [
-                {"level": e.level, "kind": e.kind, "text": e.text, "source": e.source, "at": e.at}
-                for e in self.evidence
-            ],
-            "mutuals": [
-                {"name": m.name, "resolved": m.resolved, "strength": m.strength}
-                for m in self.mutuals
-            ],
+            "evidence": [e.to_dict() for e in self.evidence],
+            "mutuals": [m.to_dict() for m in self.mutuals],
             "note_problems": self.note_problems,
             "opening": self.opening,
         }

@@ -36,6 +36,14 @@ class Mutual:
     """How many people in the user's data have exactly this name, when several do
     (``strength`` is then the weakest of their ties: whichever it is, at least that)."""
 
+    def to_dict(self) -> dict:
+        """The mutual as ``--json`` and the web page give it (``holders`` only when
+        several people have the name)."""
+        d: dict = {"name": self.name, "resolved": self.resolved, "strength": self.strength}
+        if self.holders:
+            d["holders"] = self.holders
+        return d
+
     def line(self) -> str:
         if self.holders > 1:
             line = f"{self.name}: one of {self.holders} people with this name in your data"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 
 from havewemet.errors import PolicyError
@@ -18,7 +19,40 @@ from havewemet.models import PendingRequest
 from havewemet.triage.evidence import CONNECTED, KNOWN, KNOWN_OF, LEVELS, MET, STRANGER
 from havewemet.triage.signals import Signal
 
-ACTIONS = ("accept", "ask", "ignore", "report")
+
+class Action(StrEnum):
+    """What to do with a request: the recommendation and the user's decision.
+
+    ``order`` is the inbox's (clear cases first: accept, report, ignore, then the
+    requests that need the user's thought) and ``heading`` its group's title.
+
+    Examples:
+        >>> [a.value for a in sorted(Action, key=lambda a: a.order)]
+        ['accept', 'report', 'ignore', 'ask']
+        >>> Action("ask").heading
+        'Ask "have we met?": needs your judgement'
+    """
+
+    order: int
+    heading: str
+
+    def __new__(cls, value: str, order: int, heading: str) -> Action:
+        action = str.__new__(cls, value)
+        action._value_ = value
+        action.order = order
+        action.heading = heading
+        return action
+
+    ACCEPT = "accept", 0, "Accept: you know them"
+    ASK = "ask", 3, 'Ask "have we met?": needs your judgement'
+    IGNORE = "ignore", 2, "Ignore: strangers"
+    REPORT = "report", 1, "Report: fake or spam"
+
+
+#: The actions' names (``accept``, ``ask``, ``ignore``, ``report``), to check a word.
+ACTIONS: tuple[str, ...] = tuple(a.value for a in Action)
+#: The actions in the inbox's order.
+INBOX_ORDER: tuple[Action, ...] = tuple(sorted(Action, key=lambda a: a.order))
 
 
 @dataclass(slots=True)
@@ -289,7 +323,7 @@ def recommend(
     *,
     emails: list[str] | None = None,
     companies: list[str] | None = None,
-) -> tuple[str, str]:
+) -> tuple[Action, str]:
     """(action, the rule that fired) for one triaged request.
 
     The deny list wins over everything, then the allow list, then risk (report),
@@ -298,30 +332,30 @@ def recommend(
     emails = emails or []
     companies = companies or []
     if hit := _listed(pol.deny, request, emails, companies):
-        return "ignore", f"deny list: {hit}"
+        return Action.IGNORE, f"deny list: {hit}"
     if hit := _listed(pol.allow, request, emails, companies):
-        return "accept", f"allow list: {hit}"
+        return Action.ACCEPT, f"allow list: {hit}"
     risk = sum(s.severity for s in signals)
     worst = max((s.severity for s in signals), default=0)
     if verdict not in (KNOWN, MET) and (worst >= 3 or risk >= pol.report_at):
         names = ", ".join(s.name for s in signals if s.severity >= 2)
-        return "report", f"risk signals add up to {risk} (report at {pol.report_at}): {names}"
+        return Action.REPORT, f"risk signals add up to {risk} (report at {pol.report_at}): {names}"
     repeat = any(s.name == "declined_before" for s in signals)
     if verdict in pol.accept:
         if repeat:
-            return "ask", f"{verdict}, but you declined them before"
-        return "accept", f"{pol.preset}: accept {verdict}"
+            return Action.ASK, f"{verdict}, but you declined them before"
+        return Action.ACCEPT, f"{pol.preset}: accept {verdict}"
     if verdict in pol.ask:
-        return "ask", f'{pol.preset}: ask "have we met?" when {verdict}'
+        return Action.ASK, f'{pol.preset}: ask "have we met?" when {verdict}'
     if verdict == STRANGER and pol.strangers == "accept_relevant":
         blocking = [s.name for s in signals if s.name in pol.decline_on or s.severity >= 2]
         text = f"{request.headline} {request.note}"
         hits = [k for k in pol.relevant if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
         if blocking:
-            return "ignore", f"{pol.preset}: stranger with {', '.join(blocking)}"
+            return Action.IGNORE, f"{pol.preset}: stranger with {', '.join(blocking)}"
         if hits:
-            return "accept", f"{pol.preset}: relevant stranger ({', '.join(hits[:3])})"
-        return "ask", f"{pol.preset}: stranger, nothing relevant in headline or note"
+            return Action.ACCEPT, f"{pol.preset}: relevant stranger ({', '.join(hits[:3])})"
+        return Action.ASK, f"{pol.preset}: stranger, nothing relevant in headline or note"
     if verdict == STRANGER and pol.strangers == "ask":
-        return "ask", f"{pol.preset}: ask strangers"
-    return "ignore", f"{pol.preset}: ignore {verdict}"
+        return Action.ASK, f"{pol.preset}: ask strangers"
+    return Action.IGNORE, f"{pol.preset}: ignore {verdict}"

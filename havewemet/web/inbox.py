@@ -3,17 +3,20 @@ recommendation under the user's policy, clear cases first; ``/.json`` is the twi
 
 from __future__ import annotations
 
+import re
+
 from havewemet.network.ties import describe_tie
 from havewemet.triage.engine import Triage
+from havewemet.triage.policy import INBOX_ORDER, Action
 from havewemet.web.app import Context
 
-#: The order and wording of the groups (the CLI's order: clear cases first).
-ACTIONS: dict[str, str] = {
-    "accept": "Accept: you know them",
-    "report": "Report: fake or spam",
-    "ignore": "Ignore: strangers",
-    "ask": "Ask \u201chave we met?\u201d: needs your judgement",
-}
+#: The groups' order (the CLI's: clear cases first).
+ACTIONS = INBOX_ORDER
+
+
+def heading(action: Action) -> str:
+    """A group's heading as the page prints it (typographic quotes)."""
+    return re.sub(r'"([^"]*)"', "\u201c\\1\u201d", action.heading)
 
 
 def item(t: Triage) -> dict:
@@ -50,7 +53,9 @@ def page(ctx: Context) -> dict:
         "decided": decided,
         "counts": counts,
         "groups": [
-            {"action": a, "heading": h, "count": counts[a]} for a, h in ACTIONS.items() if counts[a]
+            {"action": a.value, "heading": heading(a), "count": counts[a]}
+            for a in ACTIONS
+            if counts[a]
         ],
         "requests": requests,
     }
