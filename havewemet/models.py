@@ -10,9 +10,43 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 Direction = Literal["in", "out", "both", "none"]
+
+
+class Action(StrEnum):
+    """What to do with a request: the recommendation and the user's decision.
+
+    ``order`` is the inbox's (terminal, page, JSON: the requests that need the user's
+    judgement first, then the clear cases; issue 13) and ``heading`` its group's title.
+
+    Examples:
+        >>> [a.value for a in INBOX_ORDER]
+        ['ask', 'accept', 'report', 'ignore']
+        >>> Action("ask").heading
+        'Ask \u201chave we met?\u201d: needs your judgement'
+    """
+
+    order: int
+    heading: str
+
+    def __new__(cls, value: str, order: int, heading: str) -> Action:
+        action = str.__new__(cls, value)
+        action._value_ = value
+        action.order = order
+        action.heading = heading
+        return action
+
+    ACCEPT = "accept", 1, "Accept: you know them"
+    ASK = "ask", 0, "Ask \u201chave we met?\u201d: needs your judgement"
+    IGNORE = "ignore", 3, "Ignore: strangers"
+    REPORT = "report", 2, "Report: fake or spam"
+
+
+#: The actions in the inbox's order.
+INBOX_ORDER: tuple[Action, ...] = tuple(sorted(Action, key=lambda a: a.order))
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,3 +319,5 @@ class ImportBatch:
     files: list[FileReport] = field(default_factory=list)
     unknown_files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Information that is not a problem (which address was taken as the user's)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -140,3 +141,78 @@ def test_demo_prints_the_inbox(preset):
     assert f"{len(PLANTED) + N_STRANGERS} pending" in out
     assert "Daniel Okafor" in out and "messaged each other 14 times" in out
     assert "(messages.csv)" in out
+
+
+# -- issue 13: what the terminal says in a user's first hour ----------------------------
+
+
+def test_inbox_puts_the_requests_to_think_about_first(db_path):
+    run("check", "Ada Quill", "--url", "https://www.linkedin.com/in/adaq", "--note", "Buy now!")
+    run("check", "Bo Fenn", "--url", "https://www.linkedin.com/in/bo-fenn", "--note", "x")
+    follows = db_path.parent / "following_accounts.csv"
+    follows.write_text("Account address,Show boosts\nbofenn@mastodon.social,true\n")
+    run("import", str(follows))
+    out = run("inbox").output.splitlines()
+    headings = [line.split(" (")[0] for line in out if line.endswith("─")]
+    assert headings == ["Ask \u201chave we met?\u201d: needs your judgement", "Ignore: strangers"]
+    assert out[-1] == "2 pending: 1 ask, 1 ignore"
+
+
+def test_check_says_whether_it_saved_the_request(db_path):
+    url = "https://www.linkedin.com/in/zed-quill"
+    note = "Hi, we met at the archives fair in Leeds"
+    said = [
+        run("check", "Zed Quill", "--url", url, "--note", note).output.splitlines()[-1],
+        run("check", "Zed Quill", "--url", url, "--note", note).output.splitlines()[-1],
+        run("check", "Zed Quill", "--url", url, "--no-save").output.splitlines()[-1],
+    ]
+    assert said == [
+        "Saved: it is now pending in your inbox (havewemet inbox lists it).",
+        "Saved: it updated the same request already pending in your inbox.",
+        "Not saved (--no-save): your inbox is unchanged.",
+    ]
+    assert "pending:" not in run("check", "Zed Quill", "--url", url, "--no-save").output
+    run("decide", "Zed Quill", "report", "--reason", "spam")
+    out = run("check", "Zed Quill", "--url", url, "--note", note).output.splitlines()
+    # The rule line in words: the signal that applied, every counted signal, the threshold.
+    assert out[-2:] == [
+        "        rule: report: declined before weighs 3, enough to report on its own "
+        "(all risk signals: declined before 3; adding up reports at 4)",
+        "Not added to your inbox: you already decided it (report).",
+    ]
+    out = run("check", "Zed Quill", "--url", url, "--no-save").output
+    assert (
+        "        rule: report: the risk signals add up to 4 (no note 1, declined before 3); 4 or "
+        "more reports\n" in out
+    )
+
+
+def test_no_internal_signal_name_reaches_the_user(db_path):
+    run(
+        "check",
+        "Vera Pitch",
+        "--url",
+        "https://www.linkedin.com/in/xk-29",
+        "--note",
+        "Our platform helps you boost sales, book a demo",
+    )
+    page = run("serve", "--get", "/").output
+    shown = run("inbox").output + re.sub(r"<[^>]+>", " ", page[page.index("<main>") :])
+    assert "a profile address that does not fit the name" in shown
+    for name in ("slug_mismatch", "slug mismatch", "pitch:", "template", "no_note", "_"):
+        assert name not in shown, name
+
+
+def test_the_import_summary_counts_requests_already_connected(tmp_path, db_path):
+    from tests.test_import_linkedin import make_export
+
+    export = make_export(tmp_path, BASIC)
+    out = run("import", str(export)).output.splitlines()
+    statuses = json.loads(run("import", str(export), "--json").output)["requests"]
+    line = next(x for x in out if x.startswith("Requests: "))
+    want = ", ".join(
+        f"{statuses[k]} {w}"
+        for k, w in (("pending", "pending"), ("connected", "already connected"))
+        if statuses.get(k)
+    )
+    assert line == f"Requests: {want}." and "already connected" in line

@@ -184,7 +184,11 @@ def test_cli_decide_history_export(db_path, tmp_path):
     runner = CliRunner()
     res = runner.invoke(app, ["decide", "Ann Lee", "ignore", "--reason", "no idea"])
     assert res.exit_code == 0, res.output
-    assert res.output.strip() == "ignore: Ann Lee (no idea)"
+    assert res.output.splitlines() == [
+        "ignore: Ann Lee (no idea)",
+        "Saved here only: LinkedIn does not know yet. On LinkedIn, click Ignore in the "
+        "invitation manager: https://www.linkedin.com/mynetwork/invitation-manager/",
+    ]
     res = runner.invoke(app, ["history", li("ann-lee"), "--json"])
     assert [h["decision"] for h in json.loads(res.output)] == ["ignore"]
     res = runner.invoke(app, ["decisions", "export", str(tmp_path / "out.csv")])

@@ -77,8 +77,10 @@ def _expected_inbox(path: Path) -> list[dict]:
 def test_inbox_json_is_the_triaged_inbox(client: TestClient, demo_db: Path, no_network):
     data = client.get("/.json").json()
     expected = _expected_inbox(demo_db)
-    got = [{k: v for k, v in r.items() if k != "mutuals"} for r in data["requests"]]
+    got = [{k: v for k, v in r.items() if k not in ("mutuals", "reply")} for r in data["requests"]]
     assert got == [{k: v for k, v in r.items() if k != "mutuals"} for r in expected]
+    # A request to ask about carries the reply (issue 13), the others none.
+    assert {r["recommendation"] for r in data["requests"] if "reply" in r} == {"ask"}
     assert [[m["name"] for m in r["mutuals"]] for r in data["requests"]] == [
         [m["name"] for m in r["mutuals"]] for r in expected
     ]
@@ -112,7 +114,10 @@ def test_inbox_html_shows_every_request_with_evidence_and_buttons(client: TestCl
         for action in ("accept", "ask", "ignore", "report"):
             assert f'name="decision" value="{action}"' in card
     n = data["counts"]["accept"]
-    assert f'Accept: you know them <span class="count">({n})</span>' in html
+    assert (
+        f'Accept: you know them <span class="count">(<span data-group-count="accept">{n}</span>)'
+        in html
+    )
 
 
 def _esc(text: str) -> str:
@@ -567,10 +572,110 @@ def test_the_map_draws_the_first_requesters_and_lists_the_others(client: TestCli
     drawn = [n["request_id"] for n in net["nodes"] if n["kind"] == "requester"]
     inbox = [t.request.id for t in results if t.request.id in linked]
     asks = [t.request.id for t in results if t.request.id in linked and t.action == "ask"]
-    assert 0 < len(asks) < 5 and inbox[0] not in asks  # the inbox puts clear cases first
+    assert 0 < len(asks) < 5 and inbox[: len(asks)] == asks  # the inbox puts asks first
     # The requesters to ask about first (the ones the user must place), then inbox order.
     first = asks + [r for r in inbox if r not in asks]
     assert drawn == first[:5]
     assert [u["id"] for u in net["not_drawn"]] == first[5:]
     ids = {n["id"] for n in net["nodes"]}
     assert all(e["source"] in ids and e["target"] in ids for e in net["edges"])
+
+
+# -- issue 13: what a first hour on the page needs -----------------------------------------
+
+
+def _post(c: TestClient, rid: str, decision: str) -> dict:
+    r = c.post(
+        "/decide",
+        data={"request_id": rid, "decision": decision},
+        headers={"Accept": "application/json", "Origin": BASE},
+    )
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_repeated_decision_is_kept_once_and_the_answer_has_every_count(
+    write_client: TestClient, db: Path
+):
+    inbox = write_client.get("/.json").json()
+    target = next(r for r in inbox["requests"] if r["recommendation"] == "report")
+    first = _post(write_client, target["id"], "report")
+    again = _post(write_client, target["id"], "report")  # a double click, a resent form
+    assert again["decision"] == first["decision"]
+    counts = dict(inbox["counts"], report=inbox["counts"]["report"] - 1)
+    for body in (first, again):
+        assert (body["pending"], body["decided"], body["counts"]) == (
+            inbox["pending"] - 1,
+            1,
+            counts,
+        )
+        assert body["linkedin"] == {
+            "text": "Saved here only: LinkedIn does not know yet. On LinkedIn, click Ignore, "
+            "then report the profile from its More menu in the invitation manager: "
+            "https://www.linkedin.com/mynetwork/invitation-manager/",
+            "url": "https://www.linkedin.com/mynetwork/invitation-manager/",
+        }
+    store = Store.open(db)
+    rows = list(store._db.query("select request_id, decision from decisions"))
+    store.close()
+    assert rows == [{"request_id": target["id"], "decision": "report"}]
+    # Changing one's mind is a new decision, kept beside the first.
+    assert _post(write_client, target["id"], "ignore")["decided"] == 2
+    page = write_client.get(f"/request/{target['id']}").text
+    assert (
+        "Saved here only: LinkedIn does not know yet. On LinkedIn, click Ignore in the "
+        'invitation manager: <a href="https://www.linkedin.com/mynetwork/invitation-manager/"'
+    ) in page
+
+
+def test_the_request_page_offers_the_reply_havewemet_reply_prints(
+    client: TestClient, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    inbox = client.get("/.json").json()
+    for r in inbox["requests"][:3] + inbox["requests"][-2:]:
+        monkeypatch.setenv("HAVEWEMET_DB", str(demo_db))
+        cli = CliRunner().invoke(cli_app, ["reply", r["id"]])
+        assert cli.exit_code == 0, cli.output
+        page = client.get(f"/request/{r['id']}")
+        textarea = re.search(
+            r'<textarea id="reply-[^"]+" class="reply-text" readonly rows="\d">(.*?)</textarea>',
+            page.text,
+            re.S,
+        )
+        assert textarea and markupsafe.Markup(textarea.group(1)).unescape() == cli.output.strip()
+        assert 'class="btn copy"' in page.text and ">Copy reply</button>" in page.text
+
+
+def test_a_match_by_handle_alone_shows_the_handle(tmp_path: Path, monkeypatch):
+    """A Mastodon follow gives a handle and no name: the request page's matched row and
+    timeline show the handle, under headings a user understands."""
+    db = tmp_path / "s.db"
+    follows = tmp_path / "following_accounts.csv"
+    follows.write_text(
+        "Account address,Show boosts,Notify on new posts,Languages\n"
+        "zquill@mastodon.social,true,false,\n"
+    )
+    monkeypatch.setenv("HAVEWEMET_DB", str(db))
+    assert CliRunner().invoke(cli_app, ["import", str(follows)]).exit_code == 0
+    args = ["check", "Zed Quill", "--url", "https://www.linkedin.com/in/zquill", "--json"]
+    rid = json.loads(CliRunner().invoke(cli_app, args).output)["id"]
+    page = client_for(db).get(f"/request/{rid}").text
+    matched = page[page.index("<h2>Matched in your data</h2>") : page.index("<h2>Timeline")]
+    assert "<th>Name or handle</th>" in matched
+    assert "<tr><td>@zquill@mastodon.social</td><td>mastodon" in matched
+    timeline = page[page.index("<h2>Timeline") :]
+    head = re.search(r"<thead>(.*?)</thead>", timeline).group(1)
+    assert re.findall(r"<th>(.*?)</th>", head) == [
+        "When",
+        "What",
+        "About",
+        "Known there as",
+        "Source",
+    ]
+    row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", timeline, re.S).group(1)
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+    assert cells[0] == "no date" and cells[1].startswith("follow")
+    assert cells[3] == "@zquill@mastodon.social"
+    assert "" not in cells

@@ -80,13 +80,20 @@ def test_click_a_decision_in_chromium(server, tmp_path: Path):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            context = browser.new_context(
+                viewport={"width": 1200, "height": 900},
+                permissions=["clipboard-read", "clipboard-write"],
+            )
+            page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.goto(url + "/", timeout=120_000)
             assert page.title() == "Inbox · Have we met?"
             pending = int(page.locator("#pending-count").inner_text())
+            ignored = int(page.locator("[data-group-count=ignore]").inner_text())
+            # Judgement first: the first group is the one to ask about (issue 13).
+            assert page.locator("section.group").first.get_attribute("class") == ("group group-ask")
             card = page.locator("article.card.action-ignore").first
             rid = card.get_attribute("data-id")
             name = card.locator("a.name").inner_text()
@@ -97,6 +104,26 @@ def test_click_a_decision_in_chromium(server, tmp_path: Path):
             sync_api.expect(card).to_have_class("card action-ignore decided decided-ignore")
             sync_api.expect(page.locator("#pending-count")).to_have_text(str(pending - 1))
             assert card.locator("button[value=accept]").is_disabled()
+            # Every count follows the click (issue 13), and the card says what LinkedIn
+            # still needs, with the invitation manager's address.
+            assert page.locator("[data-count=ignore]").inner_text() == f"{ignored - 1} ignore"
+            assert page.locator("[data-group-count=ignore]").inner_text() == str(ignored - 1)
+            assert page.locator("#decided").is_visible()
+            assert page.locator("#decided-count").inner_text() == "1"
+            assert card.locator(".linkedin-next").inner_text() == (
+                "Saved here only: LinkedIn does not know yet. On LinkedIn, click Ignore in the "
+                "invitation manager: https://www.linkedin.com/mynetwork/invitation-manager/"
+            )
+            assert card.locator(".linkedin-next a").get_attribute("href") == (
+                "https://www.linkedin.com/mynetwork/invitation-manager/"
+            )
+            # The ask card's reply goes to the clipboard with one click.
+            ask = page.locator("article.card.action-ask").first
+            reply = ask.locator("textarea.reply-text").input_value()
+            assert reply.startswith("Hi ") and reply.endswith("?")
+            ask.locator("button.copy").click()
+            sync_api.expect(ask.locator(".copy-msg")).to_have_text("Copied \u2713")
+            assert page.evaluate("navigator.clipboard.readText()") == reply
             page.screenshot(path=str(tmp_path / "inbox-after-decision.png"), full_page=True)
             # The page did not reload, and the store has the decision.
             assert page.url == url + "/"

@@ -147,7 +147,6 @@ def notice_preparing(store: Store) -> int:
 
 
 def main() -> None:
-    """The console script: every command module registered, then the app run."""
-    import havewemet.cli  # noqa: F401  (registers the commands)
-
+    """The console script. Importing this module imports the package first, whose
+    ``__init__`` registers every command module on :data:`app`."""
     app()

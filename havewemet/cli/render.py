@@ -1,16 +1,22 @@
-"""Terminal rendering of library results (Rich). Every string from the user's data
+"""Terminal rendering of library results (Rich): the inbox, an import's summary,
+an outreach check, the outgoing audit and evaluations. Every string from the user's data
 or from a requester is escaped: a name like ``[bold]`` or ``<script>`` is shown as
 written, never interpreted."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from havewemet.store import SaveResult
-from havewemet.triage.engine import Triage
-from havewemet.triage.policy import INBOX_ORDER, Action
+if TYPE_CHECKING:  # the library is imported by the commands that use it (startup)
+    from havewemet.evaluate.triage import EvalReport
+    from havewemet.models import ImportBatch
+    from havewemet.store import SaveResult
+    from havewemet.triage.engine import Triage
+    from havewemet.triage.outreach import Audit, Outreach
 
 STYLE = {"accept": "bold green", "ask": "bold yellow", "ignore": "dim", "report": "bold red"}
 
@@ -20,8 +26,13 @@ def _one_line(text: str, limit: int = 110) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def inbox(console: Console, results: list[Triage], *, verbose: bool = False) -> None:
-    """The triaged inbox, grouped by recommendation, clear cases first."""
+def inbox(
+    console: Console, results: list[Triage], *, verbose: bool = False, summary: bool = True
+) -> None:
+    """The triaged inbox, grouped by recommendation in the inbox's order
+    (:data:`~havewemet.models.INBOX_ORDER`: the requests that need judgement first)."""
+    from havewemet.models import INBOX_ORDER, Action
+
     if not results:
         console.print(
             "No pending requests. Import your LinkedIn export with "
@@ -39,6 +50,8 @@ def inbox(console: Console, results: list[Triage], *, verbose: bool = False) -> 
         heading = Action(action).heading
         console.rule(f"[{STYLE[action]}]{heading} ({counts[action]})", align="left")
         console.print("\n".join(lines), highlight=False)
+    if not summary:
+        return
     console.print(
         f"\n{len(results)} pending: "
         + ", ".join(f"[{STYLE[a]}]{n} {a}[/]" for a, n in counts.items() if n)
@@ -69,8 +82,11 @@ def _request_lines(r: Triage, verbose: bool) -> list[str]:
     return out
 
 
-def import_summary(console: Console, batch, result: SaveResult) -> None:
-    """What an import read, per file, and what it changed in the store."""
+def import_summary(
+    console: Console, batch: ImportBatch, result: SaveResult, statuses: dict[str, int] | None = None
+) -> None:
+    """What an import read, per file, and what it changed in the store; ``statuses``:
+    how many of its requests are pending, already connected or decided."""
     t = Table(title=f"Imported {escape(batch.path)} as source '{escape(batch.source)}'")
     for col in ("file", "rows", "people", "evidence", "requests", "note"):
         t.add_column(
@@ -90,6 +106,8 @@ def import_summary(console: Console, batch, result: SaveResult) -> None:
         shown = ", ".join(escape(u) for u in batch.unknown_files[:12])
         more = f" and {len(batch.unknown_files) - 12} more" if len(batch.unknown_files) > 12 else ""
         console.print(f"[dim]Not used (no evidence about people): {shown}{more}[/]")
+    for n in batch.notes:  # information, not a problem
+        console.print(f"{escape(n)} (--me ADDRESS chooses another)")
     for w in batch.warnings:
         console.print(f"[yellow]warning:[/] {escape(w)}")
     parts = [
@@ -97,3 +115,81 @@ def import_summary(console: Console, batch, result: SaveResult) -> None:
         for t in ("identities", "interactions", "requests")
     ]
     console.print("Store: " + "; ".join(parts))
+    if statuses:
+        console.print(requests_line(statuses), markup=False, highlight=False)
+
+
+def requests_line(statuses: dict[str, int]) -> str:
+    """``Requests: 36 pending, 30 already connected, 2 decided before``: the file's
+    invitations that LinkedIn shows as accepted are not pending."""
+    decided = sum(n for s, n in statuses.items() if s not in ("pending", "connected"))
+    parts = [
+        f"{n} {what}"
+        for n, what in (
+            (statuses.get("pending", 0), "pending"),
+            (statuses.get("connected", 0), "already connected"),
+            (decided, "decided before"),
+        )
+        if n
+    ]
+    return "Requests: " + ", ".join(parts) + "."
+
+
+def outreach(console: Console, r: Outreach) -> None:
+    """What the user shares with someone, whether to send, and the note check."""
+    mark = "[bold green]yes[/]" if r.appropriate else "[bold yellow]not now[/]"
+    console.print(f"[bold]{escape(r.name)}[/]  [cyan]{r.verdict}[/]  send a request: {mark}")
+    console.print(f"  {escape(r.advice)}")
+    for e in r.evidence:
+        console.print(f"  [green]+[/] {escape(e.text)} [dim]({escape(e.source)})[/]")
+    if not r.connected:
+        for p in r.note_problems:
+            console.print(f"  [red]![/] note: {escape(p)}")
+        if not r.note_problems:
+            console.print("  [green]note: fine[/]")
+        console.print(f'  suggested opening: "{escape(r.opening)}"')
+
+
+def audit(console: Console, a: Audit) -> None:
+    """The outgoing invitations by verdict, strangers listed."""
+    if not a.total:
+        console.print("No outgoing invitations in your data (import your LinkedIn export).")
+        return
+    share = 100 * a.strangers / a.total
+    console.print(
+        f"You sent {a.total} invitations; {a.strangers} ({share:.0f}%) went to "
+        "people your data shows no shared context with."
+    )
+    for verdict, n in sorted(a.by_verdict.items(), key=lambda kv: -kv[1]):
+        console.print(f"  {verdict:18} {n}")
+    for row in [x for x in a.invitations if x["verdict"] == "stranger"][:20]:
+        console.print(
+            f"  [yellow]-[/] {escape(row['name'] or '(hidden)')} "
+            f"{(row['sent_at'] or '')[:10]} [dim]({escape(row['source'])})[/]"
+        )
+
+
+def evaluation(console: Console, report: EvalReport) -> None:
+    """Accuracy, the two confusion matrices and the cases that failed."""
+    n = len(report.results)
+    console.print(
+        f"{n} cases: accuracy {report.accuracy():.1%} (verdict "
+        f"{report.accuracy('verdict'):.1%}, recommendation "
+        f"{report.accuracy('recommendation'):.1%})"
+    )
+    for what in ("verdict", "recommendation"):
+        m = report.confusion(what)
+        t = Table(title=f"{what}: expected (rows) by predicted (columns)")
+        t.add_column("")
+        for col in m:
+            t.add_column(col, justify="right")
+        for row, cells in m.items():
+            t.add_row(row, *(str(v) if v else "." for v in cells.values()))
+        console.print(t)
+    for r in report.results:
+        if not r.ok:
+            console.print(
+                f"[red]x[/] line {r.line}: {escape(r.name)} ({r.preset}) expected "
+                f"{r.expected_verdict}/{r.expected_recommendation}, got "
+                f"{r.verdict}/{r.recommendation} [dim]({escape(r.rule)})[/]"
+            )

@@ -123,6 +123,7 @@ def import_(
     )
     batch = read_source(path, format=format, options=opts)
     result = store.save(batch)
+    statuses = store.request_statuses(r.id for r in batch.requests)
     if as_json:
         return _print_json(
             {
@@ -133,9 +134,11 @@ def import_(
                 "added": result.added,
                 "updated": result.updated,
                 "warnings": batch.warnings,
+                "notes": batch.notes,
+                "requests": statuses,
             }
         )
-    render.import_summary(console, batch, result)
+    render.import_summary(console, batch, result, statuses)
 
 
 @command()

@@ -88,13 +88,20 @@ def check(
     from havewemet.triage.policy import load_policy
 
     store = _open()
+    saved = ""
     if id_:
         req = store.get_request(id_)
     elif name:
         r = Request(
             name=name, profile_url=url, headline=headline, note=note, mutuals=list(mutual or [])
         )
-        req = store.get_request(store.add_request(r)) if save else PendingRequest.of(r)
+        if save:
+            before = store.request_statuses([r.id])
+            req = store.get_request(store.add_request(r))
+            saved = _saved_line(req.status, existed=bool(before))
+        else:
+            saved = "Not saved (--no-save): your inbox is unchanged."
+            req = PendingRequest.of(r)
     else:
         raise HaveWeMetError(
             "give the requester's NAME (with --url, --headline, --note, "
@@ -105,7 +112,20 @@ def check(
     result = Triager(store, policy=load_policy(policy, preset_name=preset)).triage(req)
     if as_json:
         return _print_json(result.to_dict())
-    render.inbox(console, [result], verbose=True)
+    render.inbox(console, [result], verbose=True, summary=False)
+    if saved:
+        console.print(saved, markup=False, highlight=False)
+
+
+def _saved_line(status: str, *, existed: bool) -> str:
+    """What ``check`` did with the request it was given (issue 13: say which)."""
+    if status == "pending":
+        if existed:
+            return "Saved: it updated the same request already pending in your inbox."
+        return "Saved: it is now pending in your inbox (havewemet inbox lists it)."
+    if status == "connected":
+        return "Not added to your inbox: you are already connected on LinkedIn."
+    return f"Not added to your inbox: you already decided it ({status})."
 
 
 @command("decide")
@@ -128,7 +148,7 @@ def decide_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Record what you did with a request; it leaves the pending inbox."""
-    from havewemet.triage.decisions import decide, decide_recommended
+    from havewemet.triage.decisions import decide, decide_recommended, linkedin_step
     from havewemet.triage.policy import load_policy
 
     store = _open()
@@ -147,6 +167,8 @@ def decide_cmd(
         console.print(f"{r['decision']}: {escape(r['name'])} ({why})")
     if not rows:
         console.print("No pending request is recommended for accept.")
+    else:
+        console.print(linkedin_step([r["decision"] for r in rows]), markup=False, highlight=False)
 
 
 @command("history")
@@ -229,16 +251,15 @@ def outreach_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Before you send a request: what you share, whether to send it, and the note."""
-    from havewemet.triage import render as render_triage
     from havewemet.triage.outreach import audit_outgoing, outreach
 
     if audit:
         result = audit_outgoing(_open())
-        return _print_json(result.to_dict()) if as_json else render_triage.audit(console, result)
+        return _print_json(result.to_dict()) if as_json else render.audit(console, result)
     if not target:
         raise HaveWeMetError("give a NAME or profile URL, or --audit")
     res = outreach(_open(), target, note=note, mutuals=list(mutual or []))
-    return _print_json(res.to_dict()) if as_json else render_triage.outreach(console, res)
+    return _print_json(res.to_dict()) if as_json else render.outreach(console, res)
 
 
 @command("triage", typer_app=eval_app)
@@ -249,7 +270,6 @@ def eval_triage(
 ) -> None:
     """Accuracy and confusion matrices of the triage on labelled cases."""
     from havewemet.evaluate.triage import evaluate, evaluate_demo
-    from havewemet.triage import render as render_triage
 
     if demo:
         with tempfile.TemporaryDirectory(prefix="havewemet-eval-") as tmp:
@@ -258,4 +278,4 @@ def eval_triage(
         report = evaluate(cases)
     else:
         raise HaveWeMetError("give a CASES.jsonl file, or --demo")
-    return _print_json(report.to_dict()) if as_json else render_triage.evaluation(console, report)
+    return _print_json(report.to_dict()) if as_json else render.evaluation(console, report)

@@ -114,7 +114,7 @@ def parse_calendar(
     if not me:
         me = cal.guess_owner()
         if me:
-            batch.warnings.append(f"{file}: taken as your address: {', '.join(sorted(me))}")
+            batch.notes.append(f"{file}: taken as your address: {', '.join(sorted(me))}")
         elif cal.with_people:
             batch.warnings.append(
                 f"{file}: could not tell which address is yours; every attendee is "

@@ -274,7 +274,7 @@ def _build(
             )
     me = {e for e in (normalize_email(x) for x in me_emails) if e} or _guess_me(mails)
     if me and not list(me_emails):
-        batch.warnings.append(f"{path}: taken as your address: {', '.join(sorted(me))}")
+        batch.notes.append(f"{path}: taken as your address: {', '.join(sorted(me))}")
     elif not me and any(not m.bulk for m in mails):
         batch.warnings.append(
             f"{path}: could not tell which address is yours, so every message is counted "

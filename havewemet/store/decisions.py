@@ -39,9 +39,19 @@ class StoreDecisions:
             )
         ]
 
+    def last_decision(self, request_id: str) -> dict | None:
+        """The latest decision kept on this request, or None."""
+        rows = list(
+            self._db.query(
+                "select * from decisions where request_id = ? order by id desc limit 1",
+                [request_id],
+            )
+        )
+        return rows[0] if rows else None
+
     def decided_count(self) -> int:
-        """How many decisions are kept."""
-        return self._db.execute("select count(*) from decisions").fetchone()[0]
+        """How many decisions are kept (the page's "N decided so far")."""
+        return int(self._db.execute("select count(*) from decisions").fetchone()[0])
 
     def record_decision(self, row: dict) -> int:
         """Keep one decision (a row of :data:`havewemet.triage.decisions.FIELDS` but

@@ -179,6 +179,20 @@ class StoreQueries:
                 return r
         raise NotFoundError(f"no request matches {ref!r}; `havewemet inbox` lists them")
 
+    def request_statuses(self, ids: Iterable[str]) -> dict[str, int]:
+        """How many of these requests have each status (``pending``, ``connected``, a
+        decision), for an import's summary."""
+        out: dict[str, int] = {}
+        id_list = sorted(set(ids))
+        for chunk in chunks(id_list, 900):
+            for status, n in self._db.execute(
+                f"select status, count(*) from requests where id in ({', '.join('?' * len(chunk))})"
+                " group by status",
+                chunk,
+            ):
+                out[status] = out.get(status, 0) + n
+        return out
+
     def profile(self) -> dict:
         """The user's own profile merged across sources (names, e-mails, handles)."""
         me: dict = {"name": "", "emails": [], "handles": [], "headline": ""}

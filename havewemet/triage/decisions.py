@@ -33,6 +33,35 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+#: Where LinkedIn lists the invitations received: a decision kept here still needs
+#: the click there (havewemet never talks to LinkedIn).
+INVITATION_MANAGER = "https://www.linkedin.com/mynetwork/invitation-manager/"
+
+_LINKEDIN_STEP = {
+    "accept": "click Accept",
+    "ignore": "click Ignore",
+    "report": "click Ignore, then report the profile from its More menu",
+    "ask": "send your question with Message (the invitation waits there meanwhile)",
+}
+
+
+def linkedin_step(decisions: list[str]) -> str:
+    """The sentence that says a decision is kept here only and what to click on
+    LinkedIn, with the invitation manager's address.
+
+    Examples:
+        >>> linkedin_step(["accept"])  # doctest: +NORMALIZE_WHITESPACE
+        'Saved here only: LinkedIn does not know yet. On LinkedIn, click Accept in the
+        invitation manager: https://www.linkedin.com/mynetwork/invitation-manager/'
+    """
+    steps = [_LINKEDIN_STEP[d] for d in dict.fromkeys(decisions) if d in _LINKEDIN_STEP]
+    what = steps[0] if len(steps) == 1 else "; ".join(steps)
+    return (
+        f"Saved here only: LinkedIn does not know yet. On LinkedIn, {what} in the "
+        f"invitation manager: {INVITATION_MANAGER}"
+    )
+
+
 def record_decision(
     store: Store, request: PendingRequest, decision: str, *, reason: str = "", at: str | None = None
 ) -> dict:
@@ -46,7 +75,9 @@ def record_decision(
         at: when (ISO 8601); now by default.
 
     Returns:
-        The decision row as stored.
+        The decision row as stored. The same decision again on a request already
+        decided so (a repeated click or POST) keeps nothing new and returns the row
+        kept before.
 
     Examples:
         >>> s = Store.open(":memory:")
@@ -57,6 +88,10 @@ def record_decision(
     """
     if decision not in ACTIONS:
         raise HaveWeMetError(f"unknown decision {decision!r}; use one of: {', '.join(ACTIONS)}")
+    if request.status == decision:  # the same decision again (a repeated click)
+        last = store.last_decision(request.id)
+        if last is not None and last["decision"] == decision:
+            return last
     row = {
         "request_id": request.id,
         "name": request.name,
@@ -228,4 +263,6 @@ __all__ = [
     "history",
     "import_decisions",
     "record_decision",
+    "INVITATION_MANAGER",
+    "linkedin_step",
 ]

@@ -20,7 +20,7 @@ from havewemet.identity.handles import handle_fit
 from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import ParsedName, given_level, parse_name, skeleton, surname_level
 from havewemet.identity.prepared import load_matcher
-from havewemet.models import PendingRequest
+from havewemet.models import Action, PendingRequest
 from havewemet.store import Store
 from havewemet.triage.evidence import (
     CONNECTED,
@@ -35,8 +35,8 @@ from havewemet.triage.evidence import (
     verdict_of,
 )
 from havewemet.triage.people import Mutual, People, mutual_evidence
-from havewemet.triage.policy import Action, Policy, load_policy, recommend
-from havewemet.triage.signals import Signal, read_signals, template_groups
+from havewemet.triage.policy import Policy, load_policy, recommend
+from havewemet.triage.signals import Signal, label, read_signals, template_groups
 
 #: Below this match probability the evidence is shown but cannot make a verdict
 #: stronger than *known of*: a wrong merge would accept a stranger.
@@ -96,7 +96,8 @@ class Triage:
             "rule": self.rule,
             "evidence": [e.to_dict() for e in self.evidence],
             "signals": [
-                {"name": s.name, "text": s.text, "severity": s.severity} for s in self.signals
+                {"name": s.name, "label": label(s.name), "text": s.text, "severity": s.severity}
+                for s in self.signals
             ],
             "matches": self.matches,
             "mutuals": [m.to_dict() for m in self.mutuals],
@@ -272,7 +273,8 @@ class Triager:
         )
 
     def triage_all(self, requests: list[PendingRequest]) -> list[Triage]:
-        """Triage a batch (template notes are found across it), clear cases first."""
+        """Triage a batch (template notes are found across it), in the inbox's order
+        (:class:`~havewemet.models.Action`: the requests to ask about first)."""
         # The collector paused: a batch makes no reference cycles (none found after
         # 1,000 requests), and its full collections walked the whole loaded index.
         with gc_paused():
@@ -319,7 +321,7 @@ def triage_inbox(
     today: date | None = None,
     status: str = "pending",
 ) -> list[Triage]:
-    """Triage every request with ``status``, clear cases first (accept, report,
-    ignore), then the ones that need the user's thought (ask)."""
+    """Triage every request with ``status``: the ones that need the user's thought
+    (ask) first, then the clear cases (accept, report, ignore)."""
     t = Triager(store, policy=policy, today=today)
     return t.triage_all(store.requests(status=status))

@@ -11,48 +11,15 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
-from enum import StrEnum
 from pathlib import Path
 
 from havewemet.errors import PolicyError
-from havewemet.models import PendingRequest
+from havewemet.models import Action, PendingRequest
 from havewemet.triage.evidence import CONNECTED, KNOWN, KNOWN_OF, LEVELS, MET, STRANGER
-from havewemet.triage.signals import Signal
-
-
-class Action(StrEnum):
-    """What to do with a request: the recommendation and the user's decision.
-
-    ``order`` is the inbox's (clear cases first: accept, report, ignore, then the
-    requests that need the user's thought) and ``heading`` its group's title.
-
-    Examples:
-        >>> [a.value for a in sorted(Action, key=lambda a: a.order)]
-        ['accept', 'report', 'ignore', 'ask']
-        >>> Action("ask").heading
-        'Ask "have we met?": needs your judgement'
-    """
-
-    order: int
-    heading: str
-
-    def __new__(cls, value: str, order: int, heading: str) -> Action:
-        action = str.__new__(cls, value)
-        action._value_ = value
-        action.order = order
-        action.heading = heading
-        return action
-
-    ACCEPT = "accept", 0, "Accept: you know them"
-    ASK = "ask", 3, 'Ask "have we met?": needs your judgement'
-    IGNORE = "ignore", 2, "Ignore: strangers"
-    REPORT = "report", 1, "Report: fake or spam"
-
+from havewemet.triage.signals import Signal, label
 
 #: The actions' names (``accept``, ``ask``, ``ignore``, ``report``), to check a word.
 ACTIONS: tuple[str, ...] = tuple(a.value for a in Action)
-#: The actions in the inbox's order.
-INBOX_ORDER: tuple[Action, ...] = tuple(sorted(Action, key=lambda a: a.order))
 
 
 @dataclass(slots=True)
@@ -338,8 +305,7 @@ def recommend(
     risk = sum(s.severity for s in signals)
     worst = max((s.severity for s in signals), default=0)
     if verdict not in (KNOWN, MET) and (worst >= 3 or risk >= pol.report_at):
-        names = ", ".join(s.name for s in signals if s.severity >= 2)
-        return Action.REPORT, f"risk signals add up to {risk} (report at {pol.report_at}): {names}"
+        return Action.REPORT, _report_rule(signals, risk, worst, pol.report_at)
     repeat = any(s.name == "declined_before" for s in signals)
     if verdict in pol.accept:
         if repeat:
@@ -352,10 +318,31 @@ def recommend(
         text = f"{request.headline} {request.note}"
         hits = [k for k in pol.relevant if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
         if blocking:
-            return Action.IGNORE, f"{pol.preset}: stranger with {', '.join(blocking)}"
+            return Action.IGNORE, f"{pol.preset}: a stranger, with {_words(blocking)}"
         if hits:
             return Action.ACCEPT, f"{pol.preset}: relevant stranger ({', '.join(hits[:3])})"
         return Action.ASK, f"{pol.preset}: stranger, nothing relevant in headline or note"
     if verdict == STRANGER and pol.strangers == "ask":
         return Action.ASK, f"{pol.preset}: ask strangers"
     return Action.IGNORE, f"{pol.preset}: ignore {verdict}"
+
+
+def _words(names: list[str]) -> str:
+    """Signal names in words: ``no note and a sales pitch``."""
+    words = [label(n) for n in names]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _report_rule(signals: list[Signal], risk: int, worst: int, report_at: int) -> str:
+    """Why a request is reported, in words: every counted signal with its weight and
+    the threshold that applied (one signal of weight 3, or the sum reaching
+    ``report_at``)."""
+    counted = [s for s in signals if s.severity > 0]
+    weights = ", ".join(f"{label(s.name)} {s.severity}" for s in counted)
+    if risk >= report_at:
+        return f"report: the risk signals add up to {risk} ({weights}); {report_at} or more reports"
+    worst_one = next(s for s in counted if s.severity == worst)
+    return (
+        f"report: {label(worst_one.name)} weighs {worst}, enough to report on its own "
+        f"(all risk signals: {weights}; adding up reports at {report_at})"
+    )

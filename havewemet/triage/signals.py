@@ -51,6 +51,28 @@ class Signal:
     """1 = worth knowing, 2 = a reason to decline, 3 = a reason to report."""
 
 
+#: Each signal in a few words, as the rule line names it (never the internal name).
+LABELS: dict[str, str] = {
+    "no_note": "no note",
+    "pitch": "a sales pitch",
+    "job_seeking": "job seeking",
+    "recruiter": "a recruiter",
+    "open_networker": "an open networker",
+    "generic_headline": "a generic headline",
+    "template": "a stock or repeated note",
+    "reminders": "reminders",
+    "slug_mismatch": "a profile address that does not fit the name",
+    "declined_before": "declined before",
+    "decided_before": "decided before",
+    "repeat_request": "asked again",
+}
+
+
+def label(name: str) -> str:
+    """A signal's name in words (a signal without an entry: its name, spaced)."""
+    return LABELS.get(name, name.replace("_", " "))
+
+
 SECTIONS = ("pitch", "job", "recruiter", "open_networker", "generic_headline", "template")
 
 

@@ -3,7 +3,9 @@ on one request is recorded with its time and reason, and the request leaves the
 inbox. Cross-site posts are refused (see :func:`havewemet.web.app.same_origin`).
 
 The form works without JavaScript (a 303 back to the inbox); the page's script
-posts with ``Accept: application/json`` and updates the card in place.
+posts with ``Accept: application/json`` and updates the card and the counts in place
+from the answer (``pending``, ``counts``, ``decided``), and says what LinkedIn still
+needs (``linkedin``). The same decision posted again keeps nothing new.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from starlette.concurrency import run_in_threadpool
 
 from havewemet.errors import HaveWeMetError, NotFoundError
 from havewemet.store import Store
-from havewemet.triage.decisions import record_decision
+from havewemet.triage.decisions import INVITATION_MANAGER, linkedin_step, record_decision
 from havewemet.triage.policy import ACTIONS
-from havewemet.web.app import Context, error_response, same_origin, wants_json
+from havewemet.web.context import Context, error_response, same_origin, wants_json
+from havewemet.web.inbox import summary
 
 
 def write_decision(store: Store, request_id: str, decision: str, *, reason: str = "") -> dict:
@@ -45,7 +48,13 @@ def _decide(ctx: Context, fields: dict[str, str]) -> dict:
     reason = fields.get("reason") or "decided on the web page"
     record = write_decision(ctx.store, rid, decision, reason=reason[:500])
     ctx.forget_decided(rid)
-    return {"ok": True, "decision": record, "pending": ctx.store.pending_count()}
+    counts = summary(ctx, [t.action for t in ctx.triaged()])
+    return {
+        "ok": True,
+        "decision": record,
+        **counts,
+        "linkedin": {"text": linkedin_step([decision]), "url": INVITATION_MANAGER},
+    }
 
 
 def _run(request: Request, fields: dict[str, str]) -> dict:

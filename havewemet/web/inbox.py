@@ -1,22 +1,18 @@
 """``/``: every pending request with its verdict, evidence, signals and the
-recommendation under the user's policy, clear cases first; ``/.json`` is the twin."""
+recommendation under the user's policy, the ones that need judgement first;
+``/.json`` is the twin."""
 
 from __future__ import annotations
 
-import re
-
+from havewemet.errors import HaveWeMetError
+from havewemet.models import INBOX_ORDER
 from havewemet.network.ties import describe_tie
 from havewemet.triage.engine import Triage
-from havewemet.triage.policy import INBOX_ORDER, Action
-from havewemet.web.app import Context
+from havewemet.triage.replies import reply_for
+from havewemet.web.context import Context
 
-#: The groups' order (the CLI's: clear cases first).
+#: The groups in order and their headings (judgement first): the CLI's table.
 ACTIONS = INBOX_ORDER
-
-
-def heading(action: Action) -> str:
-    """A group's heading as the page prints it (typographic quotes)."""
-    return re.sub(r'"([^"]*)"', "\u201c\\1\u201d", action.heading)
 
 
 def item(t: Triage) -> dict:
@@ -34,28 +30,53 @@ def item(t: Triage) -> dict:
     return d
 
 
+def reply(ctx: Context, t: Triage) -> dict:
+    """The reply ``havewemet reply`` prints for this request (the user's templates
+    file, else the shipped ones): ``{"text": ...}``, or ``{"error": ...}`` naming
+    the fix when the user's templates file is broken."""
+    try:
+        _, text = reply_for(t, templates=ctx.templates(), me=ctx.me())
+    except HaveWeMetError as e:
+        return {"text": "", "error": str(e)}
+    return {"text": text, "error": ""}
+
+
+def summary(ctx: Context, actions: list[str]) -> dict:
+    """The counts above the inbox (pending, per recommendation, decided so far): the
+    page shows them and ``POST /decide`` answers with them, so a click updates them."""
+    counts = {a: actions.count(a) for a in ACTIONS}
+    return {
+        "pending": len(actions),
+        "decided": ctx.store.decided_count(),
+        "counts": counts,
+    }
+
+
 def page(ctx: Context) -> dict:
     """The inbox.
 
     Examples:
-        ``GET /.json`` gives ``{"pending": 32, "counts": {"accept": 9, ...},
+        ``GET /.json`` gives ``{"pending": 32, "counts": {"ask": 4, ...},
         "requests": [{"id": ..., "verdict": "known", "recommendation": "accept",
-        "evidence": [...], "signals": [...], ...}], ...}``
+        "evidence": [...], "signals": [...], ...}], ...}``; a request recommended
+        "ask" also has ``"reply": {"text": "Hi Pat, ..."}``.
     """
-    requests = [item(t) for t in ctx.triaged()]
-    counts = {a: sum(1 for r in requests if r["recommendation"] == a) for a in ACTIONS}
-    decided = ctx.store.decided_count()
+    requests = []
+    for t in ctx.triaged():
+        r = item(t)
+        if t.action == "ask":
+            r["reply"] = reply(ctx, t)
+        requests.append(r)
+    counts = summary(ctx, [r["recommendation"] for r in requests])
     return {
         "title": "Inbox",
-        "me": ctx.store.profile()["name"],
+        "me": ctx.me(),
         "policy": ctx.policy.preset,
-        "pending": len(requests),
-        "decided": decided,
-        "counts": counts,
+        **counts,
         "groups": [
-            {"action": a.value, "heading": heading(a), "count": counts[a]}
+            {"action": a.value, "heading": a.heading, "count": counts["counts"][a]}
             for a in ACTIONS
-            if counts[a]
+            if counts["counts"][a]
         ],
         "requests": requests,
     }

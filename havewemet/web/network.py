@@ -13,7 +13,7 @@ import networkx as nx
 from havewemet.network.ties import describe_tie, tie_strength
 from havewemet.store import Store
 from havewemet.triage.engine import Triage
-from havewemet.web.app import Context
+from havewemet.web.context import Context
 
 #: The strongest ties drawn (mutuals of requesters are added even when weaker).
 TOP_TIES = 40

@@ -6,10 +6,12 @@ connections with tie strength, and earlier decisions; ``.json`` is the twin."""
 from __future__ import annotations
 
 from havewemet.errors import NotFoundError
+from havewemet.triage.decisions import INVITATION_MANAGER, linkedin_step
 from havewemet.triage.decisions import history as decision_history
 from havewemet.triage.engine import Triager
-from havewemet.web.app import Context
-from havewemet.web.inbox import ACTIONS, item
+from havewemet.triage.policy import ACTIONS as POLICY_ACTIONS
+from havewemet.web.context import Context
+from havewemet.web.inbox import ACTIONS, item, reply
 
 #: The timeline shows at most this many interactions (newest first).
 TIMELINE_LIMIT = 300
@@ -18,6 +20,25 @@ TIMELINE_LIMIT = 300
 def _linked_ids(ctx: Context, ids: list[str]) -> list[str]:
     """The matched identities and every identity resolved to the same person."""
     return sorted(ctx.store.same_people(ids))
+
+
+def known_as(identity: dict) -> str:
+    """How a source knows someone: the name, else the handle, e-mail, profile
+    address or phone it gives (a Mastodon follow is a handle alone)."""
+    if identity.get("name"):
+        return str(identity["name"])
+    for field in ("handles", "emails", "urls", "phones"):
+        if identity.get(field):
+            return str(identity[field][0])
+    return ""
+
+
+def linkedin_next(status: str) -> dict | None:
+    """For a decided request: what LinkedIn still needs (the text, then the link)."""
+    if status not in POLICY_ACTIONS:
+        return None
+    text = linkedin_step([status])
+    return {"before": text.removesuffix(INVITATION_MANAGER), "url": INVITATION_MANAGER}
 
 
 def page(ctx: Context, rid: str) -> dict:
@@ -36,7 +57,9 @@ def page(ctx: Context, rid: str) -> dict:
         triage = Triager(ctx.store, policy=ctx.policy, today=ctx.settings.today).triage(req)
     data = item(triage)
     ids = _linked_ids(ctx, [m["identity_id"] for m in data["matches"]])
-    names = {i["id"]: i["name"] for i in ctx.store.identities(ids)}
+    names = {i["id"]: known_as(i) for i in ctx.store.identities(ids)}
+    for m in data["matches"]:  # a match by handle alone has no name: show the handle
+        m["name"] = m["name"] or names.get(m["identity_id"], "")
     timeline = sorted(ctx.store.interactions_for(ids), key=lambda r: r["at"] or "", reverse=True)
     seen = {
         d["id"]: d
@@ -55,7 +78,9 @@ def page(ctx: Context, rid: str) -> dict:
             "source": req.source,
             "file": req.file,
             "line": req.line,
+            "reply": reply(ctx, triage),
         },
+        "linkedin": linkedin_next(req.status),
         "actions": list(ACTIONS),
         "timeline": [
             {
