@@ -124,6 +124,8 @@ def social_handle(value: str, service: str = "") -> str:
         '@jdoe@mastodon.social'
         >>> social_handle("jdoe", "twitter")
         '@jdoe'
+        >>> social_handle("https://x.com/i/user/12")
+        'x:12'
         >>> social_handle("https://example.com/about")
         ''
     """
@@ -141,6 +143,12 @@ def social_handle(value: str, service: str = "") -> str:
             return ""
         segs = [s for s in parts.path.split("/") if s]
         if host in ("twitter.com", "x.com", "mobile.twitter.com") and segs:
+            # An account named by its id (x.com/i/user/<id>, intent/user?user_id=<id>):
+            # the X archive's own handle for it, so the two sources agree (issue 13).
+            if [s.lower() for s in segs[:2]] == ["i", "user"] and segs[2:3] and segs[2].isdigit():
+                return f"x:{segs[2]}"
+            if m := re.fullmatch(r"(?:.*&)?user_id=(\d+)(?:&.*)?", parts.query):
+                return f"x:{m.group(1)}" if segs[0].lower() == "intent" else ""
             if segs[0].lower() not in ("intent", "share", "home", "i", "search", "hashtag"):
                 return "@" + segs[0].lstrip("@").lower()
             return ""

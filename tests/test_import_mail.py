@@ -379,7 +379,7 @@ def test_maildir_with_sent_subfolder(tmp_path):
     assert requests_of(batch) == expected_requests()
     assert sorted(f.file for f in batch.files) == ["Mail", "Mail/.Sent"]
     carol = next(i for i in batch.identities if i.key == "carol@globex.example")
-    assert carol.file.startswith("Mail/.Sent/cur/") and carol.line == 1
+    assert carol.file.startswith(".Sent/cur/") and carol.line == 1
 
 
 def test_single_eml_with_leading_blank_line_and_crlf(tmp_path):

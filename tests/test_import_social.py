@@ -137,7 +137,7 @@ def expected_x(prefix: str) -> tuple[list[tuple], list[tuple]]:
             "x/783214",
             "",
             ["x:783214"],
-            ["https://twitter.com/intent/user?user_id=783214"],
+            ["https://x.com/i/user/783214"],
             [],
             {},
             fing,
@@ -147,7 +147,7 @@ def expected_x(prefix: str) -> tuple[list[tuple], list[tuple]]:
             "x/12",
             "",
             ["x:12", "@jack"],
-            ["https://x.com/jack", "https://twitter.com/intent/user?user_id=12"],
+            ["https://x.com/i/user/12", "https://x.com/jack"],
             [],
             {},
             fing,
@@ -157,13 +157,13 @@ def expected_x(prefix: str) -> tuple[list[tuple], list[tuple]]:
             "x/2244994945",
             "",
             ["x:2244994945", "@XDevelopers"],
-            ["https://twitter.com/intent/user?user_id=2244994945"],
+            ["https://x.com/i/user/2244994945", "https://x.com/XDevelopers"],
             [],
             {},
             fing,
             14,
         ),
-        ("x/555", "", ["x:555"], ["https://twitter.com/intent/user?user_id=555"], [], {}, fer, 8),
+        ("x/555", "", ["x:555"], ["https://x.com/i/user/555"], [], {}, fer, 8),
     ]
     acts = [
         ("x/783214", "follow", None, "out", "", fing, 2),
@@ -178,10 +178,9 @@ def expected_x(prefix: str) -> tuple[list[tuple], list[tuple]]:
 def test_x_archive(tmp_path: Path, shape: str) -> None:
     if shape == "zip":
         path = write_zip(tmp_path / "twitter-2024-01-02-abc.zip", x_files())
-        prefix = "twitter-2024-01-02-abc.zip:"
     else:
         path = write_tree(tmp_path / "twitter-archive", x_files())
-        prefix = "twitter-archive/"
+    prefix = ""  # records name the file inside the archive, zip or folder (issue 13)
     assert detect_format(path) == "x-archive"
     batch = read_source(path)
     ids, acts = expected_x(prefix)
@@ -218,8 +217,17 @@ def test_x_single_file_in_the_old_compact_shape(tmp_path: Path) -> None:
     assert detect_format(path) == "x-archive"
     batch = read_source(path)
     assert identities(batch) == [
-        ("x/547842573", "", ["x:547842573"], [], [], {}, str(path), 1),
-        ("x/12158", "", ["x:12158"], [], [], {}, str(path), 5),
+        (
+            "x/547842573",
+            "",
+            ["x:547842573"],
+            ["https://x.com/i/user/547842573"],
+            [],
+            {},
+            str(path),
+            1,
+        ),
+        ("x/12158", "", ["x:12158"], ["https://x.com/i/user/12158"], [], {}, str(path), 5),
     ]
     assert interactions(batch) == [
         ("x/547842573", "follow", None, "out", "", str(path), 1),
@@ -316,7 +324,7 @@ def test_mastodon_folder(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "mastodon", mastodon_files())
     assert detect_format(root) == "mastodon-csv"
     batch = read_source(root)
-    f = "mastodon/"
+    f = ""  # the file inside the folder (issue 13)
     assert identities(batch) == [
         (
             "mastodon/gargron@mastodon.social",
@@ -545,10 +553,9 @@ def facebook_files() -> dict[str, str]:
 def test_facebook_download(tmp_path: Path, shape: str) -> None:
     if shape == "zip":
         path = write_zip(tmp_path / "facebook-renee-2024.zip", facebook_files())
-        p = "facebook-renee-2024.zip:connections/friends/"
     else:
         path = write_tree(tmp_path / "facebook-renee", facebook_files())
-        p = "facebook-renee/connections/friends/"
+    p = "connections/friends/"  # the same in both shapes (issue 13)
     assert detect_format(path) == "facebook-json"
     batch = read_source(path)
     assert identities(batch) == [
@@ -731,7 +738,7 @@ def test_bluesky_profiles_and_followers(tmp_path: Path) -> None:
         },
     )
     batch = read_source(root, format="bluesky-json")
-    f = "bsky/"
+    f = ""  # the file inside the folder (issue 13)
     assert identities(batch) == [
         (
             "bsky/did:plc:bob22",

@@ -126,6 +126,8 @@ def read_source(
         raise InputError(str(path), "does not exist", fix="Check the path")
     options = options or ImportOptions()
     all_readers = readers()
+    if path.is_file():
+        _refuse_empty_or_damaged(path)
     if format is None:
         format = detect_format(path)
     elif format not in all_readers:
@@ -145,4 +147,51 @@ def read_source(
         batch.source = options.source
         for rec in (*batch.identities, *batch.interactions, *batch.requests):
             rec.source = options.source
+    _files_inside(batch, path)
     return batch
+
+
+# What a zip's first bytes are: a local file header, or the end record of an empty zip.
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _refuse_empty_or_damaged(path: Path) -> None:
+    """Refuse an empty file, and a zip that cannot be read, whatever their names and
+    whatever --format says (issue 13: an empty file forced with --format mbox was an
+    empty source; a damaged zip not named like LinkedIn's was "not a format")."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if not head:
+        raise InputError(
+            str(path),
+            "is empty (0 bytes)",
+            fix="Check that it is the right file, or download or export it again",
+        )
+    if (head in _ZIP_MAGIC or path.suffix.lower() == ".zip") and not zipfile.is_zipfile(path):
+        raise InputError(
+            str(path),
+            "is not a readable zip archive (truncated or damaged)",
+            fix="Download the export again, or unzip it and import the folder",
+        )
+
+
+def _files_inside(batch: ImportBatch, path: Path) -> None:
+    """Name each record's file by its path inside the zip or folder, without the
+    zip's or the folder's own name, so that the same export imported as a zip and
+    as its unzipped folder gives the same rows ("0 updated", issue 13): readers name
+    members ``export.zip:Connections.csv`` and ``export/Connections.csv`` in their
+    errors, and the records kept those names."""
+    if path.is_dir():
+        prefix = f"{path.name}/"
+    elif zipfile.is_zipfile(path):
+        prefix = f"{path.name}:"
+    else:
+        return
+    cut = len(prefix)
+    records = (*batch.identities, *batch.interactions, *batch.requests)
+    for rec in (*records, batch.me) if batch.me else records:
+        if rec.file.startswith(prefix):
+            rec.file = rec.file[cut:]
+    for pos in batch.positions:
+        if pos.get("file", "").startswith(prefix):
+            pos["file"] = pos["file"][cut:]

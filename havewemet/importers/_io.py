@@ -160,6 +160,27 @@ class Undated:
             )
 
 
+def check_last_row(text: str, file: str, line: int, fields: list[int], width: int) -> None:
+    """Refuse a CSV cut in the middle of its last row (issue 13).
+
+    ``fields`` holds the number of cells of the last two rows (the last one last).
+    A last row shorter than the header *and* than the row before it, with no line
+    break after it, is a cut file (a download stopped mid-row), not a short row:
+    ``csv.reader`` would read it as a row whose missing cells are empty, and a
+    person would be made of half a row.
+    """
+    last = fields[-1]
+    before = fields[-2] if len(fields) > 1 else width
+    if last < width and last < before and not text.endswith(("\n", "\r")):
+        raise InputError(
+            file,
+            f"ends in the middle of a row (its last row has {last} of the header's {width} "
+            "fields and no line break after it): the file is cut short",
+            line=line,
+            fix="Export it again (or download it again) and import the whole file",
+        )
+
+
 def norm_col(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
@@ -215,6 +236,7 @@ def read_csv_rows(
     rows: list[list[str]] = []
     width = 0
     end = 0
+    fields: list[int] = []
     try:
         for raw in reader:
             # A row starts on the line after the previous row ended (blank lines are
@@ -232,6 +254,7 @@ def read_csv_rows(
                 continue
             if not any(raw) or "".join(raw).isspace():
                 continue  # an empty row (every cell blank)
+            fields.append(len(raw))
             if len(raw) < width:
                 raw += [""] * (width - len(raw))
             lines.append(line)
@@ -248,6 +271,8 @@ def read_csv_rows(
             line=lines[-1],
             fix="Export it again",
         )
+    if rows:
+        check_last_row(text, file, lines[-1], fields[-2:], width)
     if header is None:
         wanted = ", ".join(header_markers) or "a header row"
         raise InputError(

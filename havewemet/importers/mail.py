@@ -40,7 +40,15 @@ from havewemet.importers.linkedin_mail import is_invitation, merge_requests, par
 from havewemet.models import FileReport, ImportBatch
 from havewemet.normalize import normalize_email
 
-__all__ = ["parse_mbox", "parse_maildir", "parse_eml", "load_mbox", "load_maildir", "load_eml"]
+__all__ = [
+    "parse_mbox",
+    "parse_maildir",
+    "parse_eml",
+    "parse_eml_folder",
+    "load_mbox",
+    "load_maildir",
+    "load_eml",
+]
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +89,21 @@ def _sniff_maildir(path: Path, head: bytes) -> int:
     return 85 if any(_is_maildir(p) for p in path.iterdir() if p.is_dir()) else 0
 
 
+def _eml_files(path: Path) -> list[Path]:
+    """The saved messages (``*.eml``) of a folder and its subfolders, in name order."""
+    return sorted(
+        p
+        for p in path.rglob("*")
+        if p.suffix.lower() == ".eml" and p.is_file() and not p.is_symlink()
+    )
+
+
 def _sniff_eml(path: Path, head: bytes) -> int:
-    if path.is_dir() or head.startswith(b"From "):
+    if path.is_dir():
+        # A folder of saved messages (issue 13); a Maildir (cur/, new/) says more.
+        names = head.decode(errors="replace").splitlines()
+        return 75 if any(n.lower().endswith(".eml") for n in names) else 0
+    if head.startswith(b"From "):
         return 0
     if looks_like_headers(head):
         return 80
@@ -107,9 +128,13 @@ def load_maildir(path: Path, options: ImportOptions) -> ImportBatch:
     return parse_maildir(path, me_emails=_options_me(options), source=f"maildir:{path.name}")
 
 
-@register("eml", description="one e-mail message (.eml, RFC 822)", sniff=_sniff_eml)
+@register(
+    "eml", description="e-mail messages (.eml, RFC 822): one, or a folder of them", sniff=_sniff_eml
+)
 def load_eml(path: Path, options: ImportOptions) -> ImportBatch:
-    """Read one ``.eml`` message (the registry's entry point)."""
+    """Read one ``.eml`` message or a folder of them (the registry's entry point)."""
+    if path.is_dir():
+        return parse_eml_folder(path, me_emails=_options_me(options), source=f"eml:{path.name}")
     return parse_eml(
         path.read_bytes(), str(path), me_emails=_options_me(options), source=f"eml:{path.name}"
     )
@@ -237,6 +262,47 @@ def parse_eml(
     return _build(iter([raw]), file, me_emails, source, "eml")
 
 
+def parse_eml_folder(
+    path: str | Path, *, me_emails: Iterable[str] = (), source: str = "eml"
+) -> ImportBatch:
+    """Parse a folder of saved ``.eml`` messages (and its subfolders) as one mailbox,
+    as a Maildir is read: a message that is not mail is skipped with a warning, and
+    a subfolder named like a sent folder holds the user's own mail.
+
+    Raises:
+        InputError: the folder holds no ``.eml`` file.
+    """
+    path = Path(path)
+    files = _eml_files(path)
+    if not files:
+        raise InputError(
+            str(path),
+            "holds no .eml message",
+            fix="Give the folder of saved .eml messages, a Maildir folder or an mbox file",
+        )
+    batch = _build(_iter_eml_folder(path, files), str(path), me_emails, source, "eml")
+    batch.unknown_files = sorted(
+        p.relative_to(path).as_posix()
+        for p in path.rglob("*")
+        if p.is_file() and p.suffix.lower() != ".eml" and not p.name.startswith(".")
+    )
+    return batch
+
+
+def _iter_eml_folder(path: Path, files: list[Path]) -> Iterator[_Raw]:
+    for p in files:
+        rel = p.relative_to(path)
+        display = f"{path.name}/{rel.as_posix()}"
+        group = f"{path.name}/{rel.parent.as_posix()}" if rel.parent.parts else path.name
+        data = p.read_bytes()
+        stripped = data.lstrip(b" \t\r\n")
+        if not looks_like_headers(stripped[:65536]):
+            yield _Raw(display, 1, b"", False, group)  # counted, then skipped with a warning
+            continue
+        line = data[: len(data) - len(stripped)].count(b"\n") + 1
+        yield _Raw(display, line, stripped, is_sent_name(rel.parent.as_posix()), group)
+
+
 # -- turning messages into records -------------------------------------------------
 
 
@@ -250,6 +316,12 @@ def _build(
     for raw in raws:
         report = reports.setdefault(raw.group, FileReport(file=raw.group, kind=kind))
         report.rows += 1
+        if not raw.data:
+            batch.warnings.append(
+                f"{raw.file}: is not an e-mail message (no From:/To:/Date: headers at the "
+                "top); it is skipped"
+            )
+            continue
         if not re.search(rb"\r?\n\r?\n", raw.data) and raw.data.strip():
             batch.warnings.append(
                 f"{raw.file}, line {raw.line}: the message ends inside its "

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from havewemet.errors import InputError
 from havewemet.importers import ImportOptions, register
-from havewemet.importers._io import decode_text, parse_date
+from havewemet.importers._io import check_last_row, decode_text, parse_date
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
 from havewemet.normalize import normalize_email, profile_slug, social_handle
 
@@ -137,6 +137,7 @@ def read_table(text: str, file: str) -> Table:
     header: list[str] | None = None
     header_line = 0
     rows: list[tuple[int, list[str]]] = []
+    fields: list[int] = []
     try:
         for raw in reader:
             if not any(c.strip() for c in raw):
@@ -146,6 +147,7 @@ def read_table(text: str, file: str) -> Table:
                 continue
             start = reader.line_num - sum(c.count("\n") for c in raw)
             rows.append((start, [c.strip() for c in raw]))
+            fields.append(len(raw))
     except csv.Error as e:
         raise InputError(
             file,
@@ -155,6 +157,8 @@ def read_table(text: str, file: str) -> Table:
         ) from e
     if header is None:
         raise InputError(file, "is empty", fix="Check that it is the right file")
+    if rows:
+        check_last_row(text, file, rows[-1][0], fields[-2:], len(header))
     return Table(file, header, header_line, rows)
 
 

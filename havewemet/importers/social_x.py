@@ -7,8 +7,9 @@ Each file is JavaScript that assigns one JSON array::
 
 Big archives split a file into ``following-part1.js`` and so on. Only account
 ids are given, so each account is recorded under ``x/<id>`` with the handle
-``x:<id>``; where a screen name shows (a ``screenName`` field, or a ``userLink``
-such as ``https://x.com/jack``) it is added as ``@jack``. An account both
+``x:<id>`` and the address ``https://x.com/i/user/<id>``; where a screen name
+shows (a ``screenName`` field, or a ``userLink`` such as ``https://x.com/jack``) it
+is added as ``@jack`` and ``https://x.com/jack``. An account both
 followed and following back is one ``follow`` with direction ``both``.
 ``account.js`` names the user (``batch.me``). Everything else in the archive
 (tweets, media) is listed as unknown, never fatal.
@@ -68,6 +69,20 @@ def screen_name(link: str) -> str:
     if m := _INTENT_LINK.match(link.strip()):
         return m.group(1)
     return ""
+
+
+def account_urls(account_id: str, name: str = "") -> list[str]:
+    """The addresses of an account: ``https://x.com/i/user/<id>``, which X keeps for
+    every account whatever its screen name becomes (the real archive gives only the
+    id, and an intent link that is the same thing), and ``https://x.com/<name>``
+    when a screen name is known. A later file that names the account (its screen
+    name, or the same address) joins it (issue 13).
+
+    Examples:
+        >>> account_urls("12", "jack")
+        ['https://x.com/i/user/12', 'https://x.com/jack']
+    """
+    return [f"https://x.com/i/user/{account_id}"] + ([f"https://x.com/{name}"] if name else [])
 
 
 def read_ytd(data: bytes, file: str) -> tuple[str, JsonDoc]:
@@ -196,7 +211,7 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
                 report,
                 name=_text(inner.get("name")),
                 handles=[f"x:{account_id}"] + ([f"@{name}"] if name else []),
-                urls=[link] if link else [],
+                urls=account_urls(account_id, name),
             )
             dirs, file, first, rep = seen.get(key, (set(), doc.file, line, report))
             dirs.add("out" if kind == "following" else "in")
