@@ -9,6 +9,9 @@ pyproject.toml, checked by ``lint-imports`` in CI.
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import grimp
@@ -157,3 +160,24 @@ def test_plain_code_is_not_flagged() -> None:
         "text = 'select the people you know'\npath = state.db\n"
     )
     assert sql_in(code) == []
+
+
+def test_the_command_line_does_not_load_the_matcher_or_the_web_stack() -> None:
+    # Startup time (issue 16): `havewemet --help` loads the commands, not what they use.
+    code = (
+        "import json, sys; import havewemet.cli; "
+        "print(json.dumps(sorted(m for m in ('numpy', 'rapidfuzz', 'fastapi', 'networkx', "
+        "'sqlite_utils', 'havewemet.store', 'havewemet.identity.match', 'havewemet.triage.engine') "
+        "if m in sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def test_the_store_does_not_load_numpy() -> None:
+    code = (
+        "import sys; from havewemet.store import Store; Store.open(':memory:').counts(); "
+        "print('numpy' in sys.modules, 'pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

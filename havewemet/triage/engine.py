@@ -20,7 +20,7 @@ from havewemet.identity.handles import handle_fit
 from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import ParsedName, given_level, parse_name, skeleton, surname_level
 from havewemet.identity.prepared import load_matcher
-from havewemet.models import Action, PendingRequest
+from havewemet.models import Action, PendingRequest, Request
 from havewemet.store import Store
 from havewemet.triage.evidence import (
     CONNECTED,
@@ -97,6 +97,8 @@ class Triage:
             "evidence": [e.to_dict() for e in self.evidence],
             "signals": [
                 {"name": s.name, "label": label(s.name), "text": s.text, "severity": s.severity}
+                | ({"strength": s.strength} if s.strength is not None else {})
+                | ({"reasons": s.reasons} if s.reasons else {})
                 for s in self.signals
             ],
             "matches": self.matches,
@@ -235,6 +237,7 @@ class Triager:
             earlier=self._earlier(request),
             earlier_invitations=len(earlier_invites),
             extra_dirs=tuple(self.policy.signal_files),
+            today=self.today,
         )
         for m in matches:
             if not m.conflict:
@@ -325,3 +328,37 @@ def triage_inbox(
     (ask) first, then the clear cases (accept, report, ignore)."""
     t = Triager(store, policy=policy, today=today)
     return t.triage_all(store.requests(status=status))
+
+
+def check_request(
+    store: Store,
+    request: Request,
+    *,
+    policy: Policy | None = None,
+    today: date | None = None,
+    save: bool = True,
+) -> Triage:
+    """Triage one request read on LinkedIn's site (typed or pasted by hand).
+
+    Args:
+        store: The user's store.
+        request: The requester as the invitation shows them: name, profile address,
+            headline, note and the mutual connections' names.
+        policy: The triage policy (default: the gatekeeper preset).
+        today: The date tie strength and signals are computed for (default: today).
+        save: Keep the request in the inbox (merged into the same earlier one).
+
+    Returns:
+        The verdict, its evidence, the risk signals and the recommendation.
+
+    Examples:
+        >>> store = Store.open(":memory:")
+        >>> result = check_request(store, Request("Ann Lee", note="Buy our product!"))
+        >>> result.verdict, result.action
+        ('stranger', 'ignore')
+    """
+    if save:
+        pending = store.get_request(store.add_request(request))
+    else:
+        pending = PendingRequest.of(request)
+    return Triager(store, policy=policy, today=today).triage(pending)
