@@ -226,6 +226,9 @@ class Request:
     source: str = "manual"
     file: str = ""
     line: int = 0
+    mutual_count: int = 0
+    """How many mutual connections the invitation says there are, when it names only
+    some ("Amira Haddad, Tom Brennan and 12 others": 14); 0 when it names them all."""
 
     @property
     def id(self) -> str:
@@ -259,6 +262,9 @@ class PendingRequest:
     sent_at: str | None = None
     mutuals: tuple[str, ...] = ()
     """The mutual connections' names as LinkedIn shows them."""
+    mutual_count: int = 0
+    """How many mutual connections the invitation counts when it names only some
+    ("X, Y and 12 others"); 0 when the names are all there is."""
     reminders: int = 0
     status: str = "pending"
     source: str = "manual"
@@ -283,6 +289,7 @@ class PendingRequest:
             note=request.note,
             sent_at=request.sent_at,
             mutuals=tuple(request.mutuals),
+            mutual_count=request.mutual_count,
             reminders=request.reminders,
             source=request.source,
             sources=(request.source,),

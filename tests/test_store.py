@@ -218,7 +218,8 @@ def test_a_store_written_before_m010_keeps_its_connections(tmp_path, monkeypatch
     from havewemet.models import Identity, Request
 
     path = tmp_path / "old.db"
-    monkeypatch.setattr(store_mod, "_MIGRATIONS", store_mod._MIGRATIONS[:9])
+    before = [name for name, _fn in store_mod._MIGRATIONS].index("m013_connection_flag")
+    monkeypatch.setattr(store_mod, "_MIGRATIONS", store_mod._MIGRATIONS[:before])
     old = Store.open(path)
     rows = [
         ("in/ada", "Ada Byron", '["https://www.linkedin.com/in/Ada"]', '{"connection": true}'),

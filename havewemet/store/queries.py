@@ -224,6 +224,7 @@ def _pending(cursor: sqlite3.Cursor) -> Iterator[PendingRequest]:
             note=r["note"] or "",
             sent_at=r["sent_at"],
             mutuals=tuple(json.loads(r["mutuals"])) if r["mutuals"] else (),
+            mutual_count=r.get("mutual_count") or 0,
             reminders=r["reminders"] or 0,
             status=r["status"],
             source=r["source"] or "",
