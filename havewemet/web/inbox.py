@@ -97,7 +97,7 @@ def _just_decided(ctx: Context) -> dict | None:
     """After a decision posted without the page's script (``/?decided=ID``, the
     redirect's target): whom it was about, and what LinkedIn still needs."""
     rid = ctx.request.query_params.get("decided", "")
-    found = [r for r in ctx.store.requests(status=None) if r["id"] == rid] if rid else []
-    if not found or (step := linkedin_next(found[0]["status"])) is None:
+    found = [r for r in ctx.store.requests(status=None) if r.id == rid] if rid else []
+    if not found or (step := linkedin_next(found[0].status)) is None:
         return None
-    return {"name": found[0]["name"], "decision": found[0]["status"], **step}
+    return {"name": found[0].name, "decision": found[0].status, **step}
