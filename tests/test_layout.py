@@ -1,7 +1,9 @@
-"""The layout: no import cycles between modules, and the command line starts light.
+"""The layout: imports point down the flow (the import-linter contract in
+pyproject.toml), no import cycles between modules, the types check (mypy), and the
+command line starts light.
 
-The layers themselves (imports point down the flow) are the import-linter contract in
-pyproject.toml, checked by ``lint-imports`` in CI.
+``.ci/run`` runs ``lint-imports`` and ``mypy`` too; these tests make a change that
+breaks either fail the suite that every change runs before it lands.
 """
 
 from __future__ import annotations
@@ -9,8 +11,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import grimp
+import pytest
+from importlinter.cli import lint_imports
+from mypy import api as mypy_api
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -91,3 +99,15 @@ def test_the_store_does_not_load_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_imports_point_down_the_flow(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # import-linter reads pyproject.toml and finds the package here
+    assert lint_imports(no_cache=True, no_logo=True) == 0, "see the broken contract above"
+
+
+def test_the_types_check() -> None:
+    out, err, status = mypy_api.run(
+        ["--config-file", str(ROOT / "pyproject.toml"), str(ROOT / "havewemet")]
+    )
+    assert status == 0, out + err

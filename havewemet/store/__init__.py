@@ -153,7 +153,7 @@ class Store(StoreQueries):
                 raise
 
     def _migrate(self) -> None:
-        self.db["_migrations"].create(
+        self.db.table("_migrations").create(
             {"name": str, "applied_at": str}, pk="name", if_not_exists=True
         )
         done = {r["name"] for r in self.db["_migrations"].rows}
@@ -164,7 +164,7 @@ class Store(StoreQueries):
                 if self.db["_migrations"].count_where("name = ?", [name]):
                     continue  # another process applied it while we waited for the lock
                 fn(self.db)
-                self.db["_migrations"].insert({"name": name, "applied_at": _now()})
+                self.db.table("_migrations").insert({"name": name, "applied_at": _now()})
 
     # -- writing ---------------------------------------------------------------------
 
@@ -212,7 +212,7 @@ class Store(StoreQueries):
                 )
                 if batch.me is not None:
                     me = batch.me
-                    self.db["profile"].upsert(
+                    self.db.table("profile").upsert(
                         {
                             "source": batch.source,
                             "name": me.name,
@@ -226,7 +226,7 @@ class Store(StoreQueries):
                         },
                         pk="source",
                     )
-                self.db["sources"].upsert(
+                self.db.table("sources").upsert(
                     {
                         "name": batch.source,
                         "kind": batch.kind,
@@ -354,7 +354,7 @@ class Store(StoreQueries):
         """Keep the user's word that identities ``a`` and ``b`` are (``kind`` "link")
         or are not ("unlink") one person; a later word on the pair replaces it."""
         with self.transaction() as db:
-            db["links"].upsert({"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b"))
+            db.table("links").upsert({"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b"))
 
     def add_request(self, request: Request) -> str:
         """Save one request typed by hand (or merge it into the same earlier one)."""

@@ -103,8 +103,8 @@ def record_decision(
         "decided_at": at or _now(),
     }
     with store.transaction():
-        row["id"] = store.db["decisions"].insert(row).last_pk
-        store.db["requests"].update(request["id"], {"status": decision, "updated_at": _now()})
+        row["id"] = store.db.table("decisions").insert(row).last_pk
+        store.db.table("requests").update(request["id"], {"status": decision, "updated_at": _now()})
     return row
 
 
@@ -295,7 +295,7 @@ def import_decisions(store: Store, path: str | Path) -> tuple[int, int]:
             ).fetchone():
                 kept += 1
                 continue
-            store.db["decisions"].insert(row)
+            store.db.table("decisions").insert(row)
             store.db.execute(
                 "update requests set status = ? where id = ? and status = 'pending'",
                 [row["decision"], row["request_id"]],
