@@ -19,6 +19,7 @@ from havewemet.identity.handles import handle_fit
 from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import ParsedName, given_level, parse_name, skeleton, surname_level
 from havewemet.identity.prepared import load_matcher
+from havewemet.network.place import Network, Placement
 from havewemet.normalize import profile_slug
 from havewemet.store import Store
 from havewemet.triage.evidence import (
@@ -80,6 +81,9 @@ class Triage:
     rule: str
     matches: list[dict] = field(default_factory=list)
     mutuals: list[Mutual] = field(default_factory=list)
+    placement: Placement | None = None
+    """Where the requester sits in the user's network (circles, paths, how expected),
+    when they name mutual connections."""
 
     def to_dict(self) -> dict:
         r = self.request
@@ -107,6 +111,7 @@ class Triage:
                 | ({"holders": m.holders} if m.holders else {})
                 for m in self.mutuals
             ],
+            "placement": self.placement.to_dict() if self.placement else None,
         }
 
 
@@ -130,6 +135,7 @@ class Triager:
         self.people = People(store, self.matcher, self.today)
         self.positions = store.positions()
         self.me = store.profile()
+        self._network: Network | None = None
         self._decisions: dict[str, list[dict]] = defaultdict(list)
         for d in store.db.query("select * from decisions order by decided_at"):
             self._decisions[d["request_id"]].append(d)
@@ -224,11 +230,17 @@ class Triager:
         evidence += weak + shared_employer([c for c in companies if c], self.positions)
         verdict = verdict_of(evidence)
         mutuals = [self.people.mutual(n) for n in request.get("mutuals", []) if n.strip()]
+        placement = None
         if mutuals:
             mev = mutual_evidence(mutuals)
             evidence.append(mev)
             if verdict == STRANGER and mev.level == CONNECTED:
                 verdict = CONNECTED
+            placement = self.network.place(
+                [m.resolved or m.name for m in mutuals], request_id=request.get("id", "")
+            )
+            if placement.found:  # an explanation: as strong as the mutuals, no stronger
+                evidence.append(Evidence(mev.level, "circle", placement.text(), "your network"))
         evidence = strongest_first(evidence)
         sent = (request.get("sent_at") or "")[:10]
         earlier_invites = [
@@ -277,7 +289,16 @@ class Triager:
             rule,
             [self._match_info(m) for m in sure + unsure],
             mutuals,
+            placement,
         )
+
+    @property
+    def network(self) -> Network:
+        """The user's network (ego graph, circles, scores), built at the first request
+        that names mutual connections."""
+        if self._network is None:
+            self._network = Network.from_store(self.store, today=self.today)
+        return self._network
 
     def triage_all(self, requests: list[dict]) -> list[Triage]:
         """Triage a batch (template notes are found across it), in ORDER (ask first)."""
