@@ -164,3 +164,32 @@ class ImportBatch:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Information that is not a problem (which address was taken as the user's)."""
+
+
+@dataclass(slots=True)
+class ProfileFacts:
+    """What is known of a requester's profile, for the fake-profile score.
+
+    Every field is optional: the LinkedIn export and invitation mails give the name,
+    the profile address and the headline; the browser extension passes what
+    LinkedIn's page shows (photo, connection and follower counts); another network's
+    data may give only counts (a username's digits and length). ``None`` means not
+    known, and an unknown fact never counts against anyone.
+    """
+
+    name: str = ""
+    profile_url: str = ""
+    """The profile address, or its slug (``jane-doe-1b2c3d``)."""
+    headline: str = ""
+    has_photo: bool | None = None
+    connections: int | None = None
+    followers: int | None = None
+    following: int | None = None
+    """How many accounts they follow (on networks where that is shown)."""
+    bio_length: int | None = None
+    """Characters in their summary ("About") or biography."""
+    created: str | None = None
+    """When the account was created (ISO date), where that is known."""
+    username_digits: int | None = None
+    """Digits in the username, when only counts are known (else read from the address)."""
+    username_length: int | None = None

@@ -82,7 +82,10 @@ def test_every_recommendation_names_its_rule(inbox_store):
         for r in triage_inbox(inbox_store, policy=load_policy(preset_name="networker"), today=TODAY)
     }
     assert res["Fiona Grant"] == "networker: relevant stranger (events, conference, library)"
-    assert res["Lena Vogt"] == "networker: a stranger, with a sales pitch"
+    # The rule names the signal and the phrases that made it (issue 14).
+    assert res["Lena Vogt"] == (
+        'networker: a stranger, with a sales pitch ("Book a quick call", "We help")'
+    )
     assert res["Amira Haddad"] == "networker: accept known"
 
 

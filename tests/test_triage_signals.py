@@ -34,8 +34,10 @@ def names(**over) -> list[str]:
     return [s.name for s in read_signals({**BASE, **over}, **kw)]
 
 
-def test_a_clean_request_has_no_signal():
-    assert names() == []
+def test_a_clean_request_has_no_risk_signal_only_its_shared_context():
+    signals = read_signals(BASE)
+    assert [(s.name, s.severity) for s in signals] == [("personal_note", 0)]
+    assert "archives conference" in signals[0].text
 
 
 # (signal, request fields that make it fire) - the negative is BASE itself.
@@ -172,7 +174,7 @@ def test_no_history_no_history_signal():
 def test_accepted_before_is_context_not_risk():
     acc = {**EARLIER_IGNORE, "decision": "accept"}
     sig = read_signals(BASE, earlier=[acc])
-    assert [(s.name, s.severity) for s in sig] == [("decided_before", 0)]
+    assert [(s.name, s.severity) for s in sig] == [("personal_note", 0), ("decided_before", 0)]
 
 
 def test_repeat_request_from_earlier_invitations():

@@ -75,7 +75,7 @@ def _request_lines(r: Triage, verbose: bool) -> list[str]:
             f"(havewemet check --id {r.request['id']})[/]"
         )
     for s in r.signals:
-        mark = "[red]![/]" if s.severity >= 2 else "[yellow]-[/]"
+        mark = "[red]![/]" if s.severity >= 2 else "[yellow]-[/]" if s.severity else "[green]+[/]"
         out.append(f"        {mark} {escape(s.text)}")
     out.append(f"        [dim]rule: {escape(r.rule)}[/]")
     return out

@@ -103,6 +103,8 @@ class Triage:
             ],
             "signals": [
                 {"name": s.name, "label": label(s.name), "text": s.text, "severity": s.severity}
+                | ({"strength": s.strength} if s.strength is not None else {})
+                | ({"reasons": s.reasons} if s.reasons else {})
                 for s in self.signals
             ],
             "matches": self.matches,
@@ -254,6 +256,7 @@ class Triager:
             earlier=self._earlier(request),
             earlier_invitations=len(earlier_invites),
             extra_dirs=tuple(self.policy.signal_files),
+            today=self.today,
         )
         for m in matches:
             if not m.conflict:

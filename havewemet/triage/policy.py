@@ -60,6 +60,8 @@ PRESETS: dict[str, dict] = {
             "slug_mismatch",
             "no_note",
             "namesake",
+            "fake_profile",
+            "contact_bait",
         ],
         "relevant": [
             "event",
@@ -125,6 +127,9 @@ SIGNAL_NAMES = (
     "declined_before",
     "repeat_request",
     "namesake",
+    "fake_profile",
+    "link",
+    "contact_bait",
 )
 
 
@@ -312,7 +317,7 @@ def recommend(
     if verdict in pol.ask:
         return "ask", f'{pol.preset}: ask "have we met?" when {verdict}'
     if verdict == STRANGER and pol.strangers == "accept_relevant":
-        blocking = [s.name for s in signals if s.name in pol.decline_on or s.severity >= 2]
+        blocking = [s for s in signals if s.name in pol.decline_on or s.severity >= 2]
         text = f"{request.get('headline', '')} {request.get('note', '')}"
         hits = [k for k in pol.relevant if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
         if blocking:
@@ -322,12 +327,15 @@ def recommend(
         return "ask", f"{pol.preset}: stranger, nothing relevant in headline or note"
     if verdict == STRANGER and pol.strangers == "ask":
         return "ask", f"{pol.preset}: ask strangers"
+    if serious := [s for s in signals if s.severity >= 2]:
+        return "ignore", f"{pol.preset}: ignore {verdict}, with {_words(serious)}"
     return "ignore", f"{pol.preset}: ignore {verdict}"
 
 
-def _words(names: list[str]) -> str:
-    """Signal names in words: ``no note and a sales pitch``."""
-    words = [label(n) for n in names]
+def _words(signals: list[Signal]) -> str:
+    """Signals in words, each with its first reasons: ``no note and a sales pitch
+    ("book a call")``."""
+    words = [s.brief() for s in signals]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
@@ -336,7 +344,7 @@ def _report_rule(signals: list[Signal], risk: int, worst: int, report_at: int) -
     the threshold that applied (one signal of weight 3, or the sum reaching
     ``report_at``)."""
     counted = [s for s in signals if s.severity > 0]
-    weights = ", ".join(f"{label(s.name)} {s.severity}" for s in counted)
+    weights = ", ".join(f"{label(s.name)} {s.severity}{s.why()}" for s in counted)
     if risk >= report_at:
         return f"report: the risk signals add up to {risk} ({weights}); {report_at} or more reports"
     worst_one = next(s for s in counted if s.severity == worst)

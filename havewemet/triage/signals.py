@@ -17,6 +17,12 @@ open_networker      2         LION / open networker (``[open_networker]``)
 generic_headline    1         the headline is only a generic word (``CEO``)
 reminders           1         LinkedIn sent reminders for the request
 slug_mismatch       2         the profile address does not fit the name
+fake_profile        1 / 2     what the profile shows adds up to a fake or automated
+                              account (:mod:`havewemet.triage.profile`; 2 when strong)
+link                1 / 2     the note holds a link (2: a shortened link)
+contact_bait        1         the note asks to move elsewhere: "DM me", WhatsApp, a
+                              phone number or e-mail address (``[contact_bait]``)
+personal_note       0         the note names a shared context (for context)
 declined_before     2 / 3     you ignored (2) or reported (3) them before
 repeat_request      1         they asked again after an earlier invitation or
                               after you ignored them
@@ -24,6 +30,13 @@ decided_before      0         you accepted or asked them before (for context)
 namesake            2         same name as someone in your data with another
                               profile (added by the engine)
 ==================  ========  ===================================================
+
+The phrase lists are joined by the note reader (:mod:`havewemet.triage.notes_model`),
+a small model that reads a note the way the lists cannot (other words, other
+languages): ``pitch``, ``job_seeking``, ``recruiter``, ``open_networker`` and a stock
+note (``template``) fire on a phrase of the lists or on the reader's score, and say
+which words weighed most and how strongly (``strength``). A reading below
+:data:`STRONG_READING` counts as severity 1 at most.
 """
 
 from __future__ import annotations
@@ -31,7 +44,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -41,6 +55,8 @@ from rapidfuzz import fuzz, process
 
 from havewemet.identity.names import fold, parse_name
 from havewemet.normalize import profile_slug
+from havewemet.triage import notes_model
+from havewemet.triage.profile import STRONG, facts_of, profile_score
 
 
 @dataclass(slots=True)
@@ -49,6 +65,18 @@ class Signal:
     text: str
     severity: int = 1
     """1 = worth knowing, 2 = a reason to decline, 3 = a reason to report."""
+    strength: float | None = None
+    """How sure the reader or the profile score is (0 to 1); None for a plain fact."""
+    reasons: list[str] = field(default_factory=list)
+    """The words, phrases or facts behind it, as the user reads them."""
+
+    def why(self) -> str:
+        """Its first reasons in brackets (``' ("book a call", 'platform')'``), or ``""``."""
+        return f" ({', '.join(self.reasons[:2])})" if self.reasons else ""
+
+    def brief(self) -> str:
+        """The signal in words with its first reasons, for a recommendation's rule."""
+        return label(self.name) + self.why()
 
 
 #: Each signal in a few words, as the rule line names it (never the internal name).
@@ -65,6 +93,11 @@ LABELS: dict[str, str] = {
     "declined_before": "declined before",
     "decided_before": "decided before",
     "repeat_request": "asked again",
+    "namesake": "a namesake",
+    "fake_profile": "a fake-looking profile",
+    "link": "a link in the note",
+    "contact_bait": "contact bait",
+    "personal_note": "a personal note",
 }
 
 
@@ -73,7 +106,34 @@ def label(name: str) -> str:
     return LABELS.get(name, name.replace("_", " "))
 
 
-SECTIONS = ("pitch", "job", "recruiter", "open_networker", "generic_headline", "template")
+SECTIONS = (
+    "pitch",
+    "job",
+    "recruiter",
+    "open_networker",
+    "generic_headline",
+    "template",
+    "contact_bait",
+)
+
+#: A reader's score from which a signal counts at its full severity.
+STRONG_READING = 0.8
+
+#: For each phrase section read by the note reader: the signal, the reader's label,
+#: the severity, what the lists' hit says, and whether the headline is read too.
+_READ: tuple[tuple[str, str, str, int, str, bool], ...] = (
+    ("pitch", "pitch", "pitch", 2, "the note is a sales pitch", False),
+    ("job", "job_seeking", "job_seeking", 1, "job seeking", True),
+    ("recruiter", "recruiter", "recruiter", 1, "a recruiter", True),
+    (
+        "open_networker",
+        "open_networker",
+        "collector",
+        2,
+        "an open networker collecting connections",
+        True,
+    ),
+)
 
 
 def _parse_phrase_file(text: str, into: dict[str, list[str]]) -> None:
@@ -180,6 +240,7 @@ def read_signals(
     earlier: list[dict] | None = None,
     earlier_invitations: int = 0,
     extra_dirs: tuple[str, ...] = (),
+    today: date | None = None,
 ) -> list[Signal]:
     """Every risk signal in a request, each with its one-line explanation.
 
@@ -191,6 +252,7 @@ def read_signals(
             ``decision``, ``decided_at``, ``reason``).
         earlier_invitations: earlier invitations from them found in the user's data.
         extra_dirs: folders with the user's own ``signals_*.txt``.
+        today: for an account's age, where the request knows when it was created.
 
     Examples:
         >>> [s.name for s in read_signals({"name": "Ann Lee", "note": "",
@@ -203,20 +265,29 @@ def read_signals(
     out: list[Signal] = []
     if not note:
         out.append(Signal("no_note", "sent no note", 1))
-    pitch = _hits("pitch", note, lists)
-    if pitch:
-        out.append(Signal("pitch", f'the note is a sales pitch ("{pitch[0]}")', 2))
-    job = _hits("job", note, lists) + _hits("job", headline, lists)
-    if job:
-        out.append(Signal("job_seeking", f'job seeking ("{job[0]}")', 1))
-    rec = _hits("recruiter", headline, lists) + _hits("recruiter", note, lists)
-    if rec:
-        out.append(Signal("recruiter", f'a recruiter ("{rec[0]}")', 1))
-    lion = _hits("open_networker", headline, lists) + _hits("open_networker", note, lists)
-    if lion:
-        out.append(
-            Signal("open_networker", f'an open networker collecting connections ("{lion[0]}")', 2)
+    reading = notes_model.read_note(note) if note else None
+    head_reading = notes_model.read_note(headline, kind="headline") if headline else None
+    names = [request.get("name", ""), *(request.get("mutuals") or [])]
+    for section, name, label, severity, said, with_headline in _READ:
+        hits = _hits(section, note, lists)
+        if with_headline:
+            hits = (
+                (_hits(section, headline, lists) + hits)
+                if section != "job"
+                else (hits + _hits(section, headline, lists))
+            )
+        sig = _read_signal(
+            name,
+            label,
+            severity,
+            hits,
+            said,
+            reading,
+            head_reading if with_headline else None,
+            names,
         )
+        if sig:
+            out.append(sig)
     if headline and _hits("generic_headline", headline.lower(), lists):
         out.append(Signal("generic_headline", f'a very generic headline ("{headline}")', 1))
     tmpl = _hits("template", note, lists)
@@ -229,18 +300,154 @@ def read_signals(
                 2,
             )
         )
-    elif tmpl and len(note) < 120:
-        out.append(Signal("template", f'a stock note ("{tmpl[0]}")', 1))
+    elif len(note) < 120 and (tmpl or (reading and reading.scores["stock"] >= STRONG_READING)):
+        out.append(_stock_signal(tmpl, reading, names))
+    out += _link_signals(note, lists)
     if request.get("reminders"):
         n = request["reminders"]
         out.append(Signal("reminders", f"{n} reminder{'s' * (n > 1)} sent", 1))
     slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
-    if slug and not slug.startswith("aco") and not slug_fits_name(slug, request.get("name", "")):
+    fits = not slug or slug.startswith("aco") or slug_fits_name(slug, request.get("name", ""))
+    if not fits:
         out.append(
             Signal("slug_mismatch", f"the profile address ({slug}) does not fit the name", 2)
         )
+    profile = profile_score(
+        facts_of(request),
+        today=today,
+        slug_fits=fits,
+        generic_headline=any(s.name == "generic_headline" for s in out),
+    )
+    if profile.fake:
+        out.append(
+            Signal(
+                "fake_profile",
+                f"looks like a fake or automated profile: {'; '.join(profile.reasons)} "
+                f"(score {profile.score:.2f})",
+                2 if profile.score >= STRONG else 1,
+                round(profile.score, 3),
+                profile.reasons,
+            )
+        )
+    if reading and reading.scores["personal"] >= reading.thresholds["personal"]:
+        words = reading.why("personal", skip=names)
+        if words:
+            out.append(
+                Signal(
+                    "personal_note",
+                    f"the note names a shared context ({', '.join(words)}), "
+                    f"strength {reading.scores['personal']:.2f}",
+                    0,
+                    round(reading.scores["personal"], 3),
+                    words,
+                )
+            )
     out += _history_signals(request, earlier or [], earlier_invitations)
     return out
+
+
+def _read_signal(
+    name: str,
+    label: str,
+    severity: int,
+    hits: list[str],
+    said: str,
+    reading: notes_model.NoteReading | None,
+    head: notes_model.NoteReading | None,
+    names: list[str],
+) -> Signal | None:
+    """One signal from the lists' hits and the reader's scores of the note and headline.
+
+    The lists' hits alone keep their plain text; a reading above its threshold says
+    which words weighed most and how strongly.
+    """
+    read = [
+        (r, prefix)
+        for r, prefix in ((reading, ""), (head, "headline "))
+        if r and _reads_as(r, label)
+    ]
+    if not read:
+        if not hits:
+            return None
+        return Signal(name, f'{said} ("{hits[0]}")', severity, None, [f'"{h}"' for h in hits[:3]])
+    strength = max(r.scores[label] for r, _ in read)
+    # "quick call" says nothing "book a quick call" did not.
+    hits = [h for h in dict.fromkeys(hits) if not any(h != o and h in o for o in hits)]
+    reasons = [f'"{h}"' for h in hits][:2]
+    seen = {h.lower() for h in hits}
+    for r, prefix in sorted(read, key=lambda x: -x[0].scores[label]):
+        for w in r.why(label, skip=names, n=3 if not prefix else 1):
+            if w.strip("'").lower() not in seen:
+                seen.add(w.strip("'").lower())
+                reasons.append(prefix + w)
+    reasons = reasons[:4]
+    sev = severity if hits or strength >= STRONG_READING else min(severity, 1)
+    text = f"reads like {notes_model.DESCRIPTIONS[label]} ({', '.join(reasons)})"
+    return Signal(name, f"{text}, strength {strength:.2f}", sev, round(strength, 3), reasons)
+
+
+def _reads_as(reading: notes_model.NoteReading, label: str) -> bool:
+    """Whether the reader says the text is ``label``: above the label's threshold, and
+    either the text's likeliest label or strong (a bare "Let's connect!" is a stock
+    note, not a collector's, though it reads a little like one)."""
+    score = reading.scores[label]
+    if score < reading.thresholds[label]:
+        return False
+    return score >= STRONG_READING or reading.top() == label
+
+
+def _stock_signal(
+    hits: list[str], reading: notes_model.NoteReading | None, names: list[str]
+) -> Signal:
+    if reading is None or reading.scores["stock"] < STRONG_READING:
+        return Signal("template", f'a stock note ("{hits[0]}")', 1, None, [f'"{hits[0]}"'])
+    words = reading.why("stock", skip=names) or [f'"{h}"' for h in hits[:1]]
+    strength = reading.scores["stock"]
+    return Signal(
+        "template",
+        f"a stock note ({', '.join(words)}), strength {strength:.2f}",
+        1,
+        round(strength, 3),
+        words,
+    )
+
+
+def _link_signals(note: str, lists: dict[str, list[re.Pattern]]) -> list[Signal]:
+    """Links and contact bait in a note: each is a signal of its own."""
+    out: list[Signal] = []
+    links = [m.group(0).rstrip(".,;:!?)") for m in notes_model.URL.finditer(note)]
+    short = [u for u in links if notes_model.is_short_link(u)]
+    if short:
+        out.append(
+            Signal(
+                "link",
+                f"a shortened link in the note ({short[0]}) hides where it goes",
+                2,
+                None,
+                [short[0]],
+            )
+        )
+    elif links:
+        out.append(Signal("link", f"a link in the note ({links[0]})", 1, None, [links[0]]))
+    bait = [f'"{h}"' for h in _hits("contact_bait", note, lists)]
+    bait += ["a phone number" for m in notes_model.PHONE.finditer(note) if _digits(m.group(0)) >= 8]
+    bait += ["an e-mail address" for _ in notes_model.EMAIL.finditer(note)]
+    if bait:
+        bait = list(dict.fromkeys(bait))
+        out.append(
+            Signal(
+                "contact_bait",
+                f"asks to be contacted elsewhere: {', '.join(bait[:3])}",
+                1,
+                None,
+                bait[:3],
+            )
+        )
+    return out
+
+
+def _digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
 
 
 _VERB = {"ignore": "ignored", "report": "reported", "accept": "accepted", "ask": "asked"}
