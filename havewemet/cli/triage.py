@@ -120,7 +120,7 @@ def check(
         )
     if not as_json:
         notice_preparing(store)
-    result = Triager(store, policy=load_policy(policy, preset_name=preset)).triage(req)
+    result = Triager(store, policy=load_policy(policy, preset_name=preset)).check(req)
     if as_json:
         return _print_json(result.to_dict())
     render.inbox(console, [result], verbose=True, summary=False)
