@@ -25,6 +25,7 @@ from havewemet.models import ImportBatch, Request, stable_id
 from havewemet.store._sqlite import sqlite_utils  # first: see its docstring
 from havewemet.store.bulk import account_folded, count_interactions, indexes_rebuilt
 from havewemet.store.match_cache import MatchCache
+from havewemet.store.people import PeopleGroups
 from havewemet.store.queries import StoreQueries
 from havewemet.store.requests import save_requests
 from havewemet.store.rows import (
@@ -32,6 +33,7 @@ from havewemet.store.rows import (
     INTERACTION_COLUMNS,
     LIST_FIELDS,
     POSITION_COLUMNS,
+    IdMemo,
     chunks,
     fold_connected,
     identity_rows,
@@ -82,6 +84,7 @@ class Store(StoreQueries):
         self.db = db
         self.path = path
         self.match_cache = MatchCache(db, self.transaction)
+        self.groups = PeopleGroups(db, self.transaction)
         """The prepared records and the kept index of the matcher (issue 5)."""
 
     @classmethod
@@ -172,7 +175,7 @@ class Store(StoreQueries):
 
     def _save(self, batch: ImportBatch) -> SaveResult:
         result = SaveResult(batch.source)
-        ids: dict[tuple[str, str], str] = {}
+        ids: IdMemo = {}
         id_rows, x_rows, folded = fold_connected(
             identity_rows(batch, ids), interaction_rows(batch, ids)
         )
@@ -181,7 +184,7 @@ class Store(StoreQueries):
         )
         try:
             with self.transaction():
-                existing: dict[str, tuple] | None = {}
+                existing: dict[str, tuple] = {}
                 added, updated = self._upsert(
                     "identities",
                     IDENTITY_COLUMNS,
