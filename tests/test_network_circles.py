@@ -127,7 +127,7 @@ def test_circles_named_after_what_members_share() -> None:
 def test_the_triage_shows_the_placement() -> None:
     store = _store()
     triager = Triager(store, today=TODAY)
-    out = {t.request["name"]: t for t in triager.triage_all(store.requests())}
+    out = {t.request.name: t for t in triager.triage_all(store.requests())}
     hannah = out["Hannah Osei"].to_dict()
     assert hannah["placement"]["circles"] == [
         {"name": "Eastvale Record Office", "mutuals": ["Eve0 Archer", "Eve1 Archer"]}

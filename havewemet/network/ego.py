@@ -167,12 +167,12 @@ def build_ego_graph(store: Any, *, today: date | None = None, me: str = "You") -
     by_name = {n: nodes[0] for n, nodes in holders.items() if len(nodes) == 1}
     requests: dict[str, int] = {}
     for r in store.requests(status=None):
-        mutual_nodes = [by_name[n] for n in map(name_key, r["mutuals"]) if n in by_name]
+        mutual_nodes = [by_name[n] for n in map(name_key, r.mutuals) if n in by_name]
         if not mutual_nodes:
             continue
         node = len(names)
-        requests[r["id"]] = node
-        names.append(r["name"])
+        requests[r.id] = node
+        names.append(r.name)
         kinds.append("requester")
         strength.append(0.0)
         contexts.append([])
