@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import sqlite3
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -267,7 +268,18 @@ def save_and_group(store: Store, batch: ImportBatch) -> SaveResult:
     after the import finds them grouped and prepared, and an error leaves neither."""
     if os.environ.get("HAVEWEMET_BENCH_NO_GROUP"):  # bench/import_group.py's baseline
         return store.save(batch)
-    return store.save(batch, then=lambda: group_new(store))
+
+    def group() -> None:
+        from havewemet.identity.prepared import load_matcher
+
+        matcher = load_matcher(store)
+        if not store.in_transaction():
+            # Keeping the prepared records hit a full disk, and SQLite rolled the whole
+            # import back: say so (as the store does), never report it saved.
+            raise sqlite3.OperationalError("database or disk is full")
+        group_new(store, matcher)
+
+    return store.save(batch, then=group)
 
 
 def _resolve(store: Store, ref: str) -> str:

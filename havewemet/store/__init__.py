@@ -134,6 +134,11 @@ class Store(StoreQueries, StoreDecisions):
         self._db.conn.backup(conn)
         return Store(sqlite_utils.Database(conn), ":memory:")
 
+    def in_transaction(self) -> bool:
+        """Whether a write transaction is open (SQLite ends one by itself on a full
+        disk: a step inside it checks it is still there, issue 12)."""
+        return self._db.conn.in_transaction
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
         """One write transaction, taking the write lock at once (``BEGIN IMMEDIATE``).
