@@ -241,8 +241,8 @@ def group_new(store: Store, matcher: Matcher | None = None) -> int:
     for linked in members.values():
         for other in linked[1:]:
             union(linked[0], other, True)
-    for a, b, forced in pairs:
-        union(a, b, forced)
+    for x, y, forced in pairs:
+        union(x, y, forced)
     out: dict[str, str] = {}
     gone: set[str] = set()
     for root, ids in group.items():
