@@ -27,6 +27,7 @@ import havewemet.cli  # noqa: F401  (registers the commands)
 from havewemet.cli.app import app
 from havewemet.demo import PLANTED, load_demo
 from havewemet.extension import extension_dir
+from havewemet.models import PendingRequest
 from havewemet.store import Store
 from tests.fixtures_linkedin_pages import (
     Card,
@@ -220,7 +221,7 @@ def card(r: dict, days: int = 3) -> Card:
     )
 
 
-def stored_requests(db: Path) -> list[dict]:
+def stored_requests(db: Path) -> list[PendingRequest]:
     store = Store.open(db)
     try:
         return store.requests(status=None)
@@ -257,7 +258,7 @@ def test_demo_verdicts_match_the_inbox(browser, demo, installed):
     mixed = [r for rs in zip(*by_action.values(), strict=False) for r in rs]
     mixed += [r for r in inbox if r not in mixed]
     cards = [card(r, 1 + i % 20) for i, r in enumerate(mixed)]
-    before = {r["id"] for r in stored_requests(db)}
+    before = {r.id for r in stored_requests(db)}
     site.views = {
         "/mynetwork/": mynetwork_view(cards[:3], total=len(cards) + 1),
         MANAGER: invitations_view(cards[:20] + [HOSTILE], later=cards[20:]),
@@ -307,11 +308,9 @@ def test_demo_verdicts_match_the_inbox(browser, demo, installed):
     assert page.evaluate("window.__pwned") is None
     # One inbox: each card a request (source linkedin-page), none twice.
     after = stored_requests(db)
-    assert {r["id"] for r in after} == before | {
-        r["id"] for r in after if r["name"] == HOSTILE.name
-    }
+    assert {r.id for r in after} == before | {r.id for r in after if r.name == HOSTILE.name}
     assert len(after) == len(before) + 1
-    seen = [r for r in after if "linkedin-page" in r["sources"]]
+    seen = [r for r in after if "linkedin-page" in r.sources]
     assert len(seen) == total
     assert browser["errors"] == []
 
@@ -360,7 +359,7 @@ def test_accept_on_the_page_records_the_decision(browser, demo, installed):
     def decided():
         store = Store.open(db)
         try:
-            return [d for d in store.db["decisions"].rows if d["request_id"] == target["id"]]
+            return [d for d in store.decisions() if d["request_id"] == target["id"]]
         finally:
             store.close()
 
@@ -417,9 +416,9 @@ def test_french_and_german_pages(browser, demo, installed, lang):
             )
             assert badge.get_attribute("data-havewemet-verdict") == r["verdict"].replace(" ", "_")
             assert badge.get_attribute("data-havewemet-recommendation") == r["recommendation"]
-        saved = next(r for r in stored_requests(db) if r["name"] == new.name)
-        assert saved["mutuals"] == ["Amira Haddad"]  # "... and 2 others" is a count
-        assert saved["headline"] == "Archiviste"
+        saved = next(r for r in stored_requests(db) if r.name == new.name)
+        assert saved.mutuals == ("Amira Haddad",) and saved.mutual_count == 3
+        assert saved.headline == "Archiviste"
     finally:
         site.lang = "en"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -145,9 +146,10 @@ def test_failures_name_the_command(tmp_path: Path):
     assert "is empty" in empty["error"]["message"]
     # A store written by a newer havewemet: upgrade, then install the host again.
     newer = tmp_path / "newer.db"
-    s = Store.open(newer)
-    s.db["_migrations"].insert({"name": "m999_from_the_future", "applied_at": "2030"})
-    s.close()
+    Store.open(newer).close()
+    with sqlite3.connect(newer) as conn:
+        conn.execute("insert into _migrations values ('m999_from_the_future', '2030')")
+    conn.close()
     answer = Host(newer).handle({"id": 3, "type": "hello"})
     assert answer["error"]["code"] == "newer_store"
     assert answer["error"]["command"] == (
@@ -173,10 +175,10 @@ def test_triage_saves_once_and_answers_each_card(tmp_path: Path):
     again = host.handle({"id": 3, "type": "triage", "cards": [CARD, {**CARD, "key": "2"}]})
     assert [x["key"] for x in again["results"]] == ["1", "2"]
     store = Store.open(db)
-    saved = [q for q in store.requests() if q["name"] == "Hannah Osei"]
+    saved = [q for q in store.requests() if q.name == "Hannah Osei"]
     assert len(saved) == 1  # seen three times, kept once
-    assert saved[0]["source"] == "linkedin-page"
-    assert saved[0]["mutuals"] == ["Amira Haddad"]
+    assert saved[0].source == "linkedin-page"
+    assert saved[0].mutuals == ("Amira Haddad",) and saved[0].mutual_count == 3
     store.close()
 
 
@@ -199,7 +201,7 @@ def test_with_saving_off_nothing_is_written(tmp_path: Path):
     answer = Host(db).handle({"id": 1, "type": "triage", "cards": [other], "save": False})
     assert answer["results"][0]["name"] == "Nora Field"
     store = Store.open(db)
-    assert [q["name"] for q in store.requests(status=None)] == ["Lena Vogt"]
+    assert [q.name for q in store.requests(status=None)] == ["Lena Vogt"]
     store.close()
 
 
@@ -214,8 +216,9 @@ def test_with_saving_off_a_known_request_is_merged_in_memory(tmp_path: Path):
     assert r["headline"] == "Archivist at Eastvale"  # the page's, over the stored "Sales"
     store = Store.open(db)
     (stored,) = store.requests(status=None)
-    assert (stored["headline"], stored["mutuals"], stored["sources"]) == ("Sales", [], '["manual"]')
-    assert store.preview_requests([_page_request(lena)])[0]["mutuals"] == ["Amira Haddad"]
+    assert (stored.headline, stored.mutuals, stored.sources) == ("Sales", (), ("manual",))
+    (preview,) = store.preview_requests([_page_request(lena)])
+    assert preview.mutuals == ("Amira Haddad",) and preview.sources == ("manual",)
     store.close()
 
 
@@ -247,7 +250,7 @@ def test_a_click_on_accept_is_recorded(tmp_path: Path):
     assert answer["decision"]["decision"] == "accept"
     assert host.handle({"id": 2, "type": "decide", "decision": "report", "card": CARD})["error"]
     store = Store.open(db)
-    rows = list(store.db["decisions"].rows)
+    rows = store.decisions()
     assert [(d["name"], d["decision"]) for d in rows] == [("Hannah Osei", "accept")]
     store.close()
 

@@ -50,10 +50,10 @@ CHILD = textwrap.dedent(
                 while time.time() < end and not (rest and os.path.exists(rest[0])):
                     time.sleep(0.05)
             return out
-        def save(self, batch):
+        def save(self, batch, **kw):
             if kind == "enter":
                 open(marker, "w").close()
-            return real_save(self, batch)
+            return real_save(self, batch, **kw)
         sqlite_utils.db.Table.upsert_all = upsert_all
         Store.save = save
     from havewemet.cli.app import app
@@ -95,11 +95,11 @@ def filled(tmp_path: Path, exports: dict[str, Path]) -> Path:
     store = Store.open(path)
     store.save(read_source(exports["small"]))
     req = store.requests()[0]
-    store.db["decisions"].insert(
+    store._db["decisions"].insert(
         {
-            "request_id": req["id"],
-            "name": req["name"],
-            "slug": req["slug"],
+            "request_id": req.id,
+            "name": req.name,
+            "slug": req.slug,
             "decision": "ignore",
             "reason": "stranger",
             "decided_at": "2026-03-01T09:00:00",
@@ -210,7 +210,7 @@ def test_disk_full_during_save_gives_an_error_and_keeps_the_store(filled, export
 def test_real_file_size_limit_gives_an_error_and_keeps_the_store(tmp_path, filled, exports):
     """RLIMIT_FSIZE in the child: writes past the limit fail with EFBIG, as on a full disk."""
     before = table_checksum(filled)
-    limit = filled.stat().st_size + 256 * 1024
+    limit = filled.stat().st_size + 64 * 1024
     script = tmp_path / "limited.py"
     script.write_text(
         textwrap.dedent(f"""
@@ -310,8 +310,8 @@ def test_backup_and_restore_round_trip_with_decisions(tmp_path, filled, exports)
     # The store moves on: another import, a decision removed.
     s = Store.open(filled)
     s.save(read_source(exports["large"], options=_opts("big")))
-    s.db.execute("delete from decisions")
-    s.db.conn.commit()
+    s._db.execute("delete from decisions")
+    s._db.conn.commit()
     s.close()
     assert table_checksum(filled) != saved
     result = runner.invoke(app, ["--db", str(filled), "restore", str(dest)])

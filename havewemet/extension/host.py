@@ -36,7 +36,7 @@ import json
 import logging
 import struct
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from havewemet.errors import HaveWeMetError, StoreError
-from havewemet.models import Request
+from havewemet.models import ProfileFacts, Request
 from havewemet.store import Store, default_path
 
 log = logging.getLogger(__name__)
@@ -245,15 +245,14 @@ class Host:
         else:
             requests = store.preview_requests(page)
         # Template notes are counted across the whole inbox, as `havewemet inbox` does.
-        pending = {r["id"]: r for r in store.requests()}
-        for r in requests:
-            pending[r["id"]] = r
-        templates = template_groups((rid, r.get("note") or "") for rid, r in pending.items())
-        triager.people.prefetch(n for r in requests for n in r.get("mutuals", []))
+        pending = {r.id: r for r in store.pending_requests()}
+        pending.update((r.id, r) for r in requests)
+        templates = template_groups((rid, r.note) for rid, r in pending.items())
+        triager.people.prefetch(n for r in requests for n in r.mutuals)
         results = []
         for card, req in zip(cards, requests, strict=True):
-            req.update(_facts(card))
-            t = triager.triage(req, template_count=templates.get(req["id"], 0))
+            req = replace(req, facts=_facts(card))
+            t = triager.triage(req, template_count=templates.get(req.id, 0))
             results.append(self._result(card, t))
         return {"results": results}
 
@@ -357,22 +356,23 @@ def _card(raw: object) -> dict:
     }
 
 
-#: The facts of :class:`~havewemet.models.ProfileFacts` a page can show, read by
-#: :func:`havewemet.triage.profile.facts_of` from the request.
-PAGE_FACTS = ("has_photo", "connections", "followers")
-
-
-def _facts(card: dict) -> dict:
-    """The request's profile facts from what the page showed (``profile_facts``)."""
+def _facts(card: dict) -> ProfileFacts | None:
+    """What the page showed of the profile (``profile_facts``) as :class:`ProfileFacts`
+    (photo, connection and follower counts), for the fake-profile signal; None when
+    it showed none of them."""
     facts = card["profile_facts"]
-    out: dict[str, object] = {"profile_facts": facts}
-    for key in PAGE_FACTS:
+    photo = facts.get("has_photo")
+
+    def count(key: str) -> int | None:
         v = facts.get(key)
-        if key == "has_photo" and isinstance(v, bool):
-            out[key] = v
-        elif key != "has_photo" and isinstance(v, int) and not isinstance(v, bool) and v >= 0:
-            out[key] = v
-    return out
+        return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None
+
+    found = ProfileFacts(
+        has_photo=photo if isinstance(photo, bool) else None,
+        connections=count("connections"),
+        followers=count("followers"),
+    )
+    return found if found != ProfileFacts() else None
 
 
 def _request(card: dict) -> Request:

@@ -12,17 +12,20 @@ identity ids, which are stable.
 from __future__ import annotations
 
 import logging
+import math
+import os
+import sqlite3
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from havewemet.errors import NotFoundError
-from havewemet.identity.compare import compare, probability
+from havewemet.identity.compare import Rec, compare, compare_above, probability
 from havewemet.identity.match import Matcher
 from havewemet.identity.names import given_name_roots, skeleton
-from havewemet.models import stable_id
+from havewemet.models import ImportBatch, stable_id
 
 if TYPE_CHECKING:
-    from havewemet.store import Store
+    from havewemet.store import SaveResult, Store
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +134,154 @@ def cluster(store: Store, *, write: bool = True) -> dict[str, str]:
     return result
 
 
+def _same_identifier(a: Rec, b: Rec) -> bool:
+    """An exact shared identifier: e-mail, phone (E.164), profile address or handle."""
+    return bool(
+        a.emails & b.emails
+        or a.phones & b.phones
+        or a.slugs & b.slugs
+        or (a.usernames - a.slugs) & (b.usernames - b.slugs)
+    )
+
+
+def group_new(store: Store, matcher: Matcher | None = None) -> int:
+    """Group the identities no grouping has placed yet (an import's new ones) into
+    people, incrementally (issue 12): each joins the people it shares an exact
+    identifier with, or that the matcher links at :data:`MERGE_AT` or more, and
+    through them others (transitively), unless the groups would hold two different
+    LinkedIn profiles or a pair the user unlinked; a ``link`` joins in any case. Only
+    the people touched are written. Returns how many identities were placed.
+
+    ``matcher`` is the store's (:func:`~havewemet.identity.prepared.load_matcher`,
+    which prepares the new identities' records for the first triage as it goes).
+    """
+    new = store.groups.ungrouped()
+    if not new:
+        return 0
+    if matcher is None:
+        from havewemet.identity.prepared import load_matcher
+
+        matcher = load_matcher(store)
+    links, unlinks = _overrides(store)
+    fresh = set(new)
+    pairs: list[tuple[str, str, bool]] = []  # (a, b, forced)
+    index = matcher.blocks.index
+    prior = matcher.log2_prior_odds
+    floor = math.log2(MERGE_AT / (1 - MERGE_AT)) - prior  # the weight MERGE_AT needs
+    compared: set[tuple[str, str]] = set()
+    for iid in new:
+        rec = matcher.recs.get(iid)
+        if rec is None:
+            continue
+        # The same e-mail, phone, profile or handle: the blocking index's own keys.
+        keys = [
+            *("e:" + e for e in rec.emails),
+            *("t:" + t for t in rec.phones),
+            *("l:" + sl for sl in rec.slugs),
+            *("u:" + joined for user, _t, joined in rec.fit_handles if user in rec.usernames),
+        ]
+        for key in keys:
+            for o in index.get(key, ()):
+                # "u:" keys also hold mail local parts: a handle must be the same handle.
+                if o != iid and (key[0] != "u" or _same_identifier(rec, matcher.recs[o])):
+                    pairs.append((iid, o, False))
+        # A name match at MERGE_AT: only within the block of the given name's roots and
+        # the surname's skeleton (as cluster_identities), at most _MAX_BLOCK members.
+        pn = rec.name
+        if not (pn.first and pn.last):
+            continue
+        for root in given_name_roots(pn.first):
+            block = index.get(f"g:{root}:{skeleton(pn.last)[:1]}", ())
+            if len(block) > _MAX_BLOCK:
+                continue
+            for other in block:
+                if other == iid or (other, iid) in compared:
+                    continue
+                compared.add((iid, other))
+                b = matcher.recs[other]
+                if skeleton(b.name.last) != skeleton(pn.last):
+                    continue
+                ug, ul = matcher.u_values(b)
+                sc = compare_above(rec, b, floor, u_given=ug, u_last=ul)
+                if sc is not None and not sc.conflict and probability(sc.weight, prior) >= MERGE_AT:
+                    pairs.append((iid, other, False))
+    pairs += [(a, b, True) for a, b in links if a in fresh or b in fresh]
+    involved = fresh | {b for _, b, _f in pairs} | {a for a, _, _f in pairs}
+    person = store.groups.person_of(involved)
+    members = store.groups.members(set(person.values()))
+    nodes = set(involved) | {i for ids in members.values() for i in ids}
+    parent = {i: i for i in nodes}
+    group: dict[str, set[str]] = {i: {i} for i in nodes}
+    unlinked = [(a, b) for a, b in unlinks if a in nodes and b in nodes]
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def slugs(root: str) -> set[str]:
+        return {s for i in group[root] if i in matcher.recs for s in matcher.recs[i].slugs}
+
+    def union(a: str, b: str, force: bool) -> None:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return
+        if not force:
+            sa, sb = slugs(ra), slugs(rb)
+            if sa and sb and not sa & sb:
+                return  # two different LinkedIn profiles: two people
+            if any({find(x), find(y)} == {ra, rb} for x, y in unlinked):
+                return
+        if len(group[ra]) < len(group[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        group[ra] |= group.pop(rb)
+
+    for linked in members.values():
+        for other in linked[1:]:
+            union(linked[0], other, True)
+    for x, y, forced in pairs:
+        union(x, y, forced)
+    out: dict[str, str] = {}
+    gone: set[str] = set()
+    for root, ids in group.items():
+        if parent[root] != root:
+            continue
+        had = sorted(
+            {person[i] for i in ids if i in person}
+            | {pid for pid, mids in members.items() if set(mids) & ids}
+        )
+        pid = had[0] if had else stable_id("person", min(ids))
+        gone.update(had[1:])
+        for i in ids:
+            if person.get(i) != pid:
+                out[i] = pid
+    store.groups.assign(out, gone)
+    log.info("grouped %d new identities (%d identities moved)", len(new), len(out))
+    return len(new)
+
+
+def save_and_group(store: Store, batch: ImportBatch) -> SaveResult:
+    """Save an import and group its new identities into people in one transaction
+    (issue 12), preparing their records for matching as it goes: the first triage
+    after the import finds them grouped and prepared, and an error leaves neither."""
+    if os.environ.get("HAVEWEMET_BENCH_NO_GROUP"):  # bench/import_group.py's baseline
+        return store.save(batch)
+
+    def group() -> None:
+        from havewemet.identity.prepared import load_matcher
+
+        matcher = load_matcher(store)
+        if not store.in_transaction():
+            # Keeping the prepared records hit a full disk, and SQLite rolled the whole
+            # import back: say so (as the store does), never report it saved.
+            raise sqlite3.OperationalError("database or disk is full")
+        group_new(store, matcher)
+
+    return store.save(batch, then=group)
+
+
 def _resolve(store: Store, ref: str) -> str:
     rows = store.identity_ids(ref)
     if not rows:
@@ -162,4 +313,12 @@ def unlink(store: Store, a: str, b: str) -> tuple[str, str]:
     return _override(store, a, b, "unlink")
 
 
-__all__ = ["MERGE_AT", "cluster", "cluster_identities", "link", "unlink"]
+__all__ = [
+    "MERGE_AT",
+    "cluster",
+    "cluster_identities",
+    "group_new",
+    "link",
+    "save_and_group",
+    "unlink",
+]

@@ -1,7 +1,7 @@
 """The store: one SQLite file the user owns, written through sqlite-utils.
 
 Schema changes are registered migrations that run when the store opens. Every
-import is saved in one transaction (``Database.atomic``): an error or a killed
+import is saved in one transaction (:meth:`Store.transaction`): an error or a killed
 process leaves the store as it was before the import.
 """
 
@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,11 +21,13 @@ from platformdirs import user_data_dir
 
 from havewemet._gc import paused as gc_paused
 from havewemet.errors import NotFoundError, StoreError
-from havewemet.models import ImportBatch, Request, stable_id
+from havewemet.models import ImportBatch, PendingRequest, Request
 from havewemet.store._sqlite import sqlite_utils  # first: see its docstring
 from havewemet.store.bulk import account_folded, count_interactions, indexes_rebuilt
+from havewemet.store.decisions import StoreDecisions
 from havewemet.store.match_cache import MatchCache
-from havewemet.store.queries import StoreQueries
+from havewemet.store.people import PeopleGroups
+from havewemet.store.queries import StoreQueries, pending_of
 from havewemet.store.requests import merge_request, request_row, save_requests
 from havewemet.store.rows import (
     IDENTITY_COLUMNS,
@@ -70,7 +72,7 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class Store(StoreQueries):
+class Store(StoreQueries, StoreDecisions):
     """The user's havewemet database.
 
     Examples:
@@ -80,9 +82,11 @@ class Store(StoreQueries):
     """
 
     def __init__(self, db: sqlite_utils.Database, path: str):
-        self.db = db
+        self._db = db
+        """The connection: private, the store's methods are the only door to it."""
         self.path = path
         self.match_cache = MatchCache(db, self.transaction)
+        self.groups = PeopleGroups(db, self.transaction)
         """The prepared records and the kept index of the matcher (issue 5)."""
 
     @classmethod
@@ -122,7 +126,18 @@ class Store(StoreQueries):
         return store
 
     def close(self) -> None:
-        self.db.conn.close()
+        self._db.conn.close()
+
+    def copy(self) -> Store:
+        """A copy of the whole store in memory (changes to it stay there)."""
+        conn = sqlite3.connect(":memory:")
+        self._db.conn.backup(conn)
+        return Store(sqlite_utils.Database(conn), ":memory:")
+
+    def in_transaction(self) -> bool:
+        """Whether a write transaction is open (SQLite ends one by itself on a full
+        disk: a step inside it checks it is still there, issue 12)."""
+        return self._db.conn.in_transaction
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -133,45 +148,50 @@ class Store(StoreQueries):
         instead of waiting for the busy timeout; taking the lock first serialises
         concurrent imports without loss (issue 6). Nested calls use a savepoint.
         """
-        if self.db.conn.in_transaction:
-            with self.db.atomic():
-                yield self.db
+        if self._db.conn.in_transaction:
+            with self._db.atomic():
+                yield self._db
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        self._db.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield self._db
         except BaseException:
-            self.db.conn.rollback()
+            self._db.conn.rollback()
             raise
         else:
             try:
-                self.db.conn.commit()
+                self._db.conn.commit()
             except BaseException:
-                self.db.conn.rollback()
+                self._db.conn.rollback()
                 raise
 
     def _migrate(self) -> None:
-        self.db["_migrations"].create(
+        self._db.table("_migrations").create(
             {"name": str, "applied_at": str}, pk="name", if_not_exists=True
         )
-        done = {r["name"] for r in self.db["_migrations"].rows}
+        done = {r["name"] for r in self._db["_migrations"].rows}
         for name, fn in _MIGRATIONS:
             if name in done:
                 continue
             with self.transaction():
-                if self.db["_migrations"].count_where("name = ?", [name]):
+                if self._db["_migrations"].count_where("name = ?", [name]):
                     continue  # another process applied it while we waited for the lock
-                fn(self.db)
-                self.db["_migrations"].insert({"name": name, "applied_at": _now()})
+                fn(self._db)
+                self._db.table("_migrations").insert({"name": name, "applied_at": _now()})
 
     # -- writing ---------------------------------------------------------------------
 
-    def save(self, batch: ImportBatch) -> SaveResult:
-        """Write a batch in one transaction; re-saving the same batch changes nothing."""
-        with gc_paused():  # row tuples by the ten thousand, no cycles (see havewemet._gc)
-            return self._save(batch)
+    def save(self, batch: ImportBatch, *, then: Callable[[], object] | None = None) -> SaveResult:
+        """Write a batch in one transaction; re-saving the same batch changes nothing.
 
-    def _save(self, batch: ImportBatch) -> SaveResult:
+        ``then`` runs inside that transaction after the batch is written (the
+        identity layer groups and prepares the new identities there, issue 12), so an
+        error or a full disk in it leaves the store as it was, as one in the write does.
+        """
+        with gc_paused():  # row tuples by the ten thousand, no cycles (see havewemet._gc)
+            return self._save(batch, then)
+
+    def _save(self, batch: ImportBatch, then: Callable[[], object] | None = None) -> SaveResult:
         result = SaveResult(batch.source)
         ids: IdMemo = {}
         id_rows, x_rows, folded = fold_connected(
@@ -192,7 +212,7 @@ class Store(StoreQueries):
                     existing_out=existing,
                 )
                 result.added["identities"], result.updated["identities"] = added, updated
-                f_added, f_updated = account_folded(self.db.conn, folded, id_rows, existing)
+                f_added, f_updated = account_folded(self._db.conn, folded, id_rows, existing)
                 added, updated = self._upsert(
                     INTERACTION_LOG, INTERACTION_COLUMNS, x_rows, batch.source, own_ids=own_ids
                 )
@@ -210,7 +230,7 @@ class Store(StoreQueries):
                 )
                 if batch.me is not None:
                     me = batch.me
-                    self.db["profile"].upsert(
+                    self._db.table("profile").upsert(
                         {
                             "source": batch.source,
                             "name": me.name,
@@ -224,20 +244,22 @@ class Store(StoreQueries):
                         },
                         pk="source",
                     )
-                self.db["sources"].upsert(
+                self._db.table("sources").upsert(
                     {
                         "name": batch.source,
                         "kind": batch.kind,
                         "path": batch.path,
                         "imported_at": _now(),
                         "identities": self._count("identities", batch.source),
-                        "interactions": count_interactions(self.db.conn, batch.source),
+                        "interactions": count_interactions(self._db.conn, batch.source),
                         "requests": len(batch.requests),
                         "report": json.dumps([asdict(f) for f in batch.files]),
                     },
                     pk="name",
                 )
                 self.refresh_request_status()
+                if then is not None:
+                    then()
         except sqlite3.OperationalError as e:
             raise StoreError(
                 f"{self.path}: the import was not saved ({e}); the store is "
@@ -247,7 +269,7 @@ class Store(StoreQueries):
         return result
 
     def _count(self, table: str, source: str) -> int:
-        return self.db.execute(
+        return self._db.execute(
             f"select count(*) from [{table}] where source = ?", [source]
         ).fetchone()[0]
 
@@ -268,14 +290,14 @@ class Store(StoreQueries):
         """
         if not rows:
             return 0, 0
-        conn = self.db.conn
+        conn = self._db.conn
         existing: dict[str, tuple] = {}
         # Ids hash the records' source, so when that is the batch's and the table holds
         # no row of it, none of these ids is stored: a first import skips reading back
         # what it is about to write.
         if (
             not own_ids
-            or self.db.execute(
+            or self._db.execute(
                 f"select exists(select 1 from [{table}] where source = ?)", [source]
             ).fetchone()[0]
         ):
@@ -299,40 +321,40 @@ class Store(StoreQueries):
                 f"insert into [{table}] ({names}) values ({', '.join('?' * len(cols))}) "
                 f"on conflict(id) do update set {sets}"
             )
-            with indexes_rebuilt(self.db, table, len(changed)):
+            with indexes_rebuilt(self._db, table, len(changed)):
                 conn.executemany(sql, changed)
         added = sum(1 for r in changed if r[0] not in existing) if existing else len(changed)
         return added, len(changed) - added
 
     def _save_requests(self, requests: list[Request]) -> tuple[int, int]:
-        return save_requests(self.db.conn, requests, _now())
+        return save_requests(self._db.conn, requests, _now())
 
     def refresh_request_status(self) -> None:
         """Mark requests from people who are already LinkedIn connections."""
-        conn = self.db.conn
+        conn = self._db.conn
         pending = conn.execute("select id, slug from requests where status = 'pending'").fetchall()
-        # A profile's identity is found by its id (the hash of source and key), not by
-        # scanning every connection (41 ms of an export of 30,000).
-        by_identity: dict[str, list[str]] = {}
+        # A connection is found by its slug (a partial index of the connections), not
+        # by scanning every connection (41 ms of an export of 30,000).
+        by_slug: dict[str, list[str]] = {}
         for rid, slug in pending:
             if slug:
-                by_identity.setdefault(stable_id("linkedin", f"in/{slug}"), []).append(rid)
+                by_slug.setdefault(slug, []).append(rid)
         done = [
             (rid,)
-            for chunk in chunks(list(by_identity), 900)
-            for (iid,) in conn.execute(
-                f"select id from identities where id in ({', '.join('?' * len(chunk))}) "
-                """and extra like '%"connection": true%'""",
+            for chunk in chunks(list(by_slug), 900)
+            for (slug,) in conn.execute(
+                "select distinct slug from identities where connection = 1 "
+                f"and slug in ({', '.join('?' * len(chunk))})",
                 chunk,
             )
-            for rid in by_identity[iid]
+            for rid in by_slug[slug]
         ]
         conn.executemany("update requests set status = 'connected' where id = ?", done)
         if any(not slug for _rid, slug in pending):  # typed by hand: by name
             conn.execute(
                 """update requests set status = 'connected' where status = 'pending'
                    and slug = '' and lower(name) in (select lower(i.name) from identities i
-                     where i.source = 'linkedin' and i.extra like '%"connection": true%')"""
+                     where i.connection = 1)"""
             )
 
     def set_person_ids(self, person_of: dict[str, str], people: list[tuple[str, str, int]]) -> None:
@@ -352,7 +374,7 @@ class Store(StoreQueries):
         """Keep the user's word that identities ``a`` and ``b`` are (``kind`` "link")
         or are not ("unlink") one person; a later word on the pair replaces it."""
         with self.transaction() as db:
-            db["links"].upsert({"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b"))
+            db.table("links").upsert({"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b"))
 
     def add_request(self, request: Request) -> str:
         """Save one request typed by hand (or merge it into the same earlier one)."""
@@ -367,48 +389,54 @@ class Store(StoreQueries):
             self._save_requests(requests)
         return [r.id for r in requests]
 
-    def preview_requests(self, requests: list[Request]) -> list[dict]:
+    def preview_requests(self, requests: list[Request]) -> list[PendingRequest]:
         """The requests as :meth:`add_requests` would leave them (merged into the stored
         ones), without writing: for a caller that was asked not to save."""
-        stored = self.requests_by_id(r.id for r in requests)
+        ids = [r.id for r in requests]
+        stored = {}
+        for chunk in chunks(list(dict.fromkeys(ids)), 900):
+            marks = ", ".join("?" * len(chunk))
+            cur = self._db.execute(f"select * from requests where id in ({marks})", chunk)
+            cols = [d[0] for d in cur.description]
+            stored.update({row[0]: dict(zip(cols, row, strict=True)) for row in cur})
         out = []
         for r in requests:
             row = request_row(r)
             old = stored.get(r.id)
-            if old is None:
-                out.append({**row, "mutuals": list(r.mutuals), "status": "pending"})
-                continue
-            merged = merge_request({**old, "mutuals": json.dumps(old["mutuals"])}, row)
-            out.append({**old, **merged, "mutuals": json.loads(merged["mutuals"])})
+            out.append(
+                pending_of(
+                    {**old, **merge_request(old, row)} if old else {**row, "status": "pending"}
+                )
+            )
         return out
 
     def forget(self, source: str) -> dict[str, int]:
         """Remove everything one source gave; returns the rows removed per table."""
-        if not self.db["sources"].count_where("name = ?", [source]):
-            names = ", ".join(r["name"] for r in self.db["sources"].rows) or "none"
+        if not self._db["sources"].count_where("name = ?", [source]):
+            names = ", ".join(r["name"] for r in self._db["sources"].rows) or "none"
             raise NotFoundError(f"no source named {source!r} (imported sources: {names})")
         removed = {}
         with self.transaction():
-            kept = self.db.execute(  # connections' interactions kept on identities (m004)
+            kept = self._db.execute(  # connections' interactions kept on identities (m004)
                 "select count(*) from identities where source = ? and connected_id is not null",
                 [source],
             ).fetchone()[0]
             for table in (INTERACTION_LOG, "identities", "positions", "profile"):
-                removed[table] = self.db.execute(
+                removed[table] = self._db.execute(
                     f"delete from [{table}] where source = ?", [source]
                 ).rowcount
             removed = {"interactions": removed.pop(INTERACTION_LOG) + kept, **removed}
             removed["requests"] = self._forget_requests(source)
-            self.db.execute("delete from sources where name = ?", [source])
+            self._db.execute("delete from sources where name = ?", [source])
         # Deleted rows are zeroed (secure_delete, on since open); the log is emptied
         # too, so nothing of the source stays in the store's files.
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
 
     def _forget_requests(self, source: str) -> int:
         """Drop ``source`` from each request; delete those no other source gives."""
         gone = 0
-        rows = self.db.execute(
+        rows = self._db.execute(
             "select id, sources from requests where source = ? or exists "
             "(select 1 from json_each(requests.sources) where value = ?)",
             [source, source],
@@ -416,11 +444,11 @@ class Store(StoreQueries):
         for rid, sources in rows:
             left = [s for s in json.loads(sources or "[]") if s != source]
             if left:
-                self.db.execute(
+                self._db.execute(
                     "update requests set sources = ?, source = ? where id = ?",
                     [json.dumps(left), left[0], rid],
                 )
             else:
-                self.db.execute("delete from requests where id = ?", [rid])
+                self._db.execute("delete from requests where id = ?", [rid])
                 gone += 1
         return gone

@@ -11,7 +11,7 @@ needs (``linkedin``). The same decision posted again keeps nothing new.
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -36,10 +36,10 @@ def write_decision(store: Store, request_id: str, decision: str, *, reason: str 
     """
     if decision not in ACTIONS:
         raise HaveWeMetError(f"decision {decision!r} is not one of: {', '.join(ACTIONS)}")
-    rows = list(store.db.query("select * from requests where id = ?", [request_id]))
-    if not rows:
+    request = store.request(request_id)
+    if request is None:
         raise NotFoundError(f"no request with id {request_id!r}; reload the inbox")
-    return record_decision(store, rows[0], decision, reason=reason)
+    return record_decision(store, request, decision, reason=reason)
 
 
 def _decide(ctx: Context, fields: dict[str, str]) -> dict:
@@ -84,4 +84,7 @@ async def endpoint(request: Request) -> Response:
     data = await run_in_threadpool(_run, request, fields)
     if wants_json(request):
         return JSONResponse(data)
-    return RedirectResponse("/", status_code=303)
+    # Back to the inbox, which says what LinkedIn still needs for this decision.
+    return RedirectResponse(
+        f"/?decided={quote(fields.get('request_id', ''), safe='')}", status_code=303
+    )

@@ -5,13 +5,16 @@ recommendation under the user's policy, the ones that need judgement first;
 from __future__ import annotations
 
 from havewemet.errors import HaveWeMetError
+from havewemet.models import INBOX_ORDER
 from havewemet.network.ties import describe_tie
-from havewemet.triage.engine import HEADINGS, Triage
+from havewemet.triage.decisions import INVITATION_MANAGER, linkedin_step
+from havewemet.triage.engine import Triage
+from havewemet.triage.policy import ACTIONS as POLICY_ACTIONS
 from havewemet.triage.replies import reply_for
 from havewemet.web.context import Context
 
 #: The groups in order and their headings (judgement first): the CLI's table.
-ACTIONS: dict[str, str] = HEADINGS
+ACTIONS = INBOX_ORDER
 
 
 def item(t: Triage) -> dict:
@@ -38,6 +41,14 @@ def reply(ctx: Context, t: Triage) -> dict:
     except HaveWeMetError as e:
         return {"text": "", "error": str(e)}
     return {"text": text, "error": ""}
+
+
+def linkedin_next(status: str) -> dict | None:
+    """For a decided request: what LinkedIn still needs (the text, then the link)."""
+    if status not in POLICY_ACTIONS:
+        return None
+    text = linkedin_step([status])
+    return {"before": text.removesuffix(INVITATION_MANAGER), "url": INVITATION_MANAGER}
 
 
 def summary(ctx: Context, actions: list[str]) -> dict:
@@ -68,14 +79,25 @@ def page(ctx: Context) -> dict:
         requests.append(r)
     counts = summary(ctx, [r["recommendation"] for r in requests])
     return {
+        "just_decided": _just_decided(ctx),
         "title": "Inbox",
         "me": ctx.me(),
         "policy": ctx.policy.preset,
         **counts,
         "groups": [
-            {"action": a, "heading": h, "count": counts["counts"][a]}
-            for a, h in ACTIONS.items()
+            {"action": a.value, "heading": a.heading, "count": counts["counts"][a]}
+            for a in ACTIONS
             if counts["counts"][a]
         ],
         "requests": requests,
     }
+
+
+def _just_decided(ctx: Context) -> dict | None:
+    """After a decision posted without the page's script (``/?decided=ID``, the
+    redirect's target): whom it was about, and what LinkedIn still needs."""
+    rid = ctx.request.query_params.get("decided", "")
+    found = [r for r in ctx.store.requests(status=None) if r.id == rid] if rid else []
+    if not found or (step := linkedin_next(found[0].status)) is None:
+        return None
+    return {"name": found[0].name, "decision": found[0].status, **step}
