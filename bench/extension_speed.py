@@ -3,7 +3,7 @@ of invitations waits for its badges.
 
 Usage::
 
-    python bench/extension_speed.py [--identities 50000] [--cards 100] [--batches 5]
+    PYTHONPATH=. python bench/extension_speed.py [--identities 50000] [--cards 100] [--batches 5]
 
 A store of ``--identities`` generated identities is written to a temporary file (as
 bench/triage_speed.py generates them: names, LinkedIn addresses, employers, messages)
@@ -41,7 +41,7 @@ sys.path.insert(0, str(HERE))
 
 from triage_speed import FIRST, PITCH, _slug, build  # noqa: E402
 
-from havewemet.models import Request  # noqa: E402
+from havewemet.models import PendingRequest, Request  # noqa: E402
 from havewemet.triage.engine import Triager  # noqa: E402
 
 
@@ -106,12 +106,12 @@ def main() -> None:
         triager = Triager(store)  # the first load after the import prepares and keeps
         prepared = time.perf_counter() - t0
         # Baseline: the library alone on the same number of requests.
-        base_reqs = []
-        for c in cards(names, args.cards, 999, args.seed):
-            r = Request(c["name"], c["profile_url"], c["headline"], c["note"], None, c["mutuals"])
-            base_reqs.append(
-                {"id": r.id, "slug": "", "reminders": 0, "sent_at": None, **c, "key": None}
+        base_reqs = [
+            PendingRequest.of(
+                Request(c["name"], c["profile_url"], c["headline"], c["note"], None, c["mutuals"])
             )
+            for c in cards(names, args.cards, 999, args.seed)
+        ]
         t0, c0 = time.perf_counter(), time.process_time()
         triager.triage_all(base_reqs)
         base_wall, base_cpu = time.perf_counter() - t0, time.process_time() - c0
