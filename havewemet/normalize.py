@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-import phonenumbers
-
 #: A plain profile URL: what :func:`profile_slug` returns is the lower-cased slug.
 _PLAIN_PROFILE = re.compile(
     r"(?:https?://)?(?:www\.)?linkedin\.com/(?:comm/)?(?:in|pub)/([A-Za-z0-9_-]+)(?:/[?#]?)?"
@@ -102,6 +100,8 @@ def normalize_phone(raw: str, *, region: str | None = None, keep_raw: bool = Fal
     candidate = "+" + text[2:] if region is None and text.startswith("00") else text
     if region is None and not candidate.startswith("+"):
         return kept
+    import phonenumbers  # 50 ms to load: only where a phone number is read (startup)
+
     try:
         num = phonenumbers.parse(candidate, region)
     except phonenumbers.NumberParseException:

@@ -199,3 +199,169 @@ def test_an_x_follow_by_id_is_kept_with_its_address_and_a_later_file_joins_it(
             ["x:2244994945", "@XDevelopers"],
         )
     ]
+
+
+# -- 4: Facebook, HTML (the default download) and JSON messages ------------------------------
+
+
+def fb_section(name: str, date: str, body: str = "") -> str:
+    """One entry of a 2024 HTML page: a <section>, the name in <h2>, the date in <footer>."""
+    content = f'<div class="_2ph_ _a6-p"><div><div></div><div>{body}</div></div></div>'
+    return (
+        f'<section class="_a6-g" aria-labelledby="u_0_{len(name)}">'
+        f'<h2 class="_2ph_ _a6-h _a6-i">{name}</h2>'
+        + (content if body else "")
+        + f'<footer class="_3-94 _a6-o"><div class="_a72d">{date}</div></footer></section>\n'
+    )
+
+
+def fb_box(name: str, date: str) -> str:
+    """One entry of an older HTML page: a uiBoxWhite box, the name first, the date last."""
+    return (
+        '<div class="pam _3-95 _2ph- _a6-g uiBoxWhite noborder">'
+        f'<div class="_3-95 _2pim _a6-h _a6-i">{name}</div>'
+        f'<div class="_3-94 _a6-o">{date}</div></div>\n'
+    )
+
+
+def fb_page(title: str, entries: str) -> str:
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8" /><title>'
+        f"{title}</title><style>._a6-g{{color:#000}}</style></head><body>"
+        f'<div class="_a705"><div class="_a706"><h1 class="_a70e">{title}</h1>'
+        f"{entries}</div></div></body></html>"
+    )
+
+
+def fb_mojibake(text: str) -> str:
+    return text.encode("utf-8").decode("latin-1")
+
+
+def fb_thread_json(me: str, other: str, stamps: list[tuple[str, int]]) -> str:
+    """message_1.json as Facebook writes it: newest first, names in mojibake."""
+    return json.dumps(
+        {
+            "participants": [{"name": fb_mojibake(other)}, {"name": fb_mojibake(me)}],
+            "messages": [
+                {
+                    "sender_name": fb_mojibake(who),
+                    "timestamp_ms": ms,
+                    "content": fb_mojibake("Ça va?"),
+                    "is_geoblocked_for_viewer": False,
+                }
+                for who, ms in sorted(stamps, key=lambda s: -s[1])
+            ],
+            "title": fb_mojibake(other),
+            "is_still_participant": True,
+            "thread_path": "inbox/x_1234",
+            "magic_words": [],
+        },
+        indent=2,
+    )
+
+
+def facebook_zip(path: Path, files: dict[str, str]) -> Path:
+    """A download as Facebook zips it: every folder has its own entry ("messages/")."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        folders = sorted({str(Path(n).parent) + "/" for n in files} - {"./"})
+        for folder in folders:
+            parts = folder.rstrip("/").split("/")
+            for i in range(1, len(parts) + 1):
+                name = "/".join(parts[:i]) + "/"
+                if name not in zf.namelist():
+                    zf.writestr(name, "")
+        for name, text in files.items():
+            zf.writestr(name, text)
+    return path
+
+
+FB_HTML = {
+    "connections/friends/your_friends.html": fb_page(
+        "Your friends",
+        fb_section("Zoë Ångström", "Jul 01, 2024 6:25:04 PM")
+        + fb_section("O&#039;Brien Kelly", "Feb 28, 2025 10:07 am"),
+    ),
+    "your_facebook_activity/messages/inbox/zoangstrom_123/message_1.html": fb_page(
+        "Zoë Ångström",
+        fb_section("Ruth Calloway", "Mar 03, 2025 9:00:00 am", "Thanks!")
+        + fb_section("Zoë Ångström", "Mar 02, 2025 8:30:00 pm", "Dinner on Friday?"),
+    ),
+    "your_facebook_activity/messages/inbox/pat_456/message_1.html": fb_page(
+        "Pat Lowe", fb_section("Pat Lowe", "Jan 05, 2025 1:00:00 pm", "Hello")
+    ),
+    "your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.html": fb_page(
+        "Your posts", fb_section("Ruth Calloway", "Jan 01, 2025 1:00:00 pm", "Happy new year")
+    ),
+    "start_here.html": "<html><body>Start here</body></html>",
+}
+
+
+def test_a_facebook_html_download_zip_is_facebook_and_a_thread_is_two_way_contact(
+    db_path: Path, tmp_path: Path
+) -> None:
+    path = facebook_zip(tmp_path / "facebook-ruthcalloway-2025-03-10-AbCd.zip", FB_HTML)
+    result = run("import", path)
+    assert result.exit_code == 0, result.output
+    out = said(result)
+    assert "as source 'facebook'" in out
+    assert (
+        "Not used (no evidence about people): "
+        "your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.html, "
+        "start_here.html" in out
+    )
+    with sqlite3.connect(db_path) as conn:
+        acts = conn.execute(
+            "select i.name, a.kind, a.direction, a.at, a.count, a.detail from interactions a"
+            " join identities i on i.id = a.identity_id order by i.name, a.kind, a.direction"
+        ).fetchall()
+    assert acts == [
+        ("O'Brien Kelly", "friend", "both", "2025-02-28", 1, ""),
+        ("Pat Lowe", "message", "in", "2025-01-05T13:00:00", 1, "first 2025-01-05"),
+        ("Zoë Ångström", "friend", "both", "2024-07-01", 1, ""),
+        ("Zoë Ångström", "message", "in", "2025-03-02T20:30:00", 1, "first 2025-03-02"),
+        ("Zoë Ångström", "message", "out", "2025-03-03T09:00:00", 1, "first 2025-03-03"),
+    ]
+    # The same download unzipped: nothing changes.
+    folder = unzip_as_the_user_does(path, tmp_path / "facebook-ruthcalloway-2025-03-10-AbCd")
+    again = run("import", folder)
+    assert "identities: 0 new, 0 updated; interactions: 0 new, 0 updated" in said(again)
+
+
+def test_an_older_html_friends_page_with_boxes_imports(db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "friends" / "friends.html"
+    path.parent.mkdir()
+    path.write_text(
+        fb_page("Friends", fb_box("Ann Lee", "Jan 1, 2018, 10:30 AM") + fb_box("Bo Yu", "1 janv.")),
+        encoding="utf-8",
+    )
+    result = run("import", path)
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db_path) as conn:
+        acts = conn.execute(
+            "select i.name, a.at from interactions a join identities i on i.id = a.identity_id"
+            " order by i.name"
+        ).fetchall()
+    assert acts == [("Ann Lee", "2018-01-01"), ("Bo Yu", None)]
+
+
+def test_facebook_json_messages_with_mojibake_are_two_way_contact(
+    db_path: Path, tmp_path: Path
+) -> None:
+    me, other = "Ruth Calloway", "José Núñez"
+    files = {
+        "messages/inbox/josenunez_9f8e/message_1.json": fb_thread_json(
+            me, other, [(other, 1709280000000), (me, 1709290000000), (other, 1709370000000)]
+        ),
+        "messages/inbox/josenunez_9f8e/photos/1.jpg": "",
+        "posts/your_posts_1.json": json.dumps([{"timestamp": 1, "data": [{"post": "hi"}]}]),
+    }
+    path = facebook_zip(tmp_path / "facebook-ruth.zip", files)
+    result = run("import", path)
+    assert result.exit_code == 0, result.output
+    assert "posts/your_posts_1.json" in said(result)
+    with sqlite3.connect(db_path) as conn:
+        acts = conn.execute(
+            "select i.name, a.direction, a.count from interactions a"
+            " join identities i on i.id = a.identity_id order by a.direction"
+        ).fetchall()
+    assert acts == [(other, "in", 2), (other, "out", 1)]

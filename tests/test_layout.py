@@ -6,6 +6,10 @@ pyproject.toml, checked by ``lint-imports`` in CI.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import grimp
 
 
@@ -66,3 +70,24 @@ def test_no_import_cycles_between_modules() -> None:
     # does not see): `from havewemet.identity import x` inside identity/ is a cycle.
     graph = grimp.build_graph("havewemet", cache_dir=None)
     assert _cycles(graph) == []
+
+
+def test_the_command_line_does_not_load_the_matcher_or_the_web_stack() -> None:
+    # Startup time (issue 16): `havewemet --help` loads the commands, not what they use.
+    code = (
+        "import json, sys; import havewemet.cli; "
+        "print(json.dumps(sorted(m for m in ('numpy', 'rapidfuzz', 'fastapi', 'networkx', "
+        "'sqlite_utils', 'havewemet.store', 'havewemet.identity.match', 'havewemet.triage.engine') "
+        "if m in sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def test_the_store_does_not_load_numpy() -> None:
+    code = (
+        "import sys; from havewemet.store import Store; Store.open(':memory:').counts(); "
+        "print('numpy' in sys.modules, 'pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -13,13 +13,15 @@ import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from havewemet.errors import HaveWeMetError
-from havewemet.store import Store, default_path
+
+if TYPE_CHECKING:  # the store (sqlite-utils) is imported by the commands that open it
+    from havewemet.store import Store
 
 app = typer.Typer(
     help="Have we met? Triage connection requests against your own data, locally.",
@@ -103,12 +105,16 @@ _STATE: ContextVar[CliState | None] = ContextVar("havewemet_cli_state", default=
 
 def db_path() -> Path:
     """The store's path: ``--db``, else ``HAVEWEMET_DB`` (read by Typer), else the default."""
+    from havewemet.store import default_path
+
     state = _STATE.get()
     return (state.db if state else None) or default_path()
 
 
 def open_store() -> Store:
     """The store named by --db / HAVEWEMET_DB."""
+    from havewemet.store import Store
+
     return Store.open(db_path())
 
 

@@ -19,7 +19,6 @@ from havewemet.cli.app import (
     console,
     open_store,
 )
-from havewemet.demo import REPRODUCE
 from havewemet.errors import HaveWeMetError
 
 
@@ -53,6 +52,8 @@ def demo(
 def _demo_next(keep: Path | None) -> str:
     """What to try after the demo: keep its files, see it in the browser, use your own data."""
     # TODO(issue 13): name `havewemet extension install` here once that command exists.
+    from havewemet.demo import REPRODUCE
+
     if keep is None:
         steps = [
             ("havewemet demo --keep DIR", "keep the demo's files and store in DIR"),

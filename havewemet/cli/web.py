@@ -13,7 +13,6 @@ import typer
 
 from havewemet.cli.app import PolicyOpt, PresetOpt, command, console, db_path, notice_preparing
 from havewemet.errors import HaveWeMetError
-from havewemet.store import Store
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -118,6 +117,7 @@ def _prepare(db_path: Path) -> None:
     """Prepare the identities for matching before serving (after an import it takes
     seconds), so that the first page comes at once."""
     from havewemet.identity.prepared import load_matcher
+    from havewemet.store import Store
 
     store = Store.open(db_path)
     try:

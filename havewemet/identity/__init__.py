@@ -1,8 +1,29 @@
-"""Identity resolution: who is this person, across all the user's sources."""
+"""Identity resolution: who is this person, across all the user's sources.
 
-from havewemet.identity.match import Match, Matcher, Query
-from havewemet.identity.names import fold, given_names_match, parse_name
-from havewemet.normalize import normalize_email, profile_slug
+The names below load on first use: importing a module of this package (the handles,
+the clustering) does not load the matcher, and ``havewemet --help`` none of it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from havewemet.identity.match import Match, Matcher, Query
+    from havewemet.identity.names import fold, given_names_match, parse_name
+    from havewemet.normalize import normalize_email, profile_slug
+
+_WHERE = {
+    "Match": "havewemet.identity.match",
+    "Matcher": "havewemet.identity.match",
+    "Query": "havewemet.identity.match",
+    "fold": "havewemet.identity.names",
+    "given_names_match": "havewemet.identity.names",
+    "parse_name": "havewemet.identity.names",
+    "normalize_email": "havewemet.normalize",
+    "profile_slug": "havewemet.normalize",
+}
 
 __all__ = [
     "Match",
@@ -14,3 +35,11 @@ __all__ = [
     "parse_name",
     "profile_slug",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value

@@ -15,6 +15,7 @@ from havewemet.identity.model import _TF_LEVELS, MODEL, Scored, _level_weight
 from havewemet.identity.names import (
     ParsedName,
     close_spelling,
+    given_form_agree,
     given_level,
     surname_level,
 )
@@ -28,6 +29,10 @@ SWAP_PENALTY = 1.0
 def _levels(a: ParsedName, b: ParsedName) -> tuple[str, str, str, str]:
     """Given-name and surname levels (with reasons) of two parsed names, as written."""
     g, gwhy = given_level(a.first, b.first)
+    if g not in ("exact", "missing"):
+        why = given_form_agree(a, b)
+        if why:
+            g, gwhy = "exact", why
     if g in ("none", "initial") and (a.nickname or b.nickname):
         for x, y in ((a.nickname, b.first), (a.first, b.nickname), (a.nickname, b.nickname)):
             lv = given_level(x, y) if x and y else ("missing", "")
@@ -52,6 +57,11 @@ def _joined(pn: ParsedName) -> list[ParsedName]:
     if min(len(pn.middle), len(pn.last)) <= 4 and " " not in pn.last:
         out.append(ParsedName(pn.first, "", pn.middle + pn.last, pn.maiden))
     return out
+
+
+def _swapped(pn: ParsedName) -> ParsedName:
+    """The name read family name first (its other romanisations swapped too)."""
+    return ParsedName(pn.last, pn.middle, pn.first, pn.maiden, "", pn.alt_last, pn.alt_first)
 
 
 def _may_swap(a: ParsedName, b: ParsedName) -> bool:
@@ -92,8 +102,8 @@ def _alternatives(
         alts.append((ParsedName("", "", a.first), ParsedName("", "", b.first), 0.0, True))
     if swap and _may_swap(a, b):
         # Both ways round, so that the comparison stays symmetric.
-        alts.append((ParsedName(a.last, a.middle, a.first, a.maiden), b, SWAP_PENALTY, True))
-        alts.append((a, ParsedName(b.last, b.middle, b.first, b.maiden), SWAP_PENALTY, True))
+        alts.append((_swapped(a), b, SWAP_PENALTY, True))
+        alts.append((a, _swapped(b), SWAP_PENALTY, True))
     return alts
 
 

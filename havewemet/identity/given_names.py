@@ -1,7 +1,9 @@
 """Given names: variant groups, nicknames and the given-name comparison level (issue 3).
 
-The variant groups (``data/given_names.txt``: forms of one name across languages)
-and the ``nicknames`` package say which given names are forms of each other;
+The variant groups (``data/given_names.txt``: forms of one name across languages),
+the equivalences of the installed gender-guesser package's ``nam_dict.txt`` (its
+``=`` lines, issue 12) and the ``nicknames`` package say which given names are forms
+of each other;
 :func:`given_level` grades two given names, :func:`given_name_roots` gives the
 blocking keys all forms of a name share.
 """
@@ -42,10 +44,54 @@ def _load_groups() -> dict[str, frozenset[int]]:
             for form in {name.strip(), name.strip().replace("-", "")}:
                 if form:
                     groups.setdefault(skeleton(form), set()).add(gid)
+    hand = set(groups)
+    for a, b in _nam_dict_pairs():
+        ka, kb = skeleton(a), skeleton(b)
+        if not ka or not kb or ka == kb:
+            continue
+        # The short form joins the full name's groups, never the other way: a form
+        # of two names (Chris: Christine, Christopher) must not make them one family.
+        # A form the hand-written groups already place keeps its place there.
+        if ka in hand:
+            continue
+        shared = groups.get(kb)
+        if not shared:
+            gid += 1
+            shared = {gid}
+        groups.setdefault(ka, set()).update(shared)
+        groups.setdefault(kb, set()).update(shared)
     return {k: frozenset(v) for k, v in groups.items()}
 
 
+def _nam_dict_pairs() -> list[tuple[str, str]]:
+    """The equivalent given names of gender-guesser's ``nam_dict.txt`` (its ``=`` lines:
+    a short form or spelling and the name it is a form of, across 50 countries).
+
+    The list is Jörg Michael's "gender.c" dictionary (GNU Free Documentation License
+    1.2), read from the installed package at run time (about 10 ms), not copied into
+    this one. Without the package, no pairs (the hand-written groups still apply).
+    ``+`` joins the words of a compound name (``Abdur+Rahim``).
+    """
+    try:
+        raw = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_bytes()
+    except (ModuleNotFoundError, OSError):
+        return []
+    pairs = []
+    for line in raw.split(b"\n"):
+        if not line.startswith(b"="):
+            continue
+        words = line[1:30].decode("utf-8", "replace").split()
+        if len(words) == 2:
+            a, b = (fold(w.replace("+", "-")) for w in words)
+            if a and b and a.isascii() and "?" not in a + b:
+                pairs.append((a, b))
+    return pairs
+
+
 _GROUPS = _load_groups()
+_BY_PREFIX: dict[str, list[str]] = {}
+for _key in _GROUPS:
+    _BY_PREFIX.setdefault(_key[:2], []).append(_key)
 
 
 def _faker_first_names() -> frozenset[str]:
@@ -114,7 +160,28 @@ def _families(first: str) -> frozenset[int]:
     for c in _NICK.canonicals_of(first):
         if len(c) > len(first):  # only up to a longer, full name: Betty -> Elizabeth
             out |= _GROUPS.get(skeleton(c), frozenset())
-    return frozenset(out)
+    return frozenset(out) or _spelled_family(first)
+
+
+def _spelled_family(first: str) -> frozenset[int]:
+    """The groups of a listed name that ``first`` is another spelling of (``Elisabet``
+    for ``Elisabeth``, ``Yuliya`` for ``Yulia``): one letter apart from it, or two when
+    both are seven letters or longer, with the same first two letters. A name two
+    listed names of different groups are that close to takes neither, and the last
+    letter must agree (endings tell a man's name from a woman's)."""
+    key = skeleton(first)
+    if len(key) < 5:
+        return frozenset()
+    found: set[int] = set()
+    seen: set[frozenset[int]] = set()
+    for other in _BY_PREFIX.get(key[:2], ()):
+        if key[-1] != other[-1] or _gender_pair(key, other):
+            continue  # Georgia is not a spelling of Georges, nor Daniela of Daniel
+        d = DamerauLevenshtein.distance(key, other, score_cutoff=2)
+        if d <= 1 or (d == 2 and min(len(key), len(other)) >= 7):
+            seen.add(_GROUPS[other])
+            found |= _GROUPS[other]
+    return frozenset(found) if len(seen) == 1 else frozenset()
 
 
 @lru_cache(maxsize=100_000)

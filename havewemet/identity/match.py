@@ -21,7 +21,7 @@ from havewemet._gc import paused as gc_paused
 from havewemet.identity.blocking import Blocks, rec_keys
 from havewemet.identity.compare import Rec, compare_above, make_rec, probability, rest_bound
 from havewemet.identity.model import MODEL
-from havewemet.identity.names import ParsedName
+from havewemet.identity.names import ParsedName, given_form_agree, surname_forms_agree
 
 # Term-frequency u values are smoothed toward these defaults with this many
 # pseudo-records, so a small address book does not make every name look common.
@@ -36,8 +36,10 @@ _M_TF = {c: MODEL[c].level("exact").m for c in ("given", "surname")}
 _MIDDLE_MAX = max(lv.weight for lv in MODEL["middle"].levels)
 # ... and the best weight of each name's levels short of an exact agreement.
 _OTHER_MAX = {
-    c: max(lv.weight for lv in MODEL[c].levels if lv.name != "exact") for c in ("given", "surname")
+    c: max(lv.weight for lv in MODEL[c].levels if lv.name not in ("exact", "maiden"))
+    for c in ("given", "surname")
 }
+_MAIDEN_W = MODEL["surname"].level("maiden").weight
 _M_SPELLING_TF = MODEL["surname"].level("spelling").m
 
 
@@ -257,10 +259,13 @@ class Matcher:
             return self.name_bound(b) + (_MIDDLE_MAX if a.middle and b.middle else 0.0)
         ug, ul = self.u_values_of(b)
         g = _OTHER_MAX["given"]
-        if a.first == b.first:  # as written, an exact level weighs by term frequency
+        if a.first == b.first or given_form_agree(a, b):
+            # as written (or one name in two forms), an exact level weighs by term frequency
             g = max(g, math.log2(_M_TF["given"] / ug))
         s = max(_OTHER_MAX["surname"], math.log2(_M_SPELLING_TF / ul))
-        if a.last == b.last:
+        if a.maiden or b.maiden:
+            s = max(s, _MAIDEN_W)
+        if a.last == b.last or surname_forms_agree(a, b):
             s = max(s, math.log2(_M_TF["surname"] / ul))
         return g + s
 

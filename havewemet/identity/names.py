@@ -17,6 +17,7 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
+from havewemet.identity.forms import gaelic_key, language_key
 from havewemet.identity.given_names import _NICK as _NICK
 from havewemet.identity.given_names import (
     _gender_pair,
@@ -25,6 +26,7 @@ from havewemet.identity.given_names import (
     given_name_roots,
     given_names_match,
 )
+from havewemet.identity.scripts import script_forms
 from havewemet.identity.spelling import fold, skeleton
 
 # Anything that is not a letter, mark, digit, space or name punctuation: emoji, symbols.
@@ -41,6 +43,8 @@ _MAIDEN = re.compile(
 )
 _PARENS = re.compile(r"[(\"“”]\s*([^()\"“”]*?)\s*[)\"“”]")
 _PARTICLES = frozenset("van von der den de del della di da dos das du le la ter ten zu y".split())
+#: The first word of an Irish or Scottish Gaelic surname (Ó Briain, Ní Bhriain, Mac Cárthaigh).
+_GAELIC_PARTICLES = frozenset("o ua ui ni nic mac mhic".split())
 
 
 class ParsedName(NamedTuple):
@@ -58,6 +62,11 @@ class ParsedName(NamedTuple):
     """A birth surname given with née/geb./born, or in brackets after the name."""
     nickname: str = ""
     """A name given in quotes or brackets inside the name: ``Robert "Bob" Smith``."""
+    alt_first: str = ""
+    """Other romanisations of a given name written in another script, ``/``-joined
+    (a string, so that the kept index stores a parsed name as strings)."""
+    alt_last: str = ""
+    """Other romanisations of a surname written in another script, ``/``-joined."""
 
     @property
     def full(self) -> str:
@@ -131,6 +140,8 @@ def _fast_parse(text: str) -> ParsedName | None:
     low = [fold(w) for w in words]
     if any(w in _TITLES or w in _PARTICLES or w in _CREDENTIAL_WORDS for w in low):
         return None
+    if len(low) == 3 and low[1] in _GAELIC_PARTICLES:  # Seán Ó Briain, Aoife Ní Bhriain
+        return ParsedName(low[0], "", f"{low[1]} {low[2]}")
     if len(low) == 2:
         return ParsedName(low[0], "", low[1])
     return ParsedName(low[0], low[1], low[2])
@@ -153,7 +164,19 @@ def parse_name(text: str) -> ParsedName:
         'doe'
     """
     fast = _fast_parse(text or "")
-    return fast if fast is not None else _full_parse(text or "")
+    pn = fast if fast is not None else _full_parse(text or "")
+    if text and not text.isascii():
+        forms = script_forms(text)
+        if forms is not None:
+            given, family = forms
+            first, last = given[0], (family[0] if family else pn.last)
+            pn = pn._replace(
+                first=first,
+                last=last,
+                alt_first="/".join(g for g in given if g != first),
+                alt_last="/".join(f for f in family if f != last),
+            )
+    return pn
 
 
 def _full_parse(text: str) -> ParsedName:
@@ -238,6 +261,55 @@ def _middle_words(middle: str) -> frozenset[str]:
     return frozenset(skeleton(w) for w in middle.split() if len(w) > 2)
 
 
+def _vowel_swap(a: str, b: str) -> bool:
+    """One vowel written for another, the rest equal: a different surname."""
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and diff[0][0] in "aeiouy" and diff[0][1] in "aeiouy"
+
+
+@lru_cache(maxsize=100_000)
+def _alts(forms: str) -> frozenset[str]:
+    return frozenset(forms.split("/")) if forms else frozenset()
+
+
+def _alt_agree(a: str, a_alts: str, b: str, b_alts: str) -> bool:
+    """Whether two names agree through the other romanisations of either."""
+    if not (a_alts or b_alts):
+        return False
+    sa, sb = _alts(a_alts) | {a}, _alts(b_alts) | {b}
+    return bool(sa & sb)
+
+
+def given_form_agree(a: ParsedName, b: ParsedName) -> str:
+    """A reason when two given names are one name in two scripts or language forms."""
+    if not a.first or not b.first or len(a.first) < 2 or len(b.first) < 2:
+        return ""
+    if _alt_agree(a.first, a.alt_first, b.first, b.alt_first) and a.first != b.first:
+        return f"{a.first.title()} and {b.first.title()} are one given name in two scripts"
+    if language_key(a.first) == language_key(b.first) and a.first != b.first:
+        return f"{a.first.title()} and {b.first.title()} are one given name (ü/ue, å/aa)"
+    return ""
+
+
+def _surname_form_reason(a: ParsedName, b: ParsedName) -> str:
+    la, lb = a.last.title(), b.last.title()
+    if language_key(a.last) == language_key(b.last):
+        return f"{la} and {lb} are one surname (ü/ue, ø/oe, å/aa, ß/ss)"
+    if _alt_agree(a.last, a.alt_last, b.last, b.alt_last):
+        return f"{la} and {lb} are one surname in two scripts"
+    ga = gaelic_key(a.last)
+    if ga and ga == gaelic_key(b.last):
+        return f"{la} and {lb} are the Irish and English forms of one surname"
+    return ""
+
+
+def surname_forms_agree(a: ParsedName, b: ParsedName) -> bool:
+    """Whether two different surnames are one in two language forms or scripts."""
+    return bool(a.last and b.last and _surname_form_reason(a, b))
+
+
 @lru_cache(maxsize=200_000)
 def surname_level(a: ParsedName, b: ParsedName) -> tuple[str, str]:
     """How two parsed names' surnames agree: a level and a short reason.
@@ -251,16 +323,20 @@ def surname_level(a: ParsedName, b: ParsedName) -> tuple[str, str]:
     la, lb = a.last.title(), b.last.title()
     if a.last == b.last:
         return "exact", f"same surname ({la})"
+    why = _surname_form_reason(a, b)
+    if why:
+        return "exact", why
     ka, kb = skeleton(a.last), skeleton(b.last)
-    if ka == kb:
-        return "spelling", f"{la} and {lb} are spellings of one surname"
     if (
         a.maiden
         and skeleton(a.maiden) in (kb, *b.surnames)
         or b.maiden
         and skeleton(b.maiden) in (ka, *a.surnames)
     ):
+        # The data says so (née, geb., z d., born): as strong as the same surname.
         return "maiden", "a maiden name matches the other surname"
+    if ka == kb:
+        return "spelling", f"{la} and {lb} are spellings of one surname"
     wa, wb = _surname_words(a.last), _surname_words(b.last)
     if wa & wb:
         return "part", f"{la} and {lb} share a surname"
@@ -268,6 +344,8 @@ def surname_level(a: ParsedName, b: ParsedName) -> tuple[str, str]:
     ma, mb = _middle_words(a.middle), _middle_words(b.middle)
     if ((ma & wb) or (mb & wa)) and (wa and wb):
         return "part", f"{la} and {lb} share a surname"
+    if _vowel_swap(a.last, b.last):
+        return "close", ""  # Müller/Möller, Hansen/Hensen: another name, not a slip
     if _typo(a.last, b.last, ka, kb):
         return "fuzzy", f"{la} looks like a misspelling of {lb}"
     return "none", ""
@@ -277,6 +355,8 @@ __all__ = [
     "ParsedName",
     "close_spelling",
     "fold",
+    "given_form_agree",
+    "surname_forms_agree",
     "given_level",
     "given_name_roots",
     "given_names_match",

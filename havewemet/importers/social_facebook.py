@@ -19,6 +19,7 @@ request"; removed and rejected people are kept as extra only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from havewemet.errors import InputError
@@ -33,6 +34,15 @@ from havewemet.importers.social import (
     listing,
     utc_date,
 )
+from havewemet.importers.social_facebook_pages import (
+    Entry,
+    Thread,
+    entry_date,
+    html_entries,
+    html_thread,
+    json_thread,
+)
+from havewemet.importers.social_facebook_pages import save as save_threads
 from havewemet.models import FileReport, Identity, ImportBatch
 
 SOURCE = "facebook"
@@ -67,12 +77,28 @@ _NAMES = {
 _ORDER = ("profile", "friends", "received", "sent", "removed", "rejected")
 
 
+#: a message thread's file: ``messages/inbox/<thread>/message_1.json`` (or ``.html``);
+#: message requests and filtered threads (strangers, spam) are not read.
+_THREAD = re.compile(
+    r"(^|/)messages/(inbox|archived_threads|e2ee_cutover)/[^/]+/message_\d+\.(json|html?)$"
+)
+
+
+def _html_kind(base: str) -> str | None:
+    """The kind of a page of the HTML download, by its name (``your_friends.html``)."""
+    stem = base.rsplit(".", 1)[0]
+    return _NAMES.get(f"{stem}.json") if base.endswith((".html", ".htm")) else None
+
+
 def _sniff(path: Path, head: bytes) -> int:
     names = listing(path, head)
     if names is not None:
+        names = [n for n in names if not n.endswith("/")]  # a zip's folder entries
         if any(basename(n) in _NAMES and basename(n) != "friends.json" for n in names):
             return 85
         if any(n.lower().endswith("friends/friends.json") for n in names):
+            return 85
+        if any(_html_kind(basename(n)) or _THREAD.search(n.lower()) for n in names):
             return 85
         return 0
     text = head[:4096].decode("utf-8", errors="replace")
@@ -84,6 +110,12 @@ def _sniff(path: Path, head: bytes) -> int:
         return 95
     if path.name.lower() in _NAMES and re.search(r'"(friends|timestamp)"', text):
         return 80
+    if re.match(r"message_\d+\.json$", path.name.lower()) and '"participants"' in text:
+        return 85
+    if (_html_kind(path.name.lower()) or re.match(r"message_\d+\.html?$", path.name.lower())) and (
+        "<section" in text or "uiBoxWhite" in text
+    ):
+        return 85
     return 0
 
 
@@ -178,11 +210,26 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
     """Read friends, friend requests and the user's profile from a Facebook download."""
     batch = ImportBatch(source=SOURCE, kind="facebook-json", path=str(path))
     people = Collector(SOURCE)
-    docs: list[tuple[str, str, JsonDoc]] = []
+    docs: list[tuple[str, str, JsonDoc | list[Entry]]] = []
+    threads: list[Thread] = []
     # In a folder or zip only the known files are parsed (a download holds thousands).
     single = is_single_file(path)
+    inside: dict[str, str] = {}  # how errors name a file -> its path in the download
     for member in iter_members(path):
-        base = basename(member.name)
+        inside[member.display] = member.name
+        base, lower = basename(member.name), member.name.lower()
+        thread = _THREAD.search(lower) or (single and re.match(r"message_\d+\.", base))
+        if thread:
+            text = decode_text(member.read(), member.display)
+            if base.endswith(".json"):
+                threads.append(json_thread(JsonDoc(text, member.display, fix=_FIX), _FIX))
+            else:
+                threads.append(html_thread(text, member.display))
+            continue
+        if _html_kind(base):
+            _title, entries = html_entries(decode_text(member.read(), member.display))
+            docs.append((_html_kind(base) or "", member.display, entries))
+            continue
         if not base.endswith(".json") or (base not in _NAMES and not single):
             batch.unknown_files.append(member.name)
             continue
@@ -192,47 +239,82 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
         if kind is None:
             batch.unknown_files.append(member.name)
             continue
-        docs.append((kind, member.name, doc))
-    if not docs:
+        docs.append((kind, member.display, doc))
+    if not docs and not threads:
         raise InputError(
             str(path),
-            "holds no Facebook friends or friend-request file",
-            fix=f"Give your_friends.json or the whole download. {_FIX}",
+            "holds no Facebook friends, friend-request or message file",
+            fix=f"Give your_friends.json (or .html) or the whole download. {_FIX}",
         )
+    undated: list[tuple[str, int, str]] = []
     for kind, name, doc in sorted(docs, key=lambda d: (_ORDER.index(d[0]), d[1])):
         report = FileReport(file=name, kind=kind)
         batch.files.append(report)
         if kind == "profile":
-            report.identities = _profile(doc, batch)
+            if isinstance(doc, JsonDoc):
+                report.identities = _profile(doc, batch)
             continue
-        entries = _entries(doc, kind)
-        for n, entry in enumerate(entries):
-            line = doc.line_of(entry, doc.line_of_item(entries, n))
-            full = _name(entry) if isinstance(entry, dict) else ""
-            if not full:
-                raise InputError(doc.file, f"entry {n + 1} has no name", line=line, fix=_FIX)
+        rows = _json_rows(doc, kind) if isinstance(doc, JsonDoc) else _html_rows(doc, name, undated)
+        for full, line, at, email in rows:
             report.rows += 1
-            at = utc_date(entry.get("timestamp"))
-            contact = entry.get("contact_info")
-            email = contact.strip().lower() if isinstance(contact, str) and "@" in contact else ""
             extra: dict[str, object] = {}
             if kind in ("removed", "rejected"):
                 extra = {f"facebook_{kind}": at or True}
             key = f"{SOURCE}/{full.lower()}"
             people.person(
-                key, doc.file, line, report, name=full, emails=[email] if email else [], extra=extra
+                key, name, line, report, name=full, emails=[email] if email else [], extra=extra
             )
             if kind == "friends":
-                people.interact(key, "friend", "both", doc.file, line, report, at=at)
+                people.interact(key, "friend", "both", name, line, report, at=at)
             elif kind in ("received", "sent"):
                 people.interact(
                     key,
                     "friend",
                     "in" if kind == "received" else "out",
-                    doc.file,
+                    name,
                     line,
                     report,
                     at=at,
                     detail="friend request",
                 )
+    if undated:
+        file, line, raw = undated[0]
+        batch.warnings.append(
+            f"{file}: {len(undated)} date(s) not understood (the first on line {line}: "
+            f"{raw!r}); those people are kept without a date"
+        )
+    reports = {}
+    for t in threads:
+        if t.file not in reports:
+            reports[t.file] = FileReport(file=t.file, kind="messages")
+            batch.files.append(reports[t.file])
+    save_threads(threads, batch, people, reports, {})
+    for report in batch.files:  # the summary names the file inside the download
+        report.file = inside.get(report.file, report.file)
     return people.finish(batch)
+
+
+def _json_rows(doc: JsonDoc, kind: str) -> Iterator[tuple[str, int, str | None, str]]:
+    """(name, line, date, e-mail) of each entry of a JSON friends or requests file."""
+    entries = _entries(doc, kind)
+    for n, entry in enumerate(entries):
+        line = doc.line_of(entry, doc.line_of_item(entries, n))
+        full = _name(entry) if isinstance(entry, dict) else ""
+        if not full:
+            raise InputError(doc.file, f"entry {n + 1} has no name", line=line, fix=_FIX)
+        contact = entry.get("contact_info")
+        email = contact.strip().lower() if isinstance(contact, str) and "@" in contact else ""
+        yield full, line, utc_date(entry.get("timestamp")), email
+
+
+def _html_rows(
+    entries: list[Entry], file: str, undated: list[tuple[str, int, str]]
+) -> Iterator[tuple[str, int, str | None, str]]:
+    """(name, line, date, "") of each entry of an HTML friends or requests page."""
+    for entry in entries:
+        if not entry.heading:
+            continue
+        at, raw = entry_date(entry)
+        if at is None and raw:
+            undated.append((file, entry.line, raw))
+        yield entry.heading, entry.line, at[:10] if at else None, ""

@@ -17,12 +17,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
 from platformdirs import user_data_dir
 
 from havewemet._gc import paused as gc_paused
 from havewemet.errors import NotFoundError, StoreError
 from havewemet.models import ImportBatch, Request, stable_id
+from havewemet.store._sqlite import sqlite_utils  # first: see its docstring
 from havewemet.store.bulk import account_folded, count_interactions, indexes_rebuilt
 from havewemet.store.match_cache import MatchCache
 from havewemet.store.queries import StoreQueries
@@ -98,7 +98,9 @@ class Store(StoreQueries):
                 conn = sqlite3.connect(target, timeout=30)
             else:
                 conn = sqlite3.connect(":memory:")
-            db = sqlite_utils.Database(conn)
+            # No sqlite-utils plugins: third-party code has no business with the
+            # user's store, and finding them scans every installed package (50 ms).
+            db = sqlite_utils.Database(conn, execute_plugins=False)
             if target != ":memory:":
                 db.execute("PRAGMA journal_mode=WAL")
                 # In WAL mode a commit survives a killed process either way; NORMAL

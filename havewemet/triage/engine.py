@@ -19,6 +19,7 @@ from havewemet.identity.handles import handle_fit
 from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import ParsedName, given_level, parse_name, skeleton, surname_level
 from havewemet.identity.prepared import load_matcher
+from havewemet.models import Request
 from havewemet.normalize import profile_slug
 from havewemet.store import Store
 from havewemet.triage.evidence import (
@@ -345,3 +346,46 @@ def triage_inbox(
     (ask) first, then the clear cases (accept, report, ignore)."""
     t = Triager(store, policy=policy, today=today)
     return t.triage_all(store.requests(status=status))
+
+
+def check_request(
+    store: Store,
+    request: Request,
+    *,
+    policy: Policy | None = None,
+    today: date | None = None,
+    save: bool = True,
+) -> Triage:
+    """Triage one request read on LinkedIn's site (typed or pasted by hand).
+
+    Args:
+        store: The user's store.
+        request: The requester as the invitation shows them: name, profile address,
+            headline, note and the mutual connections' names.
+        policy: The triage policy (default: the gatekeeper preset).
+        today: The date tie strength and signals are computed for (default: today).
+        save: Keep the request in the inbox (merged into the same earlier one).
+
+    Returns:
+        The verdict, its evidence, the risk signals and the recommendation.
+
+    Examples:
+        >>> store = Store.open(":memory:")
+        >>> result = check_request(store, Request("Ann Lee", note="Buy our product!"))
+        >>> result.verdict, result.action
+        ('stranger', 'ignore')
+    """
+    if save:
+        pending = store.get_request(store.add_request(request))
+    else:
+        pending = {
+            "id": request.id,
+            "name": request.name,
+            "profile_url": request.profile_url,
+            "slug": profile_slug(request.profile_url),
+            "headline": request.headline,
+            "note": request.note,
+            "mutuals": list(request.mutuals),
+            "reminders": 0,
+        }
+    return Triager(store, policy=policy, today=today).triage(pending)

@@ -49,9 +49,11 @@ def _sniff(path: Path, head: bytes) -> int:
             # contact-CSV readers, whose headers (First Name, Last Name, ...) overlap.
             return 92
         return 0
-    hits = sum(1 for n in names if known_file(n))
+    # A zip lists its folders too ("messages/" in a Facebook download): only files count.
+    names = [n for n in names if not n.endswith("/")]
+    hits = sum(1 for n in names if n.lower().endswith(".csv") and known_file(n))
     core = {"connections", "invitations", "messages"}
-    if any(norm_file(n) in core for n in names):
+    if any(n.lower().endswith(".csv") and norm_file(n) in core for n in names):
         return 90
     return 40 if hits else 0
 
