@@ -121,6 +121,9 @@ class Request:
     source: str = "manual"
     file: str = ""
     line: int = 0
+    mutual_count: int = 0
+    """How many mutual connections the invitation says there are, when it names only
+    some ("Amira Haddad, Tom Brennan and 12 others": 14); 0 when it names them all."""
 
     @property
     def id(self) -> str:

@@ -216,3 +216,45 @@ def test_the_import_summary_counts_requests_already_connected(tmp_path, db_path)
         if statuses.get(k)
     )
     assert line == f"Requests: {want}." and "already connected" in line
+
+
+def test_an_80_column_terminal(tmp_path, db_path):
+    """Import summary, sources and help as a user reads them at 80 columns."""
+    narrow = CliRunner(env={"COLUMNS": "80"})
+
+    def at80(*args: str) -> str:
+        result = narrow.invoke(app, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    export = make_export(tmp_path, BASIC)
+    (tmp_path / "Endorsement_Received_Info.csv").write_text(
+        "First Name,Last Name,Skill Name,Endorsement Date,Endorser Public Url,Endorsement Status\n"
+        "Ann,Lee,Archives,2024/01/02 10:00:00 UTC,www.linkedin.com/in/ann-lee,ACCEPTED\n"
+    )
+    out = at80("import", str(export)).splitlines()
+    table = [line for line in out if line.split() and line.split()[0].endswith(".csv")]
+    assert {line.split()[0] for line in table} >= {"Connections.csv", "Invitations.csv"}
+    assert all("…" not in line for line in out)
+    long = "endorsements-from-the-old-laptop"
+    out = at80(
+        "import", str(tmp_path / "Endorsement_Received_Info.csv"), "--source", long
+    ).splitlines()
+    assert any(line.startswith("Endorsement_Received_Info.csv ") for line in out)
+    assert max(len(line) for line in out if not line.startswith(("Store:", "Imported"))) <= 80
+    listing = at80("sources").splitlines()
+    assert listing[0].split() == ["source", "format", "imported", "people", "evidence", "requests"]
+    assert set(listing[1]) == {"─"}
+    assert listing[2].split()[0] == "linkedin"
+    # A long name folds within its column (the numbers stay in theirs).
+    assert "".join(line.split()[0] for line in listing[3:5]) == long
+    # The columns line up: each number ends where its heading does.
+    ends = [listing[0].index(h) + len(h) for h in ("people", "evidence", "requests")]
+    for line in listing[2:4]:
+        assert [line[e - 1] != " " for e in ends] == [True] * 3, line
+    assert "From:" in listing
+    for cmd in (["--help"], ["import", "--help"], ["check", "--help"], ["history", "--help"]):
+        text = at80(*cmd)
+        assert "{" not in text and not re.search(r"<(str|path|int|list)", text), cmd
+    assert at80("import", "--help").startswith("Usage: root import [OPTIONS] PATH\n")
+    assert "--mutual MUTUAL" in at80("check", "--help")

@@ -341,13 +341,16 @@ def test_sources_lists_every_import_and_forget_removes_only_one(
         assert result.exit_code == 0, result.output
     expected = {source: (n_i, n_x) for _w, _o, source, _k, n_i, n_x in FORMATS.values()}
     assert per_source(db_path) == expected
-    listing = run("sources")
+    listing = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["sources"])
     assert listing.exit_code == 0
     lines = listing.output.splitlines()
-    assert len(lines) == len(FORMATS)
+    assert lines[0].split() == ["source", "format", "imported", "people", "evidence", "requests"]
+    table = lines[2 : lines.index("From:")]
+    assert len(table) == len(FORMATS)
     for _w, _o, source, kind, n_i, n_x in FORMATS.values():
-        (line,) = [ln for ln in lines if ln.startswith(source + " ")]
-        assert kind in line and f"{n_i} people, {n_x} evidence" in line
+        (line,) = [ln for ln in table if ln.startswith(source + " ")]
+        assert line[len(source) :].split()[0] == kind
+        assert line.split()[-3:-1] == [str(n_i), str(n_x)]
 
     gone = run("forget", "mbox:All mail.mbox")
     assert gone.exit_code == 0, gone.output

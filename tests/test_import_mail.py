@@ -296,6 +296,7 @@ EXPECTED_REQUESTS = [
         sent_at="2024-03-01T10:13:20",
         mutuals=["Anna Schmidt", "Markus Weber"],
         reminders=1,
+        mutual_count=5,
     ),
     Request(
         name="Tom Becker",
@@ -305,6 +306,7 @@ EXPECTED_REQUESTS = [
         sent_at="2024-03-10T18:00:00",
         mutuals=["Anna Schmidt", "Markus Weber"],
         reminders=0,
+        mutual_count=5,
     ),
 ]
 
@@ -312,6 +314,7 @@ EXPECTED_REQUESTS = [
 def requests_of(batch):
     return [
         (r.name, r.profile_url, r.headline, r.note, r.sent_at, r.mutuals, r.reminders)
+        + (r.mutual_count,)
         for r in batch.requests
     ]
 
@@ -319,6 +322,7 @@ def requests_of(batch):
 def expected_requests():
     return [
         (r.name, r.profile_url, r.headline, r.note, r.sent_at, r.mutuals, r.reminders)
+        + (r.mutual_count,)
         for r in EXPECTED_REQUESTS
     ]
 
@@ -525,3 +529,34 @@ def test_header_soup_raises_only_input_error(parts):
         except InputError:
             return
         assert all(i.kind == "mail" and i.count >= 1 for i in batch.interactions)
+
+
+@pytest.mark.parametrize(
+    ("line", "names", "count"),
+    [
+        ("Amira Haddad, Tom Brennan and 12 others are mutual connections", 2, 14),
+        ("Amira Haddad and Tom Brennan are mutual connections", 2, 0),
+        ("Amira Haddad is a mutual connection", 1, 0),
+        ("Amira Haddad and 1 other mutual connection", 1, 2),
+        ("23 mutual connections", 0, 23),
+    ],
+)
+def test_mutuals_from_mail_keep_the_count(line, names, count):
+    """Issue 12: "X, Y and N others" keeps N + 2 with the two names; a line that
+    names every mutual gives no separate count (near miss)."""
+    from havewemet.importers.linkedin_mail import _mutuals
+
+    got_names, got_count = _mutuals(["Hi Alex,", line])
+    assert (len(got_names), got_count) == (names, count)
+
+
+def test_the_mutual_count_reaches_the_evidence(store):
+    from havewemet.triage.engine import Triager
+    from tests.fixtures_triage import TODAY
+
+    rid = store.add_request(
+        Request("Priya Raman", mutuals=["Anna Schmidt", "Markus Weber"], mutual_count=14)
+    )
+    t = Triager(store, today=TODAY).triage(store.get_request(rid))
+    (line,) = [e.text for e in t.evidence if e.kind == "mutuals"]
+    assert line.startswith("14 mutual connections (2 named), 0 found in your data")

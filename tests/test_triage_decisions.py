@@ -202,3 +202,30 @@ def test_cli_decide_history_export(db_path, tmp_path):
     assert res.output.startswith("Error: give REQUEST and DECISION")
     res = runner.invoke(app, ["decide", "--all-recommended", "--json"])
     assert (res.exit_code, json.loads(res.output)) == (0, [])
+
+
+def test_decisions_export_keeps_an_existing_file_and_writes_it_private(db_path, tmp_path):
+    """As ``backup`` does: an existing file is kept unless --force; the file is 0600
+    like the store (decisions name people and say why they were reported)."""
+    import os
+    import stat
+
+    s = Store.open(db_path)
+    request(s, "Ann Lee", url=li("ann-lee"))
+    s.close()
+    runner = CliRunner()
+    assert runner.invoke(app, ["decide", "Ann Lee", "report", "--reason", "spam"]).exit_code == 0
+    out = tmp_path / "mine.csv"
+    out.write_text("my own notes\n")
+    os.chmod(out, 0o644)
+    res = runner.invoke(app, ["decisions", "export", str(out)])
+    assert (res.exit_code, res.output) == (1, f"Error: {out} exists; add --force to overwrite it\n")
+    assert out.read_text() == "my own notes\n"
+    res = runner.invoke(app, ["decisions", "export", str(out), "--force"])
+    assert res.output == f"Wrote 1 decisions to {out}\n"
+    assert "Ann Lee" in out.read_text(encoding="utf-8-sig")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    fresh = tmp_path / "new.json"
+    assert runner.invoke(app, ["decisions", "export", str(fresh)]).exit_code == 0
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -83,7 +83,7 @@ def test_a_good_note_passes():
 def test_no_shared_context_at_all():
     assert any(
         p.startswith("no shared context in your data")
-        for p in check_note("Hi Bo, I admire the archive catalogue work you lead.")
+        for p in check_note("Hi Bo, I would be glad to add you to my network, thanks.")
     )
 
 
@@ -166,3 +166,26 @@ def test_cli_outreach(db_path):
     res = runner.invoke(app, ["outreach"])
     assert res.exit_code == 1
     assert res.output.strip() == "Error: give a NAME or profile URL, or --audit"
+
+
+def test_cli_outreach_as_the_user_reads_it(db_path):
+    """A note naming a talk is a reason to write; a connection is "already connected"."""
+    _store(Store.open(db_path)).close()
+    runner = CliRunner()
+    note = "Hi Xavier, I enjoyed your talk on linked data at the Leeds archives day."
+    out = runner.invoke(app, ["outreach", "Xavier Quill", "--note", note]).output.splitlines()
+    assert out[0] == "Xavier Quill  stranger  send a request: not now"
+    assert "  note: fine" in out and not any("name the reason" in line for line in out)
+    bare = runner.invoke(
+        app, ["outreach", "Xavier Quill", "--note", "Hi Xavier, happy to add you here."]
+    )
+    assert (
+        "  ! note: no shared context in your data: name the reason you are writing (their "
+        "work, a talk, a common interest)" in bare.output.splitlines()
+    )
+    out = runner.invoke(app, ["outreach", li("tom-b")]).output.splitlines()
+    assert out[:2] == [
+        "Tom Brennan  known  already connected",
+        "  already a LinkedIn connection: send a message instead",
+    ]
+    assert not any("send a request" in line or "note:" in line for line in out)

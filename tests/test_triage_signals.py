@@ -240,3 +240,17 @@ def test_phrase_prefilter_finds_what_every_pattern_finds(text):
     lists = phrase_lists()
     for section, pats in lists.items():
         assert _hits(section, text, lists) == [m.group(0) for p in pats if (m := p.search(text))]
+
+
+@pytest.mark.parametrize("note", ["Hi!", "Hello", "Hi Ruth", "Hello there :)", "Bonjour Marie"])
+def test_a_bare_greeting_is_a_generic_note(note):
+    """Issue 12: a greeting with nothing after it says nothing about why."""
+    sigs = read_signals({"name": "Ann Lee", "note": note})
+    assert [s.name for s in sigs if s.name == "template"] == ["template"]
+    assert any("bare greeting" in s.text for s in sigs)
+
+
+@pytest.mark.parametrize("note", ["Hi Ruth, we met at LibCon in June", "Hi, I loved your talk"])
+def test_a_greeting_with_a_reason_is_not_bare(note):
+    sigs = read_signals({"name": "Ann Lee", "note": note})
+    assert not any("bare greeting" in s.text for s in sigs)

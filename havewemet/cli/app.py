@@ -10,13 +10,18 @@ import functools
 import inspect
 import json
 import sys
+import typing
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import click
 import typer
 from rich.console import Console
+from typer.core import TyperArgument, TyperCommand
+from typer.models import ArgumentInfo, OptionInfo
 
 from havewemet.errors import HaveWeMetError
 
@@ -85,12 +90,52 @@ def errors_to_exit(fn):
 
 def command(*args, typer_app: typer.Typer | None = None, **kwargs):
     """``app.command`` (or ``typer_app.command``) with library errors turned into
-    ``Error: ...`` and exit code 1."""
+    ``Error: ...`` and exit code 1, and every value placeholder in its help named."""
 
     def deco(fn):
+        name_placeholders(fn)
+        kwargs.setdefault("cls", _Command)
         return (typer_app or app).command(*args, **kwargs)(errors_to_exit(fn))
 
     return deco
+
+
+class _Argument(TyperArgument):
+    """An argument shown as click does: ``PATH`` (``[NAME]`` when optional) in the
+    usage line and no ``<str>`` type beside it (Typer writes ``{path}``, ``path <path>``)."""
+
+    def display_type_rich(self, ctx: click.Context) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = str(self.display_name_raw)
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+
+class _Command(TyperCommand):
+    """A command whose arguments are :class:`_Argument` (issue 13: no placeholders)."""
+
+    def __init__(self, *args: typing.Any, **kwargs: typing.Any) -> None:
+        super().__init__(*args, **kwargs)
+        for p in self.params:
+            if type(p) is TyperArgument:
+                p.__class__ = _Argument
+
+
+def name_placeholders(fn: Callable[..., object]) -> None:
+    """Give each argument and option of ``fn`` without a ``metavar`` its name in
+    capitals, so that help reads ``havewemet import [OPTIONS] PATH`` and ``--mutual
+    MUTUAL``, not Typer's ``{path}`` and ``<list[str]>`` (issue 13)."""
+    # The annotations are strings (``from __future__ import annotations``): each
+    # evaluation makes new OptionInfo objects, so keep the evaluated ones on ``fn``
+    # for Typer to read.
+    hints = typing.get_type_hints(fn, include_extras=True)
+    for name, hint in hints.items():
+        for info in getattr(hint, "__metadata__", ()):
+            if isinstance(info, OptionInfo | ArgumentInfo) and info.metavar is None:
+                info.metavar = name.rstrip("_").upper()
+    fn.__annotations__ = hints
 
 
 @dataclass(frozen=True)
@@ -130,6 +175,7 @@ def _main(
         typer.Option(
             "--db",
             envvar="HAVEWEMET_DB",
+            metavar="FILE",
             help="The store (SQLite). Default: havewemet.db in your user data folder.",
         ),
     ] = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -86,11 +87,16 @@ def import_summary(
 ) -> None:
     """What an import read, per file, and what it changed in the store; ``statuses``:
     how many of its requests are pending, already connected or decided."""
-    t = Table(title=f"Imported {escape(batch.path)} as source '{escape(batch.source)}'")
-    for col in ("file", "rows", "people", "evidence", "requests", "note"):
-        t.add_column(
-            col, justify="right" if col in ("rows", "people", "evidence", "requests") else "left"
-        )
+    console.print(
+        f"Imported {escape(batch.path)} as source '{escape(batch.source)}'", highlight=False
+    )
+    # File names whole (a name cut to "Endorsement_Rece…" says nothing): the note
+    # column wraps instead, and the table fits the terminal (80 columns).
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    t.add_column("file", no_wrap=True, overflow="fold")
+    for col in ("rows", "people", "evidence", "requests"):
+        t.add_column(col, justify="right", no_wrap=True)
+    t.add_column("note")
     for f in batch.files:
         t.add_row(
             escape(f.file),
@@ -100,7 +106,7 @@ def import_summary(
             str(f.requests),
             escape(f.note),
         )
-    console.print(t)
+    console.print(t, soft_wrap=False)  # fit the terminal (the console soft-wraps text)
     if batch.unknown_files:
         shown = ", ".join(escape(u) for u in batch.unknown_files[:12])
         more = f" and {len(batch.unknown_files) - 12} more" if len(batch.unknown_files) > 12 else ""
@@ -116,6 +122,30 @@ def import_summary(
     console.print("Store: " + "; ".join(parts))
     if statuses:
         console.print(requests_line(statuses), markup=False, highlight=False)
+
+
+def sources(console: Console, rows: list[dict]) -> None:
+    """``havewemet sources``: one row per imported source under a header, in aligned
+    columns that fit the terminal, then the file each came from."""
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    t.add_column("source", overflow="fold", ratio=1)
+    t.add_column("format", no_wrap=True)
+    t.add_column("imported", no_wrap=True)
+    for col in ("people", "evidence", "requests"):
+        t.add_column(col, justify="right", no_wrap=True)
+    for r in rows:
+        t.add_row(
+            escape(r["name"]),
+            escape(r["kind"]),
+            str(r["imported_at"] or "")[:10],
+            str(r["identities"]),
+            str(r["interactions"]),
+            str(r["requests"]),
+        )
+    console.print(t, soft_wrap=False)
+    console.print("From:")
+    for r in rows:
+        console.print(f"  {escape(r['name'])}: {escape(r['path'] or '')}", highlight=False)
 
 
 def requests_line(statuses: dict[str, int]) -> str:
@@ -136,8 +166,13 @@ def requests_line(statuses: dict[str, int]) -> str:
 
 def outreach(console: Console, r: Outreach) -> None:
     """What the user shares with someone, whether to send, and the note check."""
-    mark = "[bold green]yes[/]" if r.appropriate else "[bold yellow]not now[/]"
-    console.print(f"[bold]{escape(r.name)}[/]  [cyan]{r.verdict}[/]  send a request: {mark}")
+    if r.connected:
+        mark = "[bold green]already connected[/]"
+    else:
+        mark = "send a request: " + (
+            "[bold green]yes[/]" if r.appropriate else "[bold yellow]not now[/]"
+        )
+    console.print(f"[bold]{escape(r.name)}[/]  [cyan]{r.verdict}[/]  {mark}")
     console.print(f"  {escape(r.advice)}")
     for e in r.evidence:
         console.print(f"  [green]+[/] {escape(e.text)} [dim]({escape(e.source)})[/]")

@@ -92,14 +92,23 @@ def import_(
     source: Annotated[str | None, typer.Option(help="Name the source in the store.")] = None,
     map_: Annotated[
         list[str] | None,
-        typer.Option("--map", help="For CSV lists of people: field=Column, e.g. name='Full Name'."),
+        typer.Option(
+            "--map",
+            metavar="FIELD=COLUMN",
+            help="For CSV lists of people: field=Column, e.g. name='Full Name'.",
+        ),
     ] = None,
     event: Annotated[str | None, typer.Option(help="For attendee lists: the event.")] = None,
-    event_date: Annotated[str | None, typer.Option(help="The event's date (YYYY-MM-DD).")] = None,
+    event_date: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="The event's date.")
+    ] = None,
     list_kind: Annotated[
         str, typer.Option(help="event (attendees) or member (directory).")
     ] = "event",
-    me: Annotated[list[str] | None, typer.Option(help="Your own e-mail address(es).")] = None,
+    me: Annotated[
+        list[str] | None,
+        typer.Option(metavar="ADDRESS", help="Your own e-mail address (repeat for each)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import one source into the store, in one transaction (re-importing changes nothing)."""
@@ -150,13 +159,8 @@ def sources(as_json: JsonOpt = False) -> None:
         return _print_json([{**r, "report": json.loads(r["report"] or "[]")} for r in rows])
     if not rows:
         console.print("Nothing imported yet: `havewemet import PATH`.")
-    for r in rows:
-        console.print(
-            f"{r['name']:28} {r['kind']:14} {r['imported_at']}  "
-            f"{r['identities']} people, {r['interactions']} evidence, "
-            f"{r['requests']} requests  ({r['path']})",
-            markup=False,
-        )
+        return
+    render.sources(console, rows)
 
 
 @command()

@@ -120,7 +120,7 @@ def check(
         )
     if not as_json:
         notice_preparing(store)
-    result = Triager(store, policy=load_policy(policy, preset_name=preset)).triage(req)
+    result = Triager(store, policy=load_policy(policy, preset_name=preset)).check(req)
     if as_json:
         return _print_json(result.to_dict())
     render.inbox(console, [result], verbose=True, summary=False)
@@ -201,11 +201,14 @@ def history_cmd(
 
 
 @command("export", typer_app=decisions_app)
-def decisions_export(path: Annotated[Path, typer.Argument(help="FILE.csv or FILE.json.")]) -> None:
-    """Write every decision to a CSV or JSON file."""
+def decisions_export(
+    path: Annotated[Path, typer.Argument(help="FILE.csv or FILE.json.")],
+    force: Annotated[bool, typer.Option(help="Overwrite FILE if it exists.")] = False,
+) -> None:
+    """Write every decision to a CSV or JSON file (readable by you only)."""
     from havewemet.triage.decisions import export_decisions
 
-    n = export_decisions(_open(), path)
+    n = export_decisions(_open(), path, overwrite=force)
     console.print(f"Wrote {n} decisions to {escape(str(path))}")
 
 

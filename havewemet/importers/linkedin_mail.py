@@ -126,13 +126,15 @@ def parse_invitation(msg: EmailMessage, file: str, line: int, source: str) -> Re
     dt = getattr(date, "datetime", None) if date is not None else None
     if dt is not None and dt.tzinfo is not None:
         dt = dt.astimezone(UTC).replace(tzinfo=None)
+    mutuals, mutual_count = _mutuals(lines)
     return Request(
         name=name,
         profile_url=url if profile_slug(url) else "",
         headline=_headline(lines, name),
         note=_note(lines),
         sent_at=dt.isoformat(timespec="seconds") if dt else None,
-        mutuals=_mutuals(lines),
+        mutuals=mutuals,
+        mutual_count=mutual_count,
         reminders=1 if reminder else 0,
         source=source,
         file=file,
@@ -163,18 +165,29 @@ def _note(lines: list[str]) -> str:
     return ""
 
 
-def _mutuals(lines: list[str]) -> list[str]:
+def _mutuals(lines: list[str]) -> tuple[list[str], int]:
+    """The mutual connections the mail names, and how many it says there are in all
+    ("Amira Haddad, Tom Brennan and 12 others are mutual connections": the two names
+    and 14; "23 mutual connections: ..." 23); the count is 0 when it gives none."""
     for ln in lines:
         for pat in _MUTUALS:
             m = pat.match(ln)
+            if m and not m.group("names") and m.groupdict().get("n"):
+                return [], int(m.group("n"))  # "23 mutual connections", no names
             if m and m.group("names"):
                 parts = re.split(r",\s*|\s+and\s+", m.group("names"))
-                return [
+                names = [
                     p.strip()
                     for p in parts
                     if p.strip() and not re.match(r"^\d+ others?$", p.strip())
                 ]
-    return []
+                if "n" in m.groupdict() and m.group("n"):
+                    return names, int(m.group("n"))
+                others = re.search(r"\band (\d+) others?\b|\band (\d+) other mutual", ln, re.I)
+                if others:
+                    return names, len(names) + int(others.group(1) or others.group(2))
+                return names, 0
+    return [], 0
 
 
 def merge_requests(requests: list[Request]) -> list[Request]:
@@ -209,6 +222,7 @@ def merge_requests(requests: list[Request]) -> list[Request]:
                 req.source,
                 req.file,
                 req.line,
+                req.mutual_count,
             )
             merged[key] = (first, [])
             continue
@@ -225,4 +239,5 @@ def merge_requests(requests: list[Request]) -> list[Request]:
         into.headline = into.headline or req.headline
         into.note = into.note or req.note
         into.mutuals += [m for m in req.mutuals if m not in into.mutuals]
+        into.mutual_count = max(into.mutual_count, req.mutual_count)
     return [r for r, _ in merged.values()]

@@ -19,7 +19,7 @@ def merge_request(old: dict, new: dict) -> dict:
         if k in ("mutuals", "sources"):
             a, b = json.loads(old[k] or "[]"), json.loads(v or "[]")
             merged[k] = json.dumps(a + [m for m in b if m not in a])
-        elif k == "reminders":
+        elif k in ("reminders", "mutual_count"):
             merged[k] = max(old[k] or 0, v or 0)
         elif k in ("source", "file", "line"):
             merged[k] = old[k]
@@ -58,6 +58,7 @@ def save_requests(conn: sqlite3.Connection, requests: list[Request], now: str) -
             "sent_at": r.sent_at,
             "mutuals": json.dumps(r.mutuals),
             "reminders": r.reminders,
+            "mutual_count": r.mutual_count,
             "source": r.source,
             "file": r.file,
             "line": r.line,

@@ -288,3 +288,10 @@ def m009_match_index_follows_records(db: sqlite_utils.Database) -> None:
         "create trigger if not exists match_index_follows_records after delete on "
         "match_cache begin delete from match_index; end"
     )
+
+
+@migration
+def m012_request_mutual_count(db: sqlite_utils.Database) -> None:
+    """How many mutual connections an invitation counts when it names only two
+    ("X, Y and 12 others", issue 12); 0 when the names are all there is."""
+    db["requests"].add_column("mutual_count", int)

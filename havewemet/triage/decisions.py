@@ -13,9 +13,11 @@ reads either and skips decisions already kept, so importing twice adds nothing.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -154,22 +156,49 @@ def _safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA) else text
 
 
-def export_decisions(store: Store, path: str | Path) -> int:
-    """Write every decision to ``path`` (``.csv`` or ``.json``); returns the count."""
+def export_decisions(store: Store, path: str | Path, *, overwrite: bool = False) -> int:
+    """Write every decision to ``path`` (``.csv`` or ``.json``), readable by the user
+    only (0600, like the store); returns the count.
+
+    Raises:
+        HaveWeMetError: ``path`` exists and ``overwrite`` is false (as ``backup``
+            refuses), is a folder, or is named neither .csv nor .json.
+    """
     p = Path(path)
+    if p.suffix.lower() not in (".csv", ".json"):
+        raise HaveWeMetError(f"{p}: name the file .csv or .json to choose the format")
+    if p.is_dir():
+        raise HaveWeMetError(f"{p} is a folder; give a file name")
+    if p.exists() and not overwrite:
+        raise HaveWeMetError(f"{p} exists; add --force to overwrite it")
     rows = all_decisions(store)
     if p.suffix.lower() == ".json":
-        p.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    elif p.suffix.lower() == ".csv":
+        data = (json.dumps(rows, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    else:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(FIELDS)
         for r in rows:
             w.writerow([_safe_cell(r[f]) for f in FIELDS])
-        p.write_text(buf.getvalue(), encoding="utf-8-sig")
-    else:
-        raise HaveWeMetError(f"{p}: name the file .csv or .json to choose the format")
+        data = buf.getvalue().encode("utf-8-sig")
+    _write_private(p, data)
     return len(rows)
+
+
+def _write_private(p: Path, data: bytes) -> None:
+    """Write ``data`` to ``p`` with mode 0600 (through a new file, then renamed, so
+    an earlier file's wider mode is not kept)."""
+    tmp = p.with_name(f".{p.name}.tmp-{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, p)
+    except OSError as e:
+        raise HaveWeMetError(f"{p}: not written ({e.strerror}); check the folder") from e
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _unsafe_cell(text: str) -> str:

@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 from havewemet._gc import paused as gc_paused
+from havewemet.identity.compare import Rec
 from havewemet.identity.handles import handle_fit
 from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import ParsedName, given_level, parse_name, skeleton, surname_level
@@ -131,6 +132,7 @@ class Triager:
         self.today = today or date.today()
         self.matcher = matcher or load_matcher(store)
         self.people = People(store, self.matcher, self.today)
+        self._initials_note = ""  # why an initial gave no evidence (set by find)
         self.positions = store.positions()
         self.me = store.profile()
         self._decisions: dict[str, list[dict]] = defaultdict(list)
@@ -177,6 +179,9 @@ class Triager:
             keep=lambda iid: not self.matcher.recs[iid].display,
             conflicts=lambda name, slugs: _only_member_ids(slugs) or namesake(name),
         )
+        self._initials_note = ""
+        if len(query.name.first.strip(".")) == 1 and query.name.last:
+            found += self._by_initial(query, found)
         for m in found:
             rec = self.matcher.recs[m.identity_id]
             if m.conflict and rec.slugs and _only_member_ids(rec.slugs):
@@ -202,6 +207,36 @@ class Triager:
             fetch([m.identity_id for m in out])
         return out
 
+    def _by_initial(self, query: Rec, found: list[Match]) -> list[Match]:
+        """A requester named by an initial (``D. Okafor``): the people in the user's data
+        whose surname is the same and whose given name starts with that letter. One
+        such person is a possible match (at most *known of*, so the user is asked);
+        several give no evidence, and :attr:`_initials_note` says why (issue 12)."""
+        initial = query.name.first.strip(".")[:1]
+        fits: dict[str, list[str]] = {}  # person -> identity ids
+        for m in self.matcher.match_rec(query, limit=40, threshold=0.0):
+            pn = self.matcher.recs[m.identity_id].name
+            if m.conflict or len(pn.first) < 2 or not pn.first.startswith(initial):
+                continue
+            if surname_level(query.name, pn)[0] not in ("exact", "spelling", "maiden"):
+                continue
+            person = self.people.person_of.get(m.identity_id, m.identity_id)
+            fits.setdefault(person, []).append(m.identity_id)
+        if len(fits) > 1:
+            names = sorted({self.matcher.recs[ids[0]].display for ids in fits.values()})
+            self._initials_note = (
+                f"the initial {initial.upper()}. fits {len(fits)} people in your data "
+                f"({', '.join(names[:3])}{', ...' if len(names) > 3 else ''}): no evidence"
+            )
+            return []
+        have = {m.identity_id for m in found if m.probability >= 0.5}
+        return [
+            Match(iid, 0.6, [f"only one person in your data fits the initial {initial.upper()}."])
+            for ids in fits.values()
+            for iid in ids
+            if iid not in have
+        ]
+
     def triage(self, request: dict, *, template_count: int = 0) -> Triage:
         """Verdict, evidence, signals and recommendation for one request.
 
@@ -225,10 +260,12 @@ class Triager:
             self.matcher.identities[m.identity_id].get("company", "") for m in sure
         ]
         evidence += weak + shared_employer([c for c in companies if c], self.positions)
+        if self._initials_note:
+            evidence.append(Evidence(STRANGER, "initial", self._initials_note, "your data"))
         verdict = verdict_of(evidence)
         mutuals = [self.people.mutual(n) for n in request.get("mutuals", []) if n.strip()]
         if mutuals:
-            mev = mutual_evidence(mutuals)
+            mev = mutual_evidence(mutuals, request.get("mutual_count") or 0)
             evidence.append(mev)
             if verdict == STRANGER and mev.level == CONNECTED:
                 verdict = CONNECTED
@@ -282,6 +319,14 @@ class Triager:
             [self._match_info(m) for m in sure + unsure],
             mutuals,
         )
+
+    def check(self, request: dict) -> Triage:
+        """:meth:`triage` of one request, its note compared with every stored request's
+        for the template signal, as :meth:`triage_all` compares a batch's (issue 12)."""
+        notes = {r["id"]: r.get("note") or "" for r in self.store.requests(status=None)}
+        notes[request["id"]] = request.get("note") or ""
+        count = template_groups(notes.items()).get(request["id"], 0)
+        return self.triage(request, template_count=count)
 
     def triage_all(self, requests: list[dict]) -> list[Triage]:
         """Triage a batch (template notes are found across it), in ORDER (ask first)."""

@@ -101,6 +101,14 @@ _HOW = re.compile(
     r"|conference\w*|event\w*|introduc\w*|wrote|messag\w*|project\w*)$"
 )
 
+#: Word starts that name a reason to write without a shared context: their work, a
+#: talk, a common interest (what the advice asks for; issue 13).
+_REASON = re.compile(
+    r"^(talk\w*|keynote\w*|present\w*|lectur\w*|panel\w*|webinar\w*|podcast\w*|session\w*"
+    r"|article\w*|paper\w*|post\w*|blog\w*|book\w*|research\w*|work\w*|project\w*"
+    r"|interest\w*|admir\w*|read|heard|saw|watched)$"
+)
+
 
 def check_note(
     note: str | None, *, evidence: list[Evidence] = (), mutuals: list[Mutual] = ()
@@ -129,10 +137,11 @@ def check_note(
     terms = _context_terms(list(evidence), list(mutuals))
     said = {w.lower() for w in words}
     if not evidence and not any(m.resolved and m.strength >= 0.1 for m in mutuals):
-        problems.append(
-            "no shared context in your data: name the reason you are writing "
-            "(their work, a talk, a common interest)"
-        )
+        if not any(_REASON.match(w) for w in said):
+            problems.append(
+                "no shared context in your data: name the reason you are writing "
+                "(their work, a talk, a common interest)"
+            )
     elif not (terms & said) and not any(_HOW.match(w) for w in said):
         problems.append("does not name what you share: mention it (see the opening below)")
     return problems

@@ -173,16 +173,19 @@ class People:
         return Mutual(name, self.matcher.recs[iid].display, self.tie(iid))
 
 
-def mutual_evidence(mutuals: list[Mutual]) -> Evidence:
+def mutual_evidence(mutuals: list[Mutual], count: int = 0) -> Evidence:
     """One line weighing the mutual connections by the user's tie with each:
     *connected through* with one close mutual (tie 0.3+) or several with some
-    contact (0.1+ each) adding up to 0.5; otherwise they count for nothing."""
+    contact (0.1+ each) adding up to 0.5; otherwise they count for nothing.
+    ``count`` is how many the invitation says there are when it names only some
+    (issue 12); the unnamed ones cannot be weighed, only counted."""
     known = [m for m in mutuals if m.resolved]
     strong = sorted((m for m in known if m.strength >= SOME_CONTACT), key=lambda m: -m.strength)
     close = any(m.strength >= CLOSE_MUTUAL for m in strong)
     connected = close or sum(m.strength for m in strong) >= MUTUAL_STRENGTH
-    n = len(mutuals)
-    text = f"{n} mutual connection{'s' * (n > 1)}, {len(known)} found in your data"
+    n = max(len(mutuals), count)
+    named = f" ({len(mutuals)} named)" if n > len(mutuals) else ""
+    text = f"{n} mutual connection{'s' * (n > 1)}{named}, {len(known)} found in your data"
     if strong:
         names = ", ".join(
             f"{m.resolved} ({describe_tie(m.strength)}, tie {m.strength:.2f})" for m in strong[:3]

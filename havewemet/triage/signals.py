@@ -215,6 +215,26 @@ def template_groups(notes: Iterable[tuple[str, str]]) -> dict[str, int]:
     return {rid: count[t] for rid, t in items if count[t]}
 
 
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|hiya|dear|greetings|good (?:morning|afternoon|evening|day)|"
+    r"bonjour|salut|coucou|hallo|moin|servus|guten (?:tag|morgen|abend)|hola|"
+    r"buen(?:os|as) (?:dias|tardes|noches)|ciao|buongiorno|ola|hej)"
+    r"(?:\s+(?:there|all|everyone))?(?:\s+[\w.'-]+){0,2}$"
+)
+
+
+def bare_greeting(note: str) -> bool:
+    """A note that is only a greeting, perhaps with a name: "Hi!", "Hello", "Hi Ruth",
+    "Bonjour Marie" (issue 12). It says nothing about why they want to connect.
+
+    Examples:
+        >>> bare_greeting("Hi!"), bare_greeting("Hi Ruth"), bare_greeting("Hi Ruth, we met")
+        (True, True, False)
+    """
+    text = _norm_note(note)
+    return bool(text) and len(text) <= 40 and bool(_GREETING.match(text))
+
+
 def slug_fits_name(slug: str, name: str) -> bool:
     """Whether a profile slug plausibly belongs to the name (``jdoe84`` fits Jane Doe)."""
     if not slug:
@@ -300,6 +320,8 @@ def read_signals(
                 2,
             )
         )
+    elif bare_greeting(note):
+        out.append(Signal("template", f'a bare greeting ("{note}"), nothing personal', 1))
     elif len(note) < 120 and (tmpl or (reading and reading.scores["stock"] >= STRONG_READING)):
         out.append(_stock_signal(tmpl, reading, names))
     out += _link_signals(note, lists)
