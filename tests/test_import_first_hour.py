@@ -365,3 +365,63 @@ def test_facebook_json_messages_with_mojibake_are_two_way_contact(
             " join identities i on i.id = a.identity_id order by a.direction"
         ).fetchall()
     assert acts == [(other, "in", 2), (other, "out", 1)]
+
+
+# -- 8: address books exported with no header row --------------------------------------------
+
+
+def thunderbird_row(first: str, last: str, email: str, work: str, org: str) -> list[str]:
+    row = [""] * 36  # Thunderbird 2 wrote 36 columns, no header, a trailing comma
+    row[0], row[1], row[2], row[4], row[6], row[25] = (
+        first,
+        last,
+        f"{first} {last}",
+        email,
+        work,
+        org,
+    )
+    return row
+
+
+def test_an_older_thunderbird_csv_with_no_header_is_recognised_by_its_columns(
+    db_path: Path, tmp_path: Path
+) -> None:
+    rows = [
+        thunderbird_row("Jürgen", "Weiß", "jweiss@example.de", "+49 30 1234567", "Stadtbibliothek"),
+        thunderbird_row("Ann", "Lee", "ann.lee@example.org", "", ""),
+    ]
+    path = tmp_path / "addressbook.csv"
+    # Windows ANSI, as Thunderbird on Windows wrote it, CRLF, a comma at each line's end
+    path.write_bytes("".join(",".join(r) + ",\r\n" for r in rows).encode("cp1252"))
+    result = run("import", path)
+    assert result.exit_code == 0, result.output
+    assert "as source 'thunderbird:addressbook'" in said(result)
+    with sqlite3.connect(db_path) as conn:
+        got = conn.execute("select name, emails, phones, company from identities").fetchall()
+    assert got == [
+        ("Jürgen Weiß", '["jweiss@example.de"]', '["+49301234567"]', "Stadtbibliothek"),
+        ("Ann Lee", '["ann.lee@example.org"]', "[]", ""),
+    ]
+
+
+def test_a_palm_desktop_csv_and_a_plain_list_with_no_header_import(
+    db_path: Path, tmp_path: Path
+) -> None:
+    palm = tmp_path / "palm.csv"
+    palm.write_text(
+        '"Okafor","Daniel","Archivist","Eastvale Records","020 7946 0001","","","",'
+        '"d.okafor@example.org","1 High St","Eastvale","","","UK","","","","","","0","Work"\n'
+    )
+    plain = tmp_path / "friends.csv"
+    plain.write_text(
+        "Amira Haddad,amira@example.net,+44 20 7946 0002\nTom Brennan,tom@example.com,\n"
+    )
+    assert run("import", palm).exit_code == 0
+    assert run("import", plain).exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        got = conn.execute("select source, name, emails, company from identities").fetchall()
+    assert got == [
+        ("palm:palm", "Daniel Okafor", '["d.okafor@example.org"]', "Eastvale Records"),
+        ("contacts:friends", "Amira Haddad", '["amira@example.net"]', ""),
+        ("contacts:friends", "Tom Brennan", '["tom@example.com"]', ""),
+    ]

@@ -93,6 +93,7 @@ def _sources(tmp: Path) -> dict[str, Path]:
             "outlook.csv",
             "First Name,Middle Name,Last Name,E-mail Address\r\nCy,,Ng,cy@example.net\r\n",
         ),
+        "contacts-csv": ("addressbook.csv", "Eve Ma,eve@example.org,+44 20 7946 0003\r\n"),
         "thunderbird-csv": (
             "tb.csv",
             "First Name,Last Name,Display Name,Nickname,"

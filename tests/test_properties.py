@@ -61,6 +61,10 @@ SAMPLES: dict[str, tuple[str, str]] = {
         "First Name,Last Name,Display Name,Nickname,Primary Email"
         "\nCarol,Ng,Carol Ng,cn,carol@example.net\n",
     ),
+    "contacts-csv": (
+        "addressbook.csv",
+        "Carol Ng,carol@example.net,+44 20 7946 0000\r\nDan Li,dan@example.org,\r\n",
+    ),
     "ical": (
         "cal.ics",
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\n"

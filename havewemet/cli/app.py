@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperArgument, TyperCommand
@@ -83,7 +82,7 @@ def errors_to_exit(fn):
         ctx = inspect.Parameter(
             name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
         )
-        wrapper.__signature__ = sig.replace(parameters=[ctx, *sig.parameters.values()])  # type: ignore[attr-defined]
+        wrapper.__signature__ = sig.replace(parameters=[ctx, *sig.parameters.values()])
         wrapper.__annotations__ = {**fn.__annotations__, name: typer.Context}
     return wrapper
 
@@ -104,7 +103,7 @@ class _Argument(TyperArgument):
     """An argument shown as click does: ``PATH`` (``[NAME]`` when optional) in the
     usage line and no ``<str>`` type beside it (Typer writes ``{path}``, ``path <path>``)."""
 
-    def display_type_rich(self, ctx: click.Context) -> str | None:
+    def display_type_rich(self, ctx: object) -> str | None:
         return None
 
     def _usage_display_name(self) -> str:

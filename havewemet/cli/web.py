@@ -113,7 +113,7 @@ def serve(
     uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", server_header=False)
 
 
-def _prepare(db_path: Path) -> None:
+def _prepare(db_path: Path | str) -> None:
     """Prepare the identities for matching before serving (after an import it takes
     seconds), so that the first page comes at once."""
     from havewemet.identity.prepared import load_matcher

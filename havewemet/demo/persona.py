@@ -181,7 +181,7 @@ def build_export(
         ],
     )
     files["messages.csv"], talked = _messages(rnd, people, conversations)
-    connected = {row[2]: datetime.strptime(row[6], "%d %b %Y") for row in conns}
+    connected = {row[2]: datetime.strptime(str(row[6]), "%d %b %Y") for row in conns}
     files["Endorsement_Received_Info.csv"] = lx.csv_text(
         [
             "Endorsement Date",

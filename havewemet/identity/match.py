@@ -324,7 +324,9 @@ class Matcher:
         bounds: dict[ParsedName, float] = {}  # and bounded once
         candidates = self.candidates(rec)
         pruning = prune is not None and prune > threshold and len(candidates) <= limit
-        floor = _weight_floor(prune if pruning else threshold, self.log2_prior_odds)
+        floor = _weight_floor(
+            prune if pruning and prune is not None else threshold, self.log2_prior_odds
+        )
         keep_conflicts = (pruning or threshold <= 0.5) and bool(rec.slugs)
         names, recs = self.names, self.recs
         # Records read lazily tell an identity's slugs without reading the rest.

@@ -240,9 +240,9 @@ def _build(cache: MatchCache) -> tuple[Matcher, list[tuple], bool]:
         for c, v in zip(MATCH_SOURCE, src, strict=True):
             ident[c] = (json.loads(v) if v and v != "[]" else []) if c in _LIST_COLUMNS else v
         rec = identity_rec(ident)
-        keys = rec_keys(rec)
-        matcher.add_rec(rec, keys)
-        data = encode(rec, keys)
+        key_set = rec_keys(rec)
+        matcher.add_rec(rec, key_set)
+        data = encode(rec, key_set)
         if data is None:
             complete = False
         else:

@@ -19,7 +19,7 @@ from pathlib import Path
 from havewemet._gc import paused
 from havewemet.errors import InputError, UnsupportedFormatError
 from havewemet.importers._io import check_size
-from havewemet.models import ImportBatch
+from havewemet.models import Identity, ImportBatch, Interaction, Request
 
 __all__ = ["ImportOptions", "Reader", "register", "readers", "detect_format", "read_source"]
 
@@ -145,7 +145,7 @@ def read_source(
         raise InputError(str(path), f"cannot be read ({e.strerror})", fix="Check it") from e
     if options.source:
         batch.source = options.source
-        for rec in (*batch.identities, *batch.interactions, *batch.requests):
+        for rec in _records(batch):
             rec.source = options.source
     _files_inside(batch, path)
     return batch
@@ -175,6 +175,11 @@ def _refuse_empty_or_damaged(path: Path) -> None:
         )
 
 
+def _records(batch: ImportBatch) -> list[Identity | Interaction | Request]:
+    """The records of a batch, each naming its source and file."""
+    return [*batch.identities, *batch.interactions, *batch.requests]
+
+
 def _files_inside(batch: ImportBatch, path: Path) -> None:
     """Name each record's file by its path inside the zip or folder, without the
     zip's or the folder's own name, so that the same export imported as a zip and
@@ -188,8 +193,8 @@ def _files_inside(batch: ImportBatch, path: Path) -> None:
     else:
         return
     cut = len(prefix)
-    records = (*batch.identities, *batch.interactions, *batch.requests)
-    for rec in (*records, batch.me) if batch.me else records:
+    records = _records(batch)
+    for rec in [*records, batch.me] if batch.me else records:
         if rec.file.startswith(prefix):
             rec.file = rec.file[cut:]
     for pos in batch.positions:

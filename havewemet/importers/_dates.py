@@ -6,7 +6,7 @@ Re-exported by :mod:`havewemet.importers._io`, where the readers import it from.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 _DATE_FORMATS = (
     "%d %b %Y",  # 09 Sep 2022 (Connections.csv)
@@ -108,7 +108,7 @@ def _day(text: str) -> str | None:
         return out
     m = _DAY.fullmatch(text)
     try:
-        out = datetime(*(int(g) for g in m.groups())).date().isoformat() if m else None
+        out = date(int(m[1]), int(m[2]), int(m[3])).isoformat() if m else None
     except ValueError:
         out = None
     return _memo(_days, text, out)

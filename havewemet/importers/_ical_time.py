@@ -25,6 +25,7 @@ __all__ = [
     "iso_utc",
     "repair_rrule",
     "rid_key",
+    "when",
 ]
 
 EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
@@ -54,6 +55,19 @@ _BY_UNIT = {
 }
 
 
+def when(comp: icalendar.Component, name: str) -> date | datetime:
+    """The date or date-time of ``comp``'s ``name`` property (DTSTART, RECURRENCE-ID).
+
+    Raises ``ValueError`` when it holds something else (a broken value, a duration, a
+    period): the reader reports it at its line.
+    """
+    prop = comp[name]
+    value = prop.dt if isinstance(prop, icalendar.vDDDTypes) else None
+    if not isinstance(value, date):  # a datetime is a date too
+        raise ValueError(f"{name} is not a date or a date-time ({prop.to_ical()!r})")
+    return value
+
+
 def _aware(value: date | datetime) -> datetime:
     if not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
@@ -67,7 +81,7 @@ def estimated_occurrences(comps: list[icalendar.Event], now: datetime) -> int:
         rules = comp.get("RRULE")
         if "DTSTART" not in comp:
             continue
-        start = _aware(comp["DTSTART"].dt)
+        start = _aware(when(comp, "DTSTART"))
         for rule in rules if isinstance(rules, list) else [rules] if rules else []:
             unit = _FREQ_UNIT[str((rule.get("FREQ") or ["DAILY"])[0]).upper()]
             interval = max(1, int((rule.get("INTERVAL") or [1])[0] or 1))

@@ -20,13 +20,15 @@ told from the header row:
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from havewemet.errors import InputError
 from havewemet.importers import ImportOptions, register
-from havewemet.importers._io import decode_text
+from havewemet.importers._io import check_last_row, decode_text
 from havewemet.importers.people_list import Table, read_table
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
 from havewemet.normalize import normalize_email, normalize_phone, social_handle
@@ -282,3 +284,167 @@ def load_outlook(path: Path, options: ImportOptions) -> ImportBatch:
 def load_thunderbird(path: Path, options: ImportOptions) -> ImportBatch:
     """Read a Thunderbird address book CSV export (source ``thunderbird:<file stem>``)."""
     return _load(path, options, "thunderbird", "thunderbird")
+
+
+# -- address books exported without a header row (issue 13) ---------------------------------
+
+#: Thunderbird's columns, in the order its exports before 3.x wrote them with no header.
+THUNDERBIRD_COLUMNS = (
+    "First Name,Last Name,Display Name,Nickname,Primary Email,Secondary Email,Work Phone,"
+    "Home Phone,Fax Number,Pager Number,Mobile Number,Home Address,Home Address 2,Home City,"
+    "Home State,Home ZipCode,Home Country,Work Address,Work Address 2,Work City,Work State,"
+    "Work ZipCode,Work Country,Job Title,Department,Organization,Web Page 1,Web Page 2,"
+    "Birth Year,Birth Month,Birth Day,Custom 1,Custom 2,Custom 3,Custom 4,Notes,Screen Name"
+).split(",")
+#: Palm Desktop's CSV export (no header): the name last name first, e-mail ninth.
+PALM_COLUMNS = (
+    "Last Name,First Name,Title,Company,Work,Home,Fax,Other,E-mail,Address,City,State,Zip,"
+    "Country,Custom 1,Custom 2,Custom 3,Custom 4,Note,Private,Category"
+).split(",")
+_EMAILISH = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[A-Za-z]{2,}$")
+_PHONEISH = re.compile(r"^\+?[\d\s().\-/]{7,}$")
+_WORDS = re.compile(r"^[^\d@:/]{1,60}$")
+
+
+def _rows(text: str, file: str) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    end = 0
+    try:
+        for raw in reader:
+            line, end = end + 1, reader.line_num
+            if any(c.strip() for c in raw):
+                rows.append((line, [c.strip() for c in raw]))
+    except csv.Error as e:
+        raise InputError(
+            file, f"is not valid CSV ({e})", line=reader.line_num, fix="Export it again"
+        ) from e
+    return rows
+
+
+def _column_kinds(rows: list[list[str]]) -> list[str]:
+    """What each column holds, by its content: ``email``, ``phone``, ``words`` or ``""``."""
+    width = max((len(r) for r in rows), default=0)
+    kinds = []
+    for i in range(width):
+        cells = [r[i] for r in rows if i < len(r) and r[i]]
+        kind = ""
+        for name, pattern in (("email", _EMAILISH), ("phone", _PHONEISH), ("words", _WORDS)):
+            if cells and sum(bool(pattern.match(c)) for c in cells) * 2 > len(cells):
+                kind = name
+                break
+        kinds.append(kind)
+    return kinds
+
+
+def headerless_layout(rows: list[list[str]]) -> tuple[str, list[str]]:
+    """``(layout, column names)`` of rows with no header, told by their content:
+    Thunderbird (the e-mail fifth, 36 or more columns), Palm (the e-mail ninth,
+    about 21 columns), else a plain list whose columns are named by what they hold.
+    ``("", [])`` when the first row is a header or nothing looks like contacts."""
+    if not rows or any(norm in _KNOWN_HEADER_CELLS for norm in map(_norm_col, rows[0])):
+        return "", []
+    kinds = _column_kinds(rows)
+    if "email" not in kinds and "phone" not in kinds:
+        return "", []
+    if len(kinds) >= 36 and kinds[4] == "email":
+        return "thunderbird", [_norm_col(c) for c in THUNDERBIRD_COLUMNS]
+    if 19 <= len(kinds) <= 23 and kinds[8] == "email":
+        return "palm", [_norm_col(c) for c in PALM_COLUMNS]
+    names: list[str] = []
+    n_words = 0
+    for kind in kinds:
+        if kind == "words" and n_words < 2 and not any(n.startswith("email") for n in names):
+            names.append(("firstname", "lastname")[n_words])
+            n_words += 1
+        else:
+            names.append(f"{kind or 'other'}{len(names)}")
+    if n_words == 1:
+        names[names.index("firstname")] = "name"
+    return "contacts", names
+
+
+_KNOWN_HEADER_CELLS = {
+    "firstname",
+    "lastname",
+    "name",
+    "email",
+    "emailaddress",
+    "primaryemail",
+    "displayname",
+    "company",
+}
+
+
+def _palm(row: dict[str, str], ident: Identity) -> None:
+    ident.first_name, ident.last_name = row.get("firstname", ""), row.get("lastname", "")
+    ident.name = _join(ident.first_name, ident.last_name)
+    ident.company, ident.title = row.get("company", ""), row.get("title", "")
+    phones = [row.get(c, "") for c in ("work", "home", "other")]
+    _finish(ident, [(row.get("email", ""), "")], phones, [])
+
+
+def _plain(row: dict[str, str], ident: Identity) -> None:
+    ident.first_name, ident.last_name = row.get("firstname", ""), row.get("lastname", "")
+    ident.name = row.get("name") or _join(ident.first_name, ident.last_name)
+    emails = [(v, "") for k, v in row.items() if k.startswith("email")]
+    _finish(ident, emails, [v for k, v in row.items() if k.startswith("phone")], [])
+
+
+def _sniff_headerless(path: Path, head: bytes) -> int:
+    if path.is_dir() or path.suffix.lower() not in (".csv", ".txt"):
+        return 0
+    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text[: text.rfind("\n") + 1] or text)) if any(r)]
+    except csv.Error:
+        return 0
+    return 50 if len(rows[0] if rows else []) >= 2 and headerless_layout(rows[:20])[0] else 0
+
+
+@register(
+    "contacts-csv",
+    description="address book CSV with no header row (older Thunderbird, Palm, a plain list)",
+    sniff=_sniff_headerless,
+)
+def load_headerless(path: Path, options: ImportOptions) -> ImportBatch:
+    """Read an address book exported without a header row; its columns are told by
+    their content (source ``<layout>:<file stem>``)."""
+    if path.is_dir():
+        raise InputError(str(path), "is a folder", fix="Give the exported .csv file itself")
+    text = decode_text(path.read_bytes(), str(path), fallback="cp1252")
+    rows = _rows(text, str(path))
+    layout_name, names = headerless_layout([r for _line, r in rows[:50]])
+    if not layout_name:
+        raise InputError(
+            str(path),
+            "is not an address book without a header (no column of e-mail addresses or "
+            "phone numbers, or its first row is a header)",
+            line=1,
+            fix="Import it without --format (a file with a header is recognised by it), or "
+            "with --format people-list",
+        )
+    if rows:
+        check_last_row(text, str(path), rows[-1][0], [len(r) for _l, r in rows[-2:]], len(names))
+    source = options.source or f"{layout_name}:{path.stem}"
+    fill = {"thunderbird": _thunderbird, "palm": _palm, "contacts": _plain}[layout_name]
+    batch = ImportBatch(source=source, kind=f"{layout_name}-csv", path=str(path))
+    for line, cells in rows:
+        ident = Identity(source=source, key="", file=str(path), line=line)
+        fill(dict(zip(names, cells, strict=False)), ident)
+        if ident.name or ident.emails or ident.phones:
+            batch.identities.append(ident)
+            batch.interactions.append(
+                Interaction(source, ident.key, "contact", None, "out", "", str(path), line)
+            )
+    batch.files.append(
+        FileReport(
+            file=path.name,
+            kind=f"{layout_name}-csv",
+            rows=len(rows),
+            identities=len(batch.identities),
+            interactions=len(batch.interactions),
+            note="no header row: columns told by their content",
+        )
+    )
+    return batch

@@ -39,6 +39,7 @@ from havewemet.importers._ical_time import (
     iso_utc,
     repair_rrule,
     rid_key,
+    when,
 )
 from havewemet.importers._io import decode_text
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction
@@ -190,7 +191,7 @@ class _Calendar:
                 fix="Check that this is an iCalendar (.ics) export",
             )
         self.calendars = cals
-        self.events = [ev for c in cals for ev in c.walk("VEVENT")]
+        self.events = [ev for c in cals for ev in c.events]
         starts = [
             n for n, ln in enumerate(text.splitlines(), 1) if ln.strip().upper() == "BEGIN:VEVENT"
         ]
@@ -223,19 +224,18 @@ class _Calendar:
         for prop in ("DTSTART", "RECURRENCE-ID"):
             try:
                 if prop in ev:
-                    ev[prop].dt  # noqa: B018 - raises on a broken value
+                    when(ev, prop)  # raises on a broken value
             except (ValueError, AttributeError) as e:
                 raise self._error(f"{prop}: {e}", prop=prop, start=start) from e
         if "RECURRENCE-ID" in ev:
-            self._by_rid[(str(ev.get("UID", "")), rid_key(ev["RECURRENCE-ID"].dt))] = start
+            self._by_rid[(str(ev.get("UID", "")), rid_key(when(ev, "RECURRENCE-ID")))] = start
 
     def line_of(self, comp: icalendar.Event, uid: str | None = None) -> int:
         line = self._lines.get(id(comp))
         if line is not None:
             return line
-        rid = comp.get("RECURRENCE-ID")
-        if uid is not None and rid is not None:
-            line = self._by_rid.get((uid, rid_key(rid.dt)))
+        if uid is not None and "RECURRENCE-ID" in comp:
+            line = self._by_rid.get((uid, rid_key(when(comp, "RECURRENCE-ID"))))
             if line is not None:
                 return line
         return self._master_line.get(uid or "", 0)
@@ -258,7 +258,7 @@ class _Calendar:
         """The occurrences of one series that started at or before ``now``."""
         recurring = len(comps) > 1 or any(p in comps[0] for p in ("RRULE", "RDATE"))
         if not recurring:
-            start = comps[0]["DTSTART"].dt
+            start = when(comps[0], "DTSTART")
             if before(start, now, self.floating_tz):
                 yield comps[0], start
             return
@@ -279,7 +279,7 @@ class _Calendar:
                 )
             found = recurring_ical_events.of(cal).between(EPOCH, now + timedelta(seconds=1))
             for occ in found:
-                start = occ["DTSTART"].dt
+                start = when(occ, "DTSTART")
                 if before(start, now, self.floating_tz):
                     yield occ, start
         except (

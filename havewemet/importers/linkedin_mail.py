@@ -78,7 +78,8 @@ def _text(msg: EmailMessage) -> tuple[str, str]:
         try:
             content = part.get_content()
         except (LookupError, ValueError, AssertionError):
-            content = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+            payload = part.get_payload(decode=True)  # bytes, or None when there is none
+            content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
         if ctype == "text/plain" and not plain:
             plain = content
         elif ctype == "text/html" and not htm:

@@ -170,7 +170,7 @@ def parse_mbox(
 
 
 def _iter_mbox(path: Path) -> Iterator[_Raw]:
-    box = mailbox.mbox(path, factory=lambda fp: fp.read(), create=False)
+    box = mailbox.mbox(path, create=False)
     try:
         keys = list(box.keys())
         toc = getattr(box, "_toc", {})
@@ -179,7 +179,7 @@ def _iter_mbox(path: Path) -> Iterator[_Raw]:
         for k in keys:
             start = toc.get(k, (0, 0))[0]
             # +1: the message's headers start below its "From " line
-            yield _Raw(str(path), lines.get(start, 0) + 1, box[k], sent, path.name)
+            yield _Raw(str(path), lines.get(start, 0) + 1, box.get_bytes(k), sent, path.name)
     finally:
         box.close()
 
@@ -233,7 +233,8 @@ def _iter_maildir(path: Path) -> Iterator[_Raw]:
         rel = folder.relative_to(path).as_posix()
         sent = is_sent_name(rel) if rel != "." else False
         for key in sorted(box.keys()):
-            sub = box._lookup(key)  # noqa: SLF001 - the file name, for provenance
+            # The file name, for provenance (a private method typeshed does not list).
+            sub = box._lookup(key)  # type: ignore[attr-defined]  # noqa: SLF001
             display = f"{path.name}/{rel}/{sub}" if rel != "." else f"{path.name}/{sub}"
             with open(folder / sub, "rb") as fh:
                 yield _Raw(

@@ -24,7 +24,7 @@ from pathlib import Path
 from havewemet.errors import InputError
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._io import check_last_row, decode_text, parse_date
-from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
+from havewemet.models import Direction, FileReport, Identity, ImportBatch, Interaction, stable_id
 from havewemet.normalize import normalize_email, profile_slug, social_handle
 
 log = logging.getLogger(__name__)
@@ -317,7 +317,7 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
         "mastodon" if hcol is not None and "mastodon" in _norm(table.header[hcol]) else "twitter"
     )
     batch = ImportBatch(source=source, kind="people-list", path=file)
-    direction = "both" if kind == "event" else "none"
+    direction: Direction = "both" if kind == "event" else "none"
     for line, raw in table.rows:
         cells = {f: raw[i] if i < len(raw) else "" for f, i in mapping.items()}
         ident = _identity(cells, source, file, line, service)

@@ -75,12 +75,12 @@ class Collector:
                 for v in values:  # a handful at most: a list beats a set here
                     if v and v not in have:
                         have.append(v)
-        for k, v in (extra or {}).items():
-            if isinstance(v, list) and isinstance(ident.extra.get(k), list):
-                old: list = ident.extra[k]  # type: ignore[assignment]
-                old.extend(x for x in v if x not in old)
+        for k, value in (extra or {}).items():
+            old = ident.extra.get(k)
+            if isinstance(value, list) and isinstance(old, list):
+                old.extend(x for x in value if x not in old)
             else:
-                ident.extra[k] = v
+                ident.extra[k] = value
         return ident
 
     def interact(
@@ -200,7 +200,7 @@ class JsonDoc:
                     i = self._ws(i)
                     if text[i : i + 1] != ":":
                         raise self.error(i, "is not valid JSON (expected ':')")
-                    out[key], i = self._value(self._ws(i + 1), depth + 1)  # type: ignore[index]
+                    out[key], i = self._value(self._ws(i + 1), depth + 1)
                 else:
                     item_lines.append(self.line_at(i))
                     value, i = self._value(i, depth + 1)

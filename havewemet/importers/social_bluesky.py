@@ -85,7 +85,8 @@ def _account(entry: object) -> tuple[str, str, str, str | None]:
     """``(did, handle, display name, followed at)`` of one entry (empty when absent)."""
     if not isinstance(entry, dict):
         return "", "", "", None
-    record = entry.get("value") if isinstance(entry.get("value"), dict) else entry
+    value = entry.get("value")
+    record = value if isinstance(value, dict) else entry
     subject = record.get("subject")
     at = None
     if isinstance(subject, str | dict) and ("createdAt" in record or "$type" in record):

@@ -153,7 +153,8 @@ def _profile(doc: JsonDoc, batch: ImportBatch) -> int:
     prof = data.get("profile_v2") or data.get("profile") if isinstance(data, dict) else None
     if not isinstance(prof, dict):
         return 0
-    names = prof.get("name") if isinstance(prof.get("name"), dict) else {}
+    name = prof.get("name")
+    names = name if isinstance(name, dict) else {}
 
     def text(d: dict, key: str) -> str:
         v = d.get(key)
@@ -168,7 +169,8 @@ def _profile(doc: JsonDoc, batch: ImportBatch) -> int:
         file=doc.file,
         line=doc.line_of(prof, 1),
     )
-    mails = prof.get("emails") if isinstance(prof.get("emails"), dict) else {}
+    emails = prof.get("emails")
+    mails = emails if isinstance(emails, dict) else {}
     for key in ("emails", "previous_emails"):
         values = mails.get(key)
         for e in values if isinstance(values, list) else []:
@@ -247,14 +249,16 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
             fix=f"Give your_friends.json (or .html) or the whole download. {_FIX}",
         )
     undated: list[tuple[str, int, str]] = []
-    for kind, name, doc in sorted(docs, key=lambda d: (_ORDER.index(d[0]), d[1])):
+    for kind, name, read in sorted(docs, key=lambda d: (_ORDER.index(d[0]), d[1])):
         report = FileReport(file=name, kind=kind)
         batch.files.append(report)
         if kind == "profile":
-            if isinstance(doc, JsonDoc):
-                report.identities = _profile(doc, batch)
+            if isinstance(read, JsonDoc):
+                report.identities = _profile(read, batch)
             continue
-        rows = _json_rows(doc, kind) if isinstance(doc, JsonDoc) else _html_rows(doc, name, undated)
+        rows = (
+            _json_rows(read, kind) if isinstance(read, JsonDoc) else _html_rows(read, name, undated)
+        )
         for full, line, at, email in rows:
             report.rows += 1
             extra: dict[str, object] = {}

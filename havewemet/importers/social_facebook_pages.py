@@ -254,6 +254,7 @@ def save(
         for sender, at, line in t.messages:
             if sender.lower() in _GONE:
                 continue
+            direction: Direction
             if sender == me:
                 if len(others) != 1:
                     continue  # the user writing to a group is no contact with any one of them

@@ -133,8 +133,14 @@ def _account_id(inner: dict, doc: JsonDoc, n: int, line: int) -> str:
     raise InputError(doc.file, f"entry {n + 1} has no numeric accountId", line=line, fix=_FIX)
 
 
+def _entries(doc: JsonDoc) -> list[object]:
+    """The array of a document :func:`read_ytd` gave (it checked that it is one)."""
+    assert isinstance(doc.data, list)
+    return doc.data
+
+
 def _me(doc: JsonDoc) -> Identity | None:
-    for n, entry in enumerate(doc.data):  # type: ignore[arg-type]
+    for n, entry in enumerate(_entries(doc)):
         inner, line = _entry(doc, entry, "account", n, doc.line_of_item(doc.data, n))
         account_id = _account_id(inner, doc, n, line)
         username = _text(inner.get("username"))
@@ -190,13 +196,13 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
         )
     seen: dict[str, tuple[set[str], str, int, FileReport]] = {}
     for kind, member, doc in sorted(docs, key=_order):
-        report = FileReport(file=member.name, kind=kind, rows=len(doc.data))  # type: ignore
+        report = FileReport(file=member.name, kind=kind, rows=len(_entries(doc)))
         batch.files.append(report)
         if kind == "account":
             batch.me = _me(doc) or batch.me
             report.identities = int(batch.me is not None)
             continue
-        for n, entry in enumerate(doc.data):  # type: ignore[arg-type]
+        for n, entry in enumerate(_entries(doc)):
             inner, line = _entry(doc, entry, kind, n, doc.line_of_item(doc.data, n))
             account_id = _account_id(inner, doc, n, line)
             link = _text(inner.get("userLink"))

@@ -32,6 +32,7 @@ from havewemet.store.rows import (
     INTERACTION_COLUMNS,
     LIST_FIELDS,
     POSITION_COLUMNS,
+    IdMemo,
     chunks,
     fold_connected,
     identity_rows,
@@ -172,7 +173,7 @@ class Store(StoreQueries):
 
     def _save(self, batch: ImportBatch) -> SaveResult:
         result = SaveResult(batch.source)
-        ids: dict[tuple[str, str], str] = {}
+        ids: IdMemo = {}
         id_rows, x_rows, folded = fold_connected(
             identity_rows(batch, ids), interaction_rows(batch, ids)
         )
@@ -181,7 +182,7 @@ class Store(StoreQueries):
         )
         try:
             with self.transaction():
-                existing: dict[str, tuple] | None = {}
+                existing: dict[str, tuple] = {}
                 added, updated = self._upsert(
                     "identities",
                     IDENTITY_COLUMNS,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from havewemet.models import Request
 from havewemet.normalize import profile_slug
@@ -14,7 +15,7 @@ from havewemet.store.rows import chunks
 
 def merge_request(old: dict, new: dict) -> dict:
     """The same request seen again (a newer export, notification mail): keep the most."""
-    merged = {}
+    merged: dict[str, Any] = {}
     for k, v in new.items():
         if k in ("mutuals", "sources"):
             a, b = json.loads(old[k] or "[]"), json.loads(v or "[]")

@@ -116,7 +116,7 @@ def identity_rows(batch: ImportBatch, memo: IdMemo) -> list[tuple]:
     source = batch.source
     extras: dict[str, str] = {}
     js = _json_list
-    rows = []
+    rows: list[tuple] = []
     append = rows.append
     for iid, ident in zip(ids, firsts, strict=True):
         em, ph, ur, ha, ni, ex = (
@@ -226,7 +226,7 @@ def interaction_rows(batch: ImportBatch, memo: IdMemo) -> list[tuple]:
     """One row per interaction, in batch order (the store's upsert keeps the last)."""
     source = batch.source
     join = "\x1f".join
-    rows = []
+    rows: list[tuple] = []
     append = rows.append
     src_memo: dict[str, str] = {}
     last_src = None
@@ -288,7 +288,7 @@ def fold_connected(
     if not conn:
         return [r + _NOT_CONNECTED for r in identity_rows], interaction_rows, {}
     folded: dict[str, str] = {}
-    out = []
+    out: list[tuple] = []
     append = out.append
     for row in identity_rows:
         x = conn.get(row[0])

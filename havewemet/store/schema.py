@@ -23,7 +23,7 @@ def migration(fn: Migration) -> Migration:
 
 @migration
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["sources"].create(
+    db.table("sources").create(
         {
             "name": str,
             "kind": str,
@@ -36,7 +36,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="name",
     )
-    db["identities"].create(
+    db.table("identities").create(
         {
             "id": str,
             "source": str,
@@ -59,8 +59,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["identities"].create_index(["source"])
-    db["interactions"].create(
+    db.table("identities").create_index(["source"])
+    db.table("interactions").create(
         {
             "id": str,
             "source": str,
@@ -75,9 +75,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["interactions"].create_index(["identity_id"])
-    db["interactions"].create_index(["source"])
-    db["requests"].create(
+    db.table("interactions").create_index(["identity_id"])
+    db.table("interactions").create_index(["source"])
+    db.table("requests").create(
         {
             "id": str,
             "name": str,
@@ -97,7 +97,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["decisions"].create(
+    db.table("decisions").create(
         {
             "id": int,
             "request_id": str,
@@ -109,8 +109,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["decisions"].create_index(["request_id"])
-    db["profile"].create(
+    db.table("decisions").create_index(["request_id"])
+    db.table("profile").create(
         {
             "source": str,
             "name": str,
@@ -124,7 +124,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="source",
     )
-    db["positions"].create(
+    db.table("positions").create(
         {
             "id": str,
             "source": str,
@@ -137,21 +137,23 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["links"].create({"a": str, "b": str, "kind": str, "at": str}, pk=("a", "b"))
+    db.table("links").create({"a": str, "b": str, "kind": str, "at": str}, pk=("a", "b"))
 
 
 @migration
 def m002_people(db: sqlite_utils.Database) -> None:
     """People: clusters of identities (issue 3); ``identities.person_id`` points here."""
-    db["people"].create({"id": str, "name": str, "identities": int}, pk="id", if_not_exists=True)
-    db["identities"].create_index(["person_id"], if_not_exists=True)
+    db.table("people").create(
+        {"id": str, "name": str, "identities": int}, pk="id", if_not_exists=True
+    )
+    db.table("identities").create_index(["person_id"], if_not_exists=True)
 
 
 @migration
 def m003_request_sources(db: sqlite_utils.Database) -> None:
     """Every source that gave a request (LinkedIn export, notification mail, typed by
     hand), so that forgetting one source keeps what the others gave."""
-    db["requests"].add_column("sources", str)
+    db.table("requests").add_column("sources", str)
     db.execute("update requests set sources = json_array(source)")
 
 
@@ -205,8 +207,10 @@ def m004_connected_on_identity(db: sqlite_utils.Database) -> None:
 
 
 #: The identity columns a prepared record is made from; ``match_cache`` keeps a copy.
-MATCH_SOURCE = ("name", "first_name", "last_name", "emails", "phones", "urls", "handles")
-MATCH_SOURCE += ("company", "key")
+MATCH_SOURCE = (
+    *("name", "first_name", "last_name", "emails", "phones", "urls", "handles"),
+    *("company", "key"),
+)
 
 
 @migration
@@ -294,4 +298,4 @@ def m009_match_index_follows_records(db: sqlite_utils.Database) -> None:
 def m012_request_mutual_count(db: sqlite_utils.Database) -> None:
     """How many mutual connections an invitation counts when it names only two
     ("X, Y and 12 others", issue 12); 0 when the names are all there is."""
-    db["requests"].add_column("mutual_count", int)
+    db.table("requests").add_column("mutual_count", int)

@@ -14,6 +14,7 @@ sent, and how many went to strangers.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -111,7 +112,7 @@ _REASON = re.compile(
 
 
 def check_note(
-    note: str | None, *, evidence: list[Evidence] = (), mutuals: list[Mutual] = ()
+    note: str | None, *, evidence: Sequence[Evidence] = (), mutuals: Sequence[Mutual] = ()
 ) -> list[str]:
     """Problems with an invitation note, each a sentence with the fix; [] when fine.
 

@@ -93,8 +93,8 @@ class People:
         wanted = {x for ids in todo.values() for x in ids}
         for r in self.store.interactions_for(wanted, fields=TIE_FIELDS):
             rows[r["identity_id"]].append(r)
-        for key, ids in todo.items():  # by identity, as interactions_for(ids) gives them
-            own = [r for x in sorted(set(ids)) for r in rows[x]]
+        for key, members in todo.items():  # by identity, as interactions_for gives them
+            own = [r for x in sorted(set(members)) for r in rows[x]]
             self._ties[key] = tie_strength(own, today=self.today)
 
     def prefetch(self, names: Iterable[str]) -> None:

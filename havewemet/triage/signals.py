@@ -154,7 +154,8 @@ def _parse_phrase_file(text: str, into: dict[str, list[str]]) -> None:
 def phrase_lists(extra_dirs: tuple[str, ...] = ()) -> dict[str, list[re.Pattern]]:
     """The compiled phrase lists: built-in files plus ``signals_*.txt`` in extra_dirs."""
     raw: dict[str, list[str]] = {}
-    for f in sorted(resources.files("havewemet.triage").joinpath("data").iterdir()):
+    data = resources.files("havewemet.triage").joinpath("data")
+    for f in sorted(data.iterdir(), key=lambda f: f.name):
         if f.name.startswith("signals_") and f.name.endswith(".txt"):
             _parse_phrase_file(f.read_text(encoding="utf-8"), raw)
     for d in extra_dirs:

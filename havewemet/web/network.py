@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import Any
 
 import networkx as nx
 
@@ -133,7 +134,7 @@ def ego_network(
     labelled = set(sorted(chosen, key=lambda k: -ties[k]["strength"])[:LABELLED_TIES]) | {
         k for k in chosen if "tie:" + k in mutual_ties
     }
-    nodes = [
+    nodes: list[dict[str, Any]] = [  # the JSON twin's shape
         {
             "id": "me",
             "kind": "me",

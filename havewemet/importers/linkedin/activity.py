@@ -18,7 +18,7 @@ from havewemet.importers.linkedin.export import (
     full_name,
     person_key,
 )
-from havewemet.models import FileReport, Identity, ImportBatch, stable_id
+from havewemet.models import Direction, FileReport, Identity, ImportBatch, stable_id
 from havewemet.normalize import normalize_email
 
 
@@ -55,7 +55,7 @@ def _contacts(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
     undated.warn(batch)
 
 
-def _endorsements(direction: str) -> Transformer:
+def _endorsements(direction: Direction) -> Transformer:
     def fn(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
         who = "endorser" if direction == "in" else "endorsee"
         undated = Undated(table, "Endorsement Date")
@@ -95,7 +95,7 @@ export_file(
 )(_endorsements("out"))
 
 
-def _recommendations(direction: str) -> Transformer:
+def _recommendations(direction: Direction) -> Transformer:
     def fn(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
         undated = Undated(table, "Creation Date")
         for line, row in table.records():

@@ -23,7 +23,7 @@ from havewemet.importers._io import (
     CsvRows,
     norm_col,
 )
-from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
+from havewemet.models import Direction, FileReport, Identity, ImportBatch, Interaction, stable_id
 from havewemet.normalize import profile_slug
 
 SOURCE = "linkedin"
@@ -149,7 +149,7 @@ def add_person(
     ident: Identity,
     kind: str,
     at: str | None,
-    direction: str,
+    direction: Direction,
     detail: str = "",
 ) -> None:
     """One person a file names and the one dated piece of evidence about them."""

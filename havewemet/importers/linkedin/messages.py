@@ -18,7 +18,7 @@ from havewemet.importers.linkedin.export import (
     person_key,
     require_columns,
 )
-from havewemet.models import FileReport, Identity, ImportBatch, Interaction
+from havewemet.models import Direction, FileReport, Identity, ImportBatch, Interaction
 
 # messages.csv's own date shape, ``2025-03-01 10:00:00 UTC``, one a line, in ASCII
 # digits with a valid time of day. For such a date parse_date gives the same text
@@ -67,19 +67,20 @@ def _aggregate(
     ats: list,
     me_keys: set,
     last_key: str | None,
-) -> tuple[list[tuple[str, str, Slot]], list[Identity]]:
+) -> tuple[list[tuple[str, Direction, Slot]], list[Identity]]:
     """Each person's messages summed per direction, in order of their first message;
     and the identities to add (a person not just added before)."""
     senders, sender_urls, tos, to_urls = columns
     # A row is the user's when its sender's URL or name, lower-cased, is in me_keys.
     me_urls = {u for u in dict.fromkeys(sender_urls) if u.lower() in me_keys}
     me_names = {n for n in dict.fromkeys(senders) if n.lower() in me_keys}
-    agg: dict[str, dict[str, Slot]] = {"in": {}, "out": {}}
-    order: list[tuple[str, str, Slot]] = []
+    agg: dict[Direction, dict[str, Slot]] = {"in": {}, "out": {}}
+    order: list[tuple[str, Direction, Slot]] = []
     added: list[Identity] = []
     url_keys: dict[str, str] = {}  # the same people write again and again; with a
     name_keys: dict[str, str] = {}  # URL the key does not depend on the name
     split: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    direction: Direction
     for line, sender, sender_url, to, to_url, at in zip(
         table.lines, senders, sender_urls, tos, to_urls, ats, strict=True
     ):
@@ -128,7 +129,7 @@ def _aggregate(
     return order, added
 
 
-def _parse_stamps(order: list[tuple[str, str, Slot]]) -> bool:
+def _parse_stamps(order: list[tuple[str, Direction, Slot]]) -> bool:
     """Each slot's raw first and last dates (all of _UTC_STAMPS' shape) as parse_date
     gives them; False, leaving the slots half done, if a day does not exist."""
     days: dict[str, bool] = {}
