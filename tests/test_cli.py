@@ -176,13 +176,13 @@ def test_check_says_whether_it_saved_the_request(db_path):
     out = run("check", "Zed Quill", "--url", url, "--note", note).output.splitlines()
     # The rule line in words: the signal that applied, every counted signal, the threshold.
     assert out[-2:] == [
-        "        rule: report: declined before weighs 3, enough to report on its own "
+        "        rule: declined before weighs 3, enough to report on its own "
         "(all risk signals: declined before 3; adding up reports at 4)",
         "Not added to your inbox: you already decided it (report).",
     ]
     out = run("check", "Zed Quill", "--url", url, "--no-save").output
     assert (
-        "        rule: report: the risk signals add up to 4 (no note 1, declined before 3); 4 or "
+        "        rule: the risk signals add up to 4 (no note 1, declined before 3); 4 or "
         "more reports\n" in out
     )
 

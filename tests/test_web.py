@@ -662,6 +662,7 @@ def test_a_match_by_handle_alone_shows_the_handle(tmp_path: Path, monkeypatch):
     args = ["check", "Zed Quill", "--url", "https://www.linkedin.com/in/zquill", "--json"]
     rid = json.loads(CliRunner().invoke(cli_app, args).output)["id"]
     page = client_for(db).get(f"/request/{rid}").text
+    assert "Sent on a date unknown · status: <strong>pending</strong>" in page
     matched = page[page.index("<h2>Matched in your data</h2>") : page.index("<h2>Timeline")]
     assert "<th>Name or handle</th>" in matched
     assert "<tr><td>@zquill@mastodon.social</td><td>mastodon" in matched

@@ -112,6 +112,7 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Import one source into the store, in one transaction (re-importing changes nothing)."""
+    from havewemet.identity.cluster import save_and_group
     from havewemet.importers import ImportOptions, read_source
 
     mapping = {}
@@ -132,7 +133,7 @@ def import_(
         me_emails=list(me or []),
     )
     batch = read_source(path, format=format, options=opts)
-    result = store.save(batch)
+    result = save_and_group(store, batch)
     statuses = store.request_statuses(r.id for r in batch.requests)
     if as_json:
         return _print_json(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from havewemet.demo.persona import ME_EMAIL, PLANTED, TODAY, build_export
 from havewemet.demo.sources import EVENT, EVENT_DATE, write_sources
+from havewemet.identity.cluster import save_and_group
 from havewemet.importers import ImportOptions, read_source
 from havewemet.models import Request
 from havewemet.store import Store
@@ -94,7 +95,7 @@ def load_demo(folder: Path, *, store: Store | None = None, seed: int = 7) -> Sto
     store = store or Store.open(folder / "demo.db")
     sources, pages = write_demo(folder, seed=seed)
     for path, options in sources:
-        store.save(read_source(path, options=options))
+        save_and_group(store, read_source(path, options=options))
     for page in pages:  # mutual names the user pastes from the invitation page
         if page["mutuals"]:
             store.add_request(

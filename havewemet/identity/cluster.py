@@ -16,13 +16,13 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from havewemet.errors import NotFoundError
-from havewemet.identity.compare import compare, probability
+from havewemet.identity.compare import Rec, compare, probability
 from havewemet.identity.match import Matcher
 from havewemet.identity.names import given_name_roots, skeleton
-from havewemet.models import stable_id
+from havewemet.models import ImportBatch, stable_id
 
 if TYPE_CHECKING:
-    from havewemet.store import Store
+    from havewemet.store import SaveResult, Store
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,115 @@ def cluster(store: Store, *, write: bool = True) -> dict[str, str]:
     return result
 
 
+def _same_identifier(a: Rec, b: Rec) -> bool:
+    """An exact shared identifier: e-mail, phone (E.164), profile address or handle."""
+    return bool(
+        a.emails & b.emails
+        or a.phones & b.phones
+        or a.slugs & b.slugs
+        or (a.usernames - a.slugs) & (b.usernames - b.slugs)
+    )
+
+
+def group_new(store: Store, matcher: Matcher | None = None) -> int:
+    """Group the identities no grouping has placed yet (an import's new ones) into
+    people, incrementally (issue 12): each joins the people it shares an exact
+    identifier with, or that the matcher links at :data:`MERGE_AT` or more, and
+    through them others (transitively), unless the groups would hold two different
+    LinkedIn profiles or a pair the user unlinked; a ``link`` joins in any case. Only
+    the people touched are written. Returns how many identities were placed.
+
+    ``matcher`` is the store's (:func:`~havewemet.identity.prepared.load_matcher`,
+    which prepares the new identities' records for the first triage as it goes).
+    """
+    new = store.groups.ungrouped()
+    if not new:
+        return 0
+    if matcher is None:
+        from havewemet.identity.prepared import load_matcher
+
+        matcher = load_matcher(store)
+    links, unlinks = _overrides(store)
+    fresh = set(new)
+    pairs: list[tuple[str, str, bool]] = []  # (a, b, forced)
+    for iid in new:
+        rec = matcher.recs.get(iid)
+        if rec is None:
+            continue
+        for other in matcher.candidates(rec):
+            if other != iid and _same_identifier(rec, matcher.recs[other]):
+                pairs.append((iid, other, False))
+        if rec.display:
+            for m in matcher.match_rec(rec, limit=10, threshold=MERGE_AT, exclude=iid):
+                if not m.conflict:
+                    pairs.append((iid, m.identity_id, False))
+    pairs += [(a, b, True) for a, b in links if a in fresh or b in fresh]
+    involved = fresh | {b for _, b, _f in pairs} | {a for a, _, _f in pairs}
+    person = store.groups.person_of(involved)
+    members = store.groups.members(set(person.values()))
+    nodes = set(involved) | {i for ids in members.values() for i in ids}
+    parent = {i: i for i in nodes}
+    group: dict[str, set[str]] = {i: {i} for i in nodes}
+    unlinked = [(a, b) for a, b in unlinks if a in nodes and b in nodes]
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def slugs(root: str) -> set[str]:
+        return {s for i in group[root] if i in matcher.recs for s in matcher.recs[i].slugs}
+
+    def union(a: str, b: str, force: bool) -> None:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return
+        if not force:
+            sa, sb = slugs(ra), slugs(rb)
+            if sa and sb and not sa & sb:
+                return  # two different LinkedIn profiles: two people
+            if any({find(x), find(y)} == {ra, rb} for x, y in unlinked):
+                return
+        if len(group[ra]) < len(group[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        group[ra] |= group.pop(rb)
+
+    for ids in members.values():
+        for other in ids[1:]:
+            union(ids[0], other, True)
+    for a, b, forced in pairs:
+        union(a, b, forced)
+    out: dict[str, str] = {}
+    gone: set[str] = set()
+    for root, ids in group.items():
+        if parent[root] != root:
+            continue
+        had = sorted(
+            {person[i] for i in ids if i in person}
+            | {pid for pid, mids in members.items() if set(mids) & ids}
+        )
+        pid = had[0] if had else stable_id("person", min(ids))
+        gone.update(had[1:])
+        for i in ids:
+            if person.get(i) != pid:
+                out[i] = pid
+    store.groups.assign(out, gone)
+    log.info("grouped %d new identities (%d identities moved)", len(new), len(out))
+    return len(new)
+
+
+def save_and_group(store: Store, batch: ImportBatch) -> SaveResult:
+    """Save an import and group its new identities into people in one transaction
+    (issue 12), preparing their records for matching as it goes: the first triage
+    after the import finds them grouped and prepared, and an error leaves neither."""
+    with store.transaction():
+        result = store.save(batch)
+        group_new(store)
+    return result
+
+
 def _resolve(store: Store, ref: str) -> str:
     rows = store.identity_ids(ref)
     if not rows:
@@ -162,4 +271,12 @@ def unlink(store: Store, a: str, b: str) -> tuple[str, str]:
     return _override(store, a, b, "unlink")
 
 
-__all__ = ["MERGE_AT", "cluster", "cluster_identities", "link", "unlink"]
+__all__ = [
+    "MERGE_AT",
+    "cluster",
+    "cluster_identities",
+    "group_new",
+    "link",
+    "save_and_group",
+    "unlink",
+]

@@ -25,6 +25,7 @@ from havewemet.models import ImportBatch, Request, stable_id
 from havewemet.store._sqlite import sqlite_utils  # first: see its docstring
 from havewemet.store.bulk import account_folded, count_interactions, indexes_rebuilt
 from havewemet.store.match_cache import MatchCache
+from havewemet.store.people import PeopleGroups
 from havewemet.store.queries import StoreQueries
 from havewemet.store.requests import save_requests
 from havewemet.store.rows import (
@@ -83,6 +84,7 @@ class Store(StoreQueries):
         self.db = db
         self.path = path
         self.match_cache = MatchCache(db, self.transaction)
+        self.groups = PeopleGroups(db, self.transaction)
         """The prepared records and the kept index of the matcher (issue 5)."""
 
     @classmethod

@@ -346,9 +346,9 @@ def _report_rule(signals: list[Signal], risk: int, worst: int, report_at: int) -
     counted = [s for s in signals if s.severity > 0]
     weights = ", ".join(f"{label(s.name)} {s.severity}{s.why()}" for s in counted)
     if risk >= report_at:
-        return f"report: the risk signals add up to {risk} ({weights}); {report_at} or more reports"
+        return f"the risk signals add up to {risk} ({weights}); {report_at} or more reports"
     worst_one = next(s for s in counted if s.severity == worst)
     return (
-        f"report: {label(worst_one.name)} weighs {worst}, enough to report on its own "
+        f"{label(worst_one.name)} weighs {worst}, enough to report on its own "
         f"(all risk signals: {weights}; adding up reports at {report_at})"
     )

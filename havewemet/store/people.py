@@ -1,0 +1,88 @@
+"""The SQL of grouping identities into people (issue 12): which identities an import
+left ungrouped, the members of people, and partial writes of a grouping, so that an
+import regroups only what it touched. ``store.groups`` is one :class:`PeopleGroups`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+
+import sqlite_utils
+
+from havewemet.store.rows import chunks
+
+
+class PeopleGroups:
+    """Reads and writes of ``identities.person_id`` and the ``people`` table."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]],
+    ):
+        self._db = db
+        self._transaction = transaction
+
+    def ungrouped(self) -> list[str]:
+        """Identities that no grouping has placed yet (new since the last import)."""
+        return [
+            r[0]
+            for r in self._db.execute(
+                "select id from identities where person_id is null or person_id = '' order by id"
+            )
+        ]
+
+    def person_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """``identity id -> person id`` for the given identities that have one."""
+        out: dict[str, str] = {}
+        for chunk in chunks(list(ids), 900):
+            marks = ", ".join("?" * len(chunk))
+            for iid, pid in self._db.execute(
+                f"select id, person_id from identities where id in ({marks}) "
+                "and person_id is not null and person_id != ''",
+                chunk,
+            ):
+                out[iid] = pid
+        return out
+
+    def members(self, person_ids: Iterable[str]) -> dict[str, list[str]]:
+        """``person id -> identity ids`` for the given people."""
+        out: dict[str, list[str]] = {}
+        for chunk in chunks(list(person_ids), 900):
+            marks = ", ".join("?" * len(chunk))
+            for iid, pid in self._db.execute(
+                f"select id, person_id from identities where person_id in ({marks}) order by id",
+                chunk,
+            ):
+                out.setdefault(pid, []).append(iid)
+        return out
+
+    def assign(self, person_of: dict[str, str], gone: Iterable[str] = ()) -> None:
+        """Write part of a grouping: each given identity's person, the ``people`` rows of
+        the people they now form (name: the longest of their names; size), and remove
+        the people in ``gone`` (merged into others), in one transaction."""
+        if not person_of:
+            return
+        with self._transaction() as db:
+            db.conn.executemany(
+                "update identities set person_id = ? where id = ?",
+                [(p, i) for i, p in person_of.items()],
+            )
+            gone = list(gone)
+            for chunk in chunks(gone, 900):
+                marks = ", ".join("?" * len(chunk))
+                db.execute(f"delete from people where id in ({marks})", chunk)
+            touched = sorted(set(person_of.values()))
+            for chunk in chunks(touched, 900):
+                marks = ", ".join("?" * len(chunk))
+                db.execute(
+                    "insert or replace into people (id, name, identities) "
+                    "select person_id, (select name from identities j where j.person_id = "
+                    "i.person_id order by length(name) desc, id limit 1), count(*) "
+                    f"from identities i where person_id in ({marks}) group by person_id",
+                    chunk,
+                )
+
+
+__all__ = ["PeopleGroups"]

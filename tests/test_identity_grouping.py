@@ -1,0 +1,144 @@
+"""Grouping on every import (issue 12), end to end on generated files: an address-book
+contact, a mail thread with the same address under another display name and a
+LinkedIn invitation from that person make them *known* right after the imports, in
+any order; forgetting the mail brings them back to *met*."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from havewemet.cli.app import app
+from havewemet.demo import linkedin_export as lx
+from havewemet.identity.cluster import group_new
+from havewemet.models import Identity, ImportBatch
+from havewemet.store import Store
+
+ME = "ruth.calloway@westmere.gov.uk"
+runner = CliRunner()
+
+
+def run(*args: object) -> str:
+    res = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def vcard(path: Path) -> Path:
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Okafor;Daniel;;;\r\nFN:Daniel Okafor\r\n"
+        "EMAIL;type=INTERNET;type=WORK:daniel.okafor@eastvale.example\r\n"
+        "ORG:Eastvale Library\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def mbox(path: Path) -> Path:
+    def msg(frm: str, to: str, date: str, subject: str, mid: str) -> str:
+        return "\n".join(
+            [
+                f"From {mid}@xxx {date}",
+                f"From: {frm}",
+                f"To: {to}",
+                f"Subject: {subject}",
+                f"Date: {date}",
+                f"Message-ID: <{mid}@mail.example>",
+                "Content-Type: text/plain; charset=utf-8",
+                "",
+                "Thanks, see you then.",
+                "",
+            ]
+        )
+
+    them = '"Okafor, D." <Daniel.Okafor@eastvale.example>'
+    path.write_text(
+        msg(them, f"Ruth <{ME}>", "Mon, 02 Mar 2026 10:00:00 +0000", "Archive day", "a1")
+        + msg(f"Ruth <{ME}>", them, "Tue, 03 Mar 2026 09:00:00 +0000", "Re: Archive day", "a2"),
+        encoding="utf-8",
+    )
+    return path
+
+
+def export(root: Path) -> Path:
+    li = "https://www.linkedin.com/in/"
+    row = ["Dan Okafor", "Ruth Calloway", "11/18/26, 9:00 AM", "", "INCOMING",
+           f"{li}dan-okafor-lib", f"{li}ruth-calloway"]  # fmt: skip
+    return lx.write_export(
+        root, {"Invitations.csv": lx.csv_text(lx.INVITATIONS_HEADER_2023, [row])},
+        exported=datetime(2026, 11, 20),
+    )  # fmt: skip
+
+
+def verdict(name: str) -> str:
+    (item,) = [i for i in json.loads(run("inbox", "--json")) if i["name"] == name]
+    return item["verdict"]
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(["vcard", "mail", "linkedin"])))
+def test_known_right_after_the_imports_in_any_order(db_path, tmp_path, order):
+    files = {
+        "vcard": [vcard(tmp_path / "contacts.vcf")],
+        "mail": [mbox(tmp_path / "mail.mbox"), "--me", ME],
+        "linkedin": [export(tmp_path / "li")],
+    }
+    for what in order:
+        run("import", *files[what])
+    assert verdict("Dan Okafor") == "known"
+    run("forget", "mbox:mail.mbox")
+    assert verdict("Dan Okafor") == "met"
+
+
+def _ident(source: str, key: str, name: str, *, email: str = "", url: str = "") -> Identity:
+    first, _, last = name.partition(" ")
+    return Identity(source, key, name, first, last, emails=[email] if email else [],
+                    urls=[url] if url else [], file=f"{source}.csv", line=2)  # fmt: skip
+
+
+def _people(store: Store) -> list[set[str]]:
+    by: dict[str, set[str]] = {}
+    for ident in store.identities():
+        by.setdefault(ident["person_id"], set()).add(ident["name"])
+    return sorted(by.values(), key=sorted)
+
+
+def test_same_address_groups_and_a_different_profile_keeps_apart(store):
+    b = ImportBatch("book", "test", "t")
+    b.identities += [
+        _ident("book", "a", "Daniel Okafor", email="d@x.example", url="linkedin.com/in/dan-1"),
+        _ident("book", "b", "D Okafor", email="d@x.example"),
+        # Near miss: same address but another LinkedIn profile: a conflicting identifier.
+        _ident("book", "c", "Dan Okafor", email="d@x.example", url="linkedin.com/in/dan-2"),
+    ]
+    store.save(b)
+    assert group_new(store) == 3
+    people = _people(store)
+    assert {"Daniel Okafor", "D Okafor"} in [p - {"Dan Okafor"} for p in people]
+    assert not any({"Daniel Okafor", "Dan Okafor"} <= p for p in people)
+    assert group_new(store) == 0  # nothing new: nothing regrouped
+
+
+def test_unlink_keeps_apart_across_reimports(store):
+    from havewemet.identity.cluster import unlink
+
+    b = ImportBatch("book", "test", "t")
+    b.identities += [
+        _ident("book", "a", "Daniel Okafor", email="d@x.example"),
+        _ident("book", "b", "Dan Okafor", email="d@x.example"),
+    ]
+    store.save(b)
+    group_new(store)
+    assert len(_people(store)) == 1
+    ids = sorted(i["id"] for i in store.identities())
+    unlink(store, *ids)
+    assert len(_people(store)) == 2
+    c = ImportBatch("mail", "test", "t")
+    c.identities.append(_ident("mail", "z", "Daniel Okafor", email="d@x.example"))
+    store.save(c)
+    group_new(store)
+    assert len(_people(store)) == 2  # the newcomer joins one side, never both
