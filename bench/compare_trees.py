@@ -5,8 +5,9 @@ Each tree runs as its own code (``PYTHONPATH=<tree> python -m havewemet ...`` an
 differs:
 
 * ``havewemet demo``: its output, byte for byte;
-* ``havewemet inbox --json`` on the demo's kept store (``demo --keep``), each tree
-  on the store it made itself;
+* ``havewemet inbox --json`` and the web page's JSON (``serve --get /.json`` and the
+  first request's page) on the demo's kept store (``demo --keep``), each tree on the
+  store it made itself;
 * ``havewemet inbox --json`` after ``havewemet import`` of ``bench/import_linkedin.py``'s
   export (30,000 connections, 50,000 messages, 2,500 invitations; written once, by
   the new tree's ``build``), each tree into a fresh store of its own;
@@ -96,16 +97,28 @@ def compare_outputs(old: Path, new: Path, work: Path, *, quick: bool) -> bool:
     # outputs name the files they read).
     kept, db = work / "demo", work / "export.db"
     export = _export(work / "export", quick)
-    outs: dict[str, tuple[bytes, bytes, bytes]] = {}
+    outs: dict[str, tuple[bytes, ...]] = {}
     for name, tree in (("old", old), ("new", new)):
         shutil.rmtree(kept, ignore_errors=True)
         db.unlink(missing_ok=True)
         _cli(tree, "demo", "--keep", str(kept))
-        demo_inbox = _cli(tree, "--db", str(kept / "demo.db"), "inbox", "--json")
+        demo_db = str(kept / "demo.db")
+        demo_inbox = _cli(tree, "--db", demo_db, "inbox", "--json")
+        page = _cli(tree, "--db", demo_db, "serve", "--get", "/.json")
+        first = json.loads(page)["requests"][0]["id"]
+        one = _cli(tree, "--db", demo_db, "serve", "--get", f"/request/{first}.json")
         summary = _cli(tree, "--db", str(db), "import", str(export))
-        outs[name] = (demo_inbox, summary, _cli(tree, "--db", str(db), "inbox", "--json"))
+        outs[name] = (
+            demo_inbox,
+            page,
+            one,
+            summary,
+            _cli(tree, "--db", str(db), "inbox", "--json"),
+        )
     what = (
         "havewemet inbox --json on the demo's kept store",
+        "the web page's inbox (serve --get /.json) on the demo's kept store",
+        "the web page of the first request (serve --get /request/ID.json), same store",
         "havewemet import of bench/import_linkedin.py's export (its summary)",
         "havewemet inbox --json on bench/import_linkedin.py's export",
     )

@@ -319,7 +319,7 @@ def _do_floor(path: Path) -> dict[str, Any]:
     db = Path(tempfile.mkdtemp(prefix="hwm-bench-")) / "store.db"
     try:
         store = Store.open(db)
-        conn = store.db.conn
+        conn = store._db.conn
         _harness.mark_start()
         conn.execute("BEGIN IMMEDIATE")
         for table, cols, rows in tables:

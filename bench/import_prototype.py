@@ -665,7 +665,7 @@ def check(folder: Path, *, slow: bool = False, fork: bool = False) -> bool:
             ("interactions", REF_INTERACTIONS, PROTO_INTERACTIONS),
             ("requests", REF_REQUESTS, PROTO_REQUESTS),
         ):
-            a = set(ref.db.execute(ref_sql).fetchall())
+            a = set(ref._db.execute(ref_sql).fetchall())
             b = set(proto.execute(proto_sql).fetchall())
             same = a == b
             ok &= same

@@ -9,7 +9,7 @@ first use, so ``import havewemet`` stays light. A session, as ``docs/api.md`` sh
     batch = havewemet.read_source("Basic_LinkedInDataExport.zip")   # read a source
     store.save(batch)                                     # save it (re-runnable)
     for result in havewemet.triage_inbox(store):          # triage the inbox
-        print(result.request["name"], result.verdict, result.action)
+        print(result.request.name, result.verdict, result.action)
     result = havewemet.check_request(store, havewemet.Request("Ann Lee", note="Hi!"))
     havewemet.decide(store, "Ann Lee", "ignore", reason="a stranger")
 

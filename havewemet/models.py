@@ -10,26 +10,128 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 Direction = Literal["in", "out", "both", "none"]
 
-#: Interaction kinds and what each means (``direction`` is from the user's side:
-#: ``out`` = the user did it, ``in`` = the other person did).
-INTERACTION_KINDS: dict[str, str] = {
-    "connected": "connected on LinkedIn",
-    "message": "a LinkedIn message",
-    "mail": "an e-mail",
-    "endorsement": "an endorsement",
-    "recommendation": "a recommendation",
-    "invitation": "a connection invitation",
-    "meeting": "a calendar meeting",
-    "event": "attended the same event",
-    "member": "on the same membership list",
-    "contact": "saved in an address book",
-    "follow": "a follow on a social network",
-    "friend": "a friend on a social network",
-    "colleague": "worked at the same organisation",
+
+class Action(StrEnum):
+    """What to do with a request: the recommendation and the user's decision.
+
+    ``order`` is the inbox's (terminal, page, JSON: the requests that need the user's
+    judgement first, then the clear cases; issue 13) and ``heading`` its group's title.
+
+    Examples:
+        >>> [a.value for a in INBOX_ORDER]
+        ['ask', 'accept', 'report', 'ignore']
+        >>> Action("ask").heading
+        'Ask \u201chave we met?\u201d: needs your judgement'
+    """
+
+    order: int
+    heading: str
+
+    def __new__(cls, value: str, order: int, heading: str) -> Action:
+        action = str.__new__(cls, value)
+        action._value_ = value
+        action.order = order
+        action.heading = heading
+        return action
+
+    ACCEPT = "accept", 1, "Accept: you know them"
+    ASK = "ask", 0, "Ask \u201chave we met?\u201d: needs your judgement"
+    IGNORE = "ignore", 3, "Ignore: strangers"
+    REPORT = "report", 2, "Report: fake or spam"
+
+
+#: The actions in the inbox's order.
+INBOX_ORDER: tuple[Action, ...] = tuple(sorted(Action, key=lambda a: a.order))
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionKind:
+    """One kind of interaction: what it means, how much one weighs in a tie
+    (:mod:`havewemet.network.ties`) and the evidence it gives
+    (:func:`havewemet.triage.evidence.from_interactions`)."""
+
+    description: str
+    tie_weight: float
+    """The weight of one interaction (per message or mail of a thread)."""
+    evidence: Literal["row", "thread", "meeting", "follow"] = "row"
+    """``row``: one line per interaction, from :attr:`lines`; the others: one line per
+    thread, per calendar, per identity and network (the triage groups them)."""
+    lines: tuple[tuple[str, str, str], ...] = ()
+    """``(direction, level, text)``: the first whose direction is the interaction's (or
+    ``*``) gives the line; none, no line. ``text`` may name ``{day}``, ``{on_day}``,
+    ``{since_day}``, ``{detail}``, ``{for_detail}``, ``{at_detail}`` and ``{network}``."""
+    shares_detail: bool = False
+    """Whether the line keeps the detail (the event, list, skill, employer) as what
+    was shared, for replies and openings."""
+
+
+#: Every interaction kind (``direction`` is from the user's side: ``out`` = the user
+#: did it, ``in`` = the other person did). Levels: ``known``, ``met``, ``known of``.
+INTERACTION_KINDS: dict[str, InteractionKind] = {
+    "connected": InteractionKind(
+        "connected on LinkedIn",
+        0.05,
+        # One-way evidence: connections are often accepted without knowing the person.
+        lines=(("*", "known of", "a LinkedIn connection since {day}"),),
+    ),
+    "message": InteractionKind("a LinkedIn message", 0.08, "thread"),
+    "mail": InteractionKind("an e-mail", 0.08, "thread"),
+    "endorsement": InteractionKind(
+        "an endorsement",
+        0.2,
+        lines=(
+            ("in", "met", "endorsed you{for_detail} on {day}"),
+            ("*", "met", "you endorsed them{for_detail} on {day}"),
+        ),
+        shares_detail=True,
+    ),
+    "recommendation": InteractionKind(
+        "a recommendation",
+        0.8,
+        lines=(
+            ("in", "known", "recommended you on {day}"),
+            ("*", "known", "you recommended them on {day}"),
+        ),
+    ),
+    "invitation": InteractionKind(
+        "a connection invitation", 0.02, lines=(("out", "known of", "you invited them on {day}"),)
+    ),
+    "meeting": InteractionKind("a calendar meeting", 0.4, "meeting"),
+    "event": InteractionKind(
+        "attended the same event",
+        0.2,
+        lines=(("*", "met", "also at {detail}{on_day}"),),
+        shares_detail=True,
+    ),
+    "member": InteractionKind(
+        "on the same membership list",
+        0.05,
+        lines=(("*", "known of", "on the list {detail}"),),
+        shares_detail=True,
+    ),
+    "contact": InteractionKind(
+        "saved in an address book", 0.2, lines=(("*", "met", "in your address book"),)
+    ),
+    "follow": InteractionKind("a follow on a social network", 0.05, "follow"),
+    "friend": InteractionKind(
+        "a friend on a social network",
+        0.2,
+        lines=(
+            ("both", "met", "{network} friends{since_day}"),
+            ("*", "known of", "sent you a {network} friend request"),
+        ),
+    ),
+    "colleague": InteractionKind(
+        "worked at the same organisation",
+        0.05,
+        lines=(("*", "known of", "worked{at_detail} when you did"),),
+        shares_detail=True,
+    ),
 }
 
 
@@ -75,6 +177,9 @@ class Identity:
     file: str = ""
     line: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    connection: bool = False
+    """One of the user's own LinkedIn connections (the importer says so): a pending
+    request from them is marked ``connected``, not triaged."""
 
     @property
     def id(self) -> str:
@@ -133,6 +238,64 @@ class Request:
         if slug:
             return stable_id("req", "slug", slug)
         return stable_id("req", "name", " ".join(self.name.lower().split()))
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRequest:
+    """A connection request as the store keeps it and the triage, the web page,
+    ``check`` and ``outreach`` read it: an invitation (merged across the sources that
+    gave it) with its ``status`` (``pending``, ``connected`` or the decision taken).
+
+    Examples:
+        >>> r = PendingRequest.of(Request("Ann Lee", "https://www.linkedin.com/in/Ann-Lee"))
+        >>> r.slug, r.status, r.sources
+        ('ann-lee', 'pending', ('manual',))
+    """
+
+    id: str
+    name: str
+    profile_url: str = ""
+    slug: str = ""
+    """The LinkedIn profile slug of ``profile_url`` (stored; ``""`` when none)."""
+    headline: str = ""
+    note: str = ""
+    sent_at: str | None = None
+    mutuals: tuple[str, ...] = ()
+    """The mutual connections' names as LinkedIn shows them."""
+    mutual_count: int = 0
+    """How many mutual connections the invitation counts when it names only some
+    ("X, Y and 12 others"); 0 when the names are all there is."""
+    reminders: int = 0
+    status: str = "pending"
+    source: str = "manual"
+    """The first source that gave it; ``sources`` lists every one."""
+    sources: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+    facts: ProfileFacts | None = None
+    """What the browser extension read of the profile page (photo, counts), if any."""
+
+    @classmethod
+    def of(cls, request: Request, *, id: str | None = None) -> PendingRequest:
+        """A request not kept in the store (``check --no-save``, ``outreach``)."""
+        from havewemet.normalize import profile_slug
+
+        return cls(
+            id=request.id if id is None else id,
+            name=request.name,
+            profile_url=request.profile_url,
+            slug=profile_slug(request.profile_url),
+            headline=request.headline,
+            note=request.note,
+            sent_at=request.sent_at,
+            mutuals=tuple(request.mutuals),
+            mutual_count=request.mutual_count,
+            reminders=request.reminders,
+            source=request.source,
+            sources=(request.source,),
+            file=request.file,
+            line=request.line,
+        )
 
 
 @dataclass(slots=True)

@@ -115,10 +115,9 @@ def test_the_script_in_docs_api_runs_as_written(
     assert out == EXPECTED
     store = havewemet.Store.open(tmp_path / "havewemet.db")
     try:
-        assert [
-            (d["name"], d["decision"], d["reason"])
-            for d in store.db.query("select * from decisions")
-        ] == [("Lena Vogt", "report", "sales pitch")]
+        assert [(d["name"], d["decision"], d["reason"]) for d in store.decisions()] == [
+            ("Lena Vogt", "report", "sales pitch")
+        ]
     finally:
         store.close()
 

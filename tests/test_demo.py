@@ -21,7 +21,7 @@ def results(tmp_path_factory):
     out = {}
     for preset in ("gatekeeper", "networker"):
         res = run_demo(tmp_path_factory.mktemp(preset), preset=preset)
-        out[preset] = {r.request["name"]: r for r in res}
+        out[preset] = {r.request.name: r for r in res}
     return out
 
 
@@ -110,7 +110,7 @@ def test_every_invitation_precedes_its_connection(demo_db):
     store = Store.open(demo_db)
     try:
         out = list(
-            store.db.query(
+            store._db.query(
                 """select v.at as sent, c.at as connected from interactions v
                    left join interactions c on c.identity_id = v.identity_id
                         and c.kind = 'connected'
@@ -118,7 +118,7 @@ def test_every_invitation_precedes_its_connection(demo_db):
             )
         )
         accepted = list(
-            store.db.query(
+            store._db.query(
                 """select r.sent_at as sent, c.at as connected from requests r
                    join identities d on d.source = 'linkedin' and d.key = 'in/' || r.slug
                    join interactions c on c.identity_id = d.id and c.kind = 'connected'
@@ -209,7 +209,7 @@ def test_the_kept_files_reproduce_the_demo(results, tmp_path):
         again = triage_inbox(store, policy=load_policy(), today=TODAY.date())
     finally:
         store.close()
-    got = {r.request["name"]: (r.verdict, r.action, len(r.mutuals)) for r in again}
+    got = {r.request.name: (r.verdict, r.action, len(r.mutuals)) for r in again}
     want = {n: (r.verdict, r.action, len(r.mutuals)) for n, r in results["gatekeeper"].items()}
     assert got == want
     assert got["Victor Lane"][2] == 40

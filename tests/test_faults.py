@@ -95,11 +95,11 @@ def filled(tmp_path: Path, exports: dict[str, Path]) -> Path:
     store = Store.open(path)
     store.save(read_source(exports["small"]))
     req = store.requests()[0]
-    store.db["decisions"].insert(
+    store._db["decisions"].insert(
         {
-            "request_id": req["id"],
-            "name": req["name"],
-            "slug": req["slug"],
+            "request_id": req.id,
+            "name": req.name,
+            "slug": req.slug,
             "decision": "ignore",
             "reason": "stranger",
             "decided_at": "2026-03-01T09:00:00",
@@ -310,8 +310,8 @@ def test_backup_and_restore_round_trip_with_decisions(tmp_path, filled, exports)
     # The store moves on: another import, a decision removed.
     s = Store.open(filled)
     s.save(read_source(exports["large"], options=_opts("big")))
-    s.db.execute("delete from decisions")
-    s.db.conn.commit()
+    s._db.execute("delete from decisions")
+    s._db.conn.commit()
     s.close()
     assert table_checksum(filled) != saved
     result = runner.invoke(app, ["--db", str(filled), "restore", str(dest)])

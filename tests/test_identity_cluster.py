@@ -50,12 +50,12 @@ def store():
         _ident("mail", "m1", "Zofia Szczepanska"),
         _ident("mail", "m2", "Zofia Szczepanik"),  # near miss: a different surname
     ]
-    s.db["identities"].insert_all(rows)
+    s._db["identities"].insert_all(rows)
     return s
 
 
 def _person(store, key_source, key):
-    return store.db.execute(
+    return store._db.execute(
         "select person_id from identities where id = ?", [stable_id(key_source, key)]
     ).fetchone()[0]
 
@@ -66,7 +66,7 @@ def test_cluster_conservative(store):
     assert _person(store, "linkedin", "in/robsmith-leeds") != _person(store, "google", "c1")
     assert _person(store, "vcard", "v1") == _person(store, "mail", "m1")
     assert _person(store, "mail", "m2") != _person(store, "mail", "m1")
-    assert store.db["people"].count == 4
+    assert store._db["people"].count == 4
 
 
 def test_link_unlink_survive_recluster(store):

@@ -65,7 +65,7 @@ QUERIES = [
 def test_cached_records_match_like_fresh_ones(store, monkeypatch):
     fresh = Matcher(store.identities())
     first = load_matcher(store)  # prepares every identity and keeps it
-    assert store.db["match_cache"].count == 5
+    assert store._db["match_cache"].count == 5
 
     def refuse(_ident):
         raise AssertionError("an identity was prepared again instead of read")
@@ -93,23 +93,23 @@ def test_a_changed_identity_is_prepared_again(store):
 def test_forgotten_identities_leave_the_cache(store):
     store.save(_batch([("in/x-1", "Xavier Quint", "")], source="other"))
     load_matcher(store)
-    assert store.db["match_cache"].count == 6
-    assert store.db["match_index"].count == 1
+    assert store._db["match_cache"].count == 6
+    assert store._db["match_index"].count == 1
     store.forget("other")  # nothing of Xavier is left in the store, his match record neither
-    assert store.db["match_cache"].count == 5
-    assert "quint" not in " ".join(r["data"] for r in store.db["match_cache"].rows)
-    assert store.db["match_index"].count == 0  # the kept index held his name too
+    assert store._db["match_cache"].count == 5
+    assert "quint" not in " ".join(r["data"] for r in store._db["match_cache"].rows)
+    assert store._db["match_index"].count == 0  # the kept index held his name too
     m = load_matcher(store)
-    assert len(m) == 5 and store.db["match_cache"].count == 5
+    assert len(m) == 5 and store._db["match_cache"].count == 5
 
 
 def test_a_store_that_cannot_keep_the_cache_is_matched_the_same(store):
     expected = _found(Matcher(store.identities()), "Bob Smith")
-    store.db.execute("PRAGMA query_only = ON")
+    store._db.execute("PRAGMA query_only = ON")
     m = load_matcher(store)
     assert _found(m, "Bob Smith") == expected
-    store.db.execute("PRAGMA query_only = OFF")
-    assert store.db["match_cache"].count == 0
+    store._db.execute("PRAGMA query_only = OFF")
+    assert store._db["match_cache"].count == 0
 
 
 def test_a_new_matcher_version_prepares_again(store, monkeypatch):
@@ -197,7 +197,7 @@ def _refuse_filing(monkeypatch):
 def test_the_kept_index_matches_like_fresh_records(store, monkeypatch):
     fresh = Matcher(store.identities())
     load_matcher(store)  # prepares, keeps the records and the index built from them
-    assert store.db["match_index"].count == 1
+    assert store._db["match_index"].count == 1
     _refuse_filing(monkeypatch)
     kept = load_matcher(store)
     for name, url in QUERIES:
@@ -209,8 +209,8 @@ def test_an_identity_changed_by_any_write_is_seen(store):
     load_matcher(store)
     rob = stable_id("linkedin", "in/rob-smith-1a2b3c")
     # Not through Store.save: the trigger, not the importer, makes the record stale.
-    store.db.execute("update identities set name = 'Roberta Smythe' where id = ?", [rob])
-    store.db.conn.commit()
+    store._db.execute("update identities set name = 'Roberta Smythe' where id = ?", [rob])
+    store._db.conn.commit()
     m = load_matcher(store)
     assert [x.identity_id for x in m.match(Query("Roberta Smythe"))] == [rob]
     assert m.match(Query("Robert J. Smith"), threshold=0.5) == []
@@ -218,9 +218,9 @@ def test_an_identity_changed_by_any_write_is_seen(store):
 
 def test_an_unchanged_update_keeps_the_record(store):
     load_matcher(store)
-    store.db.execute("update identities set name = name, person_id = 'p1'")
-    store.db.conn.commit()
-    assert store.db["match_cache"].count == 5
+    store._db.execute("update identities set name = name, person_id = 'p1'")
+    store._db.conn.commit()
+    assert store._db["match_cache"].count == 5
 
 
 def test_new_and_forgotten_identities_are_seen(store):
@@ -240,8 +240,8 @@ def test_the_index_is_not_kept_over_another_process_write(tmp_path):
     s.save(_batch())
     load_matcher(s)
     rob = stable_id("linkedin", "in/rob-smith-1a2b3c")
-    s.db.execute("update identities set name = 'Roberta Smythe' where id = ?", [rob])
-    s.db.conn.commit()
+    s._db.execute("update identities set name = 'Roberta Smythe' where id = ?", [rob])
+    s._db.conn.commit()
     other = Store.open(path)
     real = prepared._build
 
@@ -255,19 +255,19 @@ def test_the_index_is_not_kept_over_another_process_write(tmp_path):
         load_matcher(s)
     finally:
         prepared._build = real
-    assert s.db["match_index"].count == 0  # the record was kept, not the index
+    assert s._db["match_index"].count == 0  # the record was kept, not the index
     assert [x.identity_id for x in load_matcher(s).match(Query("Xavier Quint"))] == [
         stable_id("other", "in/x-1")
     ]
-    assert s.db["match_index"].count == 1
+    assert s._db["match_index"].count == 1
     other.close()
     s.close()
 
 
 def test_a_kept_index_of_another_python_is_built_again(store):
     load_matcher(store)
-    store.db.execute("update match_index set data = x'00ff'")
-    store.db.conn.commit()
+    store._db.execute("update match_index set data = x'00ff'")
+    store._db.conn.commit()
     assert _found(load_matcher(store), "Bob Smith") == _found(
         Matcher(store.identities()), "Bob Smith"
     )
@@ -275,18 +275,18 @@ def test_a_kept_index_of_another_python_is_built_again(store):
 
 def test_without_the_trigger_the_kept_index_is_not_trusted(store):
     load_matcher(store)
-    store.db.execute("drop trigger match_cache_stale")  # as a careless migration might
+    store._db.execute("drop trigger match_cache_stale")  # as a careless migration might
     rob = stable_id("linkedin", "in/rob-smith-1a2b3c")
-    store.db.execute("update identities set name = 'Roberta Smythe' where id = ?", [rob])
-    store.db.conn.commit()
+    store._db.execute("update identities set name = 'Roberta Smythe' where id = ?", [rob])
+    store._db.conn.commit()
     assert [x.identity_id for x in load_matcher(store).match(Query("Roberta Smythe"))] == [rob]
 
 
 def test_slugs_are_told_without_decoding_the_record(store):
     fresh = Matcher(store.identities())
     load_matcher(store)  # prepares
-    store.db.execute("delete from match_index")  # read the kept records row by row
-    store.db.conn.commit()
+    store._db.execute("delete from match_index")  # read the kept records row by row
+    store._db.conn.commit()
     by_rows = load_matcher(store)
     kept = load_matcher(store)  # the index kept by the load before
     for m in (by_rows, kept):
@@ -315,18 +315,18 @@ def test_a_record_whose_identity_changed_meanwhile_is_not_kept(tmp_path):
         load_matcher(s)
     finally:
         prepared._build = real
-    assert s.db["match_cache"].count == 4  # the other four kept, not Rob's old record
+    assert s._db["match_cache"].count == 4  # the other four kept, not Rob's old record
     assert [x.identity_id for x in load_matcher(s).match(Query("Roberta Smythe"))] == [rob]
     other.close()
     s.close()
 
 
 def test_without_the_forget_trigger_no_index_is_kept(store):
-    store.db.execute("drop trigger match_index_follows_records")  # a careless migration
-    store.db.conn.commit()
+    store._db.execute("drop trigger match_index_follows_records")  # a careless migration
+    store._db.conn.commit()
     load_matcher(store)
-    assert store.db["match_index"].count == 0  # forget could not have removed it
-    assert store.db["match_cache"].count == 5
+    assert store._db["match_index"].count == 0  # forget could not have removed it
+    assert store._db["match_cache"].count == 5
 
 
 def test_to_prepare_counts_what_the_next_load_prepares(store):
@@ -334,7 +334,7 @@ def test_to_prepare_counts_what_the_next_load_prepares(store):
     load_matcher(store)
     assert prepared.to_prepare(store) == 0  # the kept index is current
     store.save(_batch([("in/new-person-9", "New Person", "")]))
-    store.db.conn.execute(
+    store._db.conn.execute(
         "update identities set company = 'Globex' where key = ?", ["in/jane-doe-4a1b2c"]
     )
     assert prepared.to_prepare(store) == 2  # one new, one changed
@@ -358,8 +358,8 @@ def test_a_first_triage_that_prepares_many_says_so_once(tmp_path, monkeypatch):
     assert first.stderr == "Preparing 5 people for matching (once after an import)...\n"
     assert again.stderr == ""
     s = Store.open(db)
-    s.db.conn.execute("delete from match_cache")  # to prepare again: JSON stays quiet
-    s.db.conn.commit()
+    s._db.conn.execute("delete from match_cache")  # to prepare again: JSON stays quiet
+    s._db.conn.commit()
     s.close()
     as_json = CliRunner().invoke(cli.app, ["--db", str(db), "inbox", "--json"])
     assert as_json.exit_code == 0 and as_json.stderr == ""

@@ -425,3 +425,83 @@ def test_a_palm_desktop_csv_and_a_plain_list_with_no_header_import(
         ("contacts:friends", "Amira Haddad", '["amira@example.net"]', ""),
         ("contacts:friends", "Tom Brennan", '["tom@example.com"]', ""),
     ]
+
+
+# -- 9: one bad item does not sink a file ----------------------------------------------------
+
+ICS_EVENT = (
+    "BEGIN:VEVENT\r\nDTSTART:{start}\r\nDTEND:20240305T110000Z\r\nDTSTAMP:20240301T000000Z\r\n"
+    "UID:{uid}@google.com\r\nSUMMARY:{summary}\r\n"
+    "ORGANIZER;CN=Ruth Calloway:mailto:ruth@example.org\r\n"
+    "ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN={name}:mailto:{mail}\r\n"
+    "ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN=Ruth Calloway:"
+    "mailto:ruth@example.org\r\nSTATUS:CONFIRMED\r\nEND:VEVENT\r\n"
+)
+
+
+def test_a_calendar_with_one_malformed_event_date_imports_the_rest(
+    db_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "ruth@example.org.ics"
+    path.write_bytes(
+        (
+            "BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+            "VERSION:2.0\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:ruth@example.org\r\n"
+            + ICS_EVENT.format(
+                start="20240305T100000Z",
+                uid="a1",
+                summary="Budget",
+                name="Ann Lee",
+                mail="ann@example.org",
+            )
+            + ICS_EVENT.format(
+                start="2024-03-0T10:00",
+                uid="a2",
+                summary="Broken",
+                name="Bo Yu",
+                mail="bo@example.org",
+            )
+            + "END:VCALENDAR\r\n"
+        ).encode()
+    )
+    result = run("import", path)
+    assert result.exit_code == 0, result.output
+    out = said(result)
+    assert (
+        f"warning: {path}, line 18: is not valid iCalendar (DTSTART: Wrong datetime format: "
+        "2024-03-0T10:00)" in out
+    )
+    assert "(this event is skipped; the others are imported)" in out
+    assert "1 event with an unreadable date skipped" in out
+    assert "interactions: 1 new" in out
+
+
+def test_an_address_book_with_one_unreadable_card_imports_the_others(
+    db_path: Path, tmp_path: Path
+) -> None:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{fn}\r\nN:{n};;;\r\nEMAIL;TYPE=INTERNET:{mail}\r\n"
+        "END:VCARD\r\n"
+    )
+    path = tmp_path / "contacts.vcf"
+    path.write_text(
+        card.format(fn="Ann Lee", n="Lee;Ann", mail="ann@example.org")
+        + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Yu\r\nBDAY;VALUE=DATE:\r\nthis line is damaged\r\n"
+        "END:VCARD\r\n" + card.format(fn="Cy Ng", n="Ng;Cy", mail="cy@example.org"),
+        encoding="utf-8",
+    )
+    result = run("import", path)
+    assert result.exit_code == 0, result.output
+    out = said(result)
+    assert f"warning: {path}, line 7: the vCard that begins here cannot be read" in out
+    assert "1 unreadable cards skipped" in out
+    assert "identities: 2 new" in out
+
+
+def test_a_cut_short_address_book_is_still_refused_whole(db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "contacts.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Bo")
+    result = run("import", path)
+    assert result.exit_code == 1
+    assert said(result).startswith(f"Error: {path}, line 5:")
+    assert sources(db_path) == []

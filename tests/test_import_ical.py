@@ -408,13 +408,30 @@ def test_broken_content_line_names_file_and_line():
     assert "Export the calendar again" in str(err.value)
 
 
-def test_broken_dtstart_names_its_line():
+def test_a_broken_dtstart_skips_that_event_with_a_warning_naming_its_line():
     lines = google_calendar().decode().split("\r\n")
     at = lines.index("DTSTART:20240410T150000Z")
     lines[at] = "DTSTART:2024041T150000Z"
+    batch = parse_calendar("\r\n".join(lines).encode(), "calendar.ics", now=NOW)
+    whole = parse_calendar(google_calendar(), "calendar.ics", now=NOW)
+    (warning,) = [w for w in batch.warnings if "DTSTART" in w]
+    assert warning.startswith(f"calendar.ics, line {at + 1}: is not valid iCalendar (DTSTART")
+    assert warning.endswith("(this event is skipped; the others are imported)")
+    event = max(n for n, ln in enumerate(lines[:at]) if ln == "BEGIN:VEVENT") + 1
+    assert batch.interactions == [i for i in whole.interactions if i.line != event]
+    assert batch.interactions
+    assert "1 event with an unreadable date skipped" in batch.files[0].note
+    assert batch.files[0].rows == whole.files[0].rows
+
+
+def test_a_calendar_whose_every_event_has_a_broken_date_is_refused():
+    cal = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\nUID:1\r\n"
+        "DTSTART:2024041T150000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     with pytest.raises(InputError) as err:
-        parse_calendar("\r\n".join(lines).encode(), "calendar.ics", now=NOW)
-    assert err.value.line == at + 1 and "DTSTART" in str(err.value)
+        parse_calendar(cal.encode(), "calendar.ics", now=NOW)
+    assert err.value.line == 6 and "DTSTART" in str(err.value)
 
 
 def test_bad_encoding_and_not_a_calendar():

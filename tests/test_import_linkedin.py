@@ -90,7 +90,7 @@ BASIC = {
 
 def test_connections_2023_shape(tmp_path):
     batch = read_source(make_export(tmp_path, BASIC))
-    conns = [i for i in batch.identities if i.extra.get("connection")]
+    conns = [i for i in batch.identities if i.connection]
     assert [(i.name, i.key, i.company, i.title, i.emails) for i in conns] == [
         ("José García", "in/josegarcia", "Acme, Inc.", "Senior Engineer", []),
         (
@@ -137,8 +137,8 @@ def test_invitations_both_generations(tmp_path):
 
 def test_pending_excludes_connections(tmp_path, store):
     store.save(read_source(make_export(tmp_path, BASIC)))
-    assert [r["name"] for r in store.requests()] == ["Lena Vogt"]
-    assert [r["name"] for r in store.requests(status="connected")] == ["Jane Doe"]
+    assert [r.name for r in store.requests()] == ["Lena Vogt"]
+    assert [r.name for r in store.requests(status="connected")] == ["Jane Doe"]
 
 
 def test_messages_aggregated_per_person_and_direction(tmp_path):
@@ -228,7 +228,7 @@ def test_newer_export_updates_and_adds(tmp_path, store):
     result = store.save(read_source(make_export(tmp_path / "b", newer)))
     assert result.added["identities"] == 0  # Tom was known from the outgoing invitation
     assert result.updated["identities"] == 2
-    row = next(store.db.query("select company from identities where key = 'in/jane-doe-4a1b2c3'"))
+    row = next(store._db.query("select company from identities where key = 'in/jane-doe-4a1b2c3'"))
     assert row["company"] == "Initech"
 
 
@@ -263,13 +263,13 @@ def test_non_utf8_file_names_the_line(tmp_path):
 def test_broken_import_leaves_store_unchanged(tmp_path, store):
     store.save(read_source(make_export(tmp_path / "good", BASIC)))
     before = {
-        t: list(store.db.query(f"select * from [{t}] order by 1"))
+        t: list(store._db.query(f"select * from [{t}] order by 1"))
         for t in ("identities", "interactions", "requests", "sources")
     }
     broken = dict(BASIC, **{"messages.csv": MESSAGES.replace("DATE", "WHEN")})
     with pytest.raises(InputError):
         store.save(read_source(make_export(tmp_path / "bad", broken)))
-    after = {t: list(store.db.query(f"select * from [{t}] order by 1")) for t in before}
+    after = {t: list(store._db.query(f"select * from [{t}] order by 1")) for t in before}
     assert after == before
 
 

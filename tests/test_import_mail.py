@@ -429,8 +429,8 @@ def test_reimport_changes_nothing_and_merges_with_invitations_csv(tmp_path):
     assert first.added["requests"] == 1 and first.updated["requests"] == 1
     again = store.save(parse_mbox(path, me_emails=[ME], source="mbox:inbox.mbox"))
     assert sum(again.added.values()) == 0 and sum(again.updated.values()) == 0
-    priya = next(r for r in store.requests() if r["name"] == "Priya Raman")
-    assert priya["reminders"] == 1 and priya["headline"] == PRIYA[2]
+    priya = next(r for r in store.requests() if r.name == "Priya Raman")
+    assert priya.reminders == 1 and priya.headline == PRIYA[2]
     # The export again, after the mail (sources imported in turn): nothing changes,
     # whichever came last; the invitation keeps its later time of the two.
     export = ImportBatch("linkedin", "Invitations.csv", "linkedin")
@@ -440,8 +440,8 @@ def test_reimport_changes_nothing_and_merges_with_invitations_csv(tmp_path):
         sum(store.save(parse_mbox(path, me_emails=[ME], source="mbox:inbox.mbox")).updated.values())
         == 0
     )
-    assert next(r for r in store.requests() if r["name"] == "Priya Raman")["sent_at"] == max(
-        csv_request.sent_at, priya["sent_at"]
+    assert next(r for r in store.requests() if r.name == "Priya Raman").sent_at == max(
+        csv_request.sent_at, priya.sent_at
     )
 
 

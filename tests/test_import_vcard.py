@@ -292,16 +292,29 @@ def test_generated_dialects_all_read() -> None:
     assert all(x.at and x.at.startswith("2023-01-") for _, x in pairs[::3])
 
 
-def test_broken_card_names_its_first_line(tmp_path: Path) -> None:
+def test_a_broken_card_is_skipped_with_a_warning_naming_its_first_line(tmp_path: Path) -> None:
     broken = GOOGLE + crlf(
         ["BEGIN:VCARD", "VERSION:3.0", "FN:X", "this line is damaged", "END:VCARD"]
     )
     path = _write(tmp_path, "broken.vcf", broken)
+    batch = read(path)  # one card does not sink the file (issue 13)
+    assert [i.name for i in batch.identities] == [
+        i.name for i in read(_write(tmp_path, "good.vcf", GOOGLE)).identities
+    ]
+    (warning,) = batch.warnings
+    assert warning.startswith(f"{path}, line 17: the vCard that begins here cannot be read")
+    assert "this line is damaged" in warning and "END:VCARD" in warning
+    assert warning.endswith("(this card is skipped; the others are imported)")
+    assert batch.files[0].note == "1 unreadable cards skipped"
+
+
+def test_a_file_of_nothing_but_broken_cards_is_refused(tmp_path: Path) -> None:
+    card = crlf(["BEGIN:VCARD", "VERSION:3.0", "FN:X", "this line is damaged", "END:VCARD"])
+    path = _write(tmp_path, "broken.vcf", card + card)
     with pytest.raises(InputError) as e:
         read(path)
-    assert e.value.line == 17 and e.value.file == str(path)
-    assert f"{path}, line 17: the vCard that begins here cannot be read" in str(e.value)
-    assert "this line is damaged" in str(e.value) and "END:VCARD" in e.value.fix
+    assert e.value.line == 1 and e.value.file == str(path)
+    assert f"{path}, line 1: the vCard that begins here cannot be read" in str(e.value)
 
 
 def test_card_cut_short(tmp_path: Path) -> None:

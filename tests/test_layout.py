@@ -1,4 +1,6 @@
-"""The layout: no import cycles between modules, and the command line starts light.
+"""The layout: no import cycles between modules, the command line starts light, and
+the store is the only door to SQLite: no module outside ``havewemet/store/`` runs SQL
+or touches the store's connection (issue 16).
 
 The layers themselves (imports point down the flow) are the import-linter contract in
 pyproject.toml, checked by ``lint-imports`` in CI.
@@ -6,11 +8,16 @@ pyproject.toml, checked by ``lint-imports`` in CI.
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import grimp
+import pytest
+
+import havewemet
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -70,6 +77,89 @@ def test_no_import_cycles_between_modules() -> None:
     # does not see): `from havewemet.identity import x` inside identity/ is a cycle.
     graph = grimp.build_graph("havewemet", cache_dir=None)
     assert _cycles(graph) == []
+
+
+PACKAGE = Path(havewemet.__file__).parent
+#: Calls that run SQL or open a transaction (sqlite3, sqlite-utils).
+SQL_CALLS = frozenset({"execute", "executemany", "executescript", "query", "atomic"})
+#: Names of a database connection or sqlite-utils ``Database``.
+DB_NAMES = frozenset({"db", "_db", "conn", "connection"})
+
+
+def sql_in(source: str) -> list[str]:
+    """Where ``source`` runs SQL: ``x.execute(...)`` and the like, ``db[...]`` (a
+    sqlite-utils table), ``sqlite3.connect``, and any use of a store's ``db``/``_db``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            name = node.func.attr
+            if name in SQL_CALLS or (
+                name == "connect"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "sqlite3"
+            ):
+                found.append(f"line {node.lineno}: .{name}(...)")
+        elif isinstance(node, ast.Subscript):
+            v = node.value
+            name = (
+                v.attr if isinstance(v, ast.Attribute) else v.id if isinstance(v, ast.Name) else ""
+            )
+            if name in DB_NAMES:
+                found.append(f"line {node.lineno}: {name}[...]")
+        elif isinstance(node, ast.Attribute) and (
+            node.attr == "_db" or (node.attr == "db" and "store" in ast.unparse(node.value))
+        ):  # a store's connection (``state.db``, the CLI's path option, is not one)
+            found.append(f"line {node.lineno}: .{node.attr}")
+    return found
+
+
+def _modules() -> list[Path]:
+    return sorted(
+        p for p in PACKAGE.rglob("*.py") if "store" not in p.relative_to(PACKAGE).parts[:1]
+    )
+
+
+def test_no_sql_outside_the_store() -> None:
+    offenders = {
+        str(p.relative_to(PACKAGE.parent)): hits
+        for p in _modules()
+        if (hits := sql_in(p.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}, "SQL outside havewemet/store/ (add a named Store method instead)"
+
+
+def test_the_modules_checked_are_the_whole_package_but_the_store() -> None:
+    names = {str(p.relative_to(PACKAGE)) for p in _modules()}
+    assert {"identity/prepared.py", "identity/cluster.py", "triage/engine.py"} <= names
+    assert {"web/app.py", "cli/app.py", "__init__.py"} <= names
+    assert not any(n.startswith("store/") for n in names)
+
+
+@pytest.mark.parametrize(
+    ("planted", "hit"),
+    [
+        ('store._db.execute("delete from people")', "line 1: .execute(...)"),
+        ('conn.executemany("insert into x values (?)", rows)', "line 1: .executemany(...)"),
+        ("rows = list(db.query('select * from requests'))", "line 1: .query(...)"),
+        ("with store.db.atomic():\n    pass", "line 1: .atomic(...)"),
+        ('store.db["links"].upsert(row, pk="a")', "line 1: db[...]"),
+        ('db["decisions"].insert(row)', "line 1: db[...]"),
+        ("x = sqlite3.connect(path)", "line 1: .connect(...)"),
+        ("c = store._db.conn", "line 1: ._db"),
+        ("c = ctx.store.db.conn", "line 1: .db"),
+    ],
+)
+def test_a_planted_violation_is_caught(planted: str, hit: str) -> None:
+    assert hit in sql_in(planted)
+
+
+def test_plain_code_is_not_flagged() -> None:
+    code = (
+        "matches = matcher.match(Query(name))\n"
+        "d = rows['name']\nstore.record_decision(row)\n"
+        "text = 'select the people you know'\npath = state.db\n"
+    )
+    assert sql_in(code) == []
 
 
 def test_the_command_line_does_not_load_the_matcher_or_the_web_stack() -> None:

@@ -316,7 +316,7 @@ def test_store_and_its_wal_and_shm_files_are_0600_even_with_an_open_umask(tmp_pa
     try:
         path = tmp_path / "new" / "store.db"
         store = Store.open(path)
-        store.db["decisions"].insert(
+        store._db["decisions"].insert(
             {
                 "request_id": "r",
                 "name": "n",
@@ -326,7 +326,7 @@ def test_store_and_its_wal_and_shm_files_are_0600_even_with_an_open_umask(tmp_pa
                 "decided_at": "x",
             }
         )
-        store.db.conn.commit()
+        store._db.conn.commit()
         wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
         assert wal.exists() and shm.exists()
         assert {p.name: _mode(p) for p in (path, wal, shm)} == {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from havewemet.models import ImportBatch, Request
 from havewemet.store import Store
 
@@ -24,11 +26,11 @@ def _batch(sent_at: str) -> ImportBatch:
 
 def test_a_new_invitation_after_a_decision_is_pending_again(store):
     store.save(_batch("2026-01-05T09:00:00"))
-    store.db.execute("update requests set status = 'ignore'")
+    store._db.execute("update requests set status = 'ignore'")
     store.save(_batch("2026-01-05T09:00:00"))  # the same export again: still decided
-    assert [r["status"] for r in store.requests(status=None)] == ["ignore"]
+    assert [r.status for r in store.requests(status=None)] == ["ignore"]
     store.save(_batch("2026-06-01T10:00:00"))  # a newer invitation from the same profile
-    assert [r["name"] for r in store.requests()] == ["Lena Vogt"]
+    assert [r.name for r in store.requests()] == ["Lena Vogt"]
 
 
 def test_store_file_is_private(tmp_path):
@@ -64,7 +66,7 @@ def _connections(date: str = "2020-01-05", *, twice: bool = False) -> ImportBatc
 
 
 def _view(store: Store) -> list[tuple]:
-    return sorted(store.db.execute("select * from interactions").fetchall())
+    return sorted(store._db.execute("select * from interactions").fetchall())
 
 
 def _expected(batch: ImportBatch) -> list[tuple]:
@@ -92,11 +94,13 @@ def test_connections_are_kept_on_identities_and_read_back_as_interactions(store)
     assert (first.added["interactions"], first.updated["interactions"]) == (4, 0)
     assert _view(store) == _expected(batch)
     # Ada's connection is on her identity; Bo's two connection rows stay in the log.
-    assert store.db.execute("select key, connected_on from identities order by key").fetchall() == [
+    assert store._db.execute(
+        "select key, connected_on from identities order by key"
+    ).fetchall() == [
         ("in/ada", "2020-01-05"),
         ("in/bo", None),
     ]
-    assert store.db.execute("select count(*) from interaction_log").fetchone()[0] == 3
+    assert store._db.execute("select count(*) from interaction_log").fetchone()[0] == 3
     again = store.save(batch)
     assert sum(again.added.values()) == 0 and sum(again.updated.values()) == 0
     # Each identity's connection first, as the interactions table gave them.
@@ -129,23 +133,23 @@ def test_a_store_written_before_m004_is_converted(tmp_path, monkeypatch):
     monkeypatch.setattr(store_mod, "_MIGRATIONS", store_mod._MIGRATIONS[:3])
     old = Store.open(path)
     assert (
-        old.db.execute("select type from sqlite_master where name = 'interactions'").fetchone()[0]
+        old._db.execute("select type from sqlite_master where name = 'interactions'").fetchone()[0]
         == "table"
     )
-    old.db.conn.executemany(
+    old._db.conn.executemany(
         "insert into identities (id, source, key, name, file, line, extra, emails, phones, urls,"
         " handles, nicknames) values (?, ?, ?, ?, ?, ?, '{}', '[]', '[]', '[]', '[]', '[]')",
         [(i.id, i.source, i.key, i.name, i.file, i.line) for i in batch.identities],
     )
-    old.db.conn.executemany(
+    old._db.conn.executemany(
         "insert into interactions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _expected(batch)
     )
-    old.db.conn.commit()
+    old._db.conn.commit()
     old.close()
     monkeypatch.undo()
     new = Store.open(path)
     assert _view(new) == _expected(batch)
-    assert new.db.execute("select key, connected_on from identities order by key").fetchall() == [
+    assert new._db.execute("select key, connected_on from identities order by key").fetchall() == [
         ("in/ada", "2020-01-05"),
         ("in/bo", None),
     ]
@@ -161,7 +165,7 @@ def test_interactions_of_many_identities_with_only_some_columns(store: Store) ->
             Interaction("linkedin", f"in/p{i}", "message", f"2025-01-{1 + i % 28:02d}", "in")
         )
     store.save(b)
-    ids = [r["id"] for r in store.db.query("select id from identities")]
+    ids = [r["id"] for r in store._db.query("select id from identities")]
     full = store.interactions_for(ids)
     narrow = store.interactions_for(ids, fields=("kind", "at"))
     assert len(full) == len(narrow) == 1000
@@ -204,3 +208,71 @@ def test_forget_leaves_no_trace_in_the_store_files(tmp_path, monkeypatch) -> Non
     assert all(b"avierquintus" not in data and b"xq1@" not in data for data in files.values())
     reader.close()
     s.close()
+
+
+def test_a_store_written_before_m010_keeps_its_connections(tmp_path, monkeypatch):
+    """The LinkedIn importer's ``{"connection": true}`` in ``extra`` becomes the
+    ``connection`` column (and the profile slug a column), so a pending request from a
+    connection is still marked connected, and re-importing the export changes nothing."""
+    import havewemet.store as store_mod
+    from havewemet.models import Identity, Request
+
+    path = tmp_path / "old.db"
+    before = [name for name, _fn in store_mod._MIGRATIONS].index("m013_connection_flag")
+    monkeypatch.setattr(store_mod, "_MIGRATIONS", store_mod._MIGRATIONS[:before])
+    old = Store.open(path)
+    rows = [
+        ("in/ada", "Ada Byron", '["https://www.linkedin.com/in/Ada"]', '{"connection": true}'),
+        ("in/bo", "Bo Li", '["https://www.linkedin.com/in/bo"]', '{"connection": true, "x": "é"}'),
+        ("in/cy", "Cy Ng", '["https://www.linkedin.com/in/cy"]', "{}"),
+    ]
+    old._db.conn.executemany(
+        "insert into identities (id, source, key, name, urls, extra, emails, phones, handles,"
+        " nicknames, first_name, last_name, company, title, location, file, line) values"
+        " (?, 'linkedin', ?, ?, ?, ?, '[]', '[]', '[]', '[]', '', '', '', '', '', '', 0)",
+        [(stable_id_of(k), k, n, u, e) for k, n, u, e in rows],
+    )
+    old._db.conn.commit()
+    old.close()
+    monkeypatch.undo()
+    new = Store.open(path)
+    assert new._db.execute(
+        "select key, connection, slug, extra from identities order by key"
+    ).fetchall() == [
+        ("in/ada", 1, "ada", "{}"),
+        ("in/bo", 1, "bo", '{"x": "é"}'),
+        ("in/cy", 0, "cy", "{}"),
+    ]
+    for name in ("Ada Byron", "Cy Ng"):
+        new.add_request(Request(name, f"https://www.linkedin.com/in/{name.split()[0].lower()}"))
+    new.refresh_request_status()
+    assert {r.name: r.status for r in new.requests(status=None)} == {
+        "Ada Byron": "connected",
+        "Cy Ng": "pending",
+    }
+    batch = ImportBatch("linkedin", "linkedin", "export")
+    batch.identities = [
+        Identity("linkedin", k, n, urls=[json.loads(u)[0]], extra=json.loads(e), connection=True)
+        for k, n, u, e in rows[:2]
+    ]
+    for ident in batch.identities:
+        ident.extra.pop("connection", None)
+    assert new.save(batch).updated["identities"] == 0
+
+
+def test_a_request_typed_by_hand_from_a_connection_is_marked_connected(store: Store) -> None:
+    from havewemet.models import Identity, Request
+
+    batch = ImportBatch("linkedin", "linkedin", "export")
+    batch.identities = [
+        Identity("linkedin", "in/ada-b", "Ada Byron", connection=True),
+        Identity("vcard", "ada", "Cy Ng"),  # not a connection: the request stays
+    ]
+    store.save(batch)
+    store.add_request(Request("ada byron"))
+    store.add_request(Request("Cy Ng"))
+    store.refresh_request_status()
+    assert {r.name: r.status for r in store.requests(status=None)} == {
+        "ada byron": "connected",
+        "Cy Ng": "pending",
+    }

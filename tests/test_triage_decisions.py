@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 
 import pytest
 from typer.testing import CliRunner
@@ -29,7 +30,7 @@ def test_record_sets_status_and_keeps_row(store):
     r = request(store, "Ann Lee", url=li("ann-lee"))
     row = record_decision(store, r, "ignore", reason="no idea who", at="2026-01-02T10:00:00")
     assert row == {
-        "request_id": r["id"],
+        "request_id": r.id,
         "name": "Ann Lee",
         "slug": "ann-lee",
         "decision": "ignore",
@@ -37,17 +38,17 @@ def test_record_sets_status_and_keeps_row(store):
         "decided_at": "2026-01-02T10:00:00",
         "id": 1,
     }
-    assert store.get_request(r["id"])["status"] == "ignore"
+    assert store.get_request(r.id).status == "ignore"
     assert store.requests() == []  # left the pending inbox
     assert all_decisions(store) == [row]
 
 
 def test_decide_by_name_url_or_id_and_bad_decision(store):
     r = request(store, "Ann Lee", url=li("ann-lee"))
-    assert decide(store, li("ann-lee"), "ask")["request_id"] == r["id"]
-    assert decide(store, "ann lee", "accept")["request_id"] == r["id"]
+    assert decide(store, li("ann-lee"), "ask")["request_id"] == r.id
+    assert decide(store, "ann lee", "accept")["request_id"] == r.id
     with pytest.raises(HaveWeMetError, match="unknown decision 'maybe'"):
-        decide(store, r["id"], "maybe")
+        decide(store, r.id, "maybe")
     with pytest.raises(HaveWeMetError, match="no request matches 'Bob'"):
         decide(store, "Bob", "accept")
 
@@ -55,7 +56,7 @@ def test_decide_by_name_url_or_id_and_bad_decision(store):
 def test_returning_requester_same_slug_is_flagged(store):
     r = request(store, "Ann Lee", url=li("ann-lee"), note="Book a quick call?")
     record_decision(store, r, "ignore", reason="pitch", at="2026-01-02T10:00:00")
-    again = {**r, "sent_at": "2026-05-01T09:00:00", "status": "pending"}
+    again = replace(r, sent_at="2026-05-01T09:00:00", status="pending")
     res = Triager(store, today=TODAY).triage(again)
     by = {s.name: s.text for s in res.signals}
     assert by["declined_before"] == "declined before: you ignored them on 2026-01-02 (pitch)"
@@ -95,7 +96,7 @@ def test_decide_all_recommended_accepts_only_accepts(store):
     assert [(r["name"], r["decision"], r["reason"]) for r in rows] == [
         ("Ann Lee", "accept", "recommended: gatekeeper: accept met")
     ]
-    assert [r["name"] for r in store.requests()] == ["Zed Stranger"]
+    assert [r.name for r in store.requests()] == ["Zed Stranger"]
 
 
 def test_history(store):
@@ -103,7 +104,7 @@ def test_history(store):
     record_decision(store, r, "ignore", at="2026-01-02T10:00:00")
     record_decision(store, r, "accept", at="2026-03-02T10:00:00")
     request(store, "Bo Chen", url=li("bo-chen"))
-    for ref in ("Ann Lee", "ANN LEE", li("ann-lee"), r["id"]):
+    for ref in ("Ann Lee", "ANN LEE", li("ann-lee"), r.id):
         assert [h["decision"] for h in history(store, ref)] == ["ignore", "accept"]
     assert history(store, "Bo Chen") == []
 
@@ -139,7 +140,7 @@ def test_export_import_json(store, tmp_path):
     assert import_decisions(fresh, path) == (1, 0)
     # An imported decision still flags the returning requester.
     again = request(fresh, "Ann Lee", url=li("ann-lee"))
-    assert fresh.get_request(again["id"])["status"] == "pending"
+    assert fresh.get_request(again.id).status == "pending"
     assert "decided_before" in [s.name for s in Triager(fresh, today=TODAY).triage(again).signals]
 
 

@@ -305,7 +305,7 @@ def _follow_rows(store, *files: tuple[str, str]) -> list[dict]:
             path = Path(d) / name
             path.write_text(text, encoding="utf-8")
             store.save(read_source(path, format="x-archive"))
-    return list(store.db.query("select * from interactions where kind = 'follow' order by id"))
+    return list(store._db.query("select * from interactions where kind = 'follow' order by id"))
 
 
 def test_x_following_and_follower_imported_separately_make_one_mutual_follow(store):

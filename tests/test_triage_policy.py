@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from havewemet.cli.app import app
 from havewemet.errors import PolicyError
+from havewemet.models import PendingRequest
 from havewemet.triage.engine import Triager, triage_inbox
 from havewemet.triage.policy import load_policy, policy_toml, preset, recommend
 from havewemet.triage.signals import Signal
@@ -70,7 +71,7 @@ EXPECTED = {  # name: (verdict, gatekeeper, networker)
 def test_same_requests_different_outcomes(inbox_store, preset_name):
     col = 1 if preset_name == "gatekeeper" else 2
     got = {
-        r.request["name"]: (r.verdict, r.action)
+        r.request.name: (r.verdict, r.action)
         for r in triage_inbox(inbox_store, policy=load_policy(preset_name=preset_name), today=TODAY)
     }
     assert got == {n: (v[0], v[col]) for n, v in EXPECTED.items()}
@@ -78,7 +79,7 @@ def test_same_requests_different_outcomes(inbox_store, preset_name):
 
 def test_every_recommendation_names_its_rule(inbox_store):
     res = {
-        r.request["name"]: r.rule
+        r.request.name: r.rule
         for r in triage_inbox(inbox_store, policy=load_policy(preset_name="networker"), today=TODAY)
     }
     assert res["Fiona Grant"] == "networker: relevant stranger (events, conference, library)"
@@ -90,12 +91,9 @@ def test_every_recommendation_names_its_rule(inbox_store):
 
 
 def _rec(pol, **req):
-    r = {
-        "name": "Lena Vogt",
-        "slug": "lena-vogt",
-        "headline": "Growth Lead at ResearchAI",
-        "note": "",
-    } | req
+    fields = {"id": "r1", "name": "Lena Vogt", "slug": "lena-vogt"}
+    fields |= {"headline": "Growth Lead at ResearchAI", "note": ""}
+    r = PendingRequest(**(fields | req))
     return recommend(
         "stranger", [], r, pol, emails=["lena@researchai.com"], companies=["ResearchAI Ltd"]
     )
@@ -126,11 +124,11 @@ def test_employer_list_matches_employer_from_data():
 def test_report_needs_severity_and_never_hits_known():
     pol = preset("gatekeeper")
     bad = [Signal("pitch", "", 2), Signal("template", "", 2)]
-    assert recommend("stranger", bad, {"name": "x"}, pol)[0] == "report"
-    assert recommend("known", bad, {"name": "x"}, pol)[0] == "accept"
-    assert recommend("stranger", bad[:1], {"name": "x"}, pol)[0] == "ignore"
+    assert recommend("stranger", bad, PendingRequest("r", "x"), pol)[0] == "report"
+    assert recommend("known", bad, PendingRequest("r", "x"), pol)[0] == "accept"
+    assert recommend("stranger", bad[:1], PendingRequest("r", "x"), pol)[0] == "ignore"
     declined = [Signal("declined_before", "", 2)]
-    assert recommend("known", declined, {"name": "x"}, pol) == (
+    assert recommend("known", declined, PendingRequest("r", "x"), pol) == (
         "ask",
         "known, but you declined them before",
     )

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from havewemet.models import PendingRequest, Request
 from havewemet.triage.engine import Triager
 from havewemet.triage.policy import load_policy
 from havewemet.triage.signals import (
@@ -31,11 +32,16 @@ def names(**over) -> list[str]:
         for k in ("template_count", "earlier", "earlier_invitations", "extra_dirs")
         if k in over
     }
-    return [s.name for s in read_signals({**BASE, **over}, **kw)]
+    return [s.name for s in read_signals(pending(**over), **kw)]
+
+
+def pending(**over) -> PendingRequest:
+    """BASE with ``over`` as the store would give it (its slug from its URL)."""
+    return PendingRequest.of(Request(**{**BASE, **over}))
 
 
 def test_a_clean_request_has_no_risk_signal_only_its_shared_context():
-    signals = read_signals(BASE)
+    signals = read_signals(pending())
     assert [(s.name, s.severity) for s in signals] == [("personal_note", 0)]
     assert "archives conference" in signals[0].text
 
@@ -93,7 +99,7 @@ def test_signal_stays_quiet(signal, fields):
 
 
 def test_each_signal_explains_itself():
-    sig = read_signals({**BASE, "note": "Can we book a quick call?", "reminders": 3})
+    sig = read_signals(pending(note="Can we book a quick call?", reminders=3))
     texts = {s.name: s.text for s in sig}
     assert texts["pitch"] == 'the note is a sales pitch ("book a quick call")'
     assert texts["reminders"] == "3 reminders sent"
@@ -111,7 +117,7 @@ def test_template_note_across_requesters():
     )
     assert groups == {"a": 2, "b": 2, "c": 2}
     assert "template" in names(template_count=2)
-    sig = read_signals(BASE, template_count=2)
+    sig = read_signals(pending(), template_count=2)
     assert sig[0].text == "the same note came from 2 other requesters"
     assert template_groups([("a", pitch)]) == {}
 
@@ -154,7 +160,7 @@ EARLIER_IGNORE = {"decision": "ignore", "decided_at": "2026-01-10T09:00:00", "re
 
 
 def test_declined_before_and_repeat_after_ignore():
-    sig = read_signals({**BASE, "sent_at": "2026-03-01T10:00"}, earlier=[EARLIER_IGNORE])
+    sig = read_signals(pending(sent_at="2026-03-01T10:00"), earlier=[EARLIER_IGNORE])
     by = {s.name: s for s in sig}
     assert by["declined_before"].text == "declined before: you ignored them on 2026-01-10 (spam)"
     assert by["declined_before"].severity == 2
@@ -163,7 +169,7 @@ def test_declined_before_and_repeat_after_ignore():
 
 def test_reported_before_is_severe():
     rep = {**EARLIER_IGNORE, "decision": "report"}
-    (s,) = [x for x in read_signals(BASE, earlier=[rep]) if x.name == "declined_before"]
+    (s,) = [x for x in read_signals(pending(), earlier=[rep]) if x.name == "declined_before"]
     assert s.severity == 3
 
 
@@ -173,7 +179,7 @@ def test_no_history_no_history_signal():
 
 def test_accepted_before_is_context_not_risk():
     acc = {**EARLIER_IGNORE, "decision": "accept"}
-    sig = read_signals(BASE, earlier=[acc])
+    sig = read_signals(pending(), earlier=[acc])
     assert [(s.name, s.severity) for s in sig] == [("personal_note", 0), ("decided_before", 0)]
 
 
@@ -245,12 +251,12 @@ def test_phrase_prefilter_finds_what_every_pattern_finds(text):
 @pytest.mark.parametrize("note", ["Hi!", "Hello", "Hi Ruth", "Hello there :)", "Bonjour Marie"])
 def test_a_bare_greeting_is_a_generic_note(note):
     """Issue 12: a greeting with nothing after it says nothing about why."""
-    sigs = read_signals({"name": "Ann Lee", "note": note})
+    sigs = read_signals(PendingRequest("r1", "Ann Lee", note=note))
     assert [s.name for s in sigs if s.name == "template"] == ["template"]
     assert any("bare greeting" in s.text for s in sigs)
 
 
 @pytest.mark.parametrize("note", ["Hi Ruth, we met at LibCon in June", "Hi, I loved your talk"])
 def test_a_greeting_with_a_reason_is_not_bare(note):
-    sigs = read_signals({"name": "Ann Lee", "note": note})
+    sigs = read_signals(PendingRequest("r1", "Ann Lee", note=note))
     assert not any("bare greeting" in s.text for s in sigs)

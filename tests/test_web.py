@@ -303,8 +303,8 @@ def test_decision_form_post_is_recorded(write_client: TestClient, db: Path):
     )
     assert r.status_code == 303 and r.headers["location"] == "/"
     store = Store.open(db)
-    rows = list(store.db.query("select request_id, name, decision from decisions"))
-    status = store.db.execute(
+    rows = list(store._db.query("select request_id, name, decision from decisions"))
+    status = store._db.execute(
         "select status from requests where id = ?", [target["id"]]
     ).fetchone()[0]
     store.close()
@@ -496,8 +496,8 @@ def test_serve_prepares_the_identities_before_the_first_page(
     from havewemet.identity.prepared import to_prepare
 
     store = Store.open(db)
-    store.db.conn.execute("delete from match_cache")  # as after a large import
-    store.db.conn.commit()
+    store._db.conn.execute("delete from match_cache")  # as after a large import
+    store._db.conn.commit()
     n = to_prepare(store)
     store.close()
     monkeypatch.setenv("HAVEWEMET_DB", str(db))
@@ -550,15 +550,13 @@ def test_a_requester_who_is_another_requesters_mutual_is_drawn_for_both():
     store.save(b)
     ada = request(store, "Ada Lovel", url=li("ada-lovel"))
     ben = request(store, "Ben Stranger", url=li("ben-stranger-9"), mutuals=["Ada Lovel"])
-    triaged = {t.request["id"]: t for t in Triager(store, today=T).triage_all([ada, ben])}
+    triaged = {t.request.id: t for t in Triager(store, today=T).triage_all([ada, ben])}
     for order in ([ada, ben], [ben, ada]):
-        net = ego_network(store, [triaged[r["id"]] for r in order], today=T)
+        net = ego_network(store, [triaged[r.id] for r in order], today=T)
         ids = {n["id"] for n in net["nodes"]}
-        assert {("req:" + ben["id"]), ("req:" + ada["id"])} <= ids
+        assert {("req:" + ben.id), ("req:" + ada.id)} <= ids
         assert all(e["source"] in ids and e["target"] in ids for e in net["edges"])
-        assert any(
-            e["source"] == "req:" + ben["id"] and e["kind"] == "mutual" for e in net["edges"]
-        )
+        assert any(e["source"] == "req:" + ben.id and e["kind"] == "mutual" for e in net["edges"])
 
 
 def test_the_map_draws_the_first_requesters_and_lists_the_others(client: TestClient, demo_db):
@@ -572,8 +570,8 @@ def test_the_map_draws_the_first_requesters_and_lists_the_others(client: TestCli
     net = ego_network(store, results, today=TODAY.date(), drawn=5)
     store.close()
     drawn = [n["request_id"] for n in net["nodes"] if n["kind"] == "requester"]
-    inbox = [t.request["id"] for t in results if t.request["id"] in linked]
-    asks = [t.request["id"] for t in results if t.request["id"] in linked and t.action == "ask"]
+    inbox = [t.request.id for t in results if t.request.id in linked]
+    asks = [t.request.id for t in results if t.request.id in linked and t.action == "ask"]
     assert 0 < len(asks) < 5 and inbox[: len(asks)] == asks  # the inbox puts asks first
     # The requesters to ask about first (the ones the user must place), then inbox order.
     first = asks + [r for r in inbox if r not in asks]
@@ -618,7 +616,7 @@ def test_a_repeated_decision_is_kept_once_and_the_answer_has_every_count(
             "url": "https://www.linkedin.com/mynetwork/invitation-manager/",
         }
     store = Store.open(db)
-    rows = list(store.db.query("select request_id, decision from decisions"))
+    rows = list(store._db.query("select request_id, decision from decisions"))
     store.close()
     assert rows == [{"request_id": target["id"], "decision": "report"}]
     # Changing one's mind is a new decision, kept beside the first.

@@ -128,7 +128,7 @@ def test_click_a_decision_in_chromium(server, tmp_path: Path):
             # The page did not reload, and the store has the decision.
             assert page.url == url + "/"
             store = Store.open(db)
-            rows = list(store.db.query("select request_id, name, decision from decisions"))
+            rows = list(store._db.query("select request_id, name, decision from decisions"))
             store.close()
             assert rows == [{"request_id": rid, "name": name, "decision": "ignore"}]
             # After a reload the request has left the inbox.

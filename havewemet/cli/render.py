@@ -30,9 +30,9 @@ def _one_line(text: str, limit: int = 110) -> str:
 def inbox(
     console: Console, results: list[Triage], *, verbose: bool = False, summary: bool = True
 ) -> None:
-    """The triaged inbox, grouped by recommendation in :data:`HEADINGS`' order (the
-    requests that need judgement first)."""
-    from havewemet.triage.engine import HEADINGS
+    """The triaged inbox, grouped by recommendation in the inbox's order
+    (:data:`~havewemet.models.INBOX_ORDER`: the requests that need judgement first)."""
+    from havewemet.models import INBOX_ORDER, Action
 
     if not results:
         console.print(
@@ -43,12 +43,13 @@ def inbox(
     # One print per group, without Rich's automatic highlighting (numbers, URLs):
     # 1,000 requests printed line by line took longer than triaging them.
     groups: dict[str, list[str]] = {}
-    counts = dict.fromkeys(HEADINGS, 0)
+    counts = dict.fromkeys(INBOX_ORDER, 0)
     for r in results:
         groups.setdefault(r.action, []).extend(_request_lines(r, verbose))
         counts[r.action] += 1
     for action, lines in groups.items():
-        console.rule(f"[{STYLE[action]}]{HEADINGS[action]} ({counts[action]})", align="left")
+        heading = Action(action).heading
+        console.rule(f"[{STYLE[action]}]{heading} ({counts[action]})", align="left")
         console.print("\n".join(lines), highlight=False)
     if not summary:
         return
@@ -61,19 +62,19 @@ def inbox(
 def _request_lines(r: Triage, verbose: bool) -> list[str]:
     """One request of the inbox as markup lines (every text from the data escaped)."""
     req = r.request
-    head = f" - {escape(_one_line(req.get('headline', ''), 60))}" if req.get("headline") else ""
+    head = f" - {escape(_one_line(req.headline, 60))}" if req.headline else ""
     out = [
-        f"[{STYLE[r.action]}]{r.action.upper():7}[/] [bold]{escape(req['name'])}"
+        f"[{STYLE[r.action]}]{r.action.upper():7}[/] [bold]{escape(req.name)}"
         f"[/]{head}  [cyan]{r.verdict}[/]"
     ]
-    if req.get("note"):
-        out.append(f'        note: "{escape(_one_line(req["note"]))}"')
+    if req.note:
+        out.append(f'        note: "{escape(_one_line(req.note))}"')
     lines = r.evidence if verbose else r.evidence[:3]
     out += [f"        [green]+[/] {escape(e.text)} [dim]({escape(e.source)})[/]" for e in lines]
     if len(r.evidence) > len(lines):
         out.append(
             f"        [dim]+ {len(r.evidence) - len(lines)} more "
-            f"(havewemet check --id {r.request['id']})[/]"
+            f"(havewemet check --id {r.request.id})[/]"
         )
     for s in r.signals:
         mark = "[red]![/]" if s.severity >= 2 else "[yellow]-[/]" if s.severity else "[green]+[/]"

@@ -83,7 +83,7 @@ def check(
     as_json: JsonOpt = False,
 ) -> None:
     """Check one request typed by hand (or a stored one with --id)."""
-    from havewemet.models import Request
+    from havewemet.models import PendingRequest, Request
     from havewemet.triage.engine import Triager
     from havewemet.triage.policy import load_policy
 
@@ -98,21 +98,10 @@ def check(
         if save:
             before = store.request_statuses([r.id])
             req = store.get_request(store.add_request(r))
-            saved = _saved_line(req["status"], existed=bool(before))
+            saved = _saved_line(req.status, existed=bool(before))
         else:
             saved = "Not saved (--no-save): your inbox is unchanged."
-            from havewemet.normalize import profile_slug
-
-            req = {
-                "id": r.id,
-                "name": name,
-                "profile_url": url,
-                "slug": profile_slug(url),
-                "headline": headline,
-                "note": note,
-                "mutuals": r.mutuals,
-                "reminders": 0,
-            }
+            req = PendingRequest.of(r)
     else:
         raise HaveWeMetError(
             "give the requester's NAME (with --url, --headline, --note, "

@@ -217,9 +217,9 @@ def evaluate(path: str | Path) -> EvalReport:
         wanted = set(ids.values())
         pending = store.requests(status="pending")
         pending += [
-            r for r in store.requests(status=None) if r["id"] in wanted and r["status"] != "pending"
+            r for r in store.requests(status=None) if r.id in wanted and r.status != "pending"
         ]
-        by_id = {r.request["id"]: r for r in t.triage_all(pending)}
+        by_id = {r.request.id: r for r in t.triage_all(pending)}
         for n, c in items:
             r = by_id[ids[n]]
             report.results.append(
@@ -242,13 +242,7 @@ def evaluate(path: str | Path) -> EvalReport:
 
 
 def _copy(store: Store) -> Store:
-    import sqlite3
-
-    import sqlite_utils
-
-    conn = sqlite3.connect(":memory:")
-    store.db.conn.backup(conn)
-    return Store(sqlite_utils.Database(conn), ":memory:")
+    return store.copy()
 
 
 def demo_cases(data: str = "demo") -> list[dict]:

@@ -110,7 +110,9 @@ def parse_calendar(
     text = decode_text(data, file)
     cal = _Calendar(text, file)
     batch = ImportBatch(source=source, kind="ical", path=file)
-    report = FileReport(file=Path(file).name or file, kind="ical", rows=len(cal.events))
+    report = FileReport(file=Path(file).name or file, kind="ical", rows=cal.read)
+    for bad in cal.bad:
+        batch.warnings.append(f"{bad} (this event is skipped; the others are imported)")
     me = {e for e in (normalize_email(x) for x in me_emails) if e}
     if not me:
         me = cal.guess_owner()
@@ -163,6 +165,9 @@ def parse_calendar(
     notes = [f"{cancelled} cancelled occurrences"] if cancelled else []
     if skipped:
         notes.append(f"{skipped} events with unreadable recurrence skipped")
+    if cal.bad:
+        n = len(cal.bad)
+        notes.append(f"{n} event{'s' * (n > 1)} with an unreadable date skipped")
     report.note = "; ".join(notes)
     batch.files.append(report)
     return batch
@@ -191,7 +196,8 @@ class _Calendar:
                 fix="Check that this is an iCalendar (.ics) export",
             )
         self.calendars = cals
-        self.events = [ev for c in cals for ev in c.events]
+        # A calendar icalendar could not type (a stray folded line first) has no events.
+        self.events = [ev for c in cals for ev in getattr(c, "events", [])]
         starts = [
             n for n, ln in enumerate(text.splitlines(), 1) if ln.strip().upper() == "BEGIN:VEVENT"
         ]
@@ -201,8 +207,21 @@ class _Calendar:
         self._by_rid: dict[tuple[str, str], int] = {}
         self._master_line: dict[str, int] = {}
         self.floating_tz = calendar_tz(cals)
+        # One event with an unreadable date does not sink the calendar (issue 13): it
+        # is left out with a warning naming its line; a calendar of nothing else is
+        # refused whole.
+        self.bad: list[InputError] = []
+        kept = []
         for ev in self.events:
-            self._check(ev)
+            bad = self._check(ev)
+            if bad is None:
+                kept.append(ev)
+            else:
+                self.bad.append(bad)
+        if self.bad and not kept:
+            raise self.bad[0]
+        self.read = len(self.events)
+        self.events = kept
 
     def _error(self, message: str, prop: str = "", start: int = 0) -> InputError:
         """An InputError at the offending line, searched from line ``start``."""
@@ -212,7 +231,9 @@ class _Calendar:
             self.file, f"is not valid iCalendar ({message})", line=line or None, fix=_FIX
         )
 
-    def _check(self, ev: icalendar.Event) -> None:
+    def _check(self, ev: icalendar.Event) -> InputError | None:
+        """The error of an event whose date cannot be read (None if it reads); raises
+        for a line that is not iCalendar at all."""
         start = self._lines.get(id(ev), 0)
         for prop, message in ev.errors:
             if prop is None:
@@ -220,15 +241,16 @@ class _Calendar:
             if prop.upper() == "RRULE":
                 repair_rrule(ev)
             elif prop.upper() in _TIME_PROPS:
-                raise self._error(f"{prop}: {message}", prop=prop, start=start)
+                return self._error(f"{prop}: {message}", prop=prop, start=start)
         for prop in ("DTSTART", "RECURRENCE-ID"):
             try:
                 if prop in ev:
                     when(ev, prop)  # raises on a broken value
             except (ValueError, AttributeError) as e:
-                raise self._error(f"{prop}: {e}", prop=prop, start=start) from e
+                return self._error(f"{prop}: {e}", prop=prop, start=start)
         if "RECURRENCE-ID" in ev:
             self._by_rid[(str(ev.get("UID", "")), rid_key(when(ev, "RECURRENCE-ID")))] = start
+        return None
 
     def line_of(self, comp: icalendar.Event, uid: str | None = None) -> int:
         line = self._lines.get(id(comp))

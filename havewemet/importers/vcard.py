@@ -289,9 +289,14 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
             continue
         text = decode_vcard(member.read(), member.display)
         report = FileReport(file=member.name, kind="vcard")
+        unreadable: list[InputError] = []
         for start, card_text in iter_cards(text, member.display):
             report.rows += 1
-            pair = read_card(start, card_text, member.display, source)
+            try:
+                pair = read_card(start, card_text, member.display, source)
+            except InputError as e:  # one card does not sink the file (issue 13)
+                unreadable.append(e)
+                continue
             if pair is not None:
                 batch.identities.append(pair[0])
                 batch.interactions.append(pair[1])
@@ -303,8 +308,14 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
                 "holds no vCard (no BEGIN:VCARD line)",
                 fix="Check that it is an address book exported as vCard (.vcf)",
             )
-        if report.rows > report.identities:
-            skipped = report.rows - report.identities
-            report.note = f"{skipped} cards with no name, e-mail or phone skipped"
+        if unreadable and len(unreadable) == report.rows:
+            raise unreadable[0]  # nothing in it reads: not an address book vobject knows
+        for e in unreadable:
+            batch.warnings.append(f"{e} (this card is skipped; the others are imported)")
+        notes = [f"{len(unreadable)} unreadable cards skipped"] if unreadable else []
+        if report.rows - len(unreadable) > report.identities:
+            skipped = report.rows - len(unreadable) - report.identities
+            notes.append(f"{skipped} cards with no name, e-mail or phone skipped")
+        report.note = "; ".join(notes)
         batch.files.append(report)
     return batch

@@ -11,21 +11,12 @@ import math
 from datetime import date
 from functools import lru_cache
 
-# Weight of one interaction of each kind (per message/mail for threads).
-WEIGHTS: dict[str, float] = {
-    "connected": 0.05,
-    "message": 0.08,
-    "mail": 0.08,
-    "endorsement": 0.2,
-    "recommendation": 0.8,
-    "meeting": 0.4,
-    "event": 0.2,
-    "contact": 0.2,
-    "friend": 0.2,
-    "follow": 0.05,
-    "member": 0.05,
-    "invitation": 0.02,
-}
+from havewemet.models import INTERACTION_KINDS
+
+#: Weight of one interaction of each kind (per message/mail for threads), from the
+#: table of kinds; a kind it does not know weighs :data:`OTHER_WEIGHT`.
+WEIGHTS: dict[str, float] = {k: v.tie_weight for k, v in INTERACTION_KINDS.items()}
+OTHER_WEIGHT = 0.05
 HALF_LIFE_DAYS = 730.0
 
 
@@ -55,7 +46,7 @@ def tie_strength(interactions: list[dict], *, today: date | None = None) -> floa
     directions: dict[str, set[str]] = {}
     total = 0.0
     for r in interactions:
-        w = WEIGHTS.get(r["kind"], 0.05) * min(r.get("count") or 1, 50)
+        w = WEIGHTS.get(r["kind"], OTHER_WEIGHT) * min(r.get("count") or 1, 50)
         total += w * _decay((r.get("at") or "")[:10], today)
         directions.setdefault(r["kind"], set()).add(r.get("direction") or "none")
     if any(

@@ -1,7 +1,7 @@
 """The store: one SQLite file the user owns, written through sqlite-utils.
 
 Schema changes are registered migrations that run when the store opens. Every
-import is saved in one transaction (``Database.atomic``): an error or a killed
+import is saved in one transaction (:meth:`Store.transaction`): an error or a killed
 process leaves the store as it was before the import.
 """
 
@@ -21,9 +21,10 @@ from platformdirs import user_data_dir
 
 from havewemet._gc import paused as gc_paused
 from havewemet.errors import NotFoundError, StoreError
-from havewemet.models import ImportBatch, Request, stable_id
+from havewemet.models import ImportBatch, Request
 from havewemet.store._sqlite import sqlite_utils  # first: see its docstring
 from havewemet.store.bulk import account_folded, count_interactions, indexes_rebuilt
+from havewemet.store.decisions import StoreDecisions
 from havewemet.store.match_cache import MatchCache
 from havewemet.store.people import PeopleGroups
 from havewemet.store.queries import StoreQueries
@@ -71,7 +72,7 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class Store(StoreQueries):
+class Store(StoreQueries, StoreDecisions):
     """The user's havewemet database.
 
     Examples:
@@ -81,7 +82,8 @@ class Store(StoreQueries):
     """
 
     def __init__(self, db: sqlite_utils.Database, path: str):
-        self.db = db
+        self._db = db
+        """The connection: private, the store's methods are the only door to it."""
         self.path = path
         self.match_cache = MatchCache(db, self.transaction)
         self.groups = PeopleGroups(db, self.transaction)
@@ -124,7 +126,13 @@ class Store(StoreQueries):
         return store
 
     def close(self) -> None:
-        self.db.conn.close()
+        self._db.conn.close()
+
+    def copy(self) -> Store:
+        """A copy of the whole store in memory (changes to it stay there)."""
+        conn = sqlite3.connect(":memory:")
+        self._db.conn.backup(conn)
+        return Store(sqlite_utils.Database(conn), ":memory:")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -135,36 +143,36 @@ class Store(StoreQueries):
         instead of waiting for the busy timeout; taking the lock first serialises
         concurrent imports without loss (issue 6). Nested calls use a savepoint.
         """
-        if self.db.conn.in_transaction:
-            with self.db.atomic():
-                yield self.db
+        if self._db.conn.in_transaction:
+            with self._db.atomic():
+                yield self._db
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        self._db.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield self._db
         except BaseException:
-            self.db.conn.rollback()
+            self._db.conn.rollback()
             raise
         else:
             try:
-                self.db.conn.commit()
+                self._db.conn.commit()
             except BaseException:
-                self.db.conn.rollback()
+                self._db.conn.rollback()
                 raise
 
     def _migrate(self) -> None:
-        self.db["_migrations"].create(
+        self._db["_migrations"].create(
             {"name": str, "applied_at": str}, pk="name", if_not_exists=True
         )
-        done = {r["name"] for r in self.db["_migrations"].rows}
+        done = {r["name"] for r in self._db["_migrations"].rows}
         for name, fn in _MIGRATIONS:
             if name in done:
                 continue
             with self.transaction():
-                if self.db["_migrations"].count_where("name = ?", [name]):
+                if self._db["_migrations"].count_where("name = ?", [name]):
                     continue  # another process applied it while we waited for the lock
-                fn(self.db)
-                self.db["_migrations"].insert({"name": name, "applied_at": _now()})
+                fn(self._db)
+                self._db["_migrations"].insert({"name": name, "applied_at": _now()})
 
     # -- writing ---------------------------------------------------------------------
 
@@ -194,7 +202,7 @@ class Store(StoreQueries):
                     existing_out=existing,
                 )
                 result.added["identities"], result.updated["identities"] = added, updated
-                f_added, f_updated = account_folded(self.db.conn, folded, id_rows, existing)
+                f_added, f_updated = account_folded(self._db.conn, folded, id_rows, existing)
                 added, updated = self._upsert(
                     INTERACTION_LOG, INTERACTION_COLUMNS, x_rows, batch.source, own_ids=own_ids
                 )
@@ -212,7 +220,7 @@ class Store(StoreQueries):
                 )
                 if batch.me is not None:
                     me = batch.me
-                    self.db["profile"].upsert(
+                    self._db["profile"].upsert(
                         {
                             "source": batch.source,
                             "name": me.name,
@@ -226,14 +234,14 @@ class Store(StoreQueries):
                         },
                         pk="source",
                     )
-                self.db["sources"].upsert(
+                self._db["sources"].upsert(
                     {
                         "name": batch.source,
                         "kind": batch.kind,
                         "path": batch.path,
                         "imported_at": _now(),
                         "identities": self._count("identities", batch.source),
-                        "interactions": count_interactions(self.db.conn, batch.source),
+                        "interactions": count_interactions(self._db.conn, batch.source),
                         "requests": len(batch.requests),
                         "report": json.dumps([asdict(f) for f in batch.files]),
                     },
@@ -249,7 +257,7 @@ class Store(StoreQueries):
         return result
 
     def _count(self, table: str, source: str) -> int:
-        return self.db.execute(
+        return self._db.execute(
             f"select count(*) from [{table}] where source = ?", [source]
         ).fetchone()[0]
 
@@ -270,14 +278,14 @@ class Store(StoreQueries):
         """
         if not rows:
             return 0, 0
-        conn = self.db.conn
+        conn = self._db.conn
         existing: dict[str, tuple] = {}
         # Ids hash the records' source, so when that is the batch's and the table holds
         # no row of it, none of these ids is stored: a first import skips reading back
         # what it is about to write.
         if (
             not own_ids
-            or self.db.execute(
+            or self._db.execute(
                 f"select exists(select 1 from [{table}] where source = ?)", [source]
             ).fetchone()[0]
         ):
@@ -301,40 +309,40 @@ class Store(StoreQueries):
                 f"insert into [{table}] ({names}) values ({', '.join('?' * len(cols))}) "
                 f"on conflict(id) do update set {sets}"
             )
-            with indexes_rebuilt(self.db, table, len(changed)):
+            with indexes_rebuilt(self._db, table, len(changed)):
                 conn.executemany(sql, changed)
         added = sum(1 for r in changed if r[0] not in existing) if existing else len(changed)
         return added, len(changed) - added
 
     def _save_requests(self, requests: list[Request]) -> tuple[int, int]:
-        return save_requests(self.db.conn, requests, _now())
+        return save_requests(self._db.conn, requests, _now())
 
     def refresh_request_status(self) -> None:
         """Mark requests from people who are already LinkedIn connections."""
-        conn = self.db.conn
+        conn = self._db.conn
         pending = conn.execute("select id, slug from requests where status = 'pending'").fetchall()
-        # A profile's identity is found by its id (the hash of source and key), not by
-        # scanning every connection (41 ms of an export of 30,000).
-        by_identity: dict[str, list[str]] = {}
+        # A connection is found by its slug (a partial index of the connections), not
+        # by scanning every connection (41 ms of an export of 30,000).
+        by_slug: dict[str, list[str]] = {}
         for rid, slug in pending:
             if slug:
-                by_identity.setdefault(stable_id("linkedin", f"in/{slug}"), []).append(rid)
+                by_slug.setdefault(slug, []).append(rid)
         done = [
             (rid,)
-            for chunk in chunks(list(by_identity), 900)
-            for (iid,) in conn.execute(
-                f"select id from identities where id in ({', '.join('?' * len(chunk))}) "
-                """and extra like '%"connection": true%'""",
+            for chunk in chunks(list(by_slug), 900)
+            for (slug,) in conn.execute(
+                "select distinct slug from identities where connection = 1 "
+                f"and slug in ({', '.join('?' * len(chunk))})",
                 chunk,
             )
-            for rid in by_identity[iid]
+            for rid in by_slug[slug]
         ]
         conn.executemany("update requests set status = 'connected' where id = ?", done)
         if any(not slug for _rid, slug in pending):  # typed by hand: by name
             conn.execute(
                 """update requests set status = 'connected' where status = 'pending'
                    and slug = '' and lower(name) in (select lower(i.name) from identities i
-                     where i.source = 'linkedin' and i.extra like '%"connection": true%')"""
+                     where i.connection = 1)"""
             )
 
     def set_person_ids(self, person_of: dict[str, str], people: list[tuple[str, str, int]]) -> None:
@@ -364,31 +372,31 @@ class Store(StoreQueries):
 
     def forget(self, source: str) -> dict[str, int]:
         """Remove everything one source gave; returns the rows removed per table."""
-        if not self.db["sources"].count_where("name = ?", [source]):
-            names = ", ".join(r["name"] for r in self.db["sources"].rows) or "none"
+        if not self._db["sources"].count_where("name = ?", [source]):
+            names = ", ".join(r["name"] for r in self._db["sources"].rows) or "none"
             raise NotFoundError(f"no source named {source!r} (imported sources: {names})")
         removed = {}
         with self.transaction():
-            kept = self.db.execute(  # connections' interactions kept on identities (m004)
+            kept = self._db.execute(  # connections' interactions kept on identities (m004)
                 "select count(*) from identities where source = ? and connected_id is not null",
                 [source],
             ).fetchone()[0]
             for table in (INTERACTION_LOG, "identities", "positions", "profile"):
-                removed[table] = self.db.execute(
+                removed[table] = self._db.execute(
                     f"delete from [{table}] where source = ?", [source]
                 ).rowcount
             removed = {"interactions": removed.pop(INTERACTION_LOG) + kept, **removed}
             removed["requests"] = self._forget_requests(source)
-            self.db.execute("delete from sources where name = ?", [source])
+            self._db.execute("delete from sources where name = ?", [source])
         # Deleted rows are zeroed (secure_delete, on since open); the log is emptied
         # too, so nothing of the source stays in the store's files.
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
 
     def _forget_requests(self, source: str) -> int:
         """Drop ``source`` from each request; delete those no other source gives."""
         gone = 0
-        rows = self.db.execute(
+        rows = self._db.execute(
             "select id, sources from requests where source = ? or exists "
             "(select 1 from json_each(requests.sources) where value = ?)",
             [source, source],
@@ -396,11 +404,11 @@ class Store(StoreQueries):
         for rid, sources in rows:
             left = [s for s in json.loads(sources or "[]") if s != source]
             if left:
-                self.db.execute(
+                self._db.execute(
                     "update requests set sources = ?, source = ? where id = ?",
                     [json.dumps(left), left[0], rid],
                 )
             else:
-                self.db.execute("delete from requests where id = ?", [rid])
+                self._db.execute("delete from requests where id = ?", [rid])
                 gone += 1
         return gone

@@ -13,6 +13,7 @@ import sqlite_utils
 from havewemet.store.rows import (
     CONNECTED_ID,
     CONNECTED_ON,
+    IDENTITY_COLUMNS,
     INTERACTION_COLUMNS,
     chunks,
 )
@@ -22,6 +23,7 @@ from havewemet.store.schema import INTERACTION_LOG
 # table's secondary indexes and builds them again after (in the same transaction):
 # one sort instead of a B-tree insert per row per index.
 _REINDEX_MIN_ROWS = 5000
+_NONE = (None,) * len(IDENTITY_COLUMNS)
 
 
 def account_folded(
@@ -53,7 +55,7 @@ def account_folded(
             spill,
         )
     logged: dict[str, tuple] = {}
-    rest = [x for x, iid in folded.items() if (existing.get(iid) or (None,) * 19)[ci] != x]
+    rest = [x for x, iid in folded.items() if (existing.get(iid) or _NONE)[ci] != x]
     for chunk in chunks(rest, 900):
         marks = ", ".join("?" * len(chunk))
         for row in conn.execute(

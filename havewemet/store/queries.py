@@ -1,41 +1,43 @@
 """The store's read side: the queries the triage, the CLI and the web page make.
 
 A mixin of :class:`havewemet.store.Store` (kept apart so each module stays small);
-it reads ``self.db`` only, never writes.
+it reads ``self._db`` only, never writes.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 
 import sqlite_utils
 
 from havewemet.errors import NotFoundError
+from havewemet.models import PendingRequest
 from havewemet.normalize import profile_slug
 from havewemet.store.rows import LIST_FIELDS, chunks
 
 
 class StoreQueries:
-    db: sqlite_utils.Database
+    _db: sqlite_utils.Database
 
     def counts(self) -> dict[str, int]:
         return {
-            t: self.db[t].count
+            t: self._db[t].count
             for t in ("sources", "identities", "interactions", "requests", "decisions")
         }
 
     def identities(self, ids: Iterable[str] | None = None) -> Iterator[dict]:
         """Identities as dicts with list fields decoded."""
         if ids is None:
-            rows = self.db.query("select * from identities")
+            rows = self._db.query("select * from identities")
         else:
             id_list = list(ids)
             rows = (
                 r
                 for chunk in chunks(id_list, 900)
-                for r in self.db.query(
+                for r in self._db.query(
                     f"select * from identities where id in ({', '.join('?' * len(chunk))})", chunk
                 )
             )
@@ -57,7 +59,7 @@ class StoreQueries:
         wanted = ", ".join(f"[{f}]" for f in ("identity_id", *fields)) if fields else "*"
         for chunk in chunks(ids, 900):
             marks = ", ".join("?" * len(chunk))
-            cur = self.db.conn.execute(
+            cur = self._db.conn.execute(
                 f"select {wanted} from interactions where identity_id in ({marks})", chunk
             )
             cols = [d[0] for d in cur.description]
@@ -70,37 +72,110 @@ class StoreQueries:
 
     def links(self) -> list[tuple[str, str, str]]:
         """The user's link/unlink overrides as ``(a, b, kind)``, oldest first."""
-        return [tuple(r) for r in self.db.execute("select a, b, kind from links order by at")]
+        return [tuple(r) for r in self._db.execute("select a, b, kind from links order by at")]
 
     def identity_ids(self, ref: str) -> list[str]:
         """The identity whose id is ``ref``, else those named ``ref`` (ignoring case
         and surrounding space), by id."""
-        row = self.db.execute("select id from identities where id = ?", [ref]).fetchone()
+        row = self._db.execute("select id from identities where id = ?", [ref]).fetchone()
         if row:
             return [row[0]]
         return [
             r[0]
-            for r in self.db.execute(
+            for r in self._db.execute(
                 "select id from identities where lower(name) = lower(?) order by id", [ref.strip()]
             )
         ]
 
-    def requests(self, *, status: str | None = "pending") -> list[dict]:
-        where = "where status = ?" if status else ""
-        rows = list(
-            self.db.query(
-                f"select * from requests {where} order by sent_at desc", [status] if status else []
+    def person_ids(self) -> list[tuple[str, str]]:
+        """``(identity id, person id)`` of every identity clustered into a person."""
+        return self._db.conn.execute(
+            "select id, person_id from identities where person_id is not null and person_id != ''"
+        ).fetchall()
+
+    def identity_sources(self, ids: list[str]) -> list[tuple[str, str]]:
+        """``(identity id, source)`` of the identities ``ids``."""
+        return [
+            row
+            for chunk in chunks(ids, 900)
+            for row in self._db.execute(
+                f"select id, source from identities where id in ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+        ]
+
+    def same_people(self, ids: list[str]) -> set[str]:
+        """The identities ``ids`` and every identity clustered into the same person."""
+        if not ids:
+            return set()
+        marks = ", ".join("?" * len(ids))
+        rows = self._db.execute(
+            f"""select id from identities where id in ({marks}) or (person_id != '' and person_id
+                in (select person_id from identities where id in ({marks})))""",
+            ids + ids,
+        )
+        return {r[0] for r in rows} | set(ids)
+
+    def interactions_by_person(self) -> Iterator[dict]:
+        """Every interaction with its identity's ``person_id`` and ``name`` (the
+        columns a tie strength reads: ``identity_id, kind, at, direction, count``)."""
+        return self._db.query(
+            """select x.identity_id, x.kind, x.at, x.direction, x.count, i.person_id, i.name
+               from interactions x join identities i on i.id = x.identity_id"""
+        )
+
+    def outgoing_invitations(self) -> list[dict]:
+        """The invitations the user sent (interactions), oldest first."""
+        return list(
+            self._db.query(
+                "select * from interactions where kind = 'invitation' and direction = 'out' "
+                "order by at"
             )
         )
-        for r in rows:
-            r["mutuals"] = json.loads(r["mutuals"]) if r["mutuals"] else []
-        return rows
 
-    def get_request(self, ref: str) -> dict:
+    def pending_count(self) -> int:
+        """How many requests are pending."""
+        sql = "select count(*) from requests where status = 'pending'"
+        return self._db.execute(sql).fetchone()[0]
+
+    def fingerprint(self) -> tuple:
+        """A cheap summary that changes whenever an import, a check or a decision does."""
+        return tuple(
+            self._db.execute(
+                """select (select count(*) from identities), (select count(*) from interactions),
+                      (select max(imported_at) from sources), (select count(*) from requests),
+                      (select max(updated_at) from requests),
+                      (select count(*) from requests where status = 'pending'),
+                      (select max(id) from decisions)"""
+            ).fetchone()
+        )
+
+    def request(self, request_id: str) -> PendingRequest | None:
+        """The request with this exact id, or None."""
+        rows = self._db.execute("select * from requests where id = ?", [request_id])
+        return next(_pending(rows), None)
+
+    def requests(self, *, status: str | None = "pending") -> list[PendingRequest]:
+        """The requests with ``status`` (every one with None), newest first."""
+        where = "where status = ?" if status else ""
+        return list(
+            _pending(
+                self._db.execute(
+                    f"select * from requests {where} order by sent_at desc",
+                    [status] if status else [],
+                )
+            )
+        )
+
+    def pending_requests(self) -> list[PendingRequest]:
+        """The requests waiting for the user's decision, newest first."""
+        return self.requests(status="pending")
+
+    def get_request(self, ref: str) -> PendingRequest:
         """A request by id, profile slug/URL, or exact name (case-insensitive)."""
         slug = profile_slug(ref) or ref.lower()
         for r in self.requests(status=None):
-            if ref in (r["id"],) or r["slug"] == slug or r["name"].lower() == ref.lower():
+            if ref == r.id or r.slug == slug or r.name.lower() == ref.lower():
                 return r
         raise NotFoundError(f"no request matches {ref!r}; `havewemet inbox` lists them")
 
@@ -110,7 +185,7 @@ class StoreQueries:
         out: dict[str, int] = {}
         id_list = sorted(set(ids))
         for chunk in chunks(id_list, 900):
-            for status, n in self.db.execute(
+            for status, n in self._db.execute(
                 f"select status, count(*) from requests where id in ({', '.join('?' * len(chunk))})"
                 " group by status",
                 chunk,
@@ -118,24 +193,10 @@ class StoreQueries:
                 out[status] = out.get(status, 0) + n
         return out
 
-    def last_decision(self, request_id: str) -> dict | None:
-        """The latest decision kept on this request, or None."""
-        rows = list(
-            self.db.query(
-                "select * from decisions where request_id = ? order by id desc limit 1",
-                [request_id],
-            )
-        )
-        return rows[0] if rows else None
-
-    def decided_count(self) -> int:
-        """How many decisions are kept (the page's "N decided so far")."""
-        return int(self.db.execute("select count(*) from decisions").fetchone()[0])
-
     def profile(self) -> dict:
         """The user's own profile merged across sources (names, e-mails, handles)."""
         me: dict = {"name": "", "emails": [], "handles": [], "headline": ""}
-        for r in self.db["profile"].rows:
+        for r in self._db["profile"].rows:
             me["name"] = me["name"] or r["name"]
             me["headline"] = me["headline"] or r["headline"]
             me["emails"] += [e for e in json.loads(r["emails"] or "[]") if e not in me["emails"]]
@@ -143,7 +204,31 @@ class StoreQueries:
         return me
 
     def positions(self) -> list[dict]:
-        return list(self.db.query("select * from positions order by start"))
+        return list(self._db.query("select * from positions order by start"))
 
     def sources(self) -> list[dict]:
-        return list(self.db.query("select * from sources order by imported_at"))
+        return list(self._db.query("select * from sources order by imported_at"))
+
+
+def _pending(cursor: sqlite3.Cursor) -> Iterator[PendingRequest]:
+    """The rows of ``select * from requests`` as :class:`PendingRequest`."""
+    cols = [d[0] for d in cursor.description]
+    for values in cursor:
+        r = dict(zip(cols, values, strict=True))
+        yield PendingRequest(
+            id=r["id"],
+            name=r["name"] or "",
+            profile_url=r["profile_url"] or "",
+            slug=r["slug"] or "",
+            headline=r["headline"] or "",
+            note=r["note"] or "",
+            sent_at=r["sent_at"],
+            mutuals=tuple(json.loads(r["mutuals"])) if r["mutuals"] else (),
+            mutual_count=r.get("mutual_count") or 0,
+            reminders=r["reminders"] or 0,
+            status=r["status"],
+            source=r["source"] or "",
+            sources=tuple(json.loads(r["sources"])) if r["sources"] else (),
+            file=r["file"] or "",
+            line=r["line"] or 0,
+        )

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 
 from havewemet.models import Identity, ImportBatch, hash_text, new_hash, stable_id
+from havewemet.normalize import profile_slug
 
 IDENTITY_COLUMNS = (
     "id",
@@ -32,11 +33,13 @@ IDENTITY_COLUMNS = (
     "file",
     "line",
     "extra",
+    "connection",
+    "slug",
     "connected_id",
     "connected_on",
 )
 #: Where ``fold_connected`` puts a connection's interaction id and date in an identity row.
-CONNECTED_ID, CONNECTED_ON = 17, 18
+CONNECTED_ID, CONNECTED_ON = 19, 20
 INTERACTION_COLUMNS = (
     "id",
     "source",
@@ -146,6 +149,8 @@ def identity_rows(batch: ImportBatch, memo: IdMemo) -> list[tuple]:
                 ident.file,
                 ident.line,
                 dump_extra(ex, extras) if ex else "{}",
+                1 if ident.connection else 0,
+                _slug(ur) if ur else "",
             )
         )
     for k, dups in more.items():
@@ -160,7 +165,7 @@ def _adds_nothing(ident: Identity, dups: list[Identity]) -> bool:
     item it lacks, no scalar where it has none (most duplicates: a connection seen
     again in messages.csv, with its name and URL)."""
     for o in dups:
-        if o.extra:
+        if o.extra or (o.connection and not ident.connection):
             return False
         for items, have in (
             (o.emails, ident.emails),
@@ -219,7 +224,18 @@ def _merged_row(
         row["file"],
         row["line"],
         dump_extra(extra, extras),
+        1 if ident.connection or any(o.connection for o in dups) else 0,
+        _slug(lists["urls"]),
     )
+
+
+def _slug(urls: list[str]) -> str:
+    """The LinkedIn profile slug of the first URL that has one, or ``""``."""
+    for url in urls:
+        slug = profile_slug(url)
+        if slug:
+            return slug
+    return ""
 
 
 def interaction_rows(batch: ImportBatch, memo: IdMemo) -> list[tuple]:
@@ -327,18 +343,13 @@ def position_rows(batch: ImportBatch) -> list[tuple]:
     ]
 
 
-_CONNECTION_JSON = _EXTRA_JSON({"connection": True})
-
-
 def dump_extra(extra: dict, memo: dict[str, str]) -> str:
-    """``extra`` as sorted JSON, memoised: most rows of a source share one (``{"connection":
-    true}``). Keyed by ``repr``, which tells apart what dumps apart (``True`` and ``1``,
-    ``1`` and ``"1"``) for the values records hold (strings, numbers, booleans, None,
-    lists and dicts of them)."""
+    """``extra`` as sorted JSON, memoised: many rows of a source share one. Keyed by
+    ``repr``, which tells apart what dumps apart (``True`` and ``1``, ``1`` and ``"1"``)
+    for the values records hold (strings, numbers, booleans, None, lists and dicts of
+    them)."""
     if not extra:
         return "{}"
-    if len(extra) == 1 and extra.get("connection") is True:
-        return _CONNECTION_JSON  # every LinkedIn connection's: no repr per row
     key = repr(extra)
     hit = memo.get(key)
     if hit is None:

@@ -7,6 +7,7 @@ recorded in ``_migrations``; :meth:`havewemet.store.Store.open` runs the others.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import sqlite_utils
@@ -299,3 +300,43 @@ def m012_request_mutual_count(db: sqlite_utils.Database) -> None:
     """How many mutual connections an invitation counts when it names only two
     ("X, Y and 12 others", issue 12); 0 when the names are all there is."""
     db.table("requests").add_column("mutual_count", int)
+
+
+@migration
+def m013_connection_flag(db: sqlite_utils.Database) -> None:
+    """Identities say what the importer meant (issue 16): ``connection`` (1 for one of
+    the user's LinkedIn connections, which the LinkedIn importer kept as ``{"connection":
+    true}`` in ``extra`` before) and ``slug`` (the LinkedIn profile slug of its first
+    profile URL), so that the store finds a requester among the connections by a
+    column, without reading an importer's JSON or rebuilding its keys."""
+    from havewemet.normalize import profile_slug
+
+    db.execute("alter table identities add column connection integer not null default 0")
+    db.execute("alter table identities add column slug text not null default ''")
+    db.execute(
+        """update identities set connection = 1, extra = json_remove(extra, '$.connection')
+           where json_valid(extra) and json_extract(extra, '$.connection') = 1
+             and json_type(extra, '$.connection') = 'true'"""
+    )
+    # json_remove writes compact JSON; the store writes json.dumps's (", ", ": ").
+    for iid, extra in db.execute(
+        "select id, extra from identities where connection = 1 and extra != '{}'"
+    ).fetchall():
+        db.execute(
+            "update identities set extra = ? where id = ?",
+            [json.dumps(json.loads(extra), ensure_ascii=False, sort_keys=True), iid],
+        )
+    slugs = []
+    for iid, urls in db.execute(
+        "select id, urls from identities where urls like '%linkedin%'"
+    ).fetchall():
+        for url in json.loads(urls):
+            slug = profile_slug(url)
+            if slug:
+                slugs.append((slug, iid))
+                break
+    db.conn.executemany("update identities set slug = ? where id = ?", slugs)
+    db.execute(
+        "create index if not exists identities_connection_slug on identities (slug) "
+        "where connection = 1"
+    )

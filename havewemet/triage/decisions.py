@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from havewemet.errors import HaveWeMetError, InputError
+from havewemet.models import PendingRequest
 from havewemet.normalize import profile_slug
 from havewemet.store import Store
 from havewemet.triage.policy import ACTIONS, Policy
@@ -64,7 +65,7 @@ def linkedin_step(decisions: list[str]) -> str:
 
 
 def record_decision(
-    store: Store, request: dict, decision: str, *, reason: str = "", at: str | None = None
+    store: Store, request: PendingRequest, decision: str, *, reason: str = "", at: str | None = None
 ) -> dict:
     """Keep one decision on a request and set the request's status to it.
 
@@ -89,22 +90,19 @@ def record_decision(
     """
     if decision not in ACTIONS:
         raise HaveWeMetError(f"unknown decision {decision!r}; use one of: {', '.join(ACTIONS)}")
-    if request.get("status") == decision:  # the same decision again (a repeated click)
-        last = store.last_decision(request["id"])
+    if request.status == decision:  # the same decision again (a repeated click)
+        last = store.last_decision(request.id)
         if last is not None and last["decision"] == decision:
             return last
-    slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
     row = {
-        "request_id": request["id"],
-        "name": request["name"],
-        "slug": slug,
+        "request_id": request.id,
+        "name": request.name,
+        "slug": request.slug,
         "decision": decision,
         "reason": reason or "",
         "decided_at": at or _now(),
     }
-    with store.transaction():
-        row["id"] = store.db["decisions"].insert(row).last_pk
-        store.db["requests"].update(request["id"], {"status": decision, "updated_at": _now()})
+    row["id"] = store.record_decision(row)
     return row
 
 
@@ -138,16 +136,12 @@ def history(store: Store, person: str) -> list[dict]:
     oldest first."""
     slug = profile_slug(person) or person.strip().lower()
     name = " ".join(person.lower().split())
-    rows = store.db.query(
-        "select * from decisions where request_id = ? or (slug != '' and slug = ?) "
-        "or lower(name) = ? order by decided_at, id",
-        [person, slug, name],
-    )
-    return [dict(r) for r in rows]
+    return store.decisions_about(person, slug, name)
 
 
 def all_decisions(store: Store) -> list[dict]:
-    return [dict(r) for r in store.db.query("select * from decisions order by decided_at, id")]
+    """Every decision, oldest first."""
+    return store.decisions()
 
 
 def _safe_cell(value: object) -> str:
@@ -286,22 +280,7 @@ def import_decisions(store: Store, path: str | Path) -> tuple[int, int]:
                 "decided_at": when,
             }
         )
-    added = kept = 0
-    with store.transaction():
-        for row in rows:
-            if store.db.execute(
-                "select 1 from decisions where request_id = ? and decision = ? and decided_at = ?",
-                [row["request_id"], row["decision"], row["decided_at"]],
-            ).fetchone():
-                kept += 1
-                continue
-            store.db["decisions"].insert(row)
-            store.db.execute(
-                "update requests set status = ? where id = ? and status = 'pending'",
-                [row["decision"], row["request_id"]],
-            )
-            added += 1
-    return added, kept
+    return store.add_decisions(rows)
 
 
 __all__ = [

@@ -2,8 +2,9 @@
 recommendation under the user's policy.
 
 The :class:`Triager` loads the user's identities, positions and decisions once;
-:meth:`Triager.triage` then takes one request (a dict as :meth:`Store.requests`
-gives) to a :class:`Triage`. Mutual connections are weighed by the user's tie
+:meth:`Triager.triage` then takes one request (a
+:class:`~havewemet.models.PendingRequest`, as :meth:`Store.requests` gives) to a
+:class:`Triage`. Mutual connections are weighed by the user's tie
 strength with each (:mod:`havewemet.network.ties`), not counted.
 """
 
@@ -20,8 +21,7 @@ from havewemet.identity.handles import handle_fit
 from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import ParsedName, given_level, parse_name, skeleton, surname_level
 from havewemet.identity.prepared import load_matcher
-from havewemet.models import Request
-from havewemet.normalize import profile_slug
+from havewemet.models import Action, PendingRequest, Request
 from havewemet.store import Store
 from havewemet.triage.evidence import (
     CONNECTED,
@@ -74,11 +74,11 @@ def same_parsed_name(pa: ParsedName, pb: ParsedName) -> bool:
 
 @dataclass(slots=True)
 class Triage:
-    request: dict
+    request: PendingRequest
     verdict: str
     evidence: list[Evidence]
     signals: list[Signal]
-    action: str
+    action: Action
     rule: str
     matches: list[dict] = field(default_factory=list)
     mutuals: list[Mutual] = field(default_factory=list)
@@ -86,19 +86,16 @@ class Triage:
     def to_dict(self) -> dict:
         r = self.request
         return {
-            "id": r["id"],
-            "name": r["name"],
-            "profile_url": r.get("profile_url", ""),
-            "headline": r.get("headline", ""),
-            "note": r.get("note", ""),
-            "sent_at": r.get("sent_at"),
+            "id": r.id,
+            "name": r.name,
+            "profile_url": r.profile_url,
+            "headline": r.headline,
+            "note": r.note,
+            "sent_at": r.sent_at,
             "verdict": self.verdict,
             "recommendation": self.action,
             "rule": self.rule,
-            "evidence": [
-                {"level": e.level, "kind": e.kind, "text": e.text, "source": e.source, "at": e.at}
-                for e in self.evidence
-            ],
+            "evidence": [e.to_dict() for e in self.evidence],
             "signals": [
                 {"name": s.name, "label": label(s.name), "text": s.text, "severity": s.severity}
                 | ({"strength": s.strength} if s.strength is not None else {})
@@ -106,11 +103,7 @@ class Triage:
                 for s in self.signals
             ],
             "matches": self.matches,
-            "mutuals": [
-                {"name": m.name, "resolved": m.resolved, "strength": m.strength}
-                | ({"holders": m.holders} if m.holders else {})
-                for m in self.mutuals
-            ],
+            "mutuals": [m.to_dict() for m in self.mutuals],
         }
 
 
@@ -136,30 +129,29 @@ class Triager:
         self.positions = store.positions()
         self.me = store.profile()
         self._decisions: dict[str, list[dict]] = defaultdict(list)
-        for d in store.db.query("select * from decisions order by decided_at"):
+        for d in store.decisions():
             self._decisions[d["request_id"]].append(d)
             if d.get("slug"):
                 self._decisions["slug:" + d["slug"]].append(d)
             self._decisions["name:" + " ".join(d["name"].lower().split())].append(d)
 
-    def _earlier(self, request: dict) -> list[dict]:
+    def _earlier(self, request: PendingRequest) -> list[dict]:
         """Decisions taken on the same request, profile or name before."""
         seen: dict[int, dict] = {}
-        slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
         for key in (
-            request["id"],
-            "slug:" + (slug or "-"),
-            "name:" + " ".join(request["name"].lower().split()),
+            request.id,
+            "slug:" + (request.slug or "-"),
+            "name:" + " ".join(request.name.lower().split()),
         ):
             for d in self._decisions.get(key, []):
                 seen[d["id"]] = d
         return sorted(seen.values(), key=lambda d: d["decided_at"])
 
-    def find(self, request: dict) -> list[Match]:
-        """The request's candidate identities. A conflict only with a LinkedIn member
-        id (``ACoA…``, as messages carry) is rescored on the other fields: it is
+    def find(self, name: str, profile_url: str = "") -> list[Match]:
+        """The candidate identities of a requester. A conflict only with a LinkedIn
+        member id (``ACoA…``, as messages carry) is rescored on the other fields: it is
         another address of the same profile, not a different person."""
-        query = query_rec(Query(name=request["name"], profile_url=request.get("profile_url", "")))
+        query = query_rec(Query(name=name, profile_url=profile_url))
         out = []
         seen: dict[ParsedName, bool] = {}  # namesakes share a parsed name
 
@@ -185,14 +177,14 @@ class Triager:
         for m in found:
             rec = self.matcher.recs[m.identity_id]
             if m.conflict and rec.slugs and _only_member_ids(rec.slugs):
-                m = self.matcher.score(query_rec(Query(name=request["name"])), m.identity_id)
+                m = self.matcher.score(query_rec(Query(name=name)), m.identity_id)
                 m.reasons.append("the other profile address is a LinkedIn member id")
             elif not m.conflict and m.probability < 0.5 and not rec.display:
                 # A handle with no name (a Mastodon follow): only a possible match,
                 # so its evidence counts at most as *known of*.
                 ident = self.matcher.identities[m.identity_id]
                 fit = max(
-                    (handle_fit(h, request["name"]) for h in ident.get("handles", [])),
+                    (handle_fit(h, name) for h in ident.get("handles", [])),
                     default=(0.0, ""),
                 )
                 if fit[0] < 0.8:
@@ -237,15 +229,15 @@ class Triager:
             if iid not in have
         ]
 
-    def triage(self, request: dict, *, template_count: int = 0) -> Triage:
+    def triage(self, request: PendingRequest, *, template_count: int = 0) -> Triage:
         """Verdict, evidence, signals and recommendation for one request.
 
         Args:
-            request: a request dict (``id``, ``name``, ``profile_url``, ``headline``,
-                ``note``, ``mutuals``, ``reminders``, ``sent_at``).
+            request: the request (from the store, or :meth:`PendingRequest.of` one
+                typed by hand).
             template_count: how many other requesters sent the same note.
         """
-        matches = self.find(request)
+        matches = self.find(request.name, request.profile_url)
         sure = [m for m in matches if not m.conflict and m.probability >= SURE_MATCH]
         unsure = [m for m in matches if not m.conflict and SURE_MATCH > m.probability >= 0.5]
         sure_rows = self._interactions(sure)
@@ -255,7 +247,7 @@ class Triager:
             e.text = f"possibly: {e.text}"
             if LEVELS[e.level] > LEVELS[KNOWN_OF]:
                 e.level = KNOWN_OF
-        company = headline_company(request.get("headline", ""))
+        company = headline_company(request.headline)
         companies = [company] + [
             self.matcher.identities[m.identity_id].get("company", "") for m in sure
         ]
@@ -263,14 +255,14 @@ class Triager:
         if self._initials_note:
             evidence.append(Evidence(STRANGER, "initial", self._initials_note, "your data"))
         verdict = verdict_of(evidence)
-        mutuals = [self.people.mutual(n) for n in request.get("mutuals", []) if n.strip()]
+        mutuals = [self.people.mutual(n) for n in request.mutuals if n.strip()]
         if mutuals:
-            mev = mutual_evidence(mutuals, request.get("mutual_count") or 0)
+            mev = mutual_evidence(mutuals, request.mutual_count)
             evidence.append(mev)
             if verdict == STRANGER and mev.level == CONNECTED:
                 verdict = CONNECTED
         evidence = strongest_first(evidence)
-        sent = (request.get("sent_at") or "")[:10]
+        sent = (request.sent_at or "")[:10]
         earlier_invites = [
             r
             for r in sure_rows
@@ -288,7 +280,7 @@ class Triager:
             if not m.conflict:
                 continue
             ident = self.matcher.identities[m.identity_id]
-            if same_name(request["name"], ident["name"]):
+            if same_name(request.name, ident["name"]):
                 other = next((r for r in m.reasons if r.startswith("but ")), "another profile")
                 signals.append(
                     Signal(
@@ -320,23 +312,24 @@ class Triager:
             mutuals,
         )
 
-    def check(self, request: dict) -> Triage:
+    def check(self, request: PendingRequest) -> Triage:
         """:meth:`triage` of one request, its note compared with every stored request's
         for the template signal, as :meth:`triage_all` compares a batch's (issue 12)."""
-        notes = {r["id"]: r.get("note") or "" for r in self.store.requests(status=None)}
-        notes[request["id"]] = request.get("note") or ""
-        count = template_groups(notes.items()).get(request["id"], 0)
+        notes = {r.id: r.note for r in self.store.requests(status=None)}
+        notes[request.id] = request.note
+        count = template_groups(notes.items()).get(request.id, 0)
         return self.triage(request, template_count=count)
 
-    def triage_all(self, requests: list[dict]) -> list[Triage]:
-        """Triage a batch (template notes are found across it), in ORDER (ask first)."""
+    def triage_all(self, requests: list[PendingRequest]) -> list[Triage]:
+        """Triage a batch (template notes are found across it), in the inbox's order
+        (:class:`~havewemet.models.Action`: the requests to ask about first)."""
         # The collector paused: a batch makes no reference cycles (none found after
         # 1,000 requests), and its full collections walked the whole loaded index.
         with gc_paused():
-            templates = template_groups((r["id"], r.get("note") or "") for r in requests)
-            self.people.prefetch(n for r in requests for n in r.get("mutuals", []))
-            out = [self.triage(r, template_count=templates.get(r["id"], 0)) for r in requests]
-        out.sort(key=lambda x: (ORDER[x.action], -LEVELS[x.verdict], x.request["name"]))
+            templates = template_groups((r.id, r.note) for r in requests)
+            self.people.prefetch(n for r in requests for n in r.mutuals)
+            out = [self.triage(r, template_count=templates.get(r.id, 0)) for r in requests]
+        out.sort(key=lambda x: (Action(x.action).order, -LEVELS[x.verdict], x.request.name))
         return out
 
     def _match_info(self, m: Match) -> dict:
@@ -367,17 +360,6 @@ class Triager:
         if reasons and out:
             out[0].text += f" [matched: {'; '.join(reasons)}]"
         return out
-
-
-#: The inbox's groups in the order shown (terminal, page, JSON): the requests that need
-#: the user's judgement first, then the clear cases (issue 13). One table for the words.
-HEADINGS: dict[str, str] = {
-    "ask": "Ask \u201chave we met?\u201d: needs your judgement",
-    "accept": "Accept: you know them",
-    "report": "Report: fake or spam",
-    "ignore": "Ignore: strangers",
-}
-ORDER = {action: i for i, action in enumerate(HEADINGS)}
 
 
 def triage_inbox(
@@ -423,14 +405,5 @@ def check_request(
     if save:
         pending = store.get_request(store.add_request(request))
     else:
-        pending = {
-            "id": request.id,
-            "name": request.name,
-            "profile_url": request.profile_url,
-            "slug": profile_slug(request.profile_url),
-            "headline": request.headline,
-            "note": request.note,
-            "mutuals": list(request.mutuals),
-            "reminders": 0,
-        }
+        pending = PendingRequest.of(request)
     return Triager(store, policy=policy, today=today).triage(pending)

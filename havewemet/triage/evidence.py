@@ -27,6 +27,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from havewemet.models import INTERACTION_KINDS, InteractionKind
+
 KNOWN, MET, KNOWN_OF, CONNECTED, STRANGER = (
     "known",
     "met",
@@ -50,6 +52,16 @@ class Evidence:
 
     def line(self) -> str:
         return f"{self.text} ({self.source})"
+
+    def to_dict(self) -> dict:
+        """The evidence as ``--json`` and the web page give it."""
+        return {
+            "level": self.level,
+            "kind": self.kind,
+            "text": self.text,
+            "source": self.source,
+            "at": self.at,
+        }
 
 
 def _src(row: dict, *, line: bool = True) -> str:
@@ -78,83 +90,28 @@ def _network(row: dict) -> str:
 
 
 def from_interactions(rows: list[dict]) -> list[Evidence]:
-    """Evidence lines from a requester's interactions (all matched identities)."""
+    """Evidence lines from a requester's interactions (all matched identities), as
+    the table of kinds (:data:`havewemet.models.INTERACTION_KINDS`) says: a line per
+    interaction, then a line per thread, per identity and network followed, per
+    calendar met in."""
     out: list[Evidence] = []
     threads: dict[tuple[str, str], dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     meetings: dict[str, list[dict]] = defaultdict(list)
     follows: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in rows:
-        kind, d = r["kind"], r["direction"]
-        if kind in ("message", "mail"):
-            threads[(kind, _src(r, line=False))][d].append(r)
-        elif kind == "meeting":
+        how = INTERACTION_KINDS.get(r["kind"])
+        if how is None:
+            continue
+        if how.evidence == "row":
+            ev = _row_evidence(r, how)
+            if ev is not None:
+                out.append(ev)
+        elif how.evidence == "thread":
+            threads[(r["kind"], _src(r, line=False))][r["direction"]].append(r)
+        elif how.evidence == "meeting":
             meetings[_src(r, line=False)].append(r)
-        elif kind == "recommendation":
-            who = "recommended you" if d == "in" else "you recommended them"
-            out.append(Evidence(KNOWN, kind, f"{who} on {_day(r['at'])}", _src(r), r["at"]))
-        elif kind == "endorsement":
-            who = "endorsed you" if d == "in" else "you endorsed them"
-            skill = f" for {r['detail']}" if r["detail"] else ""
-            out.append(
-                Evidence(
-                    MET,
-                    kind,
-                    f"{who}{skill} on {_day(r['at'])}",
-                    _src(r),
-                    r["at"],
-                    r["detail"] or "",
-                )
-            )
-        elif kind == "contact":
-            out.append(Evidence(MET, kind, "in your address book", _src(r), r["at"]))
-        elif kind == "event":
-            when = f" on {_day(r['at'])}" if r["at"] else ""
-            out.append(
-                Evidence(
-                    MET, kind, f"also at {r['detail']}{when}", _src(r), r["at"], r["detail"] or ""
-                )
-            )
-        elif kind == "member":
-            out.append(
-                Evidence(
-                    KNOWN_OF,
-                    kind,
-                    f"on the list {r['detail']}",
-                    _src(r),
-                    r["at"],
-                    r["detail"] or "",
-                )
-            )
-        elif kind == "friend":
-            if d == "both":
-                since = f" since {_day(r['at'])}" if r["at"] else ""
-                out.append(Evidence(MET, kind, f"{_network(r)} friends{since}", _src(r), r["at"]))
-            else:
-                out.append(
-                    Evidence(
-                        KNOWN_OF, kind, f"sent you a {_network(r)} friend request", _src(r), r["at"]
-                    )
-                )
-        elif kind == "follow":
+        else:
             follows[(r.get("identity_id") or "", _network(r))].append(r)
-        elif kind == "invitation" and d == "out":
-            out.append(
-                Evidence(KNOWN_OF, kind, f"you invited them on {_day(r['at'])}", _src(r), r["at"])
-            )
-        elif kind == "colleague":
-            org = f" at {r['detail']}" if r["detail"] else ""
-            out.append(
-                Evidence(
-                    KNOWN_OF, kind, f"worked{org} when you did", _src(r), r["at"], r["detail"] or ""
-                )
-            )
-        elif kind == "connected":
-            # One-way evidence: connections are often accepted without knowing the person.
-            out.append(
-                Evidence(
-                    KNOWN_OF, kind, f"a LinkedIn connection since {_day(r['at'])}", _src(r), r["at"]
-                )
-            )
     for (kind, src), by_dir in threads.items():
         out.append(_thread(kind, src, by_dir))
     for (_identity, net), fs in follows.items():
@@ -176,6 +133,29 @@ def from_interactions(rows: list[dict]) -> list[Evidence]:
             )
         )
     return out
+
+
+def _row_evidence(r: dict, kind: InteractionKind) -> Evidence | None:
+    """The line of one interaction: the first of its kind's lines for its direction."""
+    d = r["direction"]
+    line = next(((lv, tx) for di, lv, tx in kind.lines if di in ("*", d)), None)
+    if line is None:
+        return None
+    level, text = line
+    detail, at = r["detail"], r["at"]
+    day = _day(at)
+    text = text.format(
+        day=day,
+        on_day=f" on {day}" if at else "",
+        since_day=f" since {day}" if at else "",
+        detail=detail,
+        for_detail=f" for {detail}" if detail else "",
+        at_detail=f" at {detail}" if detail else "",
+        network=_network(r) if "{network}" in text else "",
+    )
+    return Evidence(
+        level, r["kind"], text, _src(r), at, (detail or "") if kind.shares_detail else ""
+    )
 
 
 def _follow(net: str, rows: list[dict]) -> Evidence:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from havewemet.identity.match import Query
+from havewemet.models import PendingRequest, Request
 from havewemet.normalize import profile_slug
 from havewemet.store import Store
 from havewemet.triage.engine import SURE_MATCH, Mutual, Triager
@@ -64,14 +65,8 @@ class Outreach:
             "appropriate": self.appropriate,
             "advice": self.advice,
             "connected": self.connected,
-            "evidence": [
-                {"level": e.level, "kind": e.kind, "text": e.text, "source": e.source, "at": e.at}
-                for e in self.evidence
-            ],
-            "mutuals": [
-                {"name": m.name, "resolved": m.resolved, "strength": m.strength}
-                for m in self.mutuals
-            ],
+            "evidence": [e.to_dict() for e in self.evidence],
+            "mutuals": [m.to_dict() for m in self.mutuals],
             "note_problems": self.note_problems,
             "opening": self.opening,
         }
@@ -160,17 +155,9 @@ def outreach(
     """Check a request the user wants to send to ``target`` (a name or profile URL)."""
     t = Triager(store, policy=policy, today=today)
     name, url = _target(t, target)
-    req = {
-        "id": "outreach",
-        "name": name,
-        "profile_url": url,
-        "slug": profile_slug(url),
-        "headline": "",
-        "note": "",
-        "mutuals": list(mutuals or []),
-        "reminders": 0,
-    }
-    res = t.triage(req)
+    res = t.triage(
+        PendingRequest.of(Request(name, url, mutuals=list(mutuals or [])), id="outreach")
+    )
     connected = any(
         e.kind == "connected" and not e.text.startswith("possibly") for e in res.evidence
     )
@@ -264,11 +251,7 @@ def audit_outgoing(store: Store, *, today: date | None = None) -> Audit:
     """For every invitation the user sent: the verdict from evidence dated before it
     (see :func:`_before`; the invitation and the connection that followed do not count)."""
     t = Triager(store, today=today)
-    rows = list(
-        store.db.query(
-            "select * from interactions where kind = 'invitation' and direction = 'out' order by at"
-        )
-    )
+    rows = store.outgoing_invitations()
     out: list[dict] = []
     counts: dict[str, int] = {}
     for inv in rows:
@@ -277,7 +260,7 @@ def audit_outgoing(store: Store, *, today: date | None = None) -> Audit:
         urls = [u for u in ident.get("urls", []) if profile_slug(u)]
         ids = {inv["identity_id"]}
         if name:
-            found = t.find({"name": name, "profile_url": urls[0] if urls else ""})
+            found = t.find(name, urls[0] if urls else "")
             ids |= {m.identity_id for m in found if not m.conflict and m.probability >= SURE_MATCH}
         before = [
             r

@@ -36,6 +36,14 @@ class Mutual:
     """How many people in the user's data have exactly this name, when several do
     (``strength`` is then the weakest of their ties: whichever it is, at least that)."""
 
+    def to_dict(self) -> dict:
+        """The mutual as ``--json`` and the web page give it (``holders`` only when
+        several people have the name)."""
+        d: dict = {"name": self.name, "resolved": self.resolved, "strength": self.strength}
+        if self.holders:
+            d["holders"] = self.holders
+        return d
+
     def line(self) -> str:
         if self.holders > 1:
             line = f"{self.name}: one of {self.holders} people with this name in your data"
@@ -56,9 +64,7 @@ class People:
         self.today = today
         self.person_of: dict[str, str] = {}
         self.by_person: dict[str, list[str]] = defaultdict(list)
-        for iid, pid in store.db.conn.execute(
-            "select id, person_id from identities where person_id is not null and person_id != ''"
-        ):
+        for iid, pid in store.person_ids():
             self.person_of[iid] = pid
             self.by_person[pid].append(iid)
         self._ties: dict[str, float] = {}
@@ -128,11 +134,8 @@ class People:
             return len(holders)
         key = tuple(holders)
         if key not in self._counts:  # asked again when the batch's ties are read
-            marks = ", ".join("?" * len(holders))
             by_source: dict[str, set[str]] = defaultdict(set)
-            for iid, source in self.store.db.execute(
-                f"select id, source from identities where id in ({marks})", holders
-            ):
+            for iid, source in self.store.identity_sources(holders):
                 by_source[source].add(self.person_of.get(iid, iid))
             clustered = {self.person_of[i] for i in holders if i in self.person_of}
             self._counts[key] = max([len(clustered), *(len(p) for p in by_source.values())])

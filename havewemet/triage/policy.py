@@ -14,10 +14,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from havewemet.errors import PolicyError
+from havewemet.models import Action, PendingRequest
 from havewemet.triage.evidence import CONNECTED, KNOWN, KNOWN_OF, LEVELS, MET, STRANGER
 from havewemet.triage.signals import Signal, label
 
-ACTIONS = ("accept", "ask", "ignore", "report")
+#: The actions' names (``accept``, ``ask``, ``ignore``, ``report``), to check a word.
+ACTIONS: tuple[str, ...] = tuple(a.value for a in Action)
 
 
 @dataclass(slots=True)
@@ -257,7 +259,7 @@ people = {lst(pol.deny.people)}
 """
 
 
-def _listed(lists: Lists, request: dict, emails: list[str], companies: list[str]) -> str:
+def _listed(lists: Lists, request: PendingRequest, emails: list[str], companies: list[str]) -> str:
     """Which entry of an allow or deny list the request hits, or ``""``.
 
     People are names, profile slugs or profile URLs; employers are matched as
@@ -266,9 +268,9 @@ def _listed(lists: Lists, request: dict, emails: list[str], companies: list[str]
     """
     from havewemet.normalize import profile_slug
 
-    name = " ".join(request.get("name", "").lower().split())
-    slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
-    text = " | ".join([request.get("headline", "") or "", *companies]).lower()
+    name = " ".join(request.name.lower().split())
+    slug = request.slug
+    text = " | ".join([request.headline, *companies]).lower()
     for person in lists.people:
         p = " ".join(person.lower().split())
         if p == name or (slug and (p == slug or profile_slug(person) == slug)):
@@ -288,12 +290,12 @@ def _listed(lists: Lists, request: dict, emails: list[str], companies: list[str]
 def recommend(
     verdict: str,
     signals: list[Signal],
-    request: dict,
+    request: PendingRequest,
     pol: Policy,
     *,
     emails: list[str] | None = None,
     companies: list[str] | None = None,
-) -> tuple[str, str]:
+) -> tuple[Action, str]:
     """(action, the rule that fired) for one triaged request.
 
     The deny list wins over everything, then the allow list, then risk (report),
@@ -302,34 +304,34 @@ def recommend(
     emails = emails or []
     companies = companies or []
     if hit := _listed(pol.deny, request, emails, companies):
-        return "ignore", f"deny list: {hit}"
+        return Action.IGNORE, f"deny list: {hit}"
     if hit := _listed(pol.allow, request, emails, companies):
-        return "accept", f"allow list: {hit}"
+        return Action.ACCEPT, f"allow list: {hit}"
     risk = sum(s.severity for s in signals)
     worst = max((s.severity for s in signals), default=0)
     if verdict not in (KNOWN, MET) and (worst >= 3 or risk >= pol.report_at):
-        return "report", _report_rule(signals, risk, worst, pol.report_at)
+        return Action.REPORT, _report_rule(signals, risk, worst, pol.report_at)
     repeat = any(s.name == "declined_before" for s in signals)
     if verdict in pol.accept:
         if repeat:
-            return "ask", f"{verdict}, but you declined them before"
-        return "accept", f"{pol.preset}: accept {verdict}"
+            return Action.ASK, f"{verdict}, but you declined them before"
+        return Action.ACCEPT, f"{pol.preset}: accept {verdict}"
     if verdict in pol.ask:
-        return "ask", f'{pol.preset}: ask "have we met?" when {verdict}'
+        return Action.ASK, f'{pol.preset}: ask "have we met?" when {verdict}'
     if verdict == STRANGER and pol.strangers == "accept_relevant":
         blocking = [s for s in signals if s.name in pol.decline_on or s.severity >= 2]
-        text = f"{request.get('headline', '')} {request.get('note', '')}"
+        text = f"{request.headline} {request.note}"
         hits = [k for k in pol.relevant if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.I)]
         if blocking:
-            return "ignore", f"{pol.preset}: a stranger, with {_words(blocking)}"
+            return Action.IGNORE, f"{pol.preset}: a stranger, with {_words(blocking)}"
         if hits:
-            return "accept", f"{pol.preset}: relevant stranger ({', '.join(hits[:3])})"
-        return "ask", f"{pol.preset}: stranger, nothing relevant in headline or note"
+            return Action.ACCEPT, f"{pol.preset}: relevant stranger ({', '.join(hits[:3])})"
+        return Action.ASK, f"{pol.preset}: stranger, nothing relevant in headline or note"
     if verdict == STRANGER and pol.strangers == "ask":
-        return "ask", f"{pol.preset}: ask strangers"
+        return Action.ASK, f"{pol.preset}: ask strangers"
     if serious := [s for s in signals if s.severity >= 2]:
-        return "ignore", f"{pol.preset}: ignore {verdict}, with {_words(serious)}"
-    return "ignore", f"{pol.preset}: ignore {verdict}"
+        return Action.IGNORE, f"{pol.preset}: ignore {verdict}, with {_words(serious)}"
+    return Action.IGNORE, f"{pol.preset}: ignore {verdict}"
 
 
 def _words(signals: list[Signal]) -> str:

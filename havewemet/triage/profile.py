@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from havewemet.models import ProfileFacts
+from havewemet.models import PendingRequest, ProfileFacts
 from havewemet.normalize import profile_slug
 
 PRIOR = -2.5
@@ -205,23 +205,14 @@ def profile_score(
     return ProfileScore(1.0 / (1.0 + math.exp(-total)), [why for _, why in parts])
 
 
-def facts_of(request: dict) -> ProfileFacts:
-    """The profile facts a pending request carries (its dict as the store gives it;
-    the extension adds ``has_photo``, ``connections``, ``followers``, ``created``)."""
-
-    def count(key: str) -> int | None:
-        v = request.get(key)
-        return int(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
-
-    photo = request.get("has_photo")
-    return ProfileFacts(
-        name=request.get("name", "") or "",
-        profile_url=request.get("slug") or request.get("profile_url", "") or "",
-        headline=request.get("headline", "") or "",
-        has_photo=photo if isinstance(photo, bool) else None,
-        connections=count("connections"),
-        followers=count("followers"),
-        following=count("following"),
-        bio_length=count("bio_length"),
-        created=request.get("created") or None,
+def facts_of(request: PendingRequest) -> ProfileFacts:
+    """The profile facts a pending request carries: what the extension read of the
+    page (``request.facts``: photo, connections, followers, created), with the name,
+    the profile address (its slug) and the headline the request gives."""
+    facts = request.facts or ProfileFacts()
+    return replace(
+        facts,
+        name=facts.name or request.name,
+        profile_url=facts.profile_url or request.slug or request.profile_url,
+        headline=facts.headline or request.headline,
     )

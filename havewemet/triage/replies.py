@@ -147,7 +147,7 @@ def first_name(name: str) -> str:
 
 def fill(template: str, triage, *, me: str = "") -> str:
     """A template filled for one triaged request (a :class:`Triage`)."""
-    name = triage.request["name"]
+    name = triage.request.name
     first = first_name(name)
     mutuals = [m for m in triage.mutuals if m.resolved]
     best = max(mutuals, key=lambda m: m.strength).resolved if mutuals else "a colleague"

@@ -54,7 +54,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from havewemet.identity.names import fold, parse_name
-from havewemet.normalize import profile_slug
+from havewemet.models import PendingRequest
 from havewemet.triage import notes_model
 from havewemet.triage.profile import STRONG, facts_of, profile_score
 
@@ -255,7 +255,7 @@ def slug_fits_name(slug: str, name: str) -> bool:
 
 
 def read_signals(
-    request: dict,
+    request: PendingRequest,
     *,
     template_count: int = 0,
     earlier: list[dict] | None = None,
@@ -276,19 +276,19 @@ def read_signals(
         today: for an account's age, where the request knows when it was created.
 
     Examples:
-        >>> [s.name for s in read_signals({"name": "Ann Lee", "note": "",
-        ...                                "headline": "LION | open networker"})]
+        >>> ann = PendingRequest("r1", "Ann Lee", headline="LION | open networker")
+        >>> [s.name for s in read_signals(ann)]
         ['no_note', 'open_networker']
     """
     lists = phrase_lists(extra_dirs)
-    note = (request.get("note") or "").strip()
-    headline = (request.get("headline") or "").strip()
+    note = request.note.strip()
+    headline = request.headline.strip()
     out: list[Signal] = []
     if not note:
         out.append(Signal("no_note", "sent no note", 1))
     reading = notes_model.read_note(note) if note else None
     head_reading = notes_model.read_note(headline, kind="headline") if headline else None
-    names = [request.get("name", ""), *(request.get("mutuals") or [])]
+    names = [request.name, *request.mutuals]
     for section, name, label, severity, said, with_headline in _READ:
         hits = _hits(section, note, lists)
         if with_headline:
@@ -326,11 +326,11 @@ def read_signals(
     elif len(note) < 120 and (tmpl or (reading and reading.scores["stock"] >= STRONG_READING)):
         out.append(_stock_signal(tmpl, reading, names))
     out += _link_signals(note, lists)
-    if request.get("reminders"):
-        n = request["reminders"]
+    if request.reminders:
+        n = request.reminders
         out.append(Signal("reminders", f"{n} reminder{'s' * (n > 1)} sent", 1))
-    slug = request.get("slug") or profile_slug(request.get("profile_url", ""))
-    fits = not slug or slug.startswith("aco") or slug_fits_name(slug, request.get("name", ""))
+    slug = request.slug
+    fits = not slug or slug.startswith("aco") or slug_fits_name(slug, request.name)
     if not fits:
         out.append(
             Signal("slug_mismatch", f"the profile address ({slug}) does not fit the name", 2)
@@ -476,7 +476,9 @@ def _digits(text: str) -> int:
 _VERB = {"ignore": "ignored", "report": "reported", "accept": "accepted", "ask": "asked"}
 
 
-def _history_signals(request: dict, earlier: list[dict], invitations: int) -> list[Signal]:
+def _history_signals(
+    request: PendingRequest, earlier: list[dict], invitations: int
+) -> list[Signal]:
     out: list[Signal] = []
     declined = [d for d in earlier if d["decision"] in ("ignore", "report")]
     if declined:
@@ -498,7 +500,7 @@ def _history_signals(request: dict, earlier: list[dict], invitations: int) -> li
                 0,
             )
         )
-    sent = (request.get("sent_at") or "")[:10]
+    sent = (request.sent_at or "")[:10]
     after_ignore = [d for d in declined if sent and d["decided_at"][:10] <= sent]
     if after_ignore or invitations:
         text = (

@@ -103,21 +103,13 @@ class Context:
         with self._cache.lock:
             if self._cache.fingerprint is None:
                 return
-            self._cache.results = [t for t in self._cache.results if t.request["id"] != request_id]
+            self._cache.results = [t for t in self._cache.results if t.request.id != request_id]
             self._cache.fingerprint = fingerprint(self.store)
 
 
 def fingerprint(store: Store) -> tuple:
     """Cheap summary that changes whenever an import, a check or a decision does."""
-    return tuple(
-        store.db.execute(
-            """select (select count(*) from identities), (select count(*) from interactions),
-                  (select max(imported_at) from sources), (select count(*) from requests),
-                  (select max(updated_at) from requests),
-                  (select count(*) from requests where status = 'pending'),
-                  (select max(id) from decisions)"""
-        ).fetchone()
-    )
+    return store.fingerprint()
 
 
 def template_env() -> Environment:

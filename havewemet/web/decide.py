@@ -36,10 +36,10 @@ def write_decision(store: Store, request_id: str, decision: str, *, reason: str 
     """
     if decision not in ACTIONS:
         raise HaveWeMetError(f"decision {decision!r} is not one of: {', '.join(ACTIONS)}")
-    rows = list(store.db.query("select * from requests where id = ?", [request_id]))
-    if not rows:
+    request = store.request(request_id)
+    if request is None:
         raise NotFoundError(f"no request with id {request_id!r}; reload the inbox")
-    return record_decision(store, rows[0], decision, reason=reason)
+    return record_decision(store, request, decision, reason=reason)
 
 
 def _decide(ctx: Context, fields: dict[str, str]) -> dict:

@@ -5,13 +5,14 @@ recommendation under the user's policy, the ones that need judgement first;
 from __future__ import annotations
 
 from havewemet.errors import HaveWeMetError
+from havewemet.models import INBOX_ORDER
 from havewemet.network.ties import describe_tie
-from havewemet.triage.engine import HEADINGS, Triage
+from havewemet.triage.engine import Triage
 from havewemet.triage.replies import reply_for
 from havewemet.web.context import Context
 
 #: The groups in order and their headings (judgement first): the CLI's table.
-ACTIONS: dict[str, str] = HEADINGS
+ACTIONS = INBOX_ORDER
 
 
 def item(t: Triage) -> dict:
@@ -73,8 +74,8 @@ def page(ctx: Context) -> dict:
         "policy": ctx.policy.preset,
         **counts,
         "groups": [
-            {"action": a, "heading": h, "count": counts["counts"][a]}
-            for a, h in ACTIONS.items()
+            {"action": a.value, "heading": a.heading, "count": counts["counts"][a]}
+            for a in ACTIONS
             if counts["counts"][a]
         ],
         "requests": requests,

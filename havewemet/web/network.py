@@ -35,10 +35,7 @@ EVIDENCE_ONLY = {"known": 0.5, "met": 0.3, "known of": 0.1}
 def _ties(store: Store, today) -> dict[str, dict]:
     """Every person the user has interacted with: name, identity ids, tie strength."""
     groups: dict[str, dict] = defaultdict(lambda: {"ids": set(), "rows": [], "name": ""})
-    for r in store.db.query(
-        """select x.identity_id, x.kind, x.at, x.direction, x.count, i.person_id, i.name
-           from interactions x join identities i on i.id = x.identity_id"""
-    ):
+    for r in store.interactions_by_person():
         g = groups[r["person_id"] or r["identity_id"]]
         g["ids"].add(r["identity_id"])
         g["rows"].append(r)
@@ -84,7 +81,7 @@ def ego_network(
     is_requester: set[str] = set()  # ties drawn as the requester they are instead
     not_drawn = []
     for t in sorted(results, key=lambda t: t.action != "ask"):  # stable: asks first
-        rid = "req:" + t.request["id"]
+        rid = "req:" + t.request.id
         own = {by_id[m["identity_id"]] for m in t.matches if m["identity_id"] in by_id}
         mine: list[tuple[str, str, str, float]] = []
         self_key = None
@@ -99,8 +96,8 @@ def ego_network(
             if key:
                 mine.append((rid, "tie:" + key, "mutual", m.strength))
         brief = {
-            "id": t.request["id"],
-            "name": t.request["name"],
+            "id": t.request.id,
+            "name": t.request.name,
             "verdict": t.verdict,
             "recommendation": t.action,
         }
@@ -162,8 +159,8 @@ def ego_network(
             {
                 "id": rid,
                 "kind": "requester",
-                "label": t.request["name"],
-                "request_id": t.request["id"],
+                "label": t.request.name,
+                "request_id": t.request.id,
                 "verdict": t.verdict,
                 "recommendation": t.action,
                 "evidence": t.evidence[0].text if t.evidence else "",

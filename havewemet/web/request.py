@@ -19,15 +19,7 @@ TIMELINE_LIMIT = 300
 
 def _linked_ids(ctx: Context, ids: list[str]) -> list[str]:
     """The matched identities and every identity resolved to the same person."""
-    if not ids:
-        return []
-    marks = ", ".join("?" * len(ids))
-    rows = ctx.store.db.execute(
-        f"""select id from identities where id in ({marks}) or (person_id != '' and person_id
-            in (select person_id from identities where id in ({marks})))""",
-        ids + ids,
-    )
-    return sorted({r[0] for r in rows} | set(ids))
+    return sorted(ctx.store.same_people(ids))
 
 
 def known_as(identity: dict) -> str:
@@ -55,11 +47,10 @@ def page(ctx: Context, rid: str) -> dict:
     Raises:
         NotFoundError: no request has this id (shown as a 404).
     """
-    found = [r for r in ctx.store.requests(status=None) if r["id"] == rid]
-    if not found:
+    req = ctx.store.request(rid)
+    if req is None:
         raise NotFoundError(f"no request with id {rid!r}; the inbox at / lists them")
-    req = found[0]
-    cached = [t for t in ctx.triaged() if t.request["id"] == rid]
+    cached = [t for t in ctx.triaged() if t.request.id == rid]
     if cached:
         triage = cached[0]
     else:  # decided or already connected: triage it on its own
@@ -72,24 +63,24 @@ def page(ctx: Context, rid: str) -> dict:
     timeline = sorted(ctx.store.interactions_for(ids), key=lambda r: r["at"] or "", reverse=True)
     seen = {
         d["id"]: d
-        for ref in (rid, req.get("slug") or "", req["name"])
+        for ref in (rid, req.slug, req.name)
         if ref
         for d in decision_history(ctx.store, ref)
     }
     history = sorted(seen.values(), key=lambda d: (d["decided_at"], d["id"]))
     return {
-        "title": req["name"],
+        "title": req.name,
         "request": {
             **data,
-            "status": req["status"],
-            "mutual_names": req["mutuals"],
-            "reminders": req.get("reminders") or 0,
-            "source": req.get("source"),
-            "file": req.get("file"),
-            "line": req.get("line"),
+            "status": req.status,
+            "mutual_names": list(req.mutuals),
+            "reminders": req.reminders,
+            "source": req.source,
+            "file": req.file,
+            "line": req.line,
             "reply": reply(ctx, triage),
         },
-        "linkedin": linkedin_next(req["status"]),
+        "linkedin": linkedin_next(req.status),
         "actions": list(ACTIONS),
         "timeline": [
             {

@@ -115,7 +115,7 @@ def _connections(table: CsvRows, batch: ImportBatch, report: FileReport) -> None
                 "",
                 file,
                 line,
-                {"connection": True},
+                connection=True,
             )
         )
         interactions.append(
