@@ -3,13 +3,14 @@ that are not phrases: links, contact bait, the reader's explained signals."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from havewemet.models import ProfileFacts
+from havewemet.models import PendingRequest, ProfileFacts
 from havewemet.triage.policy import load_policy, recommend
 from havewemet.triage.profile import (
     THRESHOLD,
@@ -88,35 +89,39 @@ def test_headlines_that_say_nothing():
 def test_the_extensions_facts_reach_the_signal_and_the_rule():
     """What the extension passes (photo, counts) with the request makes one signal with
     its reasons, which the recommendation's rule names."""
-    req = {
-        "name": "Ann Lee",
-        "profile_url": "https://www.linkedin.com/in/ann-lee-19283746",
-        "headline": "Entrepreneur | Visionary",
-        "note": "",
-        "has_photo": False,
-        "connections": 2,
-    }
-    assert facts_of(req).has_photo is False and facts_of(req).connections == 2
-    sigs = {s.name: s for s in read_signals(req, today=TODAY)}
-    fake = sigs["fake_profile"]
+    req = PendingRequest(
+        "r1",
+        "Ann Lee",
+        "https://www.linkedin.com/in/ann-lee-19283746",
+        "ann-lee-19283746",
+        headline="Entrepreneur | Visionary",
+        facts=ProfileFacts(has_photo=False, connections=2),
+    )
+    facts = facts_of(req)
+    assert (facts.has_photo, facts.connections, facts.headline) == (
+        False,
+        2,
+        "Entrepreneur | Visionary",
+    )
+    sigs = read_signals(req, today=TODAY)
+    fake = next(s for s in sigs if s.name == "fake_profile")
     assert fake.severity == 2 and fake.strength is not None and fake.strength >= 0.8
     assert fake.text.startswith("looks like a fake or automated profile: no profile photo; ")
-    action, rule = recommend("stranger", list(sigs.values()), req, load_policy())
-    assert (action, rule) == (
+    assert recommend("stranger", sigs, req, load_policy()) == (
         "ignore",
         "gatekeeper: ignore stranger, with a fake-looking profile "
         "(no profile photo, only 2 connections)",
     )
-    sigs = read_signals(req | {"reminders": 2}, today=TODAY)
+    sigs = read_signals(replace(req, reminders=2), today=TODAY)
     action, rule = recommend("stranger", sigs, req, load_policy())
     assert action == "report"
     assert "a fake-looking profile 2 (no profile photo, only 2 connections)" in rule
 
 
-def test_junk_facts_are_ignored_not_trusted():
-    f = facts_of({"name": "A", "has_photo": "no", "connections": "many", "created": "soon"})
-    assert (f.has_photo, f.connections, f.created) == (None, None, "soon")
+def test_a_date_that_is_not_a_date_is_not_known():
+    f = ProfileFacts(name="A", created="soon")
     assert not profile_score(f, today=TODAY).fake
+    assert profile_score(f, today=TODAY).reasons == []
 
 
 @given(
@@ -143,7 +148,7 @@ def test_any_facts_give_a_score_between_0_and_1(facts):
 
 
 def _sig(note: str) -> dict:
-    return {s.name: s for s in read_signals({"name": "Ann Lee", "note": note})}
+    return {s.name: s for s in read_signals(PendingRequest("r1", "Ann Lee", note=note))}
 
 
 def test_a_link_and_a_shortened_link():
