@@ -206,9 +206,9 @@ def group_new(store: Store, matcher: Matcher | None = None) -> int:
         parent[rb] = ra
         group[ra] |= group.pop(rb)
 
-    for ids in members.values():
-        for other in ids[1:]:
-            union(ids[0], other, True)
+    for linked in members.values():
+        for other in linked[1:]:
+            union(linked[0], other, True)
     for a, b, forced in pairs:
         union(a, b, forced)
     out: dict[str, str] = {}
