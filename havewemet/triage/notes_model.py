@@ -239,12 +239,14 @@ class NoteReading:
             )
 
         order = sorted((i for i in range(len(toks)) if telling(i)), key=lambda i: -weight[i])
-        picked: list[int] = []
+        # A link, an address or a number counts as a fact whatever its rank; words fill
+        # up to n.
+        picked = [i for i in order if toks[i][0] in SPECIAL]
         for i in order:
-            if toks[i][0] in SPECIAL or not any(toks[j][0] == toks[i][0] for j in picked):
-                picked.append(i)
-            if len(picked) >= n:
+            if sum(toks[j][0] not in SPECIAL for j in picked) >= n:
                 break
+            if toks[i][0] not in SPECIAL and all(toks[j][0] != toks[i][0] for j in picked):
+                picked.append(i)
         out: list[str] = []
         run: list[str] = []
         for i in sorted(picked):
