@@ -11,8 +11,8 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from havewemet.cli.app import app
-from havewemet.models import ImportBatch, Interaction, Request
 from havewemet.models import Identity as Ident
+from havewemet.models import ImportBatch, Interaction, Request
 from havewemet.store import Store
 
 HOSTILE = "<script>alert(1)</script> Eve"
