@@ -52,7 +52,7 @@ def test_svg_names_circles_and_highlights_the_requester(tmp_path: Path) -> None:
     names = re.findall(r'class="circle-name"[^>]*>([^<]*)<', svg)
     assert names == ["Eastvale (6)", "LibCon 2025 (4)"]
     assert ">Hannah Osei</text>" in svg
-    assert svg.count('class="edge-path"') == 4  # you to each mutual, each mutual to her
+    assert svg.count('class="cm-edge-path"') == 4  # you to each mutual, each mutual to her
     assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt; Eve" in svg
 
 

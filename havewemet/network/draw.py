@@ -51,6 +51,8 @@ class Node:
     label: bool = False
     highlight: bool = False
     tie: float = 0.0
+    ly: float = 0.0
+    """The label's baseline (above the node, else below when that is taken)."""
 
 
 @dataclass(slots=True)
@@ -225,14 +227,20 @@ def _declutter(nodes: list[Node], circles: list[tuple[str, str, float, float, in
         key=lambda n: (n.kind != "me", not n.highlight, n.kind != "requester", -n.tie),
     )
     for n in order:
-        box = _box(n.x, n.y - n.r - 3, n.name, _font(n))
-        clash = any(
-            box[0] < p[2] and p[0] < box[2] and box[1] < p[3] and p[1] < box[3] for p in placed
-        )
-        if clash and n.kind == "person" and not n.highlight:
-            n.label = False
+        size = _font(n)
+        for ly in (n.y - n.r - 3, n.y + n.r + size + 1):
+            box = _box(n.x, ly, n.name, size)
+            if not any(
+                box[0] < p[2] and p[0] < box[2] and box[1] < p[3] and p[1] < box[3] for p in placed
+            ):
+                break
         else:
-            placed.append(box)
+            if n.kind == "person" and not n.highlight:
+                n.label = False
+                continue
+            ly = n.y - n.r - 3
+        n.ly = round(ly, 1)
+        placed.append(_box(n.x, ly, n.name, size))
 
 
 def _attr(text: str) -> str:
@@ -248,7 +256,7 @@ def to_svg(data: MapData, *, standalone: bool = True) -> str:
         + (f' width="{WIDTH}" height="{HEIGHT}"' if standalone else "")
         + ">",
         '<rect width="100%" height="100%" fill="#ffffff"/>',
-        '<g class="edges">',
+        '<g class="cm-edges">',
     ]
     for a, b, kind in data.edges:
         (x1, y1), (x2, y2) = pos[a], pos[b]
@@ -257,41 +265,43 @@ def to_svg(data: MapData, *, standalone: bool = True) -> str:
             if kind == "path"
             else 'stroke="#777777" stroke-width="0.6" stroke-opacity="0.35"'
         )
-        out.append(f'<line class="edge-{kind}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" {style}/>')
-    out.append('</g><g class="nodes">')
+        out.append(
+            f'<line class="cm-edge-{kind}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" {style}/>'
+        )
+    out.append('</g><g class="cm-nodes">')
     for n in data.nodes:
         title = n.name + (f" · {n.circle}" if n.circle else "")
         if n.kind == "person":
             title += f" · tie {n.tie:.2f}"
         attrs = f'data-name="{_attr(n.name)}" data-circle="{_attr(n.circle)}"'
-        ring = ' stroke="#111111" stroke-width="2.5"' if n.highlight else ""
+        ring = 'stroke="#111111" stroke-width="2.5"' if n.highlight else 'stroke="none"'
         if n.kind == "requester":
             out.append(
-                f'<rect class="node node-requester" {attrs} x="{n.x - n.r}" y="{n.y - n.r}" '
-                f'width="{2 * n.r}" height="{2 * n.r}" rx="2" fill="{n.colour}"{ring}>'
+                f'<rect class="node cm-requester" {attrs} x="{n.x - n.r}" y="{n.y - n.r}" '
+                f'width="{2 * n.r}" height="{2 * n.r}" rx="2" fill="{n.colour}" {ring}>'
                 f"<title>{escape(title)} (requester)</title></rect>"
             )
         else:
             out.append(
-                f'<circle class="node node-{n.kind}" {attrs} cx="{n.x}" cy="{n.y}" r="{n.r}" '
-                f'fill="{n.colour}"{ring}><title>{escape(title)}</title></circle>'
+                f'<circle class="node cm-{n.kind}" {attrs} cx="{n.x}" cy="{n.y}" r="{n.r}" '
+                f'fill="{n.colour}" {ring}><title>{escape(title)}</title></circle>'
             )
-    out.append('</g><g class="labels" font-family="sans-serif">')
+    out.append('</g><g class="cm-labels" font-family="sans-serif">')
     for n in data.nodes:
         if not n.label:
             continue
         size = _font(n)
         weight = ' font-weight="bold"' if n.kind != "person" or n.highlight else ""
         out.append(
-            f'<text class="label label-{n.kind}" x="{n.x}" y="{round(n.y - n.r - 3, 1)}" '
-            f'text-anchor="middle" font-size="{size}"{weight} fill="#111111" '
-            f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{escape(n.name)}</text>'
+            f'<text class="cm-label cm-label-{n.kind}" x="{n.x}" y="{n.ly}" text-anchor="middle" '
+            f'font-size="{size}" fill="#111111" stroke="#ffffff" stroke-width="3" '
+            f'paint-order="stroke"{weight}>{escape(n.name)}</text>'
         )
     for name, colour, x, y, count in data.circles:
         out.append(
-            f'<text class="circle-name" x="{x}" y="{y}" text-anchor="middle" font-size="17" '
-            f'font-weight="bold" fill="{colour}" paint-order="stroke" stroke="#ffffff" '
-            f'stroke-width="4">{escape(name)} ({count})</text>'
+            f'<text class="circle-name" x="{x}" y="{y}" text-anchor="middle" font-weight="bold" '
+            f'font-size="17" fill="{colour}" stroke="#ffffff" stroke-width="4" '
+            f'paint-order="stroke">{escape(name)} ({count})</text>'
         )
     out.append("</g></svg>")
     return "\n".join(out)
@@ -326,7 +336,7 @@ def to_png(data: MapData, path: Path, *, scale: float = 2.0) -> None:
         if n.label:
             size = int(_font(n) * scale)
             d.text(
-                (n.x * scale, (n.y - n.r - 3) * scale),
+                (n.x * scale, n.ly * scale),
                 n.name,
                 fill="#111111",
                 font=font(size),
