@@ -50,10 +50,10 @@ CHILD = textwrap.dedent(
                 while time.time() < end and not (rest and os.path.exists(rest[0])):
                     time.sleep(0.05)
             return out
-        def save(self, batch):
+        def save(self, batch, **kw):
             if kind == "enter":
                 open(marker, "w").close()
-            return real_save(self, batch)
+            return real_save(self, batch, **kw)
         sqlite_utils.db.Table.upsert_all = upsert_all
         Store.save = save
     from havewemet.cli.app import app

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,6 +134,11 @@ class Store(StoreQueries, StoreDecisions):
         self._db.conn.backup(conn)
         return Store(sqlite_utils.Database(conn), ":memory:")
 
+    def in_transaction(self) -> bool:
+        """Whether a write transaction is open (SQLite ends one by itself on a full
+        disk: a step inside it checks it is still there, issue 12)."""
+        return self._db.conn.in_transaction
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
         """One write transaction, taking the write lock at once (``BEGIN IMMEDIATE``).
@@ -161,7 +166,7 @@ class Store(StoreQueries, StoreDecisions):
                 raise
 
     def _migrate(self) -> None:
-        self._db["_migrations"].create(
+        self._db.table("_migrations").create(
             {"name": str, "applied_at": str}, pk="name", if_not_exists=True
         )
         done = {r["name"] for r in self._db["_migrations"].rows}
@@ -172,16 +177,21 @@ class Store(StoreQueries, StoreDecisions):
                 if self._db["_migrations"].count_where("name = ?", [name]):
                     continue  # another process applied it while we waited for the lock
                 fn(self._db)
-                self._db["_migrations"].insert({"name": name, "applied_at": _now()})
+                self._db.table("_migrations").insert({"name": name, "applied_at": _now()})
 
     # -- writing ---------------------------------------------------------------------
 
-    def save(self, batch: ImportBatch) -> SaveResult:
-        """Write a batch in one transaction; re-saving the same batch changes nothing."""
-        with gc_paused():  # row tuples by the ten thousand, no cycles (see havewemet._gc)
-            return self._save(batch)
+    def save(self, batch: ImportBatch, *, then: Callable[[], object] | None = None) -> SaveResult:
+        """Write a batch in one transaction; re-saving the same batch changes nothing.
 
-    def _save(self, batch: ImportBatch) -> SaveResult:
+        ``then`` runs inside that transaction after the batch is written (the
+        identity layer groups and prepares the new identities there, issue 12), so an
+        error or a full disk in it leaves the store as it was, as one in the write does.
+        """
+        with gc_paused():  # row tuples by the ten thousand, no cycles (see havewemet._gc)
+            return self._save(batch, then)
+
+    def _save(self, batch: ImportBatch, then: Callable[[], object] | None = None) -> SaveResult:
         result = SaveResult(batch.source)
         ids: IdMemo = {}
         id_rows, x_rows, folded = fold_connected(
@@ -220,7 +230,7 @@ class Store(StoreQueries, StoreDecisions):
                 )
                 if batch.me is not None:
                     me = batch.me
-                    self._db["profile"].upsert(
+                    self._db.table("profile").upsert(
                         {
                             "source": batch.source,
                             "name": me.name,
@@ -234,7 +244,7 @@ class Store(StoreQueries, StoreDecisions):
                         },
                         pk="source",
                     )
-                self._db["sources"].upsert(
+                self._db.table("sources").upsert(
                     {
                         "name": batch.source,
                         "kind": batch.kind,
@@ -248,6 +258,8 @@ class Store(StoreQueries, StoreDecisions):
                     pk="name",
                 )
                 self.refresh_request_status()
+                if then is not None:
+                    then()
         except sqlite3.OperationalError as e:
             raise StoreError(
                 f"{self.path}: the import was not saved ({e}); the store is "
@@ -362,7 +374,7 @@ class Store(StoreQueries, StoreDecisions):
         """Keep the user's word that identities ``a`` and ``b`` are (``kind`` "link")
         or are not ("unlink") one person; a later word on the pair replaces it."""
         with self.transaction() as db:
-            db["links"].upsert({"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b"))
+            db.table("links").upsert({"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b"))
 
     def add_request(self, request: Request) -> str:
         """Save one request typed by hand (or merge it into the same earlier one)."""

@@ -350,7 +350,7 @@ class Triager:
             templates = template_groups((r.id, r.note) for r in requests)
             self.people.prefetch(n for r in requests for n in r.mutuals)
             out = [self.triage(r, template_count=templates.get(r.id, 0)) for r in requests]
-        out.sort(key=lambda x: (Action(x.action).order, -LEVELS[x.verdict], x.request.name))
+        out.sort(key=lambda x: (Action.of(x.action).order, -LEVELS[x.verdict], x.request.name))
         return out
 
     def _match_info(self, m: Match) -> dict:
@@ -427,4 +427,4 @@ def check_request(
         pending = store.get_request(store.add_request(request))
     else:
         pending = PendingRequest.of(request)
-    return Triager(store, policy=policy, today=today).triage(pending)
+    return Triager(store, policy=policy, today=today).check(pending)
