@@ -286,7 +286,8 @@ def _resolve(store: Store, ref: str) -> str:
     rows = store.identity_ids(ref)
     if not rows:
         raise NotFoundError(
-            f"no identity has the id or name {ref!r}; `havewemet person NAME` lists identities"
+            f"no identity has the id or name {ref!r}; `havewemet inbox --json` shows "
+            "each match's identity_id"
         )
     if len(rows) > 1:
         raise NotFoundError(
