@@ -42,14 +42,13 @@ def inbox(
         return
     # One print per group, without Rich's automatic highlighting (numbers, URLs):
     # 1,000 requests printed line by line took longer than triaging them.
-    groups: dict[str, list[str]] = {}
+    groups: dict[Action, list[str]] = {}
     counts = dict.fromkeys(INBOX_ORDER, 0)
     for r in results:
         groups.setdefault(r.action, []).extend(_request_lines(r, verbose))
         counts[r.action] += 1
     for action, lines in groups.items():
-        heading = Action(action).heading
-        console.rule(f"[{STYLE[action]}]{heading} ({counts[action]})", align="left")
+        console.rule(f"[{STYLE[action]}]{action.heading} ({counts[action]})", align="left")
         console.print("\n".join(lines), highlight=False)
     if not summary:
         return

@@ -161,7 +161,7 @@ class Store(StoreQueries, StoreDecisions):
                 raise
 
     def _migrate(self) -> None:
-        self._db["_migrations"].create(
+        self._db.table("_migrations").create(
             {"name": str, "applied_at": str}, pk="name", if_not_exists=True
         )
         done = {r["name"] for r in self._db["_migrations"].rows}
@@ -172,7 +172,7 @@ class Store(StoreQueries, StoreDecisions):
                 if self._db["_migrations"].count_where("name = ?", [name]):
                     continue  # another process applied it while we waited for the lock
                 fn(self._db)
-                self._db["_migrations"].insert({"name": name, "applied_at": _now()})
+                self._db.table("_migrations").insert({"name": name, "applied_at": _now()})
 
     # -- writing ---------------------------------------------------------------------
 
@@ -220,7 +220,7 @@ class Store(StoreQueries, StoreDecisions):
                 )
                 if batch.me is not None:
                     me = batch.me
-                    self._db["profile"].upsert(
+                    self._db.table("profile").upsert(
                         {
                             "source": batch.source,
                             "name": me.name,
@@ -234,7 +234,7 @@ class Store(StoreQueries, StoreDecisions):
                         },
                         pk="source",
                     )
-                self._db["sources"].upsert(
+                self._db.table("sources").upsert(
                     {
                         "name": batch.source,
                         "kind": batch.kind,
@@ -362,7 +362,7 @@ class Store(StoreQueries, StoreDecisions):
         """Keep the user's word that identities ``a`` and ``b`` are (``kind`` "link")
         or are not ("unlink") one person; a later word on the pair replaces it."""
         with self.transaction() as db:
-            db["links"].upsert({"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b"))
+            db.table("links").upsert({"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b"))
 
     def add_request(self, request: Request) -> str:
         """Save one request typed by hand (or merge it into the same earlier one)."""

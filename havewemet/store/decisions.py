@@ -57,9 +57,10 @@ class StoreDecisions:
         """Keep one decision (a row of :data:`havewemet.triage.decisions.FIELDS` but
         ``id``) and set its request's status to it, in one transaction; returns its id."""
         with self.transaction() as db:
-            rid = db["decisions"].insert(row).last_pk
+            rid = db.table("decisions").insert(row).last_pk
             status = {"status": row["decision"], "updated_at": _now()}
-            db["requests"].update(row["request_id"], status)
+            db.table("requests").update(row["request_id"], status)
+        assert isinstance(rid, int)
         return rid
 
     def add_decisions(self, rows: Iterable[dict]) -> tuple[int, int]:
@@ -76,7 +77,7 @@ class StoreDecisions:
                 ).fetchone():
                     kept += 1
                     continue
-                db["decisions"].insert(row)
+                db.table("decisions").insert(row)
                 db.execute(
                     "update requests set status = ? where id = ? and status = 'pending'",
                     [row["decision"], row["request_id"]],

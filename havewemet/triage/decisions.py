@@ -94,7 +94,7 @@ def record_decision(
         last = store.last_decision(request.id)
         if last is not None and last["decision"] == decision:
             return last
-    row = {
+    row: dict[str, object] = {
         "request_id": request.id,
         "name": request.name,
         "slug": request.slug,

@@ -329,7 +329,7 @@ class Triager:
             templates = template_groups((r.id, r.note) for r in requests)
             self.people.prefetch(n for r in requests for n in r.mutuals)
             out = [self.triage(r, template_count=templates.get(r.id, 0)) for r in requests]
-        out.sort(key=lambda x: (Action(x.action).order, -LEVELS[x.verdict], x.request.name))
+        out.sort(key=lambda x: (x.action.order, -LEVELS[x.verdict], x.request.name))
         return out
 
     def _match_info(self, m: Match) -> dict:
@@ -399,8 +399,8 @@ def check_request(
     Examples:
         >>> store = Store.open(":memory:")
         >>> result = check_request(store, Request("Ann Lee", note="Buy our product!"))
-        >>> result.verdict, result.action
-        ('stranger', 'ignore')
+        >>> print(result.verdict, result.action)
+        stranger ignore
     """
     if save:
         pending = store.get_request(store.add_request(request))
