@@ -5,7 +5,8 @@ Each tree runs as its own code (``PYTHONPATH=<tree> python -m havewemet ...``); 
 runs of the old tree, the new tree and a bare ``python -c pass`` (the interpreter's
 own start) alternate, so a busy machine slows all three alike. Wall time, best and
 median of ``--runs`` each. The store is a fresh file per tree, created by one untimed
-``sources`` first (then ``sources`` opens an existing store with nothing imported).
+``sources`` first (then ``sources`` opens an existing store with nothing imported);
+that first run of each command also compiles the bytecode, which pip does at install.
 
 Usage::
 
@@ -33,7 +34,13 @@ COMMANDS = {"--help": ["--help"], "sources": ["sources"]}
 
 
 def _env(tree: Path, db: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(tree), "HAVEWEMET_DB": str(db), "COLUMNS": "100"}
+    env = {**os.environ, "PYTHONPATH": str(tree), "HAVEWEMET_DB": str(db), "COLUMNS": "100"}
+    # Compiled bytecode, as `pip install` leaves it, kept out of the trees (the old
+    # one is not to be modified): a machine with PYTHONDONTWRITEBYTECODE would
+    # otherwise compile every module of the package from source on every run.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(db.parent / "pycache")
+    return env
 
 
 def _wall(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
@@ -78,12 +85,13 @@ def main() -> None:
     trees = {"old": args.old.resolve(), "new": args.new.resolve()}
     with tempfile.TemporaryDirectory(prefix="havewemet-startup-") as tmp:
         dbs = {name: Path(tmp) / f"{name}.db" for name in trees}
-        for name, tree in trees.items():  # create each empty store, untimed
-            _wall([sys.executable, "-m", "havewemet", "sources"], _env(tree, dbs[name]), tree)
+        for name, tree in trees.items():  # each empty store and the bytecode, untimed
+            for cli in COMMANDS.values():
+                _wall([sys.executable, "-m", "havewemet", *cli], _env(tree, dbs[name]), tree)
         times: dict[str, list[tuple[float, float]]] = {}
         for _ in range(args.runs):
             times.setdefault("python -c pass", []).append(
-                _wall([sys.executable, "-c", "pass"], dict(os.environ), Path(tmp))
+                _wall([sys.executable, "-c", "pass"], _env(trees["new"], dbs["new"]), Path(tmp))
             )
             for label, cli in COMMANDS.items():
                 for name, tree in trees.items():

@@ -39,6 +39,12 @@ class Action(StrEnum):
         action.heading = heading
         return action
 
+    @classmethod
+    def of(cls, value: str) -> Action:
+        """The action ``value`` names (``"ask"``, or ``Action.ASK`` itself); a typed
+        ``Action(value)``, which a type checker reads as a call of ``__new__``."""
+        return cls[value.upper()]
+
     ACCEPT = "accept", 1, "Accept: you know them"
     ASK = "ask", 0, "Ask \u201chave we met?\u201d: needs your judgement"
     IGNORE = "ignore", 3, "Ignore: strangers"

@@ -37,6 +37,11 @@ def sources(db: Path) -> list[tuple[str, int, int]]:
         ).fetchall()
 
 
+def query(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
 def unzip_as_the_user_does(zip_path: Path, folder: Path) -> Path:
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(folder)
@@ -161,11 +166,11 @@ def test_a_folder_of_eml_files_imports_as_a_mailbox(db_path: Path, tmp_path: Pat
     assert "as source 'eml:Saved mail'" in out
     assert "Saved mail/broken.eml: is not an e-mail message" in out
     assert "Not used (no evidence about people): notes.txt" in out
-    with sqlite3.connect(db_path) as conn:
-        acts = conn.execute(
-            "select i.key, a.kind, a.direction, a.count, a.file from interactions a"
-            " join identities i on i.id = a.identity_id order by a.direction"
-        ).fetchall()
+    acts = query(
+        db_path,
+        "select i.key, a.kind, a.direction, a.count, a.file from interactions a"
+        " join identities i on i.id = a.identity_id order by a.direction",
+    )
     assert acts == [
         ("fay@example.net", "mail", "in", 1, "lunch.eml"),
         ("fay@example.net", "mail", "out", 1, "Sent/Re lunch.eml"),
@@ -181,8 +186,7 @@ def test_an_x_follow_by_id_is_kept_with_its_address_and_a_later_file_joins_it(
     first = tmp_path / "following.js"
     first.write_text(ytd("following", [x_entry("following", "2244994945")]))
     assert run("import", first).exit_code == 0
-    with sqlite3.connect(db_path) as conn:
-        (urls, handles), *_ = conn.execute("select urls, handles from identities").fetchall()
+    (urls, handles), *_ = query(db_path, "select urls, handles from identities")
     assert json.loads(urls) == ["https://x.com/i/user/2244994945"]
     # A later archive names the same account: the same person, now with the name.
     later = tmp_path / "later" / "follower.js"
@@ -191,8 +195,7 @@ def test_an_x_follow_by_id_is_kept_with_its_address_and_a_later_file_joins_it(
     later.write_text(ytd("follower", [entry]))
     result = run("import", later)
     assert "identities: 0 new, 1 updated" in said(result)
-    with sqlite3.connect(db_path) as conn:
-        rows = conn.execute("select urls, handles from identities").fetchall()
+    rows = query(db_path, "select urls, handles from identities")
     assert [(json.loads(u), json.loads(h)) for u, h in rows] == [
         (
             ["https://x.com/i/user/2244994945", "https://x.com/XDevelopers"],
@@ -309,11 +312,11 @@ def test_a_facebook_html_download_zip_is_facebook_and_a_thread_is_two_way_contac
         "your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.html, "
         "start_here.html" in out
     )
-    with sqlite3.connect(db_path) as conn:
-        acts = conn.execute(
-            "select i.name, a.kind, a.direction, a.at, a.count, a.detail from interactions a"
-            " join identities i on i.id = a.identity_id order by i.name, a.kind, a.direction"
-        ).fetchall()
+    acts = query(
+        db_path,
+        "select i.name, a.kind, a.direction, a.at, a.count, a.detail from interactions a"
+        " join identities i on i.id = a.identity_id order by i.name, a.kind, a.direction",
+    )
     assert acts == [
         ("O'Brien Kelly", "friend", "both", "2025-02-28", 1, ""),
         ("Pat Lowe", "message", "in", "2025-01-05T13:00:00", 1, "first 2025-01-05"),
@@ -336,11 +339,11 @@ def test_an_older_html_friends_page_with_boxes_imports(db_path: Path, tmp_path: 
     )
     result = run("import", path)
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(db_path) as conn:
-        acts = conn.execute(
-            "select i.name, a.at from interactions a join identities i on i.id = a.identity_id"
-            " order by i.name"
-        ).fetchall()
+    acts = query(
+        db_path,
+        "select i.name, a.at from interactions a join identities i on i.id = a.identity_id"
+        " order by i.name",
+    )
     assert acts == [("Ann Lee", "2018-01-01"), ("Bo Yu", None)]
 
 
@@ -359,11 +362,11 @@ def test_facebook_json_messages_with_mojibake_are_two_way_contact(
     result = run("import", path)
     assert result.exit_code == 0, result.output
     assert "posts/your_posts_1.json" in said(result)
-    with sqlite3.connect(db_path) as conn:
-        acts = conn.execute(
-            "select i.name, a.direction, a.count from interactions a"
-            " join identities i on i.id = a.identity_id order by a.direction"
-        ).fetchall()
+    acts = query(
+        db_path,
+        "select i.name, a.direction, a.count from interactions a"
+        " join identities i on i.id = a.identity_id order by a.direction",
+    )
     assert acts == [(other, "in", 2), (other, "out", 1)]
 
 
@@ -396,8 +399,7 @@ def test_an_older_thunderbird_csv_with_no_header_is_recognised_by_its_columns(
     result = run("import", path)
     assert result.exit_code == 0, result.output
     assert "as source 'thunderbird:addressbook'" in said(result)
-    with sqlite3.connect(db_path) as conn:
-        got = conn.execute("select name, emails, phones, company from identities").fetchall()
+    got = query(db_path, "select name, emails, phones, company from identities")
     assert got == [
         ("Jürgen Weiß", '["jweiss@example.de"]', '["+49301234567"]', "Stadtbibliothek"),
         ("Ann Lee", '["ann.lee@example.org"]', "[]", ""),
@@ -418,8 +420,7 @@ def test_a_palm_desktop_csv_and_a_plain_list_with_no_header_import(
     )
     assert run("import", palm).exit_code == 0
     assert run("import", plain).exit_code == 0
-    with sqlite3.connect(db_path) as conn:
-        got = conn.execute("select source, name, emails, company from identities").fetchall()
+    got = query(db_path, "select source, name, emails, company from identities")
     assert got == [
         ("palm:palm", "Daniel Okafor", '["d.okafor@example.org"]', "Eastvale Records"),
         ("contacts:friends", "Amira Haddad", '["amira@example.net"]', ""),
@@ -505,3 +506,32 @@ def test_a_cut_short_address_book_is_still_refused_whole(db_path: Path, tmp_path
     assert result.exit_code == 1
     assert said(result).startswith(f"Error: {path}, line 5:")
     assert sources(db_path) == []
+
+
+# -- 7: Mastodon's older plain-text lists ------------------------------------------------------
+
+
+def test_mastodons_older_lists_with_no_header_import(db_path: Path, tmp_path: Path) -> None:
+    # Before Mastodon 3.3: one account address a line, no header, no other column.
+    folder = tmp_path / "mastodon-export"
+    folder.mkdir()
+    (folder / "following_accounts.csv").write_text("Gargron@mastodon.social\nann@fosstodon.org\n")
+    (folder / "muted_accounts.csv").write_text("loud@mas.to\n")
+    renamed = tmp_path / "my follows.txt"
+    renamed.write_text("@bob@hachyderm.io\r\ncarol@mas.to")
+    for path in (folder, renamed):
+        result = run("import", path)
+        assert result.exit_code == 0, result.output
+        assert "as source 'mastodon'" in said(result)
+    got = query(
+        db_path,
+        "select i.key, a.direction from identities i"
+        " left join interactions a on a.identity_id = i.id order by i.key",
+    )
+    assert got == [
+        ("mastodon/ann@fosstodon.org", "out"),
+        ("mastodon/bob@hachyderm.io", "out"),
+        ("mastodon/carol@mas.to", "out"),
+        ("mastodon/gargron@mastodon.social", "out"),
+        ("mastodon/loud@mas.to", None),  # a mute is no evidence of knowing someone
+    ]

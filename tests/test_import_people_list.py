@@ -180,3 +180,43 @@ def test_two_events_with_the_same_file_name_stay_two_sources(tmp_path: Path) -> 
     assert load(_write(tmp_path / "c", "attendees.csv", ATTENDEES), ImportOptions()).source == (
         "event:attendees"
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "want"),
+    [
+        (["Teilnehmer", "E-Mail-Adresse", "Firma"], {"name": 0, "email": 1, "company": 2}),
+        (["Nom", "Prénom", "Courriel", "Société"], {"last_name": 0, "first_name": 1}),
+        (["Nombre", "Apellidos", "Correo electrónico"], {"first_name": 0, "last_name": 1}),
+        (["Registrant", "Email", "Organisation"], {"name": 0, "company": 2}),
+        (["Given", "Family", "Email"], {"first_name": 0, "last_name": 1}),
+        (["Nom", "Courriel"], {"name": 0, "email": 1}),
+    ],
+)
+def test_name_columns_found_by_header_in_four_languages(header, want):
+    """Issue 12: the headers the phrase lists' languages use."""
+    got = infer_mapping(header)
+    assert {k: got.get(k) for k in want} == want
+
+
+def _list(tmp_path, text):
+    path = tmp_path / "attendees.csv"
+    path.write_text(text, encoding="utf-8")
+    return load(path, ImportOptions(event="LibCon 2025"))
+
+
+def test_a_name_column_found_by_content_when_no_header_fits(tmp_path):
+    batch = _list(
+        tmp_path,
+        "Who,Contact,Org\nAmira Haddad,amira@eastvale.example,Eastvale\n"
+        "Tom Brennan,tom@westmere.example,Westmere\nJane O'Neill,jane@x.example,X Corp\n",
+    )
+    assert [i.name for i in batch.identities] == ["Amira Haddad", "Tom Brennan", "Jane O'Neill"]
+    assert "names read from column 'Who' by its content" in batch.files[0].note
+
+
+def test_no_name_column_is_said_on_the_summary(tmp_path):
+    """Near miss: a column of codes and an e-mail column are not names."""
+    batch = _list(tmp_path, "Badge,Contact\nA-113,amira@eastvale.example\nB-7,tom@w.example\n")
+    assert [i.name for i in batch.identities] == ["", ""]
+    assert "no column of names found" in batch.files[0].note

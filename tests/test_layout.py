@@ -1,9 +1,10 @@
-"""The layout: no import cycles between modules, the command line starts light, and
-the store is the only door to SQLite: no module outside ``havewemet/store/`` runs SQL
-or touches the store's connection (issue 16).
+"""The layout: imports point down the flow (the import-linter contract in
+pyproject.toml), no import cycles between modules, the types check (mypy), the
+command line starts light, and the store is the only door to SQLite: no module
+outside ``havewemet/store/`` runs SQL or touches the store's connection (issue 16).
 
-The layers themselves (imports point down the flow) are the import-linter contract in
-pyproject.toml, checked by ``lint-imports`` in CI.
+``.ci/run`` runs ``lint-imports`` and ``mypy`` too; these tests make a change that
+breaks either fail the suite that every change runs before it lands.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from pathlib import Path
 
 import grimp
 import pytest
+from importlinter.cli import lint_imports
+from mypy import api as mypy_api
 
 import havewemet
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -181,3 +186,15 @@ def test_the_store_does_not_load_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_imports_point_down_the_flow(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # import-linter reads pyproject.toml and finds the package here
+    assert lint_imports(no_cache=True, no_logo=True) == 0, "see the broken contract above"
+
+
+def test_the_types_check() -> None:
+    out, err, status = mypy_api.run(
+        ["--config-file", str(ROOT / "pyproject.toml"), str(ROOT / "havewemet")]
+    )
+    assert status == 0, out + err

@@ -301,7 +301,15 @@ def test_decision_form_post_is_recorded(write_client: TestClient, db: Path):
         headers={"Origin": BASE},
         follow_redirects=False,
     )
-    assert r.status_code == 303 and r.headers["location"] == "/"
+    assert r.status_code == 303 and r.headers["location"] == f"/?decided={target['id']}"
+    # Without the page's script, the inbox it lands on says what LinkedIn still needs.
+    banner = write_client.get(r.headers["location"]).text
+    assert (
+        f'<p class="linkedin-next banner" role="status">{_esc(target["name"])}: ignore. Saved '
+        "here only: LinkedIn does not know yet. On LinkedIn, click Ignore in the invitation "
+        'manager: <a href="https://www.linkedin.com/mynetwork/invitation-manager/"'
+    ) in banner
+    assert "linkedin-next banner" not in write_client.get("/?decided=nope").text
     store = Store.open(db)
     rows = list(store._db.query("select request_id, name, decision from decisions"))
     status = store._db.execute(

@@ -48,7 +48,8 @@ def inbox(
         groups.setdefault(r.action, []).extend(_request_lines(r, verbose))
         counts[r.action] += 1
     for action, lines in groups.items():
-        console.rule(f"[{STYLE[action]}]{action.heading} ({counts[action]})", align="left")
+        heading = Action.of(action).heading
+        console.rule(f"[{STYLE[action]}]{heading} ({counts[action]})", align="left")
         console.print("\n".join(lines), highlight=False)
     if not summary:
         return

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.optimize import minimize
 from scipy.stats import rankdata
 
 from havewemet.errors import InputError
@@ -144,18 +145,24 @@ def log_features(features: dict[str, NDArray[np.float64]]) -> NDArray[np.float64
 def fit_model(
     xs: list[NDArray[np.float64]], ys: list[NDArray[np.bool_]], *, ridge: float = 1.0
 ) -> dict[str, float]:
-    """Weights of the log-features: a logistic model (Newton's method, ridge ``ridge``)
-    over egos' :func:`log_features` (standardised for the fit, the weights given back
-    per raw log-feature)."""
+    """Weights of the log-features: a logistic model (ridge ``ridge``) over egos'
+    :func:`log_features`, fitted by L-BFGS-B with every classic scorer's weight kept
+    at 0 or more, so that the score never falls when a shared neighbour is added (an
+    unconstrained fit gave common neighbours a negative weight: more mutuals, less
+    expected, which no user would accept). Standardised for the fit, the weights are
+    given back per raw log-feature."""
     x = np.vstack(xs)
     y = np.concatenate(ys).astype(np.float64)
     sd = x.std(axis=0)
     sd[sd == 0] = 1.0
     z = x / sd
-    w = np.zeros(z.shape[1])
-    for _ in range(30):
-        p = 1 / (1 + np.exp(-(z @ w)))
-        grad = z.T @ (p - y) + ridge * w
-        hess = (z * (p * (1 - p))[:, None]).T @ z + ridge * np.eye(len(w))
-        w -= np.linalg.solve(hess, grad)
-    return {name: round(float(v), 4) for name, v in zip(FEATURES, w / sd, strict=True)}
+
+    def loss(w: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        t = z @ w
+        p = 1 / (1 + np.exp(-t))
+        value = float(np.sum(np.logaddexp(0, t) - y * t) + ridge / 2 * w @ w)
+        return value, z.T @ (p - y) + ridge * w
+
+    bounds = [(None, None) if f == "degree" else (0.0, None) for f in FEATURES]
+    fit = minimize(loss, np.zeros(len(FEATURES)), jac=True, method="L-BFGS-B", bounds=bounds)
+    return {name: round(float(v), 4) for name, v in zip(FEATURES, fit.x / sd, strict=True)}

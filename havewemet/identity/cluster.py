@@ -12,11 +12,14 @@ identity ids, which are stable.
 from __future__ import annotations
 
 import logging
+import math
+import os
+import sqlite3
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from havewemet.errors import NotFoundError
-from havewemet.identity.compare import Rec, compare, probability
+from havewemet.identity.compare import Rec, compare, compare_above, probability
 from havewemet.identity.match import Matcher
 from havewemet.identity.names import given_name_roots, skeleton
 from havewemet.models import ImportBatch, stable_id
@@ -162,17 +165,46 @@ def group_new(store: Store, matcher: Matcher | None = None) -> int:
     links, unlinks = _overrides(store)
     fresh = set(new)
     pairs: list[tuple[str, str, bool]] = []  # (a, b, forced)
+    index = matcher.blocks.index
+    prior = matcher.log2_prior_odds
+    floor = math.log2(MERGE_AT / (1 - MERGE_AT)) - prior  # the weight MERGE_AT needs
+    compared: set[tuple[str, str]] = set()
     for iid in new:
         rec = matcher.recs.get(iid)
         if rec is None:
             continue
-        for other in matcher.candidates(rec):
-            if other != iid and _same_identifier(rec, matcher.recs[other]):
-                pairs.append((iid, other, False))
-        if rec.display:
-            for m in matcher.match_rec(rec, limit=10, threshold=MERGE_AT, exclude=iid):
-                if not m.conflict:
-                    pairs.append((iid, m.identity_id, False))
+        # The same e-mail, phone, profile or handle: the blocking index's own keys.
+        keys = [
+            *("e:" + e for e in rec.emails),
+            *("t:" + t for t in rec.phones),
+            *("l:" + sl for sl in rec.slugs),
+            *("u:" + joined for user, _t, joined in rec.fit_handles if user in rec.usernames),
+        ]
+        for key in keys:
+            for o in index.get(key, ()):
+                # "u:" keys also hold mail local parts: a handle must be the same handle.
+                if o != iid and (key[0] != "u" or _same_identifier(rec, matcher.recs[o])):
+                    pairs.append((iid, o, False))
+        # A name match at MERGE_AT: only within the block of the given name's roots and
+        # the surname's skeleton (as cluster_identities), at most _MAX_BLOCK members.
+        pn = rec.name
+        if not (pn.first and pn.last):
+            continue
+        for root in given_name_roots(pn.first):
+            block = index.get(f"g:{root}:{skeleton(pn.last)[:1]}", ())
+            if len(block) > _MAX_BLOCK:
+                continue
+            for other in block:
+                if other == iid or (other, iid) in compared:
+                    continue
+                compared.add((iid, other))
+                b = matcher.recs[other]
+                if skeleton(b.name.last) != skeleton(pn.last):
+                    continue
+                ug, ul = matcher.u_values(b)
+                sc = compare_above(rec, b, floor, u_given=ug, u_last=ul)
+                if sc is not None and not sc.conflict and probability(sc.weight, prior) >= MERGE_AT:
+                    pairs.append((iid, other, False))
     pairs += [(a, b, True) for a, b in links if a in fresh or b in fresh]
     involved = fresh | {b for _, b, _f in pairs} | {a for a, _, _f in pairs}
     person = store.groups.person_of(involved)
@@ -206,11 +238,11 @@ def group_new(store: Store, matcher: Matcher | None = None) -> int:
         parent[rb] = ra
         group[ra] |= group.pop(rb)
 
-    for ids in members.values():
-        for other in ids[1:]:
-            union(ids[0], other, True)
-    for a, b, forced in pairs:
-        union(a, b, forced)
+    for linked in members.values():
+        for other in linked[1:]:
+            union(linked[0], other, True)
+    for x, y, forced in pairs:
+        union(x, y, forced)
     out: dict[str, str] = {}
     gone: set[str] = set()
     for root, ids in group.items():
@@ -234,10 +266,20 @@ def save_and_group(store: Store, batch: ImportBatch) -> SaveResult:
     """Save an import and group its new identities into people in one transaction
     (issue 12), preparing their records for matching as it goes: the first triage
     after the import finds them grouped and prepared, and an error leaves neither."""
-    with store.transaction():
-        result = store.save(batch)
-        group_new(store)
-    return result
+    if os.environ.get("HAVEWEMET_BENCH_NO_GROUP"):  # bench/import_group.py's baseline
+        return store.save(batch)
+
+    def group() -> None:
+        from havewemet.identity.prepared import load_matcher
+
+        matcher = load_matcher(store)
+        if not store.in_transaction():
+            # Keeping the prepared records hit a full disk, and SQLite rolled the whole
+            # import back: say so (as the store does), never report it saved.
+            raise sqlite3.OperationalError("database or disk is full")
+        group_new(store, matcher)
+
+    return store.save(batch, then=group)
 
 
 def _resolve(store: Store, ref: str) -> str:

@@ -18,6 +18,7 @@ import csv
 import io
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +45,53 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "contactname",
         "formattedname",
         "speaker",
+        "registrant",
+        "registrantname",
+        "delegate",
+        "guest",
+        "person",
+        "teilnehmer",
+        "teilnehmerin",
+        "teilnehmername",
+        "vollstandigername",
+        "nomcomplet",
+        "participant",
+        "nombre",
+        "nombrecompleto",
+        "nombreyapellidos",
+        "asistente",
+        "participante",
+        "nominativo",
+        "nome",
+        "nomeecognome",
     ),
-    "first_name": ("firstname", "givenname", "first", "forename", "attendeefirstname"),
-    "last_name": ("lastname", "surname", "familyname", "last", "attendeelastname"),
+    "first_name": (
+        "firstname",
+        "givenname",
+        "given",
+        "first",
+        "forename",
+        "attendeefirstname",
+        "vorname",
+        "prenom",
+        "nombrepila",
+        "nomedibattesimo",
+    ),
+    "last_name": (
+        "lastname",
+        "surname",
+        "familyname",
+        "family",
+        "last",
+        "attendeelastname",
+        "nachname",
+        "familienname",
+        "nom",
+        "nomdefamille",
+        "apellido",
+        "apellidos",
+        "cognome",
+    ),
     "email": (
         "email",
         "emailaddress",
@@ -56,6 +101,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "attendeeemail",
         "emailaddress1",
         "email1",
+        "courriel",
+        "adressecourriel",
+        "mel",
+        "correo",
+        "correoelectronico",
+        "emailadresse",
     ),
     "company": (
         "company",
@@ -68,6 +119,17 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "organizationname",
         "organisationname",
         "org",
+        "firma",
+        "unternehmen",
+        "organisation",
+        "entreprise",
+        "societe",
+        "organisme",
+        "etablissement",
+        "empresa",
+        "organizacion",
+        "institucion",
+        "azienda",
     ),
     "title": ("title", "jobtitle", "position", "role", "headline", "jobrole"),
     "url": (
@@ -112,7 +174,55 @@ _NAME_FIELDS = ("name", "first_name", "last_name", "email")
 
 
 def _norm(col: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", col.lower())
+    """A header name folded: lower-case ASCII letters and digits (``Prénom`` -> ``prenom``)."""
+    plain = unicodedata.normalize("NFKD", col).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+_NAME_VALUE = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:[\s\-'’][^\W\d_][^\W\d_'’.\-]*){1,3}$")
+
+
+def _email_column(rows: list[list[str]], taken: set[int]) -> int | None:
+    """The column most of whose non-empty cells are e-mail addresses."""
+    width = max((len(r) for r in rows), default=0)
+    for i in range(width):
+        cells = [r[i] for r in rows if i < len(r) and r[i].strip()]
+        if (
+            i not in taken
+            and cells
+            and sum(bool(normalize_email(c)) for c in cells) > 0.6 * len(cells)
+        ):
+            return i
+    return None
+
+
+def name_column(rows: list[list[str]], taken: set[int]) -> int | None:
+    """The column whose values read as people's names, when no header says so: two to
+    four words of letters, each capitalised, no digits or ``@``, in at least 60% of
+    its non-empty cells (and in more than one row), the best such column first.
+
+    Examples:
+        >>> name_column([["Ana Ruiz", "x@y.es", "Acme"], ["Li Wei", "l@w.cn", "Initech"]], set())
+        0
+    """
+    best, best_share = None, 0.6
+    width = max((len(r) for r in rows), default=0)
+    for i in range(width):
+        if i in taken:
+            continue
+        cells = [r[i] for r in rows if i < len(r) and r[i].strip()]
+        if len(cells) < 2:
+            continue
+        fits = sum(
+            1
+            for c in cells
+            if _NAME_VALUE.match(c.strip())
+            and all(w[:1].isupper() for w in c.split() if w[:1].isalpha())
+        )
+        share = fits / len(cells)
+        if share > best_share:
+            best, best_share = i, share
+    return best
 
 
 @dataclass(slots=True)
@@ -178,6 +288,10 @@ def infer_mapping(header: list[str]) -> dict[str, int]:
             if sub in n and i not in found.values():
                 found[field] = i
                 break
+    if "name" in found and "last_name" in found and "first_name" not in found:
+        found["first_name"] = found.pop("name")  # Nombre + Apellidos, Name + Surname
+    elif "last_name" in found and not ("name" in found or "first_name" in found):
+        found["name"] = found.pop("last_name")  # "Nom" alone holds the whole name
     return found
 
 
@@ -211,6 +325,16 @@ def resolve_mapping(table: Table, overrides: dict[str, str]) -> dict[str, int]:
             )
         mapping = {f: i for f, i in mapping.items() if i != idx}
         mapping[field] = idx
+    if not any(f in mapping for f in ("name", "first_name", "last_name")):
+        # No header names people: a column whose values read as names (issue 12).
+        sample = [raw for _line, raw in table.rows[:200]]
+        col = name_column(sample, set(mapping.values()))
+        if col is not None:
+            mapping["name"] = col
+        if "email" not in mapping:
+            col = _email_column(sample, set(mapping.values()))
+            if col is not None:
+                mapping["email"] = col
     if not any(f in mapping for f in _NAME_FIELDS):
         raise InputError(
             table.file,
@@ -312,6 +436,9 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
     source = options.source or f"{'event' if kind == 'event' else 'members'}:{label or path.stem}"
     table = read_table(decode_text(path.read_bytes(), file, fallback="cp1252"), file)
     mapping = resolve_mapping(table, options.mapping)
+    by_content = ""
+    if "name" in mapping and "name" not in infer_mapping(table.header) | options.mapping:
+        by_content = f"names read from column {table.header[mapping['name']]!r} by its content"
     hcol = mapping.get("handle")
     service = (
         "mastodon" if hcol is not None and "mastodon" in _norm(table.header[hcol]) else "twitter"
@@ -328,6 +455,12 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
             Interaction(source, ident.key, kind, at, direction, detail, file, line)
         )
     skipped = len(table.rows) - len(batch.identities)
+    notes = [f"{skipped} rows without a name or e-mail skipped" if skipped else "", by_content]
+    if not any(f in mapping for f in ("name", "first_name", "last_name")):
+        notes.append(
+            "no column of names found: people kept by e-mail only, so they match no "
+            'name; say which column holds names with --map name="COLUMN"'
+        )
     batch.files.append(
         FileReport(
             file=path.name,
@@ -335,7 +468,7 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
             rows=len(table.rows),
             identities=len(batch.identities),
             interactions=len(batch.interactions),
-            note=f"{skipped} rows without a name or e-mail skipped" if skipped else "",
+            note="; ".join(n for n in notes if n),
         )
     )
     return batch

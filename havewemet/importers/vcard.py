@@ -310,8 +310,8 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
             )
         if unreadable and len(unreadable) == report.rows:
             raise unreadable[0]  # nothing in it reads: not an address book vobject knows
-        for e in unreadable:
-            batch.warnings.append(f"{e} (this card is skipped; the others are imported)")
+        for error in unreadable:
+            batch.warnings.append(f"{error} (this card is skipped; the others are imported)")
         notes = [f"{len(unreadable)} unreadable cards skipped"] if unreadable else []
         if report.rows - len(unreadable) > report.identities:
             skipped = report.rows - len(unreadable) - report.identities

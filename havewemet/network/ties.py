@@ -30,6 +30,11 @@ def _decay(day: str, today: date) -> float:
     return 0.5 ** (_age_days(day, today) / HALF_LIFE_DAYS)
 
 
+def decay(day: str, today: date) -> float:
+    """How much something dated ``day`` (``YYYY-MM-DD`` or empty) still weighs."""
+    return _decay(day[:10], today)
+
+
 def _age_days(at: str | None, today: date) -> float:
     if not at:
         return HALF_LIFE_DAYS * 2

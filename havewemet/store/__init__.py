@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,6 +134,11 @@ class Store(StoreQueries, StoreDecisions):
         self._db.conn.backup(conn)
         return Store(sqlite_utils.Database(conn), ":memory:")
 
+    def in_transaction(self) -> bool:
+        """Whether a write transaction is open (SQLite ends one by itself on a full
+        disk: a step inside it checks it is still there, issue 12)."""
+        return self._db.conn.in_transaction
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
         """One write transaction, taking the write lock at once (``BEGIN IMMEDIATE``).
@@ -176,12 +181,17 @@ class Store(StoreQueries, StoreDecisions):
 
     # -- writing ---------------------------------------------------------------------
 
-    def save(self, batch: ImportBatch) -> SaveResult:
-        """Write a batch in one transaction; re-saving the same batch changes nothing."""
-        with gc_paused():  # row tuples by the ten thousand, no cycles (see havewemet._gc)
-            return self._save(batch)
+    def save(self, batch: ImportBatch, *, then: Callable[[], object] | None = None) -> SaveResult:
+        """Write a batch in one transaction; re-saving the same batch changes nothing.
 
-    def _save(self, batch: ImportBatch) -> SaveResult:
+        ``then`` runs inside that transaction after the batch is written (the
+        identity layer groups and prepares the new identities there, issue 12), so an
+        error or a full disk in it leaves the store as it was, as one in the write does.
+        """
+        with gc_paused():  # row tuples by the ten thousand, no cycles (see havewemet._gc)
+            return self._save(batch, then)
+
+    def _save(self, batch: ImportBatch, then: Callable[[], object] | None = None) -> SaveResult:
         result = SaveResult(batch.source)
         ids: IdMemo = {}
         id_rows, x_rows, folded = fold_connected(
@@ -248,6 +258,8 @@ class Store(StoreQueries, StoreDecisions):
                     pk="name",
                 )
                 self.refresh_request_status()
+                if then is not None:
+                    then()
         except sqlite3.OperationalError as e:
             raise StoreError(
                 f"{self.path}: the import was not saved ({e}); the store is "

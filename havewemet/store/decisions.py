@@ -58,9 +58,9 @@ class StoreDecisions:
         ``id``) and set its request's status to it, in one transaction; returns its id."""
         with self.transaction() as db:
             rid = db.table("decisions").insert(row).last_pk
+            assert isinstance(rid, int)  # decisions.id is an INTEGER PRIMARY KEY
             status = {"status": row["decision"], "updated_at": _now()}
             db.table("requests").update(row["request_id"], status)
-        assert isinstance(rid, int)
         return rid
 
     def add_decisions(self, rows: Iterable[dict]) -> tuple[int, int]:

@@ -70,6 +70,18 @@ class StoreQueries:
             out.extend(rows)
         return out
 
+    def network_rows(self) -> Iterator[tuple]:
+        """Every interaction with its identity's person, name, company and e-mails, as
+        the ego graph reads them (:mod:`havewemet.network.ego`): tuples of
+        ``(identity_id, person_id, name, company, emails, source, kind, at, direction,
+        detail, count)`` (``emails`` as stored JSON), by identity."""
+        return self._db.conn.execute(
+            """select i.id, i.person_id, i.name, i.company, i.emails, x.source, x.kind, x.at,
+                      x.direction, x.detail, x.count
+                 from interactions x join identities i on i.id = x.identity_id
+                order by i.id"""
+        )
+
     def links(self) -> list[tuple[str, str, str]]:
         """The user's link/unlink overrides as ``(a, b, kind)``, oldest first."""
         return [tuple(r) for r in self._db.execute("select a, b, kind from links order by at")]

@@ -22,6 +22,7 @@ from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import ParsedName, given_level, parse_name, skeleton, surname_level
 from havewemet.identity.prepared import load_matcher
 from havewemet.models import Action, PendingRequest, Request
+from havewemet.network.place import Network, Placement
 from havewemet.store import Store
 from havewemet.triage.evidence import (
     CONNECTED,
@@ -82,6 +83,9 @@ class Triage:
     rule: str
     matches: list[dict] = field(default_factory=list)
     mutuals: list[Mutual] = field(default_factory=list)
+    placement: Placement | None = None
+    """Where the requester sits in the user's network (circles, paths, how expected),
+    when they name mutual connections."""
 
     def to_dict(self) -> dict:
         r = self.request
@@ -104,6 +108,7 @@ class Triage:
             ],
             "matches": self.matches,
             "mutuals": [m.to_dict() for m in self.mutuals],
+            "placement": self.placement.to_dict() if self.placement else None,
         }
 
 
@@ -128,6 +133,7 @@ class Triager:
         self._initials_note = ""  # why an initial gave no evidence (set by find)
         self.positions = store.positions()
         self.me = store.profile()
+        self._network: Network | None = None
         self._decisions: dict[str, list[dict]] = defaultdict(list)
         for d in store.decisions():
             self._decisions[d["request_id"]].append(d)
@@ -256,11 +262,17 @@ class Triager:
             evidence.append(Evidence(STRANGER, "initial", self._initials_note, "your data"))
         verdict = verdict_of(evidence)
         mutuals = [self.people.mutual(n) for n in request.mutuals if n.strip()]
+        placement = None
         if mutuals:
             mev = mutual_evidence(mutuals, request.mutual_count)
             evidence.append(mev)
             if verdict == STRANGER and mev.level == CONNECTED:
                 verdict = CONNECTED
+            placement = self.network.place(
+                [m.resolved or m.name for m in mutuals], request_id=request.id
+            )
+            if placement.found:  # an explanation: as strong as the mutuals, no stronger
+                evidence.append(Evidence(mev.level, "circle", placement.text(), "your network"))
         evidence = strongest_first(evidence)
         sent = (request.sent_at or "")[:10]
         earlier_invites = [
@@ -310,7 +322,16 @@ class Triager:
             rule,
             [self._match_info(m) for m in sure + unsure],
             mutuals,
+            placement,
         )
+
+    @property
+    def network(self) -> Network:
+        """The user's network (ego graph, circles, scores), built at the first request
+        that names mutual connections."""
+        if self._network is None:
+            self._network = Network.from_store(self.store, today=self.today)
+        return self._network
 
     def check(self, request: PendingRequest) -> Triage:
         """:meth:`triage` of one request, its note compared with every stored request's
@@ -329,7 +350,7 @@ class Triager:
             templates = template_groups((r.id, r.note) for r in requests)
             self.people.prefetch(n for r in requests for n in r.mutuals)
             out = [self.triage(r, template_count=templates.get(r.id, 0)) for r in requests]
-        out.sort(key=lambda x: (x.action.order, -LEVELS[x.verdict], x.request.name))
+        out.sort(key=lambda x: (Action.of(x.action).order, -LEVELS[x.verdict], x.request.name))
         return out
 
     def _match_info(self, m: Match) -> dict:
@@ -406,4 +427,4 @@ def check_request(
         pending = store.get_request(store.add_request(request))
     else:
         pending = PendingRequest.of(request)
-    return Triager(store, policy=policy, today=today).triage(pending)
+    return Triager(store, policy=policy, today=today).check(pending)

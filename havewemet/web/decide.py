@@ -11,7 +11,7 @@ needs (``linkedin``). The same decision posted again keeps nothing new.
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -84,4 +84,7 @@ async def endpoint(request: Request) -> Response:
     data = await run_in_threadpool(_run, request, fields)
     if wants_json(request):
         return JSONResponse(data)
-    return RedirectResponse("/", status_code=303)
+    # Back to the inbox, which says what LinkedIn still needs for this decision.
+    return RedirectResponse(
+        f"/?decided={quote(fields.get('request_id', ''), safe='')}", status_code=303
+    )

@@ -7,7 +7,9 @@ from __future__ import annotations
 from havewemet.errors import HaveWeMetError
 from havewemet.models import INBOX_ORDER
 from havewemet.network.ties import describe_tie
+from havewemet.triage.decisions import INVITATION_MANAGER, linkedin_step
 from havewemet.triage.engine import Triage
+from havewemet.triage.policy import ACTIONS as POLICY_ACTIONS
 from havewemet.triage.replies import reply_for
 from havewemet.web.context import Context
 
@@ -41,6 +43,14 @@ def reply(ctx: Context, t: Triage) -> dict:
     return {"text": text, "error": ""}
 
 
+def linkedin_next(status: str) -> dict | None:
+    """For a decided request: what LinkedIn still needs (the text, then the link)."""
+    if status not in POLICY_ACTIONS:
+        return None
+    text = linkedin_step([status])
+    return {"before": text.removesuffix(INVITATION_MANAGER), "url": INVITATION_MANAGER}
+
+
 def summary(ctx: Context, actions: list[str]) -> dict:
     """The counts above the inbox (pending, per recommendation, decided so far): the
     page shows them and ``POST /decide`` answers with them, so a click updates them."""
@@ -69,6 +79,7 @@ def page(ctx: Context) -> dict:
         requests.append(r)
     counts = summary(ctx, [r["recommendation"] for r in requests])
     return {
+        "just_decided": _just_decided(ctx),
         "title": "Inbox",
         "me": ctx.me(),
         "policy": ctx.policy.preset,
@@ -80,3 +91,13 @@ def page(ctx: Context) -> dict:
         ],
         "requests": requests,
     }
+
+
+def _just_decided(ctx: Context) -> dict | None:
+    """After a decision posted without the page's script (``/?decided=ID``, the
+    redirect's target): whom it was about, and what LinkedIn still needs."""
+    rid = ctx.request.query_params.get("decided", "")
+    found = [r for r in ctx.store.requests(status=None) if r.id == rid] if rid else []
+    if not found or (step := linkedin_next(found[0].status)) is None:
+        return None
+    return {"name": found[0].name, "decision": found[0].status, **step}

@@ -6,12 +6,10 @@ connections with tie strength, and earlier decisions; ``.json`` is the twin."""
 from __future__ import annotations
 
 from havewemet.errors import NotFoundError
-from havewemet.triage.decisions import INVITATION_MANAGER, linkedin_step
 from havewemet.triage.decisions import history as decision_history
 from havewemet.triage.engine import Triager
-from havewemet.triage.policy import ACTIONS as POLICY_ACTIONS
 from havewemet.web.context import Context
-from havewemet.web.inbox import ACTIONS, item, reply
+from havewemet.web.inbox import ACTIONS, item, linkedin_next, reply
 
 #: The timeline shows at most this many interactions (newest first).
 TIMELINE_LIMIT = 300
@@ -31,14 +29,6 @@ def known_as(identity: dict) -> str:
         if identity.get(field):
             return str(identity[field][0])
     return ""
-
-
-def linkedin_next(status: str) -> dict | None:
-    """For a decided request: what LinkedIn still needs (the text, then the link)."""
-    if status not in POLICY_ACTIONS:
-        return None
-    text = linkedin_step([status])
-    return {"before": text.removesuffix(INVITATION_MANAGER), "url": INVITATION_MANAGER}
 
 
 def page(ctx: Context, rid: str) -> dict:
