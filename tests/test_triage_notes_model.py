@@ -305,3 +305,17 @@ def test_any_text_reads_to_scores_between_0_and_1(text):
     assert all(0.0 <= s <= 1.0 for s in r.scores.values())
     for label in LABELS:
         assert all(isinstance(w, str) for w in r.why(label))
+
+
+def test_threads_reading_new_words_at_once_get_the_same_scores():
+    """The web page serves from threads: words first seen in several threads at once
+    must each get their own row in the word table."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"note {i} about word{i}x and zq{i}vk, see you at event{i}" for i in range(400)]
+    fresh = NoteModel.from_bytes(shipped_model().to_bytes())
+    with ThreadPoolExecutor(8) as pool:
+        threaded = list(pool.map(lambda t: fresh.read(t).scores, texts))
+    alone = NoteModel.from_bytes(shipped_model().to_bytes())
+    for t, got in zip(texts, threaded, strict=True):
+        assert got == pytest.approx(alone.read(t).scores)
