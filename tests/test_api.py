@@ -127,7 +127,7 @@ def test_import_havewemet_is_light() -> None:
         "import sys, havewemet; print(sorted(m for m in sys.modules if m.startswith('havewemet')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['havewemet']"
+    assert out.stdout.strip() == "['havewemet', 'havewemet._lazy']"
 
 
 def test_every_public_name_loads_and_has_a_docstring() -> None:

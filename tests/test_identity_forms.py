@@ -99,3 +99,11 @@ def test_language_key_keeps_other_vowels_apart() -> None:
     assert language_key("Jürgen") == language_key("Juergen")
     assert language_key("Müller") != language_key("Möller")
     assert language_key("Ström") != language_key("Strim")
+
+
+def test_a_double_surname_part_counts_in_full_with_given_name_and_another_field() -> None:
+    same_org = {"left_company": "Eastvale Library", "right_company": "Eastvale Library"}
+    assert pair_probability("Jane Smith-Jones", "Jane Jones", **same_org)[0] >= 0.99
+    # Near misses: without another field it stays short of sure; another given name, no.
+    assert pair_probability("Jane Smith-Jones", "Jane Jones")[0] < 0.95
+    assert pair_probability("Jane Smith-Jones", "Mary Jones", **same_org)[0] < 0.5

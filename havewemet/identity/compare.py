@@ -219,6 +219,8 @@ def rest_bound(a: Rec, b: Rec) -> float:
             w += fits
     if a.company and b.company:
         w += _MAX_REST["company"]
+    if w > 0 and ("-" in a.name.last + b.name.last or " " in a.name.last + b.name.last):
+        w += _EXACT_W - _PART_W  # a double surname's part made whole (_double_barrelled)
     return w
 
 
@@ -261,7 +263,25 @@ def compare_above(
             MODEL["company"].level("agree" if agree else "none").weight,
             f"same organisation ({b.company.title()})" if agree else "",
         )
+    _double_barrelled(sc)
     return sc
+
+
+_PART_W = MODEL["surname"].level("part").weight
+_EXACT_W = MODEL["surname"].level("exact").weight
+_GIVEN_STRONG_W = MODEL["given"].level("variant").weight
+
+
+def _double_barrelled(sc: Scored) -> None:
+    """One part of a double-barrelled surname (Smith-Jones / Jones) counts as the same
+    surname when the given name agrees and so does another field (e-mail, phone,
+    profile, organisation): the person took or dropped a name (issue 12)."""
+    if abs(sc.parts.get("surname", 0.0) - round(_PART_W, 2)) > 0.01:
+        return
+    if sc.parts.get("given", 0.0) < _GIVEN_STRONG_W - 0.01:
+        return
+    if any(sc.parts.get(f, 0.0) > 0 for f in ("email", "phone", "profile", "company")):
+        sc.add("surname", _EXACT_W - _PART_W, "one part of a double surname, the rest agrees")
 
 
 __all__ = [

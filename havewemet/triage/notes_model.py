@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -239,12 +240,14 @@ class NoteReading:
             )
 
         order = sorted((i for i in range(len(toks)) if telling(i)), key=lambda i: -weight[i])
-        picked: list[int] = []
+        # A link, an address or a number counts as a fact whatever its rank; words fill
+        # up to n.
+        picked = [i for i in order if toks[i][0] in SPECIAL]
         for i in order:
-            if toks[i][0] in SPECIAL or not any(toks[j][0] == toks[i][0] for j in picked):
-                picked.append(i)
-            if len(picked) >= n:
+            if sum(toks[j][0] not in SPECIAL for j in picked) >= n:
                 break
+            if toks[i][0] not in SPECIAL and all(toks[j][0] != toks[i][0] for j in picked):
+                picked.append(i)
         out: list[str] = []
         run: list[str] = []
         for i in sorted(picked):
@@ -279,6 +282,7 @@ class NoteModel:
         # Each word seen gets a row holding its summed weights, so a note is scored by
         # one gather over its words and bigrams instead of one over every n-gram.
         self._rows: dict[str, tuple[int, int]] = {}
+        self._lock = threading.Lock()
         self._table = np.zeros((1024, len(LABELS)))
 
     # -- weights on disk ---------------------------------------------------------------
@@ -326,14 +330,18 @@ class NoteModel:
         """The word's row in the table of summed weights, and its number of features."""
         hit = self._rows.get(word)
         if hit is None:
-            if len(self._rows) >= 500_000:  # a bound for a long-running process
-                self._rows.clear()
-            row = len(self._rows)
-            if row >= len(self._table):
-                self._table = np.vstack([self._table, np.zeros_like(self._table)])
-            self._table[row] = self.word_weights(word)
-            hit = (row, len(_word_features(word)))
-            self._rows[word] = hit
+            # One writer at a time (the web page serves from threads): a row is taken
+            # and filled before any other word can take the next. Rows are never
+            # freed: a word costs 48 bytes, a million distinct words 48 MB.
+            with self._lock:
+                hit = self._rows.get(word)
+                if hit is None:
+                    row = len(self._rows)
+                    if row >= len(self._table):
+                        self._table = np.vstack([self._table, np.zeros_like(self._table)])
+                    self._table[row] = self.word_weights(word)
+                    hit = (row, len(_word_features(word)))
+                    self._rows[word] = hit
         return hit
 
     def _parts(self, folded: list[str], kind: str) -> tuple[list[int], list[int], int]:
