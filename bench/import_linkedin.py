@@ -302,9 +302,9 @@ def _do_csv(path: Path) -> dict[str, Any]:
 
 def _do_floor(path: Path) -> dict[str, Any]:
     _startup()
-    from havewemet import store_rows
     from havewemet.importers import read_source
     from havewemet.store import Store
+    from havewemet.store import rows as store_rows
     from havewemet.store.schema import INTERACTION_LOG
 
     batch = read_source(path)

@@ -541,3 +541,12 @@ def test_a_csv_cut_inside_a_quoted_cell_is_refused_not_swallowed(tmp_path, end):
         encoding="utf-8",
     )
     assert [i.name for i in read_source(path).identities] == ["Bob Lee"]
+
+
+def test_an_emoji_code_in_a_name_is_shown_as_written(tmp_path):
+    """Rich turns ``:thumbs_up:`` into an emoji unless told not to: a requester's name
+    is shown as they wrote it, not as the terminal's own decoration."""
+    result = _cli(tmp_path / "s.db", "check", "Ann :thumbs_up: Lee", "--no-save")
+    assert result.exit_code == 0
+    assert "IGNORE  Ann :thumbs_up: Lee  stranger" in result.output
+    assert "\N{THUMBS UP SIGN}" not in result.output

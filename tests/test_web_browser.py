@@ -142,3 +142,37 @@ def test_click_a_decision_in_chromium(server, tmp_path: Path):
         finally:
             browser.close()
     assert (tmp_path / "inbox-after-decision.png").stat().st_size > 10_000
+
+
+def test_circles_map_in_chromium(server, tmp_path: Path):
+    """The demo's circles map with Hannah Osei highlighted: the circle names and her
+    label are on screen (checked in the rendered page, then in a screenshot file)."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
+    )
+    url, db = server
+    store = Store.open(db)
+    rid = store.get_request("Hannah Osei").id
+    store.close()
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 1100})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{url}/network?request={rid}")
+            names = page.locator("figure.circles .circle-name").all_text_contents()
+            assert any(n.startswith("Westmere City Council (") for n in names), names
+            assert any(n.startswith("Open Data in Libraries 2025 (") for n in names), names
+            label = page.locator("figure.circles text.cm-label-requester", has_text="Hannah Osei")
+            assert label.count() == 1 and label.is_visible()
+            box = label.bounding_box()
+            assert box and box["width"] > 40  # drawn at a readable size
+            assert "sits in your" in page.locator("p.placement").inner_text()
+            assert page.locator("figure.circles line.cm-edge-path").count() == 4
+            shot = tmp_path / "circles.png"
+            page.locator("figure.circles").screenshot(path=str(shot))
+            assert errors == []
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 20_000

@@ -37,7 +37,9 @@ policy_app = typer.Typer(help="Show, write or check your triage policy.", no_arg
 app.add_typer(policy_app, name="policy")
 eval_app = typer.Typer(help="Measure havewemet on labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
-console = Console(soft_wrap=True)
+# emoji=False: a name like ":thumbs_up:" (hostile text is escaped for markup, not for
+# emoji codes) is shown as written; and no emoji table to load at start.
+console = Console(soft_wrap=True, emoji=False)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="A TOML policy file.")]

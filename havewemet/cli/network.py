@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from havewemet.cli.app import JsonOpt, _print_json, command, console, eval_app
+from havewemet.cli.app import JsonOpt, _print_json, command, console, eval_app, open_store
 
 
 @command("links", typer_app=eval_app)
@@ -33,3 +33,33 @@ def eval_links(
     )
     for name, value in sorted(result.auc.items(), key=lambda kv: -kv[1]):
         console.print(f"  {name:24s} ROC AUC {value:.3f}", markup=False)
+
+
+@command()
+def graph(
+    out: Annotated[
+        Path, typer.Option("--out", help="map.svg, map.png or map.html (self-contained).")
+    ],
+    request: Annotated[
+        str | None,
+        typer.Option("--request", help="Highlight this requester (id, profile or name)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Draw your circles (coloured, named) with the requesters beside their mutual
+    connections; --request highlights one requester's mutuals and paths."""
+    from havewemet.network.draw import layout, write_map
+    from havewemet.network.place import Network
+
+    store = open_store()
+    request_id = store.get_request(request).id if request else ""
+    data = layout(Network.from_store(store), request_id=request_id)
+    write_map(data, out)
+    if as_json:
+        return _print_json({"out": str(out), **data.to_dict()})
+    console.print(
+        f"Wrote {out}: {len(data.circles)} circles, {len(data.nodes)} people drawn.",
+        markup=False,
+    )
+    if data.placement:
+        console.print(data.placement.text(), markup=False)

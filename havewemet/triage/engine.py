@@ -420,8 +420,8 @@ def check_request(
     Examples:
         >>> store = Store.open(":memory:")
         >>> result = check_request(store, Request("Ann Lee", note="Buy our product!"))
-        >>> result.verdict, result.action
-        ('stranger', 'ignore')
+        >>> print(result.verdict, result.action)
+        stranger ignore
     """
     if save:
         pending = store.get_request(store.add_request(request))

@@ -11,6 +11,8 @@ from typing import Any
 
 import networkx as nx
 
+from havewemet.network.draw import layout, to_svg
+from havewemet.network.place import Network
 from havewemet.network.ties import describe_tie, tie_strength
 from havewemet.store import Store
 from havewemet.triage.engine import Triage
@@ -291,10 +293,26 @@ def _declutter(nodes: list[dict]) -> None:
                 placed.append(label_box(n))
 
 
+def circles(ctx: Context) -> dict:
+    """The circles map (:mod:`havewemet.network.draw`), one requester highlighted with
+    ``?request=ID``: its SVG for the page, its nodes for the JSON twin."""
+    ref = ctx.request.query_params.get("request", "")
+    request_id = ctx.store.get_request(ref).id if ref else ""
+    data = layout(Network.from_store(ctx.store, today=ctx.settings.today), request_id=request_id)
+    return {"circles_map": data.to_dict(), "circles_svg": to_svg(data, standalone=False)}
+
+
 def page(ctx: Context) -> dict:
-    """The network map; ``/network.json`` has the same nodes and edges."""
+    """The circles map, then the strongest ties with requesters beside their mutuals;
+    ``/network.json`` has the same nodes and edges."""
     net = ego_network(ctx.store, ctx.triaged(), today=ctx.settings.today)
     kinds = {"tie": 0, "requester": 0}
     for n in net["nodes"]:
         kinds[n["kind"]] = kinds.get(n["kind"], 0) + 1
-    return {"title": "Network", "ties": kinds["tie"], "requesters": kinds["requester"], **net}
+    return {
+        "title": "Network",
+        "ties": kinds["tie"],
+        "requesters": kinds["requester"],
+        **circles(ctx),
+        **net,
+    }
