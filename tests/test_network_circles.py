@@ -138,3 +138,20 @@ def test_the_triage_shows_the_placement() -> None:
     assert lee["text"] == "reaches you through Sol Alone, in no circle of yours"
     # Hannah's two mutuals share a circle; Lee's one has no one: Hannah is more expected.
     assert hannah["placement"]["score"] > lee["score"]
+
+
+def test_above_the_limit_the_triage_keeps_its_budget_without_placing(monkeypatch) -> None:
+    """Past PLACE_UP_TO identities the ego graph and circles (12 s at 50,000) are not
+    built for the triage: no placement and no circle line, the mutuals still weighed."""
+    from havewemet.triage import engine
+
+    store = _store()
+    monkeypatch.setattr(engine, "PLACE_UP_TO", 3)
+    triager = Triager(store, today=TODAY)
+    hannah = next(
+        t for t in triager.triage_all(store.requests()) if t.request.name == "Hannah Osei"
+    ).to_dict()
+    assert hannah["placement"] is None
+    assert not any(e["kind"] == "circle" for e in hannah["evidence"])
+    assert any(e["kind"] == "mutuals" for e in hannah["evidence"])
+    assert triager._network is None

@@ -73,6 +73,12 @@ def same_parsed_name(pa: ParsedName, pb: ParsedName) -> bool:
     )[0] in ("exact", "spelling")
 
 
+#: Above this many identities the triage does not place requesters in the network:
+#: the ego graph and its circles take 12 s at 50,000 identities (bench/triage_speed.py),
+#: six times the triage's 2 s budget. ``havewemet graph`` still draws the circles.
+PLACE_UP_TO = 10_000
+
+
 @dataclass(slots=True)
 class Triage:
     request: PendingRequest
@@ -268,10 +274,14 @@ class Triager:
             evidence.append(mev)
             if verdict == STRANGER and mev.level == CONNECTED:
                 verdict = CONNECTED
-            placement = self.network.place(
-                [m.resolved or m.name for m in mutuals], request_id=request.id
-            )
-            if placement.found:  # an explanation: as strong as the mutuals, no stronger
+            network = self.network
+            if network is not None:
+                placement = network.place(
+                    [m.resolved or m.name for m in mutuals], request_id=request.id
+                )
+            if (
+                placement is not None and placement.found
+            ):  # an explanation: as strong as the mutuals, no stronger
                 evidence.append(Evidence(mev.level, "circle", placement.text(), "your network"))
         evidence = strongest_first(evidence)
         sent = (request.sent_at or "")[:10]
@@ -326,10 +336,10 @@ class Triager:
         )
 
     @property
-    def network(self) -> Network:
+    def network(self) -> Network | None:
         """The user's network (ego graph, circles, scores), built at the first request
-        that names mutual connections."""
-        if self._network is None:
+        that names mutual connections; None above :data:`PLACE_UP_TO` identities."""
+        if self._network is None and len(self.matcher) <= PLACE_UP_TO:
             self._network = Network.from_store(self.store, today=self.today)
         return self._network
 
