@@ -157,23 +157,25 @@ def test_endorsements_come_after_connecting(tmp_path):
 def test_the_demo_says_what_to_try_next(tmp_path):
     plain = CliRunner().invoke(app, ["--db", str(tmp_path / "s.db"), "demo"])
     assert plain.exit_code == 0, plain.output
-    assert plain.output.splitlines()[-4:] == [
+    assert plain.output.splitlines()[-5:] == [
         "Try next:",
         "  havewemet demo --keep DIR         keep the demo's files and store in DIR",
         "  havewemet --db DIR/demo.db serve  then the same inbox in your browser",
         "  havewemet import PATH             your own LinkedIn export (README: step 1)",
+        "  havewemet extension install       the verdicts on LinkedIn's own pages",
     ]
     keep = tmp_path / "kept"
     kept = CliRunner().invoke(app, ["demo", "--keep", str(keep)])
     assert kept.exit_code == 0, kept.output
     db = keep / "demo.db"
-    lines = kept.output.splitlines()[-5:]
+    lines = kept.output.splitlines()[-6:]
     assert [" ".join(line.split()) for line in lines] == [
         f"Files and store kept in {keep}. Try next:",
         f"havewemet --db {db} serve this inbox in your browser (decide with a click)",
         f"havewemet --db {db} inbox this inbox again in the terminal",
         f"sh {keep / 'reproduce.sh'} rebuild it from the kept files",
         "havewemet import PATH your own LinkedIn export (README: step 1)",
+        "havewemet extension install the verdicts on LinkedIn's own pages",
     ]
     # The explanations start in one column.
     assert len({re.search(r"\S {2,}(\S)", line).start(1) for line in lines[1:]}) == 1

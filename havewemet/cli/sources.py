@@ -51,7 +51,6 @@ def demo(
 
 def _demo_next(keep: Path | None) -> str:
     """What to try after the demo: keep its files, see it in the browser, use your own data."""
-    # TODO(issue 13): name `havewemet extension install` here once that command exists.
     from havewemet.demo import REPRODUCE
 
     if keep is None:
@@ -67,6 +66,7 @@ def _demo_next(keep: Path | None) -> str:
             (f"sh {shlex.quote(str(keep / REPRODUCE))}", "rebuild it from the kept files"),
         ]
     steps.append(("havewemet import PATH", "your own LinkedIn export (README: step 1)"))
+    steps.append(("havewemet extension install", "the verdicts on LinkedIn's own pages"))
     width = max(len(c) for c, _ in steps)
     lines = [f"  {c:{width}}  {what}" for c, what in steps]
     head = f"\nFiles and store kept in {keep}. " if keep else "\n"
