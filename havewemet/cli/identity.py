@@ -10,7 +10,47 @@ from rich.table import Table
 
 from havewemet.cli.app import JsonOpt, _print_json, command, console, eval_app, open_store
 
-IdentityArg = Annotated[str, typer.Argument(help="An identity id or an exact name.")]
+IdentityArg = Annotated[
+    str,
+    typer.Argument(
+        help="An identity id, an exact name, a request id or a profile address "
+        "(`havewemet people QUERY` shows ids)."
+    ),
+]
+
+
+@command()
+def people(
+    query: Annotated[
+        str,
+        typer.Argument(help="A name, e-mail, profile address, handle, identity or request id."),
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Who is who: the identities QUERY names, grouped by person, and why they are grouped."""
+    from havewemet.errors import NotFoundError
+    from havewemet.identity.people import people as find
+
+    found = find(open_store(), query)
+    if not found:
+        raise NotFoundError(
+            f"no identity matches {query!r}: try part of a name, an e-mail, a profile "
+            "address or a handle (`havewemet inbox` lists requests)"
+        )
+    if as_json:
+        return _print_json(found)
+    for p in found:
+        head = p["person_id"] or "not grouped yet"
+        console.print(f"{p['name'] or '(no name)'}  person {head}", markup=False, style="bold")
+        for i in p["identities"]:
+            ids = ", ".join(i["emails"] + i["phones"] + i["urls"] + i["handles"]) or "-"
+            where = f"{i['file']}:{i['line']}" if i["file"] else "-"
+            console.print(
+                f"  {i['name'] or '(no name)'}  {i['source']}  {where}  {ids}  id {i['id']}",
+                markup=False,
+            )
+        for why in p["why"]:
+            console.print(f"  why: {why}", markup=False)
 
 
 @command()

@@ -18,7 +18,6 @@ import sqlite3
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from havewemet.errors import NotFoundError
 from havewemet.identity.compare import Rec, compare, compare_above, probability
 from havewemet.identity.match import Matcher
 from havewemet.identity.names import given_name_roots, skeleton
@@ -287,18 +286,9 @@ def save_and_group(store: Store, batch: ImportBatch) -> SaveResult:
 
 
 def _resolve(store: Store, ref: str) -> str:
-    rows = store.identity_ids(ref)
-    if not rows:
-        raise NotFoundError(
-            f"no identity has the id or name {ref!r}; `havewemet inbox --json` shows "
-            "each match's identity_id"
-        )
-    if len(rows) > 1:
-        raise NotFoundError(
-            f"{len(rows)} identities are named {ref!r}; give an identity id "
-            f"instead ({', '.join(rows[:5])})"
-        )
-    return rows[0]
+    from havewemet.identity.people import resolve
+
+    return resolve(store, ref)
 
 
 def _override(store: Store, a: str, b: str, kind: str) -> tuple[str, str]:
@@ -309,12 +299,14 @@ def _override(store: Store, a: str, b: str, kind: str) -> tuple[str, str]:
 
 
 def link(store: Store, a: str, b: str) -> tuple[str, str]:
-    """Say two identities (ids or exact names) are the same person; re-clusters."""
+    """Say two identities are the same person; re-clusters. ``a``/``b``: identity ids,
+    exact names, request ids or profile addresses."""
     return _override(store, a, b, "link")
 
 
 def unlink(store: Store, a: str, b: str) -> tuple[str, str]:
-    """Say two identities (ids or exact names) are different people; re-clusters."""
+    """Say two identities are different people; re-clusters. ``a``/``b``: identity ids,
+    exact names, request ids or profile addresses."""
     return _override(store, a, b, "unlink")
 
 

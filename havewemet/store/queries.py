@@ -100,6 +100,22 @@ class StoreQueries:
             )
         ]
 
+    def identities_like(self, needle: str, *, limit: int = 500) -> list[str]:
+        """Identities whose id is ``needle``, or whose name, e-mails, urls or handles
+        contain it (ignoring case), by id: candidates that the caller narrows down."""
+        n = needle.strip().lower()
+        if not n:
+            return []
+        return [
+            r[0]
+            for r in self._db.execute(
+                """select id from identities where id = ? or instr(lower(name), ?)
+                   or instr(lower(emails), ?) or instr(lower(urls), ?)
+                   or instr(lower(handles), ?) order by id limit ?""",
+                [needle.strip(), n, n, n, n, limit],
+            )
+        ]
+
     def person_ids(self) -> list[tuple[str, str]]:
         """``(identity id, person id)`` of every identity clustered into a person."""
         return self._db.conn.execute(
