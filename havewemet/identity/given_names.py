@@ -204,12 +204,12 @@ _SOFT = frozenset("aeiouyhwj")
 def _sounds_alike(a: str, b: str) -> bool:
     """Whether every letter that differs between two skeletons keeps the sound
     (``elisabet``/``elisavet``, ``oliver``/``olver``; not ``mason``/``manon``)."""
-    for op, i, j in Levenshtein.editops(a, b):
-        if op == "replace":
-            x, y = a[i], b[j]
+    for e in Levenshtein.editops(a, b):
+        if e.tag == "replace":
+            x, y = a[e.src_pos], b[e.dest_pos]
             if not ({x, y} <= _SOFT or _SOUND_GROUP.get(x, -1) == _SOUND_GROUP.get(y, -2)):
                 return False
-        elif (a[i] if op == "delete" else b[j]) not in _SOFT:
+        elif (a[e.src_pos] if e.tag == "delete" else b[e.dest_pos]) not in _SOFT:
             return False
     return True
 
