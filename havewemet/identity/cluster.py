@@ -290,6 +290,13 @@ def save_and_group(store: Store, batch: ImportBatch) -> SaveResult:
     return store.save(batch, then=group)
 
 
+def forget_and_regroup(store: Store, source: str) -> dict[str, int]:
+    """Forget a source and group again, in the same transaction, the people its
+    identities were part of (issue 12): an address book's card may have been all that
+    joined a mail thread and a LinkedIn connection into one person."""
+    return store.forget(source, then=lambda: group_new(store))
+
+
 def _resolve(store: Store, ref: str) -> str:
     from havewemet.identity.people import resolve
 
@@ -319,6 +326,7 @@ __all__ = [
     "MERGE_AT",
     "cluster",
     "cluster_identities",
+    "forget_and_regroup",
     "group_new",
     "link",
     "save_and_group",
