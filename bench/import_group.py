@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from import_linkedin import build  # noqa: E402
 
-
 #: CPU seconds (user + system) of every command run so far: the wall time of a command
 #: on a shared machine is its CPU time plus the time it waited for a core.
 CPU = {"spent": 0.0}

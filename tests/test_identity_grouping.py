@@ -197,10 +197,9 @@ def test_forgetting_the_source_that_joined_two_identities_parts_them(store):
 def test_a_link_survives_a_change_of_address(store):
     from havewemet.identity.cluster import link, save_and_group
 
-    save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="d@x.example"),
-                                _ident("book", "b", "Ngozi Bello", email="n@b.example")))  # fmt: skip
+    ngozi = _ident("book", "b", "Ngozi Bello", email="n@b.example")
+    save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="d@x.example"), ngozi))
     ids = sorted(i["id"] for i in store.identities())
     link(store, *ids)  # the user says these two are one person (a married name, say)
-    save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="new@x.example"),
-                                _ident("book", "b", "Ngozi Bello", email="n@b.example")))  # fmt: skip
+    save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="new@x.example"), ngozi))
     assert _people(store) == [{"Daniel Okafor", "Ngozi Bello"}]

@@ -56,7 +56,7 @@ class PeopleGroups:
                     alone.append(iid)
         skip = set(leaving)
         marked = [i for i in alone if i not in skip]
-        for pid, members in self.members(people).items():
+        for members in self.members(people).values():
             marked += [i for i in members if i not in skip]
         for chunk in chunks(sorted(people), 900):
             marks = ", ".join("?" * len(chunk))
