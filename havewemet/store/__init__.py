@@ -377,9 +377,27 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
 
     def add_link(self, a: str, b: str, kind: str) -> None:
         """Keep the user's word that identities ``a`` and ``b`` are (``kind`` "link")
-        or are not ("unlink") one person; a later word on the pair replaces it."""
+        or are not ("unlink") one person; a later word on the pair replaces it, and the
+        same word again changes nothing. Either side may be a request id: the requester
+        when no identity in the user's data is theirs (issue 12)."""
         with self.transaction() as db:
-            db.table("links").upsert({"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b"))
+            same = db.execute(
+                "select 1 from links where a = ? and b = ? and kind = ?", [a, b, kind]
+            ).fetchone()
+            if not same:
+                db.table("links").upsert(
+                    {"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b")
+                )
+
+    def remove_link(self, a: str, b: str) -> bool:
+        """Take back the user's word on ``a`` and ``b`` (either order): whether there was one."""
+        with self.transaction() as db:
+            return (
+                db.execute(
+                    "delete from links where (a = ? and b = ?) or (a = ? and b = ?)", [a, b, b, a]
+                ).rowcount
+                > 0
+            )
 
     def add_request(self, request: Request) -> str:
         """Save one request typed by hand (or merge it into the same earlier one)."""

@@ -88,6 +88,23 @@ class StoreQueries:
         """The user's link/unlink overrides as ``(a, b, kind)``, oldest first."""
         return [tuple(r) for r in self._db.execute("select a, b, kind from links order by at")]
 
+    def links_of(self, ids: Iterable[str]) -> list[tuple[str, str, str]]:
+        """The user's link/unlink words that name any of ``ids`` (identity or request
+        ids), as ``(a, b, kind)``, oldest first."""
+        id_list = sorted(set(ids))
+        out: list[tuple[str, str, str]] = []
+        for chunk in chunks(id_list, 400):
+            marks = ", ".join("?" * len(chunk))
+            out += [
+                (r[0], r[1], r[2])
+                for r in self._db.execute(
+                    f"select a, b, kind from links where a in ({marks}) or b in ({marks}) "
+                    "order by at, a, b",
+                    chunk + chunk,
+                )
+            ]
+        return out
+
     def identity_ids(self, ref: str) -> list[str]:
         """The identity whose id is ``ref``, else those named ``ref`` (ignoring case
         and surrounding space), by id."""
@@ -170,14 +187,16 @@ class StoreQueries:
         return self._db.execute(sql).fetchone()[0]
 
     def fingerprint(self) -> tuple:
-        """A cheap summary that changes whenever an import, a check or a decision does."""
+        """A cheap summary that changes whenever an import, a check, a decision or the
+        user's word on who is who (``link``/``unlink``) does."""
         return tuple(
             self._db.execute(
                 """select (select count(*) from identities), (select count(*) from interactions),
                       (select max(imported_at) from sources), (select count(*) from requests),
                       (select max(updated_at) from requests),
                       (select count(*) from requests where status = 'pending'),
-                      (select max(id) from decisions)"""
+                      (select max(id) from decisions),
+                      (select group_concat(a || b || kind) from links)"""
             ).fetchone()
         )
 
