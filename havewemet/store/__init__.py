@@ -26,6 +26,7 @@ from havewemet.store._sqlite import sqlite_utils  # first: see its docstring
 from havewemet.store.bulk import account_folded, count_interactions, indexes_rebuilt
 from havewemet.store.decisions import StoreDecisions
 from havewemet.store.match_cache import MatchCache
+from havewemet.store.own import StoreOwn, mark_own
 from havewemet.store.people import PeopleGroups
 from havewemet.store.queries import StoreQueries, pending_of
 from havewemet.store.requests import merge_request, request_row, save_requests
@@ -86,7 +87,7 @@ def _changed_for_matching(rows: list[tuple], existing: dict[str, tuple]) -> list
     return out
 
 
-class Store(StoreQueries, StoreDecisions):
+class Store(StoreQueries, StoreDecisions, StoreOwn):
     """The user's havewemet database.
 
     Examples:
@@ -260,6 +261,10 @@ class Store(StoreQueries, StoreDecisions):
                         },
                         pk="source",
                     )
+                # The user's own identifiers, then which identities are the user: all
+                # of them when the identifiers changed, else this source's (issue 12).
+                changed = self._remember_own(batch.source, batch.own)
+                mark_own(self._db.conn, None if changed else batch.source)
                 self._db.table("sources").upsert(
                     {
                         "name": batch.source,
@@ -468,6 +473,11 @@ class Store(StoreQueries, StoreDecisions):
             removed = {"interactions": removed.pop(INTERACTION_LOG) + kept, **removed}
             removed["requests"] = self._forget_requests(source)
             self._db.execute("delete from sources where name = ?", [source])
+            # What the source said of the user goes too; what the user said (--me) stays.
+            self._db.execute(
+                "delete from own_identifiers where source = ? and how != '--me'", [source]
+            )
+            mark_own(self._db.conn)
             if then is not None:
                 then()
         # Deleted rows are zeroed (secure_delete, on since open); the log is emptied

@@ -146,6 +146,7 @@ class Triager:
         self._initials_note = ""  # why an initial gave no evidence (set by find)
         self.positions = store.positions()
         self.me = store.profile()
+        self._own = store.own_identity_ids()  # the user's own cards: never a match (issue 12)
         self._network: Network | None = None
         self._decisions: dict[str, list[dict]] = defaultdict(list)
         for d in store.decisions():
@@ -190,6 +191,8 @@ class Triager:
             keep=lambda iid: not self.matcher.recs[iid].display,
             conflicts=lambda name, slugs: _only_member_ids(slugs) or namesake(name),
         )
+        if self._own:
+            found = [m for m in found if m.identity_id not in self._own]
         self._initials_note = ""
         if len(query.name.first.strip(".")) == 1 and query.name.last:
             found += self._by_initial(query, found)
@@ -227,7 +230,12 @@ class Triager:
         fits: dict[str, list[str]] = {}  # person -> identity ids
         for m in self.matcher.match_rec(query, limit=40, threshold=0.0):
             pn = self.matcher.recs[m.identity_id].name
-            if m.conflict or len(pn.first) < 2 or not pn.first.startswith(initial):
+            if (
+                m.identity_id in self._own
+                or m.conflict
+                or len(pn.first) < 2
+                or not pn.first.startswith(initial)
+            ):
                 continue
             if surname_level(query.name, pn)[0] not in ("exact", "spelling", "maiden"):
                 continue
