@@ -441,3 +441,16 @@ def test_any_address_is_an_email_identifier_in_lower_case(local: str, domain: st
     text = f"  {local.upper()}@{domain} "
     assert own_identifier(text) == ("email", f"{local}@{domain}")
     assert own_identifier(f"{local} {domain}")[0] != "email"  # near miss: no @
+
+
+def test_people_says_which_identity_is_you(tmp_path: Path, db_path: Path) -> None:
+    run("import", linkedin_export(tmp_path / "export"))
+    cards = [("Ruth", "Calloway", ME), ("Ruth", "Okafor", COLLEAGUE)]
+    run("import", vcard(tmp_path / "contacts.vcf", cards))
+    found = json.loads(run("people", "Ruth", "--json").output)
+    you = {i["name"]: i["you"] for p in found for i in p["identities"]}
+    assert you == {"Ruth Calloway": True, "Ruth Okafor": False}
+    out = run("people", "Ruth").output
+    assert "  Ruth Calloway (you)  vcard:contacts  " in out
+    assert "  Ruth Okafor  vcard:contacts  " in out
+    assert "is you (your e-mail, phone or profile: havewemet me): never counted" in out
