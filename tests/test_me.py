@@ -441,3 +441,37 @@ def test_any_address_is_an_email_identifier_in_lower_case(local: str, domain: st
     text = f"  {local.upper()}@{domain} "
     assert own_identifier(text) == ("email", f"{local}@{domain}")
     assert own_identifier(f"{local} {domain}")[0] != "email"  # near miss: no @
+
+
+def test_people_says_which_identity_is_you(tmp_path: Path, db_path: Path) -> None:
+    run("import", linkedin_export(tmp_path / "export"))
+    cards = [("Ruth", "Calloway", ME), ("Ruth", "Okafor", COLLEAGUE)]
+    run("import", vcard(tmp_path / "contacts.vcf", cards))
+    found = json.loads(run("people", "Ruth", "--json").output)
+    you = {i["name"]: i["you"] for p in found for i in p["identities"]}
+    assert you == {"Ruth Calloway": True, "Ruth Okafor": False}
+    out = run("people", "Ruth").output
+    assert "  Ruth Calloway (you)  vcard:contacts  " in out
+    assert "  Ruth Okafor  vcard:contacts  " in out
+    assert "is you (your e-mail, phone or profile: havewemet me): never counted" in out
+
+
+def test_an_x_archive_names_the_user_for_the_mail(tmp_path: Path, db_path: Path) -> None:
+    """Another network's archive that names its owner (X's ``account.js``) is
+    remembered as well: a later mail import needs no --me."""
+    from tests.test_import_social import write_zip, x_files
+
+    files = x_files()
+    files["data/account.js"] = files["data/account.js"].replace("Ann@Example.com", ME)
+    run("import", write_zip(tmp_path / "twitter-2024-03-01-abc.zip", files))
+    shown = run("me").output
+    assert f"e-mail   {ME}" in shown and "from x: data/account.js, line 2" in shown
+    run("import", mbox(tmp_path / "archive.mbox", THREAD))
+    assert mail_rows(db_path) == [(FAY, "in", 1), (FAY, "out", 2)]
+    # Near miss: the accounts the user follows are not the user.
+    assert [r["kind"] for r in json.loads(run("me", "--json").output)["identifiers"]] == [
+        "email",
+        "name",
+        "handle",
+        "handle",
+    ]

@@ -26,7 +26,7 @@ from havewemet.store._sqlite import sqlite_utils  # first: see its docstring
 from havewemet.store.bulk import account_folded, count_interactions, indexes_rebuilt
 from havewemet.store.decisions import StoreDecisions
 from havewemet.store.match_cache import MatchCache
-from havewemet.store.own import StoreOwn, mark_own
+from havewemet.store.own import StoreOwn, mark_own, own_of
 from havewemet.store.people import PeopleGroups
 from havewemet.store.queries import StoreQueries, pending_of
 from havewemet.store.requests import merge_request, request_row, save_requests
@@ -263,7 +263,7 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
                     )
                 # The user's own identifiers, then which identities are the user: all
                 # of them when the identifiers changed, else this source's (issue 12).
-                changed = self._remember_own(batch.source, batch.own)
+                changed = self._remember_own(batch.source, own_of(batch))
                 mark_own(self._db.conn, None if changed else batch.source)
                 self._db.table("sources").upsert(
                     {

@@ -25,7 +25,8 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from havewemet.models import OwnIdentifier
+from havewemet.models import ImportBatch, OwnIdentifier, OwnKind
+from havewemet.normalize import normalize_email, profile_slug
 
 #: The user's identifiers in force: every kept one that was not removed. Only e-mails,
 #: phones and profiles tell that an identity is the user's (names and handles do not:
@@ -51,6 +52,20 @@ def mark_own(conn: sqlite3.Connection, source: str | None = None) -> int:
     before = conn.total_changes
     conn.execute(sql, [source] if source is not None else [])
     return conn.total_changes - before  # (rowcount is -1 for a statement with WITH)
+
+
+def own_of(batch: ImportBatch) -> list[OwnIdentifier]:
+    """What a batch says of the user: its ``own`` identifiers, else those of the profile
+    it names (an X archive's ``account.js``, a Facebook profile), from its file and line."""
+    if batch.own or batch.me is None:
+        return batch.own
+    me = batch.me
+    own: list[tuple[OwnKind, str]] = [("email", e) for e in map(normalize_email, me.emails)]
+    own += [("phone", p) for p in me.phones]
+    own += [("profile", s) for s in map(profile_slug, me.urls)]
+    own += [("name", me.name)] if " " in me.name.strip() else []
+    own += [("handle", h) for h in me.handles]
+    return [OwnIdentifier(k, v, me.file, me.line) for k, v in dict.fromkeys(own) if v]
 
 
 def _now() -> str:
