@@ -16,69 +16,12 @@ from typer.testing import CliRunner
 from havewemet.cli.app import app as cli_app
 from havewemet.store import Store
 from havewemet.web import WebSettings, create_app
+from tests.fixtures_mail import ME, mbox, vcard
 from tests.fixtures_triage import TODAY
 
 BASE = "http://127.0.0.1"
-ME = "ruth.calloway@westmere.gov.uk"
 HOSTILE = "<img src=x onerror=alert(1)>"
 runner = CliRunner()
-
-
-def _message(frm: str, to: str, subject: str, date: str, n: int, sent: bool) -> str:
-    labels = "X-Gmail-Labels: Sent,Opened\n" if sent else "X-Gmail-Labels: Inbox,Opened\n"
-    return (
-        f"From 1789{n:012d}@xxx Thu Mar 05 10:00:00 +0000 2026\n"
-        f"{labels}From: {frm}\nTo: {to}\nSubject: {subject}\nDate: {date}\n"
-        f"Message-ID: <m{n}@mail.example>\nMIME-Version: 1.0\n"
-        'Content-Type: text/plain; charset="UTF-8"\n\nSee you then.\n\n'
-    )
-
-
-#: The rest of the mailbox: 144 correspondents, a dozen of them Okafors, so that the
-#: surname is as common in the data as it is in a real address book.
-FIRST = "Amira Tom Grace Oliver Priya Mateo Hannah Kenji Lena Samuel Ines Felix".split()
-LAST = "Haddad Brennan Osei Lindqvist Rao Silva Novak Tanaka Vogt Mensah Duarte Okafor".split()
-
-
-def mbox(name: str = "", address: str = "", count: int = 14) -> str:
-    """A Gmail Takeout mbox: a thread with ``name`` both wrote in, ``count`` messages
-    in turn, among one message each from the others in :data:`FIRST` x :data:`LAST`."""
-    me, them = f"Ruth Calloway <{ME}>", f"{name} <{address}>"
-    thread = [
-        _message(
-            them if i % 2 == 0 else me,
-            me if i % 2 == 0 else them,
-            "Re: Branch reopening" if i else "Branch reopening",
-            f"Thu, {i + 1:02d} Jan 2026 10:00:00 +0000",
-            i,
-            sent=i % 2 == 1,
-        )
-        for i in range(count if name else 0)
-    ]
-    others = [
-        _message(
-            f"{first} {last} <{first.lower()}.{last.lower()}@mail.example>",
-            me,
-            "Hello",
-            "Fri, 02 Jan 2026 09:00:00 +0000",
-            1000 + len(LAST) * i + j,
-            sent=False,
-        )
-        for i, first in enumerate(FIRST)
-        for j, last in enumerate(LAST)
-    ]
-    return "".join(thread + others)
-
-
-def vcard(*names: str) -> str:
-    """An Apple Contacts export of cards, each with its own address."""
-    return "".join(
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//macOS 14.2//EN\r\n"
-        f"N:{name.split()[-1]};{name.split()[0]};;;\r\nFN:{name}\r\n"
-        f"item1.EMAIL;type=INTERNET;type=pref:{name.split()[0].lower()}@card{i}.example\r\n"
-        f"UID:9A1C-{i}\r\nEND:VCARD\r\n"
-        for i, name in enumerate(names)
-    )
 
 
 def cli(*args: str) -> str:
@@ -223,7 +166,12 @@ def test_the_same_answer_twice_changes_nothing(db_path, okafor):
 
 @pytest.mark.parametrize(
     "headers",
-    [{"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}],
+    [
+        {"Origin": "http://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "null"},  # a cross-site form under no-referrer, from an older browser
+        {"Origin": "null", "Sec-Fetch-Site": "same-site"},
+    ],
 )
 def test_a_cross_site_answer_is_refused(db_path, okafor, headers):
     c = client(db_path)
@@ -239,6 +187,22 @@ def test_a_cross_site_answer_is_refused(db_path, okafor, headers):
         "error": "answers are accepted only from this page (cross-site request refused)",
     }
     assert page(c, okafor["rid"])["request"]["verdict"] == "known of"
+
+
+def test_our_own_form_is_accepted_with_origin_null(db_path, okafor):
+    """Chromium posts our page's form with ``Origin: null`` (Referrer-Policy:
+    no-referrer) and ``Sec-Fetch-Site: same-origin``: that is our own page."""
+    c = client(db_path)
+    r = answer(c, okafor["rid"], okafor["daniel"], "same", Origin="null")
+    assert r.status_code == 403
+    r = c.post(
+        "/same-person",
+        data={"request_id": okafor["rid"], "identity_id": okafor["daniel"], "answer": "same"},
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert page(c, okafor["rid"])["request"]["verdict"] == "known"
 
 
 def test_bad_answers_use_the_one_error_shape(db_path, okafor):
@@ -333,6 +297,11 @@ def test_link_by_request_id_counts_in_check_inbox_and_people(db_path, okafor, fi
     assert f"you said the requester D. Okafor (request {rid}) is not this person" in person["why"]
     inbox = {r["id"]: r for r in json.loads(cli("inbox", "--json"))}
     assert inbox[rid]["verdict"] == "stranger" and inbox[rid]["matches"] == []
+    out = cli("unlink", rid, daniel, "--undo")
+    assert out.strip() == f"Took back your word on {rid} and {daniel}: the matcher decides."
+    assert {r["id"]: r for r in json.loads(cli("inbox", "--json"))}[rid]["verdict"] == "known of"
+    out = cli("link", rid, daniel, "--undo")
+    assert out.strip() == f"You had said nothing about {rid} and {daniel}: nothing to undo."
 
 
 def test_a_requester_with_an_identity_of_their_own_is_that_identity(db_path, okafor):

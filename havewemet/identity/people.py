@@ -129,7 +129,8 @@ def _why(members: list[dict], links: set[frozenset[str]]) -> list[str]:
 def people(store: Store, query: str) -> list[dict[str, Any]]:
     """The people whose identities ``query`` names: each with ``person_id`` (``""``
     for an identity not grouped yet), ``name``, ``identities`` (source, file, line,
-    identifiers, id) and ``why`` (the reasons they are one person)."""
+    identifiers, id, ``you``: the user's own) and ``why`` (the reasons they are one
+    person, and which are the user)."""
     found = _matching(store, query)
     person = store.groups.person_of(found)
     members = store.groups.members(set(person.values()))
@@ -158,10 +159,18 @@ def people(store: Store, query: str) -> list[dict[str, Any]]:
                         "urls": r["urls"],
                         "handles": r["handles"],
                         "matched": r["id"] in found,
+                        "you": bool(r.get("own")),
                     }
                     for r in rows
                 ],
-                "why": [w for r in rows for w in said.get(r["id"], [])] + _why(rows, links),
+                "why": [w for r in rows for w in said.get(r["id"], [])]
+                + _why(rows, links)
+                + [
+                    f"{r['id']} is you (your e-mail, phone or profile: havewemet me): never "
+                    "counted as someone you know"
+                    for r in rows
+                    if r.get("own")
+                ],
             }
         )
     return out

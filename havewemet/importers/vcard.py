@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import vobject
-
+from havewemet._lazy import lazy_module
 from havewemet.errors import InputError
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._io import iter_members, parse_date
@@ -33,6 +33,11 @@ from havewemet.normalize import (
     profile_slug,
     social_handle,
 )
+
+if TYPE_CHECKING:
+    import vobject
+else:  # imported when an address book is read
+    vobject = lazy_module("vobject")
 
 log = logging.getLogger(__name__)
 

@@ -75,12 +75,13 @@ class StoreQueries:
         """Every interaction with its identity's person, name, company and e-mails, as
         the ego graph reads them (:mod:`havewemet.network.ego`): tuples of
         ``(identity_id, person_id, name, company, emails, source, kind, at, direction,
-        detail, count)`` (``emails`` as stored JSON), by identity."""
+        detail, count)`` (``emails`` as stored JSON), by identity; not the user's own
+        identities (issue 12)."""
         return self._db.conn.execute(
             """select i.id, i.person_id, i.name, i.company, i.emails, x.source, x.kind, x.at,
                       x.direction, x.detail, x.count
                  from interactions x join identities i on i.id = x.identity_id
-                order by i.id"""
+                where i.own = 0 order by i.id"""
         )
 
     def links(self) -> list[tuple[str, str, str]]:
@@ -167,7 +168,8 @@ class StoreQueries:
         columns a tie strength reads: ``identity_id, kind, at, direction, count``)."""
         return self._db.query(
             """select x.identity_id, x.kind, x.at, x.direction, x.count, i.person_id, i.name
-               from interactions x join identities i on i.id = x.identity_id"""
+               from interactions x join identities i on i.id = x.identity_id
+               where i.own = 0"""
         )
 
     def outgoing_invitations(self) -> list[dict]:

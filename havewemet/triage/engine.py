@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from havewemet._gc import paused as gc_paused
 from havewemet.identity.compare import Rec
@@ -22,7 +23,6 @@ from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import ParsedName, given_level, parse_name, skeleton, surname_level
 from havewemet.identity.prepared import load_matcher
 from havewemet.models import Action, PendingRequest, Request
-from havewemet.network.place import Network, Placement
 from havewemet.store import Store
 from havewemet.triage.evidence import (
     CONNECTED,
@@ -39,6 +39,9 @@ from havewemet.triage.evidence import (
 from havewemet.triage.people import Mutual, People, mutual_evidence
 from havewemet.triage.policy import Policy, load_policy, recommend
 from havewemet.triage.signals import Signal, label, read_signals, template_groups
+
+if TYPE_CHECKING:  # the network (scipy, igraph) is read only when requesters are placed
+    from havewemet.network.place import Network, Placement
 
 #: Below this match probability the evidence is shown but cannot make a verdict
 #: stronger than *known of*: a wrong merge would accept a stranger.
@@ -143,6 +146,7 @@ class Triager:
         self._initials_note = ""  # why an initial gave no evidence (set by find)
         self.positions = store.positions()
         self.me = store.profile()
+        self._own = store.own_identity_ids()  # the user's own cards: never a match (issue 12)
         self._network: Network | None = None
         self._decisions: dict[str, list[dict]] = defaultdict(list)
         for d in store.decisions():
@@ -187,6 +191,8 @@ class Triager:
             keep=lambda iid: not self.matcher.recs[iid].display,
             conflicts=lambda name, slugs: _only_member_ids(slugs) or namesake(name),
         )
+        if self._own:
+            found = [m for m in found if m.identity_id not in self._own]
         self._initials_note = ""
         if len(query.name.first.strip(".")) == 1 and query.name.last:
             found += self._by_initial(query, found)
@@ -224,7 +230,12 @@ class Triager:
         fits: dict[str, list[str]] = {}  # person -> identity ids
         for m in self.matcher.match_rec(query, limit=40, threshold=0.0):
             pn = self.matcher.recs[m.identity_id].name
-            if m.conflict or len(pn.first) < 2 or not pn.first.startswith(initial):
+            if (
+                m.identity_id in self._own
+                or m.conflict
+                or len(pn.first) < 2
+                or not pn.first.startswith(initial)
+            ):
                 continue
             if surname_level(query.name, pn)[0] not in ("exact", "spelling", "maiden"):
                 continue
@@ -372,6 +383,8 @@ class Triager:
         """The user's network (ego graph, circles, scores), built at the first request
         that names mutual connections; None above :data:`PLACE_UP_TO` identities."""
         if self._network is None and len(self.matcher) <= PLACE_UP_TO:
+            from havewemet.network.place import Network
+
             self._network = Network.from_store(self.store, today=self.today)
         return self._network
 
