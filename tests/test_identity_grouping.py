@@ -203,3 +203,25 @@ def test_a_link_survives_a_change_of_address(store):
     link(store, *ids)  # the user says these two are one person (a married name, say)
     save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="new@x.example"), ngozi))
     assert _people(store) == [{"Daniel Okafor", "Ngozi Bello"}]
+
+
+def _born(ident: Identity, birthday: str) -> Identity:
+    ident.extra["birthday"] = birthday
+    return ident
+
+
+def test_a_birthday_parts_namesakes_and_its_change_regroups(store):
+    """Issue 12: two address books' Evie Dean are one person until one of them is
+    born twenty years earlier; the changed birthday alone regroups them."""
+    from havewemet.identity.cluster import save_and_group
+
+    save_and_group(store, _book(_born(_ident("book", "a", "Evie Dean"), "2015-03-03")))
+    phone = _born(_ident("phone", "p", "Evie Dean"), "2015-03-03")
+    save_and_group(store, _book(phone, source="phone"))
+    assert len(_people(store)) == 1
+    phone = _born(_ident("phone", "p", "Evie Dean"), "1995-03-03")
+    save_and_group(store, _book(phone, source="phone"))
+    assert len(_people(store)) == 2
+    phone = _born(_ident("phone", "p", "Evie Dean"), "2015-03-03")
+    save_and_group(store, _book(phone, source="phone"))
+    assert len(_people(store)) == 1
