@@ -317,6 +317,28 @@ class FileReport:
     note: str = ""
 
 
+#: The kinds of the user's own identifiers (``havewemet me``, issue 12).
+OwnKind = Literal["email", "phone", "profile", "name", "handle"]
+
+
+@dataclass(slots=True)
+class OwnIdentifier:
+    """One of the user's own identifiers as a source gives it (issue 12): an e-mail
+    address (normalised), a phone (E.164), a LinkedIn profile slug, a name or a handle.
+
+    ``how`` says where it came from: ``file`` (the source says it is the user's, as
+    LinkedIn's ``Email Addresses.csv`` does), ``--me`` (the user said so) or ``guessed``
+    (a mail import's confident guess of the mailbox's owner).
+    """
+
+    kind: OwnKind
+    value: str
+    file: str = ""
+    line: int = 0
+    how: Literal["file", "--me", "guessed"] = "file"
+    primary: bool = False
+
+
 @dataclass(slots=True)
 class ImportBatch:
     """Everything one import produced, written to the store in one transaction."""
@@ -331,6 +353,8 @@ class ImportBatch:
     """The user's own profile, where the source names it."""
     positions: list[dict[str, str]] = field(default_factory=list)
     """The user's own jobs: ``company``, ``title``, ``start``, ``end`` (ISO dates)."""
+    own: list[OwnIdentifier] = field(default_factory=list)
+    """The user's own identifiers the source gives (remembered by the store, issue 12)."""
     files: list[FileReport] = field(default_factory=list)
     unknown_files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -173,3 +173,25 @@ def phone_key(raw: str) -> str:
     """
     digits = re.sub(r"\D", "", raw or "")
     return digits[-9:] if len(digits) >= 7 else ""
+
+
+def own_identifier(text: str) -> tuple[str, str]:
+    """What one of the user's own identifiers is, and its comparable form: an e-mail
+    address, a LinkedIn profile (its slug) or a phone number in international form;
+    ``("", "")`` when it is none of them (``havewemet me --add``, issue 12).
+
+    Examples:
+        >>> own_identifier(" Ruth.Calloway@Westmere.gov.uk ")
+        ('email', 'ruth.calloway@westmere.gov.uk')
+        >>> own_identifier("https://www.linkedin.com/in/ruth-calloway/")
+        ('profile', 'ruth-calloway')
+        >>> own_identifier("+44 20 7946 0000"), own_identifier("ruth")
+        (('phone', '+442079460000'), ('', ''))
+    """
+    if email := normalize_email(text):
+        return "email", email
+    if slug := profile_slug(text):
+        return "profile", slug
+    if any(c.isdigit() for c in text) and (phone := normalize_phone(text)):
+        return "phone", phone
+    return "", ""

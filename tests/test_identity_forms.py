@@ -19,6 +19,9 @@ from havewemet.identity.names import given_level
         ("Yuliya", "Julia"),  # a spelling of a listed form
         ("Iuliia", "Yulia"),
         ("Elisabet", "Bess"),
+        ("Elisavet", "Elisabeth"),  # b/v: one sound (Soundex's letter groups)
+        ("Olver", "Oliver"),  # a vowel dropped
+        ("Katrijn", "Katrin"),  # Dutch ij
     ],
 )
 def test_variant_families(a: str, b: str) -> None:
@@ -33,6 +36,13 @@ def test_variant_families(a: str, b: str) -> None:
         ("Jolanta", "Johanna"),
         ("Brigitta", "George"),  # Gitta (Brigitta) and Ghita (Gheorghe) share a skeleton
         ("Joachim", "Johann"),
+        # A known name one letter from a listed one, but another sound: not a spelling.
+        ("Mason", "Marie"),  # Manon, a form of Marie
+        ("Harris", "James"),  # Hamis, a form of James
+        ("Jayde", "Jacob"),  # Jaime
+        ("Hardy", "Harry"),  # Hari
+        # A word no list knows is a slip of one name, not a member of its family.
+        ("Isabeslla", "Isabelle"),
     ],
 )
 def test_variant_near_misses(a: str, b: str) -> None:

@@ -202,7 +202,10 @@ def test_google_export_exact_records():
         ("jane.doe@acme.example", "2024-03-05T09:00:00", "Data platform review", "both", "meeting"),
         ("jane.doe@acme.example", "2024-07-01T08:00:00", "Summer planning", "both", "meeting"),
     ]
-    assert batch.notes == [f"calendar.ics: taken as your address: {ME}"] and batch.warnings == []
+    assert batch.notes == [
+        f"calendar.ics: taken as your address: {ME} (guessed; --me ADDRESS chooses another)"
+    ]
+    assert batch.warnings == []
     assert batch.files[0].rows == 8 and batch.files[0].note == "1 cancelled occurrences"
 
 
@@ -371,7 +374,9 @@ def test_owner_guessed_from_the_most_frequent_address():
         "cy@x.example",
     ]
     assert [i.name for i in batch.identities] == ["", "", ""]
-    assert batch.notes == ["z.ics: taken as your address: me@x.example"]
+    assert batch.notes == [
+        "z.ics: taken as your address: me@x.example (guessed; --me ADDRESS chooses another)"
+    ]
 
 
 def test_reimport_changes_nothing():

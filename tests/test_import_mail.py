@@ -357,7 +357,12 @@ def test_me_guessed_from_sent_mail(tmp_path):
     path.write_bytes(mbox_bytes())
     batch = parse_mbox(path)
     assert records(batch) == (EXPECTED_IDENTITIES, EXPECTED_INTERACTIONS)
-    assert batch.notes == [f"{path}: taken as your address: {ME}"] and batch.warnings == []
+    assert batch.notes == [
+        f"{path}: taken as your address: {ME} (guessed; remembered for later imports: "
+        f"havewemet me --remove {ME} if it is not yours)"
+    ]
+    assert batch.warnings == []
+    assert [(o.kind, o.value, o.how) for o in batch.own] == [("email", ME, "guessed")]
 
 
 def write_maildir(root: Path) -> None:

@@ -1,6 +1,7 @@
 """The page in a real browser: ``havewemet serve`` in a subprocess on a free loopback
 port, Debian's Chromium driven by Playwright. Clicking a decision button records
-the decision and updates the card without a reload; a screenshot is saved.
+the decision and updates the card without a reload; a screenshot is saved. Clicking
+"Same person" on a "possibly" match changes the verdict (issue 12).
 
 CI installs the browser with ``apt-get install -y chromium``; the test is skipped
 only when ``/usr/bin/chromium`` (or Playwright) is absent.
@@ -8,6 +9,7 @@ only when ``/usr/bin/chromium`` (or Playwright) is absent.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -16,9 +18,12 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from havewemet.cli.app import app as cli_app
 from havewemet.demo import load_demo
 from havewemet.store import Store
+from tests.fixtures_mail import ME, mbox
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -44,7 +49,11 @@ def _free_port() -> int:
 @pytest.fixture
 def server(tmp_path: Path):
     load_demo(tmp_path).close()
-    db = tmp_path / "demo.db"
+    yield from _serve(tmp_path / "demo.db")
+
+
+def _serve(db: Path):
+    """``havewemet serve`` over ``db`` on a free port: yields its address and ``db``."""
     port = _free_port()
     env = {**os.environ, "HAVEWEMET_DB": str(db)}
     proc = subprocess.Popen(
@@ -176,3 +185,57 @@ def test_circles_map_in_chromium(server, tmp_path: Path):
         finally:
             browser.close()
     assert shot.stat().st_size > 20_000
+
+
+@pytest.fixture
+def okafor_server(tmp_path: Path, db_path: Path):
+    """A mailbox with a 14-message thread with Daniel Okafor, and a request from
+    "D. Okafor" typed with `havewemet check`, served."""
+    mail = tmp_path / "All mail Including Spam and Trash.mbox"
+    mail.write_text(mbox("Daniel Okafor", "daniel.okafor@okafor.example"), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli_app, ["import", str(mail), "--me", ME]).exit_code == 0
+    url = "https://www.linkedin.com/in/dokafor-lib"
+    checked = runner.invoke(cli_app, ["check", "D. Okafor", "--url", url, "--json"])
+    assert checked.exit_code == 0, checked.output
+    for served in _serve(db_path):
+        yield (*served, json.loads(checked.stdout)["id"])
+
+
+def test_same_person_in_chromium_changes_the_verdict(okafor_server, tmp_path: Path):
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
+    )
+    url, _db, rid = okafor_server
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(f"{url}/request/{rid}", timeout=120_000)
+            verdict = page.locator("article.card .verdict")
+            assert verdict.text_content() == "known of"
+            row = page.locator("#matched tr", has=page.locator("button[value=same]"))
+            assert row.count() == 1
+            assert row.locator("td").first.inner_text() == "Daniel Okafor"
+            assert "All mail Including Spam and Trash.mbox:" in row.inner_text()
+            page.screenshot(path=str(tmp_path / "possibly.png"), full_page=True)
+            row.locator("button[value=same]").click()
+            sync_api.expect(verdict).to_have_text("known", timeout=30_000)
+            assert page.url == f"{url}/request/{rid}#matched"
+            said = page.locator("#matched p.said")
+            assert said.inner_text() == "You said this is the same person: it counts in full."
+            assert page.locator("#matched button[value=undo]").count() == 1
+            assert page.locator("#matched button[value=same]").count() == 0
+            assert "recommended accept" in page.locator("p.rule").inner_text().lower()
+            page.screenshot(path=str(tmp_path / "same-person.png"), full_page=True)
+            # Undo: back to "possibly", the buttons again.
+            page.locator("#matched button[value=undo]").click()
+            sync_api.expect(verdict).to_have_text("known of", timeout=30_000)
+            assert page.locator("#matched button[value=same]").count() == 1
+            assert errors == []
+        finally:
+            browser.close()
+    assert (tmp_path / "same-person.png").stat().st_size > 10_000

@@ -6,7 +6,7 @@ store, calls the library and prints). Library errors become ``Error: ...``, exit
 """
 
 # In the order of `havewemet --help`.
-from havewemet.cli import sources, triage, identity, signals, store_admin, web  # noqa: F401, I001
+from havewemet.cli import sources, me, triage, identity, signals, store_admin, web  # noqa: F401, I001
 from havewemet.cli import network, extension, policy  # noqa: F401, I001
 from havewemet.cli.app import main
 

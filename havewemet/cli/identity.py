@@ -45,8 +45,9 @@ def people(
         for i in p["identities"]:
             ids = ", ".join(i["emails"] + i["phones"] + i["urls"] + i["handles"]) or "-"
             where = f"{i['file']}:{i['line']}" if i["file"] else "-"
+            you = " (you)" if i["you"] else ""
             console.print(
-                f"  {i['name'] or '(no name)'}  {i['source']}  {where}  {ids}  id {i['id']}",
+                f"  {i['name'] or '(no name)'}{you}  {i['source']}  {where}  {ids}  id {i['id']}",
                 markup=False,
             )
         for why in p["why"]:

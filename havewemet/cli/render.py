@@ -113,7 +113,7 @@ def import_summary(
         more = f" and {len(batch.unknown_files) - 12} more" if len(batch.unknown_files) > 12 else ""
         console.print(f"[dim]Not used (no evidence about people): {shown}{more}[/]")
     for n in batch.notes:  # information, not a problem
-        console.print(f"{escape(n)} (--me ADDRESS chooses another)")
+        console.print(escape(n), highlight=False)
     for w in batch.warnings:
         console.print(f"[yellow]warning:[/] {escape(w)}")
     parts = [
@@ -228,3 +228,72 @@ def evaluation(console: Console, report: EvalReport) -> None:
                 f"{r.expected_verdict}/{r.expected_recommendation}, got "
                 f"{r.verdict}/{r.recommendation} [dim]({escape(r.rule)})[/]"
             )
+
+
+_KIND = {"email": "e-mail", "phone": "phone", "profile": "profile", "name": "name"}
+
+
+def _from(r: dict) -> str:
+    """Where one of the user's identifiers came from, in words."""
+    if r["how"] == "--me":
+        return f"--me (importing {r['source']})" if r["source"] else "havewemet me --add"
+    if r["how"] == "guessed":
+        return f"guessed from the mail of {r['source']}"
+    where = f"{r['file']}, line {r['line']}" if r["file"] and r["line"] else r["file"]
+    return f"{r['source']}: {where}" if where else r["source"]
+
+
+def me(console: Console, rows: list[dict], own: int, done: list[tuple[str, str, str, int]]) -> None:
+    """``havewemet me``: what was changed, then each identifier with where it came from,
+    the removed ones, and how many identities in the store are the user."""
+    for option, kind, value, n in done:
+        what = _KIND.get(kind, kind)
+        if option == "--add":
+            console.print(f"Added {what} {value}: taken as you from now on.", markup=False)
+        else:
+            console.print(
+                f"Removed {what} {value}: not taken as you, and never guessed again.",
+                markup=False,
+            )
+        if n:
+            console.print(
+                f"  {n} identities in your data "
+                + (
+                    "are you by it: no longer counted as someone you know."
+                    if option == "--add"
+                    else "count as other people again."
+                ),
+                markup=False,
+            )
+    kept = [r for r in rows if r["how"] != "removed"]
+    if not kept:
+        console.print(
+            "havewemet does not know who you are yet: import your LinkedIn export (its "
+            "Email Addresses.csv), give --me ADDRESS to a mail import, or havewemet me "
+            "--add ADDRESS.",
+            markup=False,
+        )
+    else:
+        console.print("You, as havewemet knows you:", markup=False)
+        by_value: dict[tuple[str, str], list[dict]] = {}
+        for r in kept:
+            by_value.setdefault((r["kind"], r["value"]), []).append(r)
+        width = max(len(v) for _k, v in by_value)
+        for (kind, value), rs in by_value.items():
+            primary = " (primary)" if any(r["is_primary"] for r in rs) else ""
+            froms = "; ".join(dict.fromkeys(_from(r) for r in rs))
+            console.print(
+                f"  {_KIND.get(kind, kind):8} {value:{width}}  from {froms}{primary}",
+                markup=False,
+                highlight=False,
+            )
+    removed = [r["value"] for r in rows if r["how"] == "removed"]
+    if removed:
+        console.print(f"Not you (removed): {', '.join(removed)}", markup=False, highlight=False)
+    console.print(
+        f"{own} identities in your data are you: never counted as someone you know.",
+        markup=False,
+    )
+    console.print(
+        "Correct it: havewemet me --add ADDRESS, havewemet me --remove ADDRESS", markup=False
+    )

@@ -107,7 +107,11 @@ def import_(
     ] = "event",
     me: Annotated[
         list[str] | None,
-        typer.Option(metavar="ADDRESS", help="Your own e-mail address (repeat for each)."),
+        typer.Option(
+            metavar="ADDRESS",
+            help="Your own e-mail address (repeat for each); remembered for later imports "
+            "(havewemet me).",
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -131,6 +135,8 @@ def import_(
         event_date=event_date,
         list_kind=list_kind,
         me_emails=list(me or []),
+        known_me=store.my_addresses(),
+        not_me=store.not_my_addresses(),
     )
     batch = read_source(path, format=format, options=opts)
     result = save_and_group(store, batch)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from havewemet.demo.persona import ME_EMAIL, PLANTED, TODAY, build_export
+from havewemet.demo.persona import PLANTED, TODAY, build_export
 from havewemet.demo.sources import EVENT, EVENT_DATE, write_sources
 from havewemet.identity.cluster import save_and_group
 from havewemet.importers import ImportOptions, read_source
@@ -37,14 +37,15 @@ def write_demo(
     people: list = []
     export, pages = build_export(folder, seed=seed, people_out=people)
     files = write_sources(folder / "sources", people, pages, seed=seed)
-    me = [ME_EMAIL]
+    # No --me: the export's Email Addresses.csv, imported first, tells the mail and the
+    # calendar which address is Ruth's (issue 12).
     sources = [
         (export, ImportOptions()),
         (files["vcard"], ImportOptions()),
-        (files["ical"], ImportOptions(me_emails=me)),
-        (files["mbox"], ImportOptions(me_emails=me)),
+        (files["ical"], ImportOptions()),
+        (files["mbox"], ImportOptions()),
         (files["mastodon"], ImportOptions()),
-        (files["event"], ImportOptions(event=EVENT, event_date=EVENT_DATE, me_emails=me)),
+        (files["event"], ImportOptions(event=EVENT, event_date=EVENT_DATE)),
     ]
     script = folder / REPRODUCE
     script.write_text(reproduce_script(folder, sources, pages), encoding="utf-8")
@@ -95,6 +96,7 @@ def load_demo(folder: Path, *, store: Store | None = None, seed: int = 7) -> Sto
     store = store or Store.open(folder / "demo.db")
     sources, pages = write_demo(folder, seed=seed)
     for path, options in sources:
+        options.known_me = store.my_addresses()  # as `havewemet import` does (issue 12)
         save_and_group(store, read_source(path, options=options))
     for page in pages:  # mutual names the user pastes from the invitation page
         if page["mutuals"]:

@@ -18,6 +18,7 @@ import sqlite3
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from havewemet.errors import HaveWeMetError
 from havewemet.identity.compare import Rec, compare, compare_above, probability
 from havewemet.identity.match import Matcher
 from havewemet.identity.names import given_name_roots, skeleton
@@ -291,16 +292,27 @@ def _resolve(store: Store, ref: str) -> str:
     return resolve(store, ref)
 
 
+def _regroup(store: Store, ia: str, ib: str) -> None:
+    """Cluster again after a word on two identities. A requester with no identity of
+    their own stands as their request's id: the triage reads that word itself
+    (issue 12), and no grouping changes."""
+    if all(store.identity_ids(x) == [x] for x in (ia, ib)):
+        cluster(store)
+
+
 def _override(store: Store, a: str, b: str, kind: str) -> tuple[str, str]:
     ia, ib = sorted((_resolve(store, a), _resolve(store, b)))
+    if ia == ib:
+        raise HaveWeMetError(f"{a!r} and {b!r} are the same identity ({ia})")
     store.add_link(ia, ib, kind)
-    cluster(store)
+    _regroup(store, ia, ib)
     return ia, ib
 
 
 def link(store: Store, a: str, b: str) -> tuple[str, str]:
     """Say two identities are the same person; re-clusters. ``a``/``b``: identity ids,
-    exact names, request ids or profile addresses."""
+    exact names, request ids or profile addresses (a request stands for its requester:
+    :func:`~havewemet.identity.people.requester`)."""
     return _override(store, a, b, "link")
 
 
@@ -310,6 +322,16 @@ def unlink(store: Store, a: str, b: str) -> tuple[str, str]:
     return _override(store, a, b, "unlink")
 
 
+def take_back(store: Store, a: str, b: str) -> bool:
+    """Undo a :func:`link` or :func:`unlink` of ``a`` and ``b`` (the matcher decides
+    again); re-clusters. Whether there was a word to take back."""
+    ia, ib = sorted((_resolve(store, a), _resolve(store, b)))
+    if not store.remove_link(ia, ib):
+        return False
+    _regroup(store, ia, ib)
+    return True
+
+
 __all__ = [
     "MERGE_AT",
     "cluster",
@@ -317,5 +339,6 @@ __all__ = [
     "group_new",
     "link",
     "save_and_group",
+    "take_back",
     "unlink",
 ]

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from nicknames import NickNamer
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 
 from havewemet.identity.spelling import fold, skeleton
 
@@ -168,9 +168,16 @@ def _spelled_family(first: str) -> frozenset[int]:
     for ``Elisabeth``, ``Yuliya`` for ``Yulia``): one letter apart from it, or two when
     both are seven letters or longer, with the same first two letters. A name two
     listed names of different groups are that close to takes neither, and the last
-    letter must agree (endings tell a man's name from a woman's)."""
+    letter must agree (endings tell a man's name from a woman's).
+
+    Only a name people bear (:data:`_KNOWN`) is a spelling: a word no list knows is
+    more likely a slip, which :func:`given_level` grades as one (``fuzzy``), not a
+    member of the whole family (``Isabeslla`` is not a form of Isabelle). And the
+    letters that differ must sound alike (:func:`_sounds_alike`): Olver is a spelling
+    of Oliver, Mason is not one of Manon, nor Harris one of Hamis (issue 12: Splink
+    fake_20000 precision 0.864 -> 0.911)."""
     key = skeleton(first)
-    if len(key) < 5:
+    if len(key) < 5 or first not in _KNOWN:
         return frozenset()
     found: set[int] = set()
     seen: set[frozenset[int]] = set()
@@ -178,10 +185,33 @@ def _spelled_family(first: str) -> frozenset[int]:
         if key[-1] != other[-1] or _gender_pair(key, other):
             continue  # Georgia is not a spelling of Georges, nor Daniela of Daniel
         d = DamerauLevenshtein.distance(key, other, score_cutoff=2)
-        if d <= 1 or (d == 2 and min(len(key), len(other)) >= 7):
+        if (d <= 1 or (d == 2 and min(len(key), len(other)) >= 7)) and _sounds_alike(key, other):
             seen.add(_GROUPS[other])
             found |= _GROUPS[other]
     return frozenset(found) if len(seen) == 1 else frozenset()
+
+
+#: Soundex's letter groups (Russell and Odell, as the US census codes surnames): a
+#: letter changed within its group keeps the sound; and the letters Soundex passes
+#: over (vowels, h, w, y) plus the j of Dutch "ij" may be added, dropped or changed
+#: among themselves.
+_SOUND_GROUP = {
+    ch: i for i, grp in enumerate(("bfpv", "cgjkqsxz", "dt", "l", "mn", "r")) for ch in grp
+}
+_SOFT = frozenset("aeiouyhwj")
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    """Whether every letter that differs between two skeletons keeps the sound
+    (``elisabet``/``elisavet``, ``oliver``/``olver``; not ``mason``/``manon``)."""
+    for e in Levenshtein.editops(a, b):
+        if e.tag == "replace":
+            x, y = a[e.src_pos], b[e.dest_pos]
+            if not ({x, y} <= _SOFT or _SOUND_GROUP.get(x, -1) == _SOUND_GROUP.get(y, -2)):
+                return False
+        elif (a[e.src_pos] if e.tag == "delete" else b[e.dest_pos]) not in _SOFT:
+            return False
+    return True
 
 
 @lru_cache(maxsize=100_000)

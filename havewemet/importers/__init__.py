@@ -39,7 +39,13 @@ class ImportOptions:
     list_kind: str = "event"
     """For CSV lists of people: ``event`` (attendees: met) or ``member`` (a directory)."""
     me_emails: list[str] = field(default_factory=list)
-    """The user's own addresses (mail and calendar readers tell 'from me' by them)."""
+    """The user's own addresses given now (``--me``): mail and calendar readers tell
+    'from me' by them, and the store remembers them."""
+    known_me: list[str] = field(default_factory=list)
+    """The user's addresses the store remembers (``havewemet me``, issue 12): used as
+    ``me_emails`` are, with a note saying so, when the source holds them."""
+    not_me: list[str] = field(default_factory=list)
+    """Addresses the user said are not theirs (``havewemet me --remove``): never guessed."""
 
 
 Sniff = Callable[[Path, bytes], int]
@@ -197,6 +203,9 @@ def _files_inside(batch: ImportBatch, path: Path) -> None:
     for rec in [*records, batch.me] if batch.me else records:
         if rec.file.startswith(prefix):
             rec.file = rec.file[cut:]
+    for own in batch.own:
+        if own.file.startswith(prefix):
+            own.file = own.file[cut:]
     for pos in batch.positions:
         if pos.get("file", "").startswith(prefix):
             pos["file"] = pos["file"][cut:]

@@ -66,17 +66,20 @@ def _read_mail(headers: dict[str, list[str]], raw: _Raw) -> _Mail:
     return mail
 
 
-def _guess_me(mails: list[_Mail]) -> set[str]:
-    """The user's address: most frequent From in sent folders, else delivered-to, else To."""
-    for counts in (
-        Counter(m.sender[0] for m in mails if m.sent_folder and m.sender),
-        Counter(m.delivered_to for m in mails if m.delivered_to),
-        Counter(r[0] for m in mails if not m.bulk for r in {*m.recipients}),
+def _guess_me(mails: list[_Mail]) -> tuple[set[str], bool]:
+    """The user's address: most frequent From in sent folders, else delivered-to, else
+    To; and whether the guess is sure enough to remember (issue 12): the first two say
+    whose mailbox it is, the most frequent recipient does not (the user writing twice to
+    a colleague who wrote back once makes the colleague the most frequent)."""
+    for sure, counts in (
+        (True, Counter(m.sender[0] for m in mails if m.sent_folder and m.sender)),
+        (True, Counter(m.delivered_to for m in mails if m.delivered_to)),
+        (False, Counter(r[0] for m in mails if not m.bulk for r in {*m.recipients})),
     ):
         top = counts.most_common(2)
         if top and (len(top) == 1 or top[1][1] < top[0][1]):
-            return {top[0][0]}
-    return set()
+            return {top[0][0]}, sure
+    return set(), False
 
 
 def _aggregate(

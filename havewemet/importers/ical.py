@@ -42,6 +42,7 @@ from havewemet.importers._ical_time import (
     when,
 )
 from havewemet.importers._io import decode_text
+from havewemet.importers._own import who_is_me
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction
 from havewemet.normalize import normalize_email
 
@@ -73,6 +74,8 @@ def load(path: Path, options: ImportOptions) -> ImportBatch:
         str(path),
         now=None,
         me_emails=options.me_emails,
+        known_me=options.known_me,
+        not_me=options.not_me,
         source=f"ical:{path.name}",
     )
 
@@ -83,6 +86,8 @@ def parse_calendar(
     *,
     now: datetime | None = None,
     me_emails: Iterable[str] = (),
+    known_me: Iterable[str] = (),
+    not_me: Iterable[str] = (),
     source: str = "ical",
 ) -> ImportBatch:
     """Parse the bytes of an ``.ics`` file into identities and meetings.
@@ -95,6 +100,8 @@ def parse_calendar(
         me_emails: the user's own addresses; without them the calendar's owner
             is guessed (a Google ``X-WR-CALNAME`` address, else the address in
             most events).
+        known_me: the addresses the store remembers as the user's (issue 12).
+        not_me: addresses the user said are not theirs: never guessed.
         source: the source name records carry.
 
     Raises:
@@ -113,16 +120,16 @@ def parse_calendar(
     report = FileReport(file=Path(file).name or file, kind="ical", rows=cal.read)
     for bad in cal.bad:
         batch.warnings.append(f"{bad} (this event is skipped; the others are imported)")
-    me = {e for e in (normalize_email(x) for x in me_emails) if e}
-    if not me:
-        me = cal.guess_owner()
-        if me:
-            batch.notes.append(f"{file}: taken as your address: {', '.join(sorted(me))}")
-        elif cal.with_people:
-            batch.warnings.append(
-                f"{file}: could not tell which address is yours; every attendee is "
-                "counted as someone else (give your addresses as me_emails)"
-            )
+    me = who_is_me(
+        batch,
+        file,
+        given=me_emails,
+        known=known_me,
+        refused=not_me,
+        seen={e for ev in cal.events for e, _name in _people(ev)} if cal.with_people else set(),
+        guess=lambda: (cal.guess_owner(), False),
+        none_fix="; every attendee is counted as someone else; import again with --me YOUR@ADDRESS",
+    )
     seen_people: dict[str, Identity] = {}
     seen_meetings: set[str] = set()
     skipped = cancelled = 0

@@ -36,9 +36,9 @@ from havewemet.importers._mail_headers import (
     looks_like_headers,
 )
 from havewemet.importers._mail_people import _aggregate, _guess_me, _Mail, _Raw, _read_mail
+from havewemet.importers._own import who_is_me
 from havewemet.importers.linkedin_mail import is_invitation, merge_requests, parse_invitation
 from havewemet.models import FileReport, ImportBatch
-from havewemet.normalize import normalize_email
 
 __all__ = [
     "parse_mbox",
@@ -110,8 +110,13 @@ def _sniff_eml(path: Path, head: bytes) -> int:
     return 55 if path.suffix.lower() in (".eml", ".msg") else 0
 
 
-def _options_me(options: ImportOptions) -> list[str]:
-    return list(options.me_emails)
+def _options_me(options: ImportOptions) -> dict[str, list[str]]:
+    """The ``me_emails``, ``known_me`` and ``not_me`` arguments of the parse functions."""
+    return {
+        "me_emails": list(options.me_emails),
+        "known_me": list(options.known_me),
+        "not_me": list(options.not_me),
+    }
 
 
 @register(
@@ -119,13 +124,13 @@ def _options_me(options: ImportOptions) -> list[str]:
 )
 def load_mbox(path: Path, options: ImportOptions) -> ImportBatch:
     """Read an mbox file (the registry's entry point)."""
-    return parse_mbox(path, me_emails=_options_me(options), source=f"mbox:{path.name}")
+    return parse_mbox(path, **_options_me(options), source=f"mbox:{path.name}")
 
 
 @register("maildir", description="Maildir mail folder (cur/new/tmp)", sniff=_sniff_maildir)
 def load_maildir(path: Path, options: ImportOptions) -> ImportBatch:
     """Read a Maildir folder and its Maildir++ subfolders (the registry's entry point)."""
-    return parse_maildir(path, me_emails=_options_me(options), source=f"maildir:{path.name}")
+    return parse_maildir(path, **_options_me(options), source=f"maildir:{path.name}")
 
 
 @register(
@@ -134,9 +139,9 @@ def load_maildir(path: Path, options: ImportOptions) -> ImportBatch:
 def load_eml(path: Path, options: ImportOptions) -> ImportBatch:
     """Read one ``.eml`` message or a folder of them (the registry's entry point)."""
     if path.is_dir():
-        return parse_eml_folder(path, me_emails=_options_me(options), source=f"eml:{path.name}")
+        return parse_eml_folder(path, **_options_me(options), source=f"eml:{path.name}")
     return parse_eml(
-        path.read_bytes(), str(path), me_emails=_options_me(options), source=f"eml:{path.name}"
+        path.read_bytes(), str(path), **_options_me(options), source=f"eml:{path.name}"
     )
 
 
@@ -144,7 +149,12 @@ def load_eml(path: Path, options: ImportOptions) -> ImportBatch:
 
 
 def parse_mbox(
-    path: str | Path, *, me_emails: Iterable[str] = (), source: str = "mbox"
+    path: str | Path,
+    *,
+    me_emails: Iterable[str] = (),
+    known_me: Iterable[str] = (),
+    not_me: Iterable[str] = (),
+    source: str = "mbox",
 ) -> ImportBatch:
     """Parse an mbox file into correspondents, mail interactions and requests.
 
@@ -166,7 +176,7 @@ def parse_mbox(
             line=1,
             fix="Give --format eml if it is a single message, or export the folder again as mbox",
         )
-    return _build(_iter_mbox(path), str(path), me_emails, source, "mbox")
+    return _build(_iter_mbox(path), str(path), me_emails, source, "mbox", known_me, not_me)
 
 
 def _iter_mbox(path: Path) -> Iterator[_Raw]:
@@ -207,7 +217,12 @@ def _line_numbers(path: Path, offsets: list[int]) -> dict[int, int]:
 
 
 def parse_maildir(
-    path: str | Path, *, me_emails: Iterable[str] = (), source: str = "maildir"
+    path: str | Path,
+    *,
+    me_emails: Iterable[str] = (),
+    known_me: Iterable[str] = (),
+    not_me: Iterable[str] = (),
+    source: str = "maildir",
 ) -> ImportBatch:
     """Parse a Maildir folder (and Maildir++ ``.Sent``-style subfolders)."""
     path = Path(path)
@@ -217,7 +232,7 @@ def parse_maildir(
             "is not a Maildir folder",
             fix="Give the folder that holds cur/, new/ and tmp/",
         )
-    return _build(_iter_maildir(path), str(path), me_emails, source, "maildir")
+    return _build(_iter_maildir(path), str(path), me_emails, source, "maildir", known_me, not_me)
 
 
 def _iter_maildir(path: Path) -> Iterator[_Raw]:
@@ -243,7 +258,13 @@ def _iter_maildir(path: Path) -> Iterator[_Raw]:
 
 
 def parse_eml(
-    data: bytes, file: str, *, me_emails: Iterable[str] = (), source: str = "eml"
+    data: bytes,
+    file: str,
+    *,
+    me_emails: Iterable[str] = (),
+    known_me: Iterable[str] = (),
+    not_me: Iterable[str] = (),
+    source: str = "eml",
 ) -> ImportBatch:
     """Parse one RFC 822 message.
 
@@ -260,11 +281,16 @@ def parse_eml(
         )
     line = data[: len(data) - len(stripped)].count(b"\n") + 1
     raw = _Raw(file, line, stripped, is_sent_name(file), Path(file).name)
-    return _build(iter([raw]), file, me_emails, source, "eml")
+    return _build(iter([raw]), file, me_emails, source, "eml", known_me, not_me)
 
 
 def parse_eml_folder(
-    path: str | Path, *, me_emails: Iterable[str] = (), source: str = "eml"
+    path: str | Path,
+    *,
+    me_emails: Iterable[str] = (),
+    known_me: Iterable[str] = (),
+    not_me: Iterable[str] = (),
+    source: str = "eml",
 ) -> ImportBatch:
     """Parse a folder of saved ``.eml`` messages (and its subfolders) as one mailbox,
     as a Maildir is read: a message that is not mail is skipped with a warning, and
@@ -281,7 +307,9 @@ def parse_eml_folder(
             "holds no .eml message",
             fix="Give the folder of saved .eml messages, a Maildir folder or an mbox file",
         )
-    batch = _build(_iter_eml_folder(path, files), str(path), me_emails, source, "eml")
+    batch = _build(
+        _iter_eml_folder(path, files), str(path), me_emails, source, "eml", known_me, not_me
+    )
     batch.unknown_files = sorted(
         p.relative_to(path).as_posix()
         for p in path.rglob("*")
@@ -308,7 +336,13 @@ def _iter_eml_folder(path: Path, files: list[Path]) -> Iterator[_Raw]:
 
 
 def _build(
-    raws: Iterator[_Raw], path: str, me_emails: Iterable[str], source: str, kind: str
+    raws: Iterator[_Raw],
+    path: str,
+    me_emails: Iterable[str],
+    source: str,
+    kind: str,
+    known_me: Iterable[str] = (),
+    not_me: Iterable[str] = (),
 ) -> ImportBatch:
     batch = ImportBatch(source=source, kind=kind, path=path)
     reports: dict[str, FileReport] = {}
@@ -345,14 +379,21 @@ def _build(
             batch.warnings.append(
                 f"{raw.file}, line {raw.line}: a message could not be read ({e}); it is skipped"
             )
-    me = {e for e in (normalize_email(x) for x in me_emails) if e} or _guess_me(mails)
-    if me and not list(me_emails):
-        batch.notes.append(f"{path}: taken as your address: {', '.join(sorted(me))}")
-    elif not me and any(not m.bulk for m in mails):
-        batch.warnings.append(
-            f"{path}: could not tell which address is yours, so every message is counted "
-            "as written to you; import again with --me YOUR@ADDRESS"
-        )
+    seen = {m.delivered_to for m in mails if m.delivered_to}
+    for m in mails:
+        if not m.bulk:
+            seen.update(a for a, _name in ([m.sender] if m.sender else []) + m.recipients)
+    me = who_is_me(
+        batch,
+        path,
+        given=me_emails,
+        known=known_me,
+        refused=not_me,
+        seen=seen,
+        guess=lambda: _guess_me(mails),
+        none_fix=", so every message is counted as written to you; import again with "
+        "--me YOUR@ADDRESS",
+    )
     _aggregate(batch, mails, me, reports)
     batch.requests = merge_requests([req for _group, req in invitations])
     groups = {req.file: group for group, req in invitations}

@@ -26,6 +26,7 @@ from havewemet.store._sqlite import sqlite_utils  # first: see its docstring
 from havewemet.store.bulk import account_folded, count_interactions, indexes_rebuilt
 from havewemet.store.decisions import StoreDecisions
 from havewemet.store.match_cache import MatchCache
+from havewemet.store.own import StoreOwn, mark_own, own_of
 from havewemet.store.people import PeopleGroups
 from havewemet.store.queries import StoreQueries, pending_of
 from havewemet.store.requests import merge_request, request_row, save_requests
@@ -72,7 +73,7 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class Store(StoreQueries, StoreDecisions):
+class Store(StoreQueries, StoreDecisions, StoreOwn):
     """The user's havewemet database.
 
     Examples:
@@ -244,6 +245,10 @@ class Store(StoreQueries, StoreDecisions):
                         },
                         pk="source",
                     )
+                # The user's own identifiers, then which identities are the user: all
+                # of them when the identifiers changed, else this source's (issue 12).
+                changed = self._remember_own(batch.source, own_of(batch))
+                mark_own(self._db.conn, None if changed else batch.source)
                 self._db.table("sources").upsert(
                     {
                         "name": batch.source,
@@ -372,9 +377,27 @@ class Store(StoreQueries, StoreDecisions):
 
     def add_link(self, a: str, b: str, kind: str) -> None:
         """Keep the user's word that identities ``a`` and ``b`` are (``kind`` "link")
-        or are not ("unlink") one person; a later word on the pair replaces it."""
+        or are not ("unlink") one person; a later word on the pair replaces it, and the
+        same word again changes nothing. Either side may be a request id: the requester
+        when no identity in the user's data is theirs (issue 12)."""
         with self.transaction() as db:
-            db.table("links").upsert({"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b"))
+            same = db.execute(
+                "select 1 from links where a = ? and b = ? and kind = ?", [a, b, kind]
+            ).fetchone()
+            if not same:
+                db.table("links").upsert(
+                    {"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b")
+                )
+
+    def remove_link(self, a: str, b: str) -> bool:
+        """Take back the user's word on ``a`` and ``b`` (either order): whether there was one."""
+        with self.transaction() as db:
+            return (
+                db.execute(
+                    "delete from links where (a = ? and b = ?) or (a = ? and b = ?)", [a, b, b, a]
+                ).rowcount
+                > 0
+            )
 
     def add_request(self, request: Request) -> str:
         """Save one request typed by hand (or merge it into the same earlier one)."""
@@ -428,6 +451,11 @@ class Store(StoreQueries, StoreDecisions):
             removed = {"interactions": removed.pop(INTERACTION_LOG) + kept, **removed}
             removed["requests"] = self._forget_requests(source)
             self._db.execute("delete from sources where name = ?", [source])
+            # What the source said of the user goes too; what the user said (--me) stays.
+            self._db.execute(
+                "delete from own_identifiers where source = ? and how != '--me'", [source]
+            )
+            mark_own(self._db.conn)
         # Deleted rows are zeroed (secure_delete, on since open); the log is emptied
         # too, so nothing of the source stays in the store's files.
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -75,17 +75,35 @@ class StoreQueries:
         """Every interaction with its identity's person, name, company and e-mails, as
         the ego graph reads them (:mod:`havewemet.network.ego`): tuples of
         ``(identity_id, person_id, name, company, emails, source, kind, at, direction,
-        detail, count)`` (``emails`` as stored JSON), by identity."""
+        detail, count)`` (``emails`` as stored JSON), by identity; not the user's own
+        identities (issue 12)."""
         return self._db.conn.execute(
             """select i.id, i.person_id, i.name, i.company, i.emails, x.source, x.kind, x.at,
                       x.direction, x.detail, x.count
                  from interactions x join identities i on i.id = x.identity_id
-                order by i.id"""
+                where i.own = 0 order by i.id"""
         )
 
     def links(self) -> list[tuple[str, str, str]]:
         """The user's link/unlink overrides as ``(a, b, kind)``, oldest first."""
         return [tuple(r) for r in self._db.execute("select a, b, kind from links order by at")]
+
+    def links_of(self, ids: Iterable[str]) -> list[tuple[str, str, str]]:
+        """The user's link/unlink words that name any of ``ids`` (identity or request
+        ids), as ``(a, b, kind)``, oldest first."""
+        id_list = sorted(set(ids))
+        out: list[tuple[str, str, str]] = []
+        for chunk in chunks(id_list, 400):
+            marks = ", ".join("?" * len(chunk))
+            out += [
+                (r[0], r[1], r[2])
+                for r in self._db.execute(
+                    f"select a, b, kind from links where a in ({marks}) or b in ({marks}) "
+                    "order by at, a, b",
+                    chunk + chunk,
+                )
+            ]
+        return out
 
     def identity_ids(self, ref: str) -> list[str]:
         """The identity whose id is ``ref``, else those named ``ref`` (ignoring case
@@ -150,7 +168,8 @@ class StoreQueries:
         columns a tie strength reads: ``identity_id, kind, at, direction, count``)."""
         return self._db.query(
             """select x.identity_id, x.kind, x.at, x.direction, x.count, i.person_id, i.name
-               from interactions x join identities i on i.id = x.identity_id"""
+               from interactions x join identities i on i.id = x.identity_id
+               where i.own = 0"""
         )
 
     def outgoing_invitations(self) -> list[dict]:
@@ -168,14 +187,16 @@ class StoreQueries:
         return self._db.execute(sql).fetchone()[0]
 
     def fingerprint(self) -> tuple:
-        """A cheap summary that changes whenever an import, a check or a decision does."""
+        """A cheap summary that changes whenever an import, a check, a decision or the
+        user's word on who is who (``link``/``unlink``) does."""
         return tuple(
             self._db.execute(
                 """select (select count(*) from identities), (select count(*) from interactions),
                       (select max(imported_at) from sources), (select count(*) from requests),
                       (select max(updated_at) from requests),
                       (select count(*) from requests where status = 'pending'),
-                      (select max(id) from decisions)"""
+                      (select max(id) from decisions),
+                      (select group_concat(a || b || kind) from links)"""
             ).fetchone()
         )
 

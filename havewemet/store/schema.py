@@ -340,3 +340,35 @@ def m013_connection_flag(db: sqlite_utils.Database) -> None:
         "create index if not exists identities_connection_slug on identities (slug) "
         "where connection = 1"
     )
+
+
+@migration
+def m014_own_identifiers(db: sqlite_utils.Database) -> None:
+    """Who the user is (issue 12): their own e-mail addresses, phones, profile, names
+    and handles with where each came from (:mod:`havewemet.store.own`), and
+    ``identities.own`` flagging the identities that are the user. Filled from what the
+    store already knows (each source's ``profile`` row), so that a store made before
+    knows the user at once, and the identities that are theirs stop counting."""
+    from havewemet.store.own import mark_own
+
+    db.execute(
+        """create table if not exists own_identifiers (kind text not null, value text not
+           null, source text not null, how text not null, file text not null default '',
+           line integer not null default 0, is_primary integer not null default 0,
+           seen_at text, primary key (kind, value, source, how))"""
+    )
+    db.execute("alter table identities add column own integer not null default 0")
+    db.execute("create index if not exists identities_own on identities (own) where own = 1")
+    rows = []
+    for source, name, emails, handles in db.execute(
+        "select source, name, emails, handles from profile"
+    ).fetchall():
+        own = [("email", e) for e in json.loads(emails or "[]")]
+        own += [("handle", h) for h in json.loads(handles or "[]")]
+        own += [("name", name)] if name else []
+        rows += [(kind, value, source) for kind, value in own if value]
+    db.conn.executemany(
+        "insert or ignore into own_identifiers (kind, value, source, how) values (?, ?, ?, 'file')",
+        rows,
+    )
+    mark_own(db.conn)

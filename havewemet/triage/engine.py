@@ -73,6 +73,10 @@ def same_parsed_name(pa: ParsedName, pb: ParsedName) -> bool:
     )[0] in ("exact", "spelling")
 
 
+#: Why a match is sure when the user said so (``havewemet link``, the request page's
+#: "Same person" button; issue 12).
+SAID_SAME = "you said this is the same person"
+
 #: Above this many identities the triage does not place requesters in the network:
 #: the ego graph and its circles take 12 s at 50,000 identities (bench/triage_speed.py),
 #: six times the triage's 2 s budget. ``havewemet graph`` still draws the circles.
@@ -139,6 +143,7 @@ class Triager:
         self._initials_note = ""  # why an initial gave no evidence (set by find)
         self.positions = store.positions()
         self.me = store.profile()
+        self._own = store.own_identity_ids()  # the user's own cards: never a match (issue 12)
         self._network: Network | None = None
         self._decisions: dict[str, list[dict]] = defaultdict(list)
         for d in store.decisions():
@@ -183,6 +188,8 @@ class Triager:
             keep=lambda iid: not self.matcher.recs[iid].display,
             conflicts=lambda name, slugs: _only_member_ids(slugs) or namesake(name),
         )
+        if self._own:
+            found = [m for m in found if m.identity_id not in self._own]
         self._initials_note = ""
         if len(query.name.first.strip(".")) == 1 and query.name.last:
             found += self._by_initial(query, found)
@@ -220,7 +227,12 @@ class Triager:
         fits: dict[str, list[str]] = {}  # person -> identity ids
         for m in self.matcher.match_rec(query, limit=40, threshold=0.0):
             pn = self.matcher.recs[m.identity_id].name
-            if m.conflict or len(pn.first) < 2 or not pn.first.startswith(initial):
+            if (
+                m.identity_id in self._own
+                or m.conflict
+                or len(pn.first) < 2
+                or not pn.first.startswith(initial)
+            ):
                 continue
             if surname_level(query.name, pn)[0] not in ("exact", "spelling", "maiden"):
                 continue
@@ -241,6 +253,34 @@ class Triager:
             if iid not in have
         ]
 
+    def _your_word(self, request: PendingRequest, matches: list[Match]) -> list[Match]:
+        """The user's word on who the requester is (``havewemet link``/``unlink``, the
+        request page's "Same person" / "Not the same"; issue 12), read from the store
+        for each request: an identity said to be the requester is a sure match, so its
+        interactions count in full; one said not to be is no match. Each word holds for
+        the person behind the identity. The requester is their request's id and the
+        identities with their profile address (:func:`havewemet.identity.people.requester`)."""
+        slug, recs = request.slug, self.matcher.recs
+        mine = {request.id} | {m.identity_id for m in matches if slug in recs[m.identity_id].slugs}
+        said: dict[str, str] = {}
+        for a, b, kind in self.store.links_of(mine):
+            other = b if a in mine else a
+            if other not in mine and other in self.matcher.recs:
+                said[other] = kind
+        if not said:
+            return matches
+        person = self.people.person_of
+        gone = {person.get(i, i) for i in said}
+        out = [
+            m
+            for m in matches
+            if m.identity_id in mine or person.get(m.identity_id, m.identity_id) not in gone
+        ]
+        out += [Match(i, 1.0, [SAID_SAME]) for i, kind in said.items() if kind == "link"]
+        if any(kind == "link" for kind in said.values()):
+            self._initials_note = ""  # the user picked one of the people the initial fits
+        return sorted(out, key=lambda m: -m.probability)
+
     def triage(self, request: PendingRequest, *, template_count: int = 0) -> Triage:
         """Verdict, evidence, signals and recommendation for one request.
 
@@ -249,7 +289,7 @@ class Triager:
                 typed by hand).
             template_count: how many other requesters sent the same note.
         """
-        matches = self.find(request.name, request.profile_url)
+        matches = self._your_word(request, self.find(request.name, request.profile_url))
         sure = [m for m in matches if not m.conflict and m.probability >= SURE_MATCH]
         unsure = [m for m in matches if not m.conflict and SURE_MATCH > m.probability >= 0.5]
         sure_rows = self._interactions(sure)
@@ -370,8 +410,11 @@ class Triager:
             "name": ident["name"],
             "source": ident["source"],
             "file": ident["file"],
+            "line": ident.get("line") or 0,
             "probability": round(m.probability, 3),
             "reasons": m.reasons,
+            "possibly": m.probability < SURE_MATCH,
+            "confirmed": SAID_SAME in m.reasons,
         }
 
     def _interactions(self, matches: list[Match]) -> list[dict]:

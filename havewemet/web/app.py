@@ -125,6 +125,9 @@ def create_app(settings: WebSettings) -> FastAPI:
     register(app, "/request/{rid}", "request.html", request_page.page)
     register(app, "/network", "network.html", network.page)
     app.add_api_route("/decide", decide.endpoint, methods=["POST"], include_in_schema=False)
+    app.add_api_route(
+        "/same-person", decide.same_person_endpoint, methods=["POST"], include_in_schema=False
+    )
     app.mount("/static", StaticFiles(packages=[("havewemet.web", "static")]), name="static")
     return app
 

@@ -152,10 +152,17 @@ def host_allowed(request: Request) -> bool:
 
 def same_origin(request: Request) -> bool:
     """A write comes from our own page: Origin (when sent) is this very host, and the
-    browser does not call it a cross-site request."""
-    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+    browser does not call it a cross-site request.
+
+    A form posted from our own page sends ``Origin: null`` (the pages' Referrer-Policy
+    is no-referrer): it is accepted only when the browser itself says the post is
+    same-origin (``Sec-Fetch-Site``, which no page can set)."""
+    site = request.headers.get("sec-fetch-site")
+    if site not in (None, "same-origin", "none"):
         return False
     origin = request.headers.get("origin")
     if origin is None:
         return True  # not a browser (curl, a script): the Host check still applies
+    if origin == "null":
+        return site == "same-origin"
     return urlsplit(origin).netloc == request.headers.get("host", "")

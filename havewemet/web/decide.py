@@ -1,11 +1,18 @@
-"""``POST /decide``: the page's only write. A decision (accept, ask, ignore, report)
-on one request is recorded with its time and reason, and the request leaves the
-inbox. Cross-site posts are refused (see :func:`havewemet.web.app.same_origin`).
+"""The page's writes, the user's decisions. Cross-site posts are refused (see
+:func:`havewemet.web.context.same_origin`).
 
-The form works without JavaScript (a 303 back to the inbox); the page's script
-posts with ``Accept: application/json`` and updates the card and the counts in place
-from the answer (``pending``, ``counts``, ``decided``), and says what LinkedIn still
-needs (``linkedin``). The same decision posted again keeps nothing new.
+``POST /decide``: a decision (accept, ask, ignore, report) on one request is recorded
+with its time and reason, and the request leaves the inbox. The form works without
+JavaScript (a 303 back to the inbox); the page's script posts with ``Accept:
+application/json`` and updates the card and the counts in place from the answer
+(``pending``, ``counts``, ``decided``), and says what LinkedIn still needs
+(``linkedin``). The same decision posted again keeps nothing new.
+
+``POST /same-person``: the user's word on a "possibly" match of the request page
+(issue 12): ``same`` (:func:`~havewemet.identity.cluster.link` the requester and the
+identity: the match then counts in full), ``not`` (``unlink``: it is no match any
+more) or ``undo`` (the matcher decides again). A 303 back to the request page, whose
+verdict and evidence follow; the same word posted again changes nothing.
 """
 
 from __future__ import annotations
@@ -65,19 +72,25 @@ def _run(request: Request, fields: dict[str, str]) -> dict:
         ctx.close()
 
 
+async def _fields(request: Request) -> dict[str, str] | None:
+    """The form (or JSON object) posted, or None when it is neither."""
+    body = await request.body()
+    try:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            return {k: str(v) for k, v in json.loads(body or b"{}").items()}
+        return {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+    except (ValueError, AttributeError):
+        return None
+
+
 async def endpoint(request: Request) -> Response:
     """Read the form (or JSON) body, then write in a worker thread like every page."""
     if not same_origin(request):
         return error_response(
             request, 403, "decisions are accepted only from this page (cross-site request refused)"
         )
-    body = await request.body()
-    try:
-        if request.headers.get("content-type", "").startswith("application/json"):
-            fields = {k: str(v) for k, v in json.loads(body or b"{}").items()}
-        else:
-            fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
-    except (ValueError, AttributeError):
+    fields = await _fields(request)
+    if fields is None:
         return error_response(
             request, 400, "send a form or a JSON object with request_id and decision"
         )
@@ -87,4 +100,65 @@ async def endpoint(request: Request) -> Response:
     # Back to the inbox, which says what LinkedIn still needs for this decision.
     return RedirectResponse(
         f"/?decided={quote(fields.get('request_id', ''), safe='')}", status_code=303
+    )
+
+
+#: The answers of the request page's "Same person" / "Not the same" buttons and undo.
+ANSWERS = ("same", "not", "undo")
+
+
+def write_same_person(store: Store, request_id: str, identity_id: str, answer: str) -> dict:
+    """Record the user's word that the requester of ``request_id`` is (``same``) or is
+    not (``not``) the person behind ``identity_id``, or take it back (``undo``), through
+    :mod:`havewemet.identity.cluster`'s link, unlink and take_back (issue 12).
+
+    Raises:
+        HaveWeMetError: the answer is not one of same, not, undo.
+        NotFoundError: no request or no identity has this id.
+    """
+    from havewemet.identity.cluster import link, take_back, unlink
+
+    if answer not in ANSWERS:
+        raise HaveWeMetError(f"answer {answer!r} is not one of: {', '.join(ANSWERS)}")
+    if store.request(request_id) is None:
+        raise NotFoundError(f"no request with id {request_id!r}; reload the inbox")
+    if not identity_id or store.identity_ids(identity_id) != [identity_id]:
+        raise NotFoundError(f"no identity with id {identity_id!r}; reload the page")
+    if answer == "undo":
+        take_back(store, request_id, identity_id)
+    else:
+        (link if answer == "same" else unlink)(store, request_id, identity_id)
+    return {"ok": True, "request_id": request_id, "identity_id": identity_id, "answer": answer}
+
+
+def _run_same_person(request: Request, fields: dict[str, str]) -> dict:
+    ctx = Context(request)
+    try:
+        return write_same_person(
+            ctx.store,
+            fields.get("request_id", ""),
+            fields.get("identity_id", ""),
+            fields.get("answer", ""),
+        )
+    finally:
+        ctx.close()
+
+
+async def same_person_endpoint(request: Request) -> Response:
+    """``POST /same-person``: read the form, write in a worker thread, go back to the
+    request page (or answer JSON)."""
+    if not same_origin(request):
+        return error_response(
+            request, 403, "answers are accepted only from this page (cross-site request refused)"
+        )
+    fields = await _fields(request)
+    if fields is None:
+        return error_response(
+            request, 400, "send a form or a JSON object with request_id, identity_id and answer"
+        )
+    data = await run_in_threadpool(_run_same_person, request, fields)
+    if wants_json(request):
+        return JSONResponse(data)
+    return RedirectResponse(
+        f"/request/{quote(data['request_id'], safe='')}#matched", status_code=303
     )

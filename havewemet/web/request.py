@@ -1,11 +1,14 @@
 """``/request/{id}``: one request's whole story: the verdict and the rule, every
 evidence line with its source, the raw timeline of interactions (file and line),
-the identities it was matched to with the reasons and probability, mutual
-connections with tie strength, and earlier decisions; ``.json`` is the twin."""
+the identities it was matched to with the reasons and probability ("Same person" /
+"Not the same" on each "possibly" match, and the identities the user said are not
+the requester, each with an undo: :func:`havewemet.web.decide.write_same_person`),
+mutual connections with tie strength, and earlier decisions; ``.json`` is the twin."""
 
 from __future__ import annotations
 
 from havewemet.errors import NotFoundError
+from havewemet.identity.people import said_about
 from havewemet.triage.decisions import history as decision_history
 from havewemet.triage.engine import Triager
 from havewemet.web.context import Context
@@ -50,6 +53,17 @@ def page(ctx: Context, rid: str) -> dict:
     names = {i["id"]: known_as(i) for i in ctx.store.identities(ids)}
     for m in data["matches"]:  # a match by handle alone has no name: show the handle
         m["name"] = m["name"] or names.get(m["identity_id"], "")
+    said = said_about(ctx.store, req)
+    not_same = [
+        {
+            "identity_id": i["id"],
+            "name": known_as(i),
+            "source": i["source"],
+            "file": i.get("file") or "",
+            "line": i.get("line") or 0,
+        }
+        for i in ctx.store.identities(sorted(k for k, v in said.items() if v == "unlink"))
+    ]
     timeline = sorted(ctx.store.interactions_for(ids), key=lambda r: r["at"] or "", reverse=True)
     seen = {
         d["id"]: d
@@ -86,5 +100,6 @@ def page(ctx: Context, rid: str) -> dict:
             for r in timeline[:TIMELINE_LIMIT]
         ],
         "timeline_total": len(timeline),
+        "not_same": not_same,
         "decisions": history,
     }

@@ -18,7 +18,15 @@ from havewemet.importers.linkedin.export import (
     person_key,
     require_columns,
 )
-from havewemet.models import Direction, FileReport, Identity, ImportBatch, Interaction
+from havewemet.models import (
+    Direction,
+    FileReport,
+    Identity,
+    ImportBatch,
+    Interaction,
+    OwnIdentifier,
+)
+from havewemet.normalize import profile_slug
 
 # messages.csv's own date shape, ``2025-03-01 10:00:00 UTC``, one a line, in ASCII
 # digits with a valid time of day. For such a date parse_date gives the same text
@@ -59,6 +67,23 @@ def _me_keys(batch: ImportBatch, convs: list[str], senders: list[str], urls: lis
         if n >= max(2, len(per_conv) // 2):
             me_keys.add(top.lower())
     return me_keys
+
+
+def _own_profile(
+    table: CsvRows, batch: ImportBatch, me_keys: set, senders: list[str], urls: list[str]
+) -> None:
+    """The user's own profile address: the sender URL of their own messages (the
+    participant of most conversations, or the one under the user's name), kept as
+    theirs (issue 12)."""
+    for line, sender, url in zip(table.lines, senders, urls, strict=True):
+        if url and (url.lower() in me_keys or sender.lower() in me_keys):
+            slug = profile_slug(url)
+            if slug:
+                me = me_identity(batch)
+                if url not in me.urls:
+                    me.urls.append(url)
+                batch.own.append(OwnIdentifier("profile", slug, table.file, line))
+            return
 
 
 def _aggregate(
@@ -159,6 +184,7 @@ def _messages(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
         ("conversationid", "from", "senderprofileurl", "to", "recipientprofileurls", "date"),
     )
     me_keys = _me_keys(batch, convs, senders, sender_urls)
+    _own_profile(table, batch, me_keys, senders, sender_urls)
     columns = (senders, sender_urls, tos, to_urls)
     last_key = batch.identities[-1].key if batch.identities else None
     # Only each person's earliest and latest dates are kept: found on the raw texts

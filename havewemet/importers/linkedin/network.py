@@ -19,8 +19,16 @@ from havewemet.importers.linkedin.export import (
     person_key,
     require_columns,
 )
-from havewemet.models import FileReport, Identity, ImportBatch, Interaction, Request
-from havewemet.normalize import normalize_email
+from havewemet.models import (
+    FileReport,
+    Identity,
+    ImportBatch,
+    Interaction,
+    OwnIdentifier,
+    OwnKind,
+    Request,
+)
+from havewemet.normalize import normalize_email, normalize_phone
 
 
 @export_file("profile", order=0, markers=("First Name", "Last Name"))
@@ -37,16 +45,44 @@ def _profile(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
         for h in re.split(r"[,\s]+", row.get("twitterhandles", "")):
             if h.strip("[]@"):
                 me.handles.append("@" + h.strip("[]@"))
+        maiden = full_name(me.first_name, row.get("maidenname", ""))
+        own: list[tuple[OwnKind, str]] = [("name", me.name), ("name", maiden)]
+        own += [("handle", h) for h in me.handles]
+        for kind, value in dict.fromkeys(own):
+            if value and (kind != "name" or " " in value):
+                batch.own.append(OwnIdentifier(kind, value, table.file, line))
         report.identities = 1
 
 
 @export_file("emailaddresses", order=1, markers=("Email Address",))
 def _emails(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
     me = me_identity(batch)
-    for _line, row in table.records():
-        email = normalize_email(row.get("emailaddress", ""))
+    for line, row in table.records():
+        raw = row.get("emailaddress", "")
+        email = normalize_email(raw)
+        if raw.strip() and not email:
+            batch.warnings.append(
+                f"{table.file}, line {line}: {raw.strip()!r} is not an e-mail address; "
+                "it is not taken as yours (havewemet me --add ADDRESS adds the right one)"
+            )
         if email and email not in me.emails:
             me.emails.append(email)
+            primary = row.get("primary", "").strip().lower() in ("yes", "true", "1")
+            batch.own.append(OwnIdentifier("email", email, table.file, line, primary=primary))
+            report.identities = 1
+
+
+@export_file("phonenumbers", order=1, markers=("Number",))
+def _phones(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
+    """``PhoneNumbers.csv`` (``Extension,Number,Type``): the user's own numbers."""
+    me = me_identity(batch)
+    for line, row in table.records():
+        raw = row.get("number", "").strip()
+        phone = normalize_phone(raw, keep_raw=True) if any(c.isdigit() for c in raw) else ""
+        if phone and phone not in me.phones:
+            me.phones.append(phone)
+            batch.own.append(OwnIdentifier("phone", phone, table.file, line))
+            report.identities = 1
 
 
 @export_file("positions", order=2, markers=("Company Name",))
