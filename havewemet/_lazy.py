@@ -10,8 +10,10 @@ attribute of the package.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 
@@ -32,3 +34,26 @@ def lazy_getattr(package: str, where: dict[str, str]) -> Callable[[str], Any]:
         return value
 
     return __getattr__
+
+
+def lazy_module(name: str) -> ModuleType:
+    """The module ``name``, imported when one of its attributes is first read (the
+    standard library's :class:`importlib.util.LazyLoader`): a reader's library (a
+    calendar or vCard parser) costs nothing to an import of another format.
+
+    Examples:
+        >>> json = lazy_module("json")
+        >>> json.dumps([1])
+        '[1]'
+    """
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module

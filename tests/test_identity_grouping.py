@@ -142,3 +142,64 @@ def test_unlink_keeps_apart_across_reimports(store):
     store.save(c)
     group_new(store)
     assert len(_people(store)) == 2  # the newcomer joins one side, never both
+
+
+def _book(*idents: Identity, source: str = "book") -> ImportBatch:
+    b = ImportBatch(source, "test", "t")
+    b.identities += list(idents)
+    return b
+
+
+def _phone(ident: Identity, phone: str) -> Identity:
+    ident.phones = [phone]
+    return ident
+
+
+def test_an_identity_whose_address_changed_is_grouped_again(store):
+    from havewemet.identity.cluster import save_and_group
+
+    save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="d@x.example")))
+    save_and_group(store, _book(_ident("mail", "m", "Okafor D", email="d@x.example"),
+                                source="mail"))  # fmt: skip
+    assert {"Daniel Okafor", "Okafor D"} in _people(store)
+    # Near miss first: the same card again changes nothing, and regroups nothing.
+    res = save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="d@x.example")))
+    assert res.updated["identities"] == 0 and {"Daniel Okafor", "Okafor D"} in _people(store)
+    # The card now has another address: the mail thread's is no longer his.
+    save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="dan@y.example")))
+    assert _people(store) == [{"Daniel Okafor"}, {"Okafor D"}]
+    # And back: grouped again.
+    save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="d@x.example")))
+    assert _people(store) == [{"Daniel Okafor", "Okafor D"}]
+
+
+def test_forgetting_the_source_that_joined_two_identities_parts_them(store):
+    from havewemet.identity.cluster import forget_and_regroup, save_and_group
+
+    # A card with an address; a mail thread with that address and a phone; a second
+    # card with only the phone. The mail thread is what makes them one person.
+    save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="d@x.example")))
+    save_and_group(store, _book(_phone(_ident("mail", "m", "D Okafor", email="d@x.example"),
+                                       "+441632960001"), source="mail"))  # fmt: skip
+    save_and_group(store, _book(_phone(_ident("phone", "p", "Dan O"), "+441632960001"),
+                                source="phone"))  # fmt: skip
+    assert _people(store) == [{"D Okafor", "Dan O", "Daniel Okafor"}]
+    # Near miss: forgetting a source with nothing to do with him keeps him whole.
+    save_and_group(store, _book(_ident("other", "o", "Amira Haddad", email="a@h.example"),
+                                source="other"))  # fmt: skip
+    forget_and_regroup(store, "other")
+    assert _people(store) == [{"D Okafor", "Dan O", "Daniel Okafor"}]
+    forget_and_regroup(store, "mail")
+    assert _people(store) == [{"Dan O"}, {"Daniel Okafor"}]
+    assert all(i["person_id"] for i in store.identities())  # every one placed again
+
+
+def test_a_link_survives_a_change_of_address(store):
+    from havewemet.identity.cluster import link, save_and_group
+
+    ngozi = _ident("book", "b", "Ngozi Bello", email="n@b.example")
+    save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="d@x.example"), ngozi))
+    ids = sorted(i["id"] for i in store.identities())
+    link(store, *ids)  # the user says these two are one person (a married name, say)
+    save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="new@x.example"), ngozi))
+    assert _people(store) == [{"Daniel Okafor", "Ngozi Bello"}]

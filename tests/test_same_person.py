@@ -297,6 +297,11 @@ def test_link_by_request_id_counts_in_check_inbox_and_people(db_path, okafor, fi
     assert f"you said the requester D. Okafor (request {rid}) is not this person" in person["why"]
     inbox = {r["id"]: r for r in json.loads(cli("inbox", "--json"))}
     assert inbox[rid]["verdict"] == "stranger" and inbox[rid]["matches"] == []
+    out = cli("unlink", rid, daniel, "--undo")
+    assert out.strip() == f"Took back your word on {rid} and {daniel}: the matcher decides."
+    assert {r["id"]: r for r in json.loads(cli("inbox", "--json"))}[rid]["verdict"] == "known of"
+    out = cli("link", rid, daniel, "--undo")
+    assert out.strip() == f"You had said nothing about {rid} and {daniel}: nothing to undo."
 
 
 def test_a_requester_with_an_identity_of_their_own_is_that_identity(db_path, okafor):

@@ -54,20 +54,41 @@ def people(
             console.print(f"  why: {why}", markup=False)
 
 
+UndoOpt = Annotated[
+    bool,
+    typer.Option(
+        "--undo", help="Take back an earlier link or unlink of A and B: the matcher decides again."
+    ),
+]
+
+
+def _take_back(a: str, b: str) -> None:
+    from havewemet.identity.cluster import take_back
+
+    if take_back(open_store(), a, b):
+        console.print(f"Took back your word on {a} and {b}: the matcher decides.", markup=False)
+    else:
+        console.print(f"You had said nothing about {a} and {b}: nothing to undo.", markup=False)
+
+
 @command()
-def link(a: IdentityArg, b: IdentityArg) -> None:
+def link(a: IdentityArg, b: IdentityArg, undo: UndoOpt = False) -> None:
     """Say that two identities are the same person (kept across re-imports)."""
     from havewemet.identity.cluster import link as do_link
 
+    if undo:
+        return _take_back(a, b)
     x, y = do_link(open_store(), a, b)
     console.print(f"Linked {x} and {y}: one person from now on.", markup=False)
 
 
 @command()
-def unlink(a: IdentityArg, b: IdentityArg) -> None:
+def unlink(a: IdentityArg, b: IdentityArg, undo: UndoOpt = False) -> None:
     """Say that two identities are different people (kept across re-imports)."""
     from havewemet.identity.cluster import unlink as do_unlink
 
+    if undo:
+        return _take_back(a, b)
     x, y = do_unlink(open_store(), a, b)
     console.print(f"Unlinked {x} and {y}: never merged again.", markup=False)
 

@@ -174,8 +174,11 @@ def sources(as_json: JsonOpt = False) -> None:
 def forget(
     source: Annotated[str, typer.Argument(help="A source name from `havewemet sources`.")],
 ) -> None:
-    """Remove everything one source gave from the store."""
-    removed = open_store().forget(source)
+    """Remove everything one source gave from the store (and group again the people its
+    identities were part of)."""
+    from havewemet.identity.cluster import forget_and_regroup
+
+    removed = forget_and_regroup(open_store(), source)
     console.print(
         f"Removed {source}: " + ", ".join(f"{n} {t}" for t, n in removed.items()), markup=False
     )

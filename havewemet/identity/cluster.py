@@ -19,7 +19,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from havewemet.errors import HaveWeMetError
-from havewemet.identity.compare import Rec, compare, compare_above, probability
+from havewemet.identity.compare import compare, compare_above, probability
 from havewemet.identity.match import Matcher
 from havewemet.identity.names import given_name_roots, skeleton
 from havewemet.models import ImportBatch, stable_id
@@ -138,16 +138,6 @@ def cluster(store: Store, *, write: bool = True) -> dict[str, str]:
     return result
 
 
-def _same_identifier(a: Rec, b: Rec) -> bool:
-    """An exact shared identifier: e-mail, phone (E.164), profile address or handle."""
-    return bool(
-        a.emails & b.emails
-        or a.phones & b.phones
-        or a.slugs & b.slugs
-        or (a.usernames - a.slugs) & (b.usernames - b.slugs)
-    )
-
-
 def group_new(store: Store, matcher: Matcher | None = None) -> int:
     """Group the identities no grouping has placed yet (an import's new ones) into
     people, incrementally (issue 12): each joins the people it shares an exact
@@ -173,6 +163,15 @@ def group_new(store: Store, matcher: Matcher | None = None) -> int:
     prior = matcher.log2_prior_odds
     floor = math.log2(MERGE_AT / (1 - MERGE_AT)) - prior  # the weight MERGE_AT needs
     compared: set[tuple[str, str]] = set()
+    handle_sets: dict[str, frozenset[str]] = {}
+
+    def handles(iid: str) -> frozenset[str]:
+        got = handle_sets.get(iid)
+        if got is None:
+            rec = matcher.recs[iid]
+            got = handle_sets[iid] = rec.usernames - rec.slugs
+        return got
+
     for iid in new:
         rec = matcher.recs.get(iid)
         if rec is None:
@@ -182,12 +181,18 @@ def group_new(store: Store, matcher: Matcher | None = None) -> int:
             *("e:" + e for e in rec.emails),
             *("t:" + t for t in rec.phones),
             *("l:" + sl for sl in rec.slugs),
-            *("u:" + joined for user, _t, joined in rec.fit_handles if user in rec.usernames),
         ]
         for key in keys:
-            for o in index.get(key, ()):
-                # "u:" keys also hold mail local parts: a handle must be the same handle.
-                if o != iid and (key[0] != "u" or _same_identifier(rec, matcher.recs[o])):
+            pairs.extend((iid, o, False) for o in index.get(key, ()) if o != iid)
+        # A handle (not a profile slug, which the "l:" keys cover): its "u:" key also
+        # holds mail local parts and namesakes' slugs, so the other must have the same
+        # handle.
+        own = rec.usernames - rec.slugs
+        for user, _t, joined in rec.fit_handles:
+            if user not in own:
+                continue
+            for o in index.get("u:" + joined, ()):
+                if o != iid and user in handles(o):
                     pairs.append((iid, o, False))
         # A name match at MERGE_AT: only within the block of the given name's roots and
         # the surname's skeleton (as cluster_identities), at most _MAX_BLOCK members.
@@ -249,12 +254,12 @@ def group_new(store: Store, matcher: Matcher | None = None) -> int:
         union(x, y, forced)
     out: dict[str, str] = {}
     gone: set[str] = set()
+    member_of = {i: pid for pid, mids in members.items() for i in mids}
     for root, ids in group.items():
         if parent[root] != root:
             continue
         had = sorted(
-            {person[i] for i in ids if i in person}
-            | {pid for pid, mids in members.items() if set(mids) & ids}
+            {person[i] for i in ids if i in person} | {member_of[i] for i in ids if i in member_of}
         )
         pid = had[0] if had else stable_id("person", min(ids))
         gone.update(had[1:])
@@ -284,6 +289,13 @@ def save_and_group(store: Store, batch: ImportBatch) -> SaveResult:
         group_new(store, matcher)
 
     return store.save(batch, then=group)
+
+
+def forget_and_regroup(store: Store, source: str) -> dict[str, int]:
+    """Forget a source and group again, in the same transaction, the people its
+    identities were part of (issue 12): an address book's card may have been all that
+    joined a mail thread and a LinkedIn connection into one person."""
+    return store.forget(source, then=lambda: group_new(store))
 
 
 def _resolve(store: Store, ref: str) -> str:
@@ -336,6 +348,7 @@ __all__ = [
     "MERGE_AT",
     "cluster",
     "cluster_identities",
+    "forget_and_regroup",
     "group_new",
     "link",
     "save_and_group",

@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import icalendar
+from havewemet._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import icalendar
+else:  # imported when a calendar is read
+    icalendar = lazy_module("icalendar")
 
 __all__ = [
     "EPOCH",

@@ -23,10 +23,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import icalendar
-import recurring_ical_events
-
+from havewemet._lazy import lazy_module
 from havewemet.errors import InputError
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._ical_time import (
@@ -45,6 +44,14 @@ from havewemet.importers._io import decode_text
 from havewemet.importers._own import who_is_me
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction
 from havewemet.normalize import normalize_email
+
+if TYPE_CHECKING:
+    import icalendar
+    import recurring_ical_events
+else:  # imported when a file of this format is read
+    icalendar = lazy_module("icalendar")
+    recurring_ical_events = lazy_module("recurring_ical_events")
+
 
 __all__ = ["parse_calendar", "load"]
 

@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import vobject
-
+from havewemet._lazy import lazy_module
 from havewemet.errors import InputError
 from havewemet.importers import ImportOptions, register
 from havewemet.importers._io import iter_members, parse_date
@@ -27,6 +27,11 @@ from havewemet.importers._vcard_lines import decode_vcard, iter_cards
 from havewemet.importers.social import listing
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
 from havewemet.normalize import normalize_email, normalize_phone, profile_slug, social_handle
+
+if TYPE_CHECKING:
+    import vobject
+else:  # imported when an address book is read
+    vobject = lazy_module("vobject")
 
 log = logging.getLogger(__name__)
 

@@ -42,7 +42,7 @@ from havewemet.store.rows import (
     interaction_rows,
     position_rows,
 )
-from havewemet.store.schema import INTERACTION_LOG, MIGRATIONS, migration
+from havewemet.store.schema import INTERACTION_LOG, MATCH_SOURCE, MIGRATIONS, migration
 
 __all__ = ["SaveResult", "Store", "default_path", "migration"]
 
@@ -71,6 +71,20 @@ class SaveResult:
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+_MATCHED_AT = [IDENTITY_COLUMNS.index(c) for c in MATCH_SOURCE]
+
+
+def _changed_for_matching(rows: list[tuple], existing: dict[str, tuple]) -> list[str]:
+    """The stored identities among ``rows`` whose name or addresses (what matching and
+    grouping read, :data:`~havewemet.store.schema.MATCH_SOURCE`) the rows change."""
+    out = []
+    for row in rows:
+        old = existing.get(row[0])
+        if old is not None and any(old[i] != row[i] for i in _MATCHED_AT):
+            out.append(row[0])
+    return out
 
 
 class Store(StoreQueries, StoreDecisions, StoreOwn):
@@ -213,6 +227,8 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
                     existing_out=existing,
                 )
                 result.added["identities"], result.updated["identities"] = added, updated
+                if updated:  # a changed name or address may join or split people
+                    self.groups.ungroup(_changed_for_matching(id_rows, existing))
                 f_added, f_updated = account_folded(self._db.conn, folded, id_rows, existing)
                 added, updated = self._upsert(
                     INTERACTION_LOG, INTERACTION_COLUMNS, x_rows, batch.source, own_ids=own_ids
@@ -433,8 +449,12 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
             )
         return out
 
-    def forget(self, source: str) -> dict[str, int]:
-        """Remove everything one source gave; returns the rows removed per table."""
+    def forget(self, source: str, *, then: Callable[[], object] | None = None) -> dict[str, int]:
+        """Remove everything one source gave; returns the rows removed per table.
+
+        The people its identities belonged to are marked for grouping again (one of
+        them may have been what held a person together); ``then`` runs in the same
+        transaction after the removal (the identity layer regroups them there)."""
         if not self._db["sources"].count_where("name = ?", [source]):
             names = ", ".join(r["name"] for r in self._db["sources"].rows) or "none"
             raise NotFoundError(f"no source named {source!r} (imported sources: {names})")
@@ -444,6 +464,8 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
                 "select count(*) from identities where source = ? and connected_id is not null",
                 [source],
             ).fetchone()[0]
+            leaving = self.groups.of_source(source)
+            self.groups.ungroup(leaving, leaving=leaving)
             for table in (INTERACTION_LOG, "identities", "positions", "profile"):
                 removed[table] = self._db.execute(
                     f"delete from [{table}] where source = ?", [source]
@@ -456,6 +478,8 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
                 "delete from own_identifiers where source = ? and how != '--me'", [source]
             )
             mark_own(self._db.conn)
+            if then is not None:
+                then()
         # Deleted rows are zeroed (secure_delete, on since open); the log is emptied
         # too, so nothing of the source stays in the store's files.
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -33,6 +33,45 @@ class PeopleGroups:
             )
         ]
 
+    def ungroup(self, ids: Iterable[str], *, leaving: Iterable[str] = ()) -> int:
+        """Mark the people of ``ids`` for grouping again (issue 12: an identity whose
+        name or addresses changed, or one about to be forgotten, may have been what held
+        its person together): every member's ``person_id`` is cleared and the people
+        rows go, so the next grouping places them afresh; ``leaving`` (identities about
+        to be deleted) are not marked. Runs in the caller's transaction. Returns how
+        many identities were marked."""
+        ids = list(ids)
+        if not ids:
+            return 0
+        people: set[str] = set()
+        alone: list[str] = []
+        for chunk in chunks(ids, 900):
+            marks = ", ".join("?" * len(chunk))
+            for iid, pid in self._db.execute(
+                f"select id, person_id from identities where id in ({marks})", chunk
+            ):
+                if pid:
+                    people.add(pid)
+                else:
+                    alone.append(iid)
+        skip = set(leaving)
+        marked = [i for i in alone if i not in skip]
+        for members in self.members(people).values():
+            marked += [i for i in members if i not in skip]
+        for chunk in chunks(sorted(people), 900):
+            marks = ", ".join("?" * len(chunk))
+            self._db.execute(f"delete from people where id in ({marks})", chunk)
+        self._db.conn.executemany(
+            "update identities set person_id = null where id = ?", [(i,) for i in marked]
+        )
+        return len(marked)
+
+    def of_source(self, source: str) -> list[str]:
+        """The identities one source gave."""
+        return [
+            r[0] for r in self._db.execute("select id from identities where source = ?", [source])
+        ]
+
     def person_of(self, ids: Iterable[str]) -> dict[str, str]:
         """``identity id -> person id`` for the given identities that have one."""
         out: dict[str, str] = {}

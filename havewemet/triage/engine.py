@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from havewemet._gc import paused as gc_paused
 from havewemet.identity.compare import Rec
@@ -22,7 +23,6 @@ from havewemet.identity.match import Match, Matcher, Query, query_rec
 from havewemet.identity.names import ParsedName, given_level, parse_name, skeleton, surname_level
 from havewemet.identity.prepared import load_matcher
 from havewemet.models import Action, PendingRequest, Request
-from havewemet.network.place import Network, Placement
 from havewemet.store import Store
 from havewemet.triage.evidence import (
     CONNECTED,
@@ -39,6 +39,9 @@ from havewemet.triage.evidence import (
 from havewemet.triage.people import Mutual, People, mutual_evidence
 from havewemet.triage.policy import Policy, load_policy, recommend
 from havewemet.triage.signals import Signal, label, read_signals, template_groups
+
+if TYPE_CHECKING:  # the network (scipy, igraph) is read only when requesters are placed
+    from havewemet.network.place import Network, Placement
 
 #: Below this match probability the evidence is shown but cannot make a verdict
 #: stronger than *known of*: a wrong merge would accept a stranger.
@@ -380,6 +383,8 @@ class Triager:
         """The user's network (ego graph, circles, scores), built at the first request
         that names mutual connections; None above :data:`PLACE_UP_TO` identities."""
         if self._network is None and len(self.matcher) <= PLACE_UP_TO:
+            from havewemet.network.place import Network
+
             self._network = Network.from_store(self.store, today=self.today)
         return self._network
 
