@@ -19,7 +19,7 @@ from havewemet.cli.app import (
     console,
     open_store,
 )
-from havewemet.errors import HaveWeMetError
+from havewemet.errors import HaveWeMetError, InputError
 
 
 @command()
@@ -113,11 +113,19 @@ def import_(
             "(havewemet me).",
         ),
     ] = None,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Read the file even if this very file was imported last time "
+            "(same bytes, options and havewemet).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Import one source into the store, in one transaction (re-importing changes nothing)."""
     from havewemet.identity.cluster import save_and_group
-    from havewemet.importers import ImportOptions, read_source
+    from havewemet.importers import ImportOptions, fingerprint, read_source
 
     mapping = {}
     for item in map_ or []:
@@ -138,8 +146,14 @@ def import_(
         known_me=store.my_addresses(),
         not_me=store.not_my_addresses(),
     )
+    if not path.exists():
+        raise InputError(str(path), "does not exist", fix="Check the path")
+    fp = fingerprint(path, format=format, options=opts)
+    last = None if again else store.imported_from(fp)
+    if last is not None:
+        return _unchanged(path, last, as_json)
     batch = read_source(path, format=format, options=opts)
-    result = save_and_group(store, batch)
+    result = save_and_group(store, batch, fingerprint=fp)
     statuses = store.request_statuses(r.id for r in batch.requests)
     if as_json:
         return _print_json(
@@ -168,6 +182,29 @@ def sources(as_json: JsonOpt = False) -> None:
         console.print("Nothing imported yet: `havewemet import PATH`.")
         return
     render.sources(console, rows)
+
+
+def _unchanged(path: Path, last: dict, as_json: bool) -> None:
+    """Say that ``path`` is the file imported last time, as it was then: nothing to do."""
+    if as_json:
+        return _print_json(
+            {
+                "source": last["name"],
+                "path": str(path),
+                "unchanged": True,
+                "imported_at": last["imported_at"],
+                "files": json.loads(last["report"] or "[]"),
+                "added": {},
+                "updated": {},
+            }
+        )
+    console.print(
+        f"{path}: the same file as imported on {last['imported_at'][:16].replace('T', ' ')} "
+        f"as source '{last['name']}' (same bytes, options and havewemet): nothing to "
+        "change. `--again` reads it anyway.",
+        markup=False,
+        highlight=False,
+    )
 
 
 @command()
