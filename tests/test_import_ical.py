@@ -202,9 +202,11 @@ def test_google_export_exact_records():
         ("jane.doe@acme.example", "2024-03-05T09:00:00", "Data platform review", "both", "meeting"),
         ("jane.doe@acme.example", "2024-07-01T08:00:00", "Summer planning", "both", "meeting"),
     ]
-    assert batch.notes == [
-        f"calendar.ics: taken as your address: {ME} (guessed; --me ADDRESS chooses another)"
+    assert batch.notes == [  # Google names the calendar after its owner: remembered
+        f"calendar.ics: taken as your address: {ME} (guessed; remembered for later "
+        f"imports: havewemet me --remove {ME} if it is not yours)"
     ]
+    assert [(o.value, o.how) for o in batch.own] == [(ME, "guessed")]
     assert batch.warnings == []
     assert batch.files[0].rows == 8 and batch.files[0].note == "1 cancelled occurrences"
 

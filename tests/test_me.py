@@ -317,7 +317,7 @@ def test_a_sure_mail_guess_is_remembered_for_the_calendar(tmp_path: Path, db_pat
     assert f"taken as your address: {ME} (guessed; remembered for later imports" in out
     ics = calendar(tmp_path / "team.ics", me=ME)
     assert "as remembered from earlier imports" in run("import", ics).output
-    assert "guessed from the mail of mbox:Sent.mbox" in run("me").output
+    assert "guessed from mbox:Sent.mbox" in run("me").output
 
 
 # -- the user is never their own contact ------------------------------------------------
@@ -475,3 +475,49 @@ def test_an_x_archive_names_the_user_for_the_mail(tmp_path: Path, db_path: Path)
         "handle",
         "handle",
     ]
+
+
+def test_invitations_name_the_users_own_profile(tmp_path: Path) -> None:
+    """Invitations.csv (2023+) names the user's profile in every row: as the invitee of
+    an incoming invitation, the inviter of an outgoing one."""
+    header = ["From", "To", "Sent At", "Message", "Direction"]
+    header += ["inviterProfileUrl", "inviteeProfileUrl"]
+    me_url = f"https://www.linkedin.com/in/{ME_SLUG}"
+    rows = [
+        ["Lena Vogt", "Ruth Calloway", "3/1/24, 9:15 AM", "", "INCOMING"]
+        + ["https://www.linkedin.com/in/lena-vogt-3x", me_url],
+        ["Ruth Calloway", "Tom Brennan", "2/1/24, 4:02 PM", "Hello Tom", "OUTGOING"]
+        + [me_url, "https://www.linkedin.com/in/tombrennan"],
+    ]
+    folder = linkedin_export(tmp_path / "export")
+    write(folder / "Invitations.csv", csv_text(header, rows), bom=True)
+    batch = read_source(folder)
+    profiles = [(o.value, o.file, o.line) for o in batch.own if o.kind == "profile"]
+    assert profiles == [(ME_SLUG, "Invitations.csv", 2)]  # not Lena's, not Tom's
+
+
+def test_me_with_an_import_adds_to_what_is_remembered(tmp_path: Path, db_path: Path) -> None:
+    run("import", linkedin_export(tmp_path / "export"))
+    home = "ruth.home@example.org"
+    box = mbox(
+        tmp_path / "both.mbox",
+        [*THREAD, (f"Ruth <{home}>", f"Tom Brennan <{TOM}>", "From home")],
+    )
+    out = " ".join(run("import", box, "--me", home).output.split())
+    assert f"also taken as you, as remembered from earlier imports: {ME}" in out
+    assert mail_rows(db_path) == [(FAY, "in", 1), (FAY, "out", 2), (TOM, "out", 1)]
+    kept = json.loads(run("me", "--json").output)["identifiers"]
+    assert [(r["value"], r["how"]) for r in kept if r["kind"] == "email"] == [
+        (ME, "file"),  # the primary first
+        (home, "--me"),
+    ]
+
+
+def test_a_me_that_is_not_an_address_is_refused(tmp_path: Path, db_path: Path) -> None:
+    box = mbox(tmp_path / "a.mbox", THREAD)
+    result = run("import", box, "--me", "ruth.calloway", ok=False)
+    assert result.stderr == (
+        "Error: --me: 'ruth.calloway' is not an e-mail address. Give your own address, "
+        "e.g. --me you@example.com (repeat --me for each)\n"
+    )
+    assert json.loads(run("sources", "--json").output) == []  # nothing imported

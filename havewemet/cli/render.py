@@ -238,7 +238,7 @@ def _from(r: dict) -> str:
     if r["how"] == "--me":
         return f"--me (importing {r['source']})" if r["source"] else "havewemet me --add"
     if r["how"] == "guessed":
-        return f"guessed from the mail of {r['source']}"
+        return f"guessed from {r['source']}"
     where = f"{r['file']}, line {r['line']}" if r["file"] and r["line"] else r["file"]
     return f"{r['source']}: {where}" if where else r["source"]
 

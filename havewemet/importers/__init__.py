@@ -194,6 +194,7 @@ def read_source(
     if not path.exists():
         raise InputError(str(path), "does not exist", fix="Check the path")
     options = options or ImportOptions()
+    _check_me(options.me_emails)
     all_readers = readers()
     if path.is_file():
         _refuse_empty_or_damaged(path)
@@ -218,6 +219,20 @@ def read_source(
             rec.source = options.source
     _files_inside(batch, path)
     return batch
+
+
+def _check_me(given: list[str]) -> None:
+    """Refuse a ``--me`` that is not an e-mail address: taken silently, it would
+    leave the user's own mail counted as someone else's (issue 12)."""
+    from havewemet.normalize import normalize_email
+
+    for text in given:
+        if not normalize_email(text):
+            raise InputError(
+                "--me",
+                f"{text!r} is not an e-mail address",
+                fix="Give your own address, e.g. --me you@example.com (repeat --me for each)",
+            )
 
 
 # What a zip's first bytes are: a local file header, or the end record of an empty zip.

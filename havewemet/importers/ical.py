@@ -139,7 +139,7 @@ def parse_calendar(
         known=known_me,
         refused=not_me,
         seen={e for ev in cal.events for e, _name in _people(ev)} if cal.with_people else set(),
-        guess=lambda: (cal.guess_owner(), False),
+        guess=lambda: cal.guess_owner_sure(),
         none_fix="; every attendee is counted as someone else; import again with --me YOUR@ADDRESS",
     )
     seen_people: dict[str, Identity] = {}
@@ -359,6 +359,14 @@ class _Calendar:
         if not top or top[0][1] < 2 or top[0][1] * 2 <= self.with_people:
             return set()
         return {top[0][0]} if len(top) == 1 or top[1][1] < top[0][1] else set()
+
+    def guess_owner_sure(self) -> tuple[set[str], bool]:
+        """:meth:`guess_owner`, and whether the calendar itself names its owner (Google's
+        ``X-WR-CALNAME``, Thunderbird's mark) so that the guess can be remembered."""
+        owner = self.guess_owner()
+        named = {normalize_email(str(c.get("X-WR-CALNAME", ""))) for c in self.calendars}
+        named |= {normalize_email(str(ev.get("X-MOZ-INVITED-ATTENDEE", ""))) for ev in self.events}
+        return owner, bool(owner & named)
 
     @property
     def with_people(self) -> int:

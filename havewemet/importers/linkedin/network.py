@@ -28,7 +28,7 @@ from havewemet.models import (
     OwnKind,
     Request,
 )
-from havewemet.normalize import normalize_email, normalize_phone
+from havewemet.normalize import normalize_email, normalize_phone, profile_slug
 
 
 @export_file("profile", order=0, markers=("First Name", "Last Name"))
@@ -172,8 +172,13 @@ def _connections(table: CsvRows, batch: ImportBatch, report: FileReport) -> None
 def _invitations(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
     require_columns(table, "From", "To", "Sent At", "Direction")
     undated = Undated(table, "Sent At")
+    own: dict[str, int] = {}  # the user's profile slugs (each invitation names it, 2023+)
     for line, row in table.records():
         direction = row.get("direction", "").upper()
+        mine = {"INCOMING": "inviteeprofileurl", "OUTGOING": "inviterprofileurl"}.get(direction)
+        slug = profile_slug(row.get(mine, "")) if mine else ""
+        if slug:
+            own.setdefault(slug, line)
         raw = row.get("sentat", "")
         sent = undated.check(line, raw, parse_date(raw))
         note = row.get("message", "")
@@ -198,3 +203,4 @@ def _invitations(table: CsvRows, batch: ImportBatch, report: FileReport) -> None
             )
             add_person(batch, report, ident, "invitation", sent, "out", note[:300])
     undated.warn(batch)
+    batch.own += [OwnIdentifier("profile", s, table.file, line) for s, line in own.items()]
