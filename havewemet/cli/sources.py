@@ -151,7 +151,7 @@ def import_(
     fp = fingerprint(path, format=format, options=opts)
     last = None if again else store.imported_from(fp)
     if last is not None:
-        return _unchanged(path, last, as_json)
+        return _unchanged(path, last, store.source_request_statuses(last["name"]), as_json)
     batch = read_source(path, format=format, options=opts)
     result = save_and_group(store, batch, fingerprint=fp)
     statuses = store.request_statuses(r.id for r in batch.requests)
@@ -184,8 +184,9 @@ def sources(as_json: JsonOpt = False) -> None:
     render.sources(console, rows)
 
 
-def _unchanged(path: Path, last: dict, as_json: bool) -> None:
-    """Say that ``path`` is the file imported last time, as it was then: nothing to do."""
+def _unchanged(path: Path, last: dict, statuses: dict[str, int], as_json: bool) -> None:
+    """Say that ``path`` is the file imported last time, as it was then: nothing to do;
+    ``statuses``: how many of its requests are pending, already connected or decided."""
     if as_json:
         return _print_json(
             {
@@ -196,6 +197,7 @@ def _unchanged(path: Path, last: dict, as_json: bool) -> None:
                 "files": json.loads(last["report"] or "[]"),
                 "added": {},
                 "updated": {},
+                "requests": statuses,
             }
         )
     console.print(
@@ -205,6 +207,8 @@ def _unchanged(path: Path, last: dict, as_json: bool) -> None:
         markup=False,
         highlight=False,
     )
+    if statuses:
+        console.print(render.requests_line(statuses), markup=False, highlight=False)
 
 
 @command()
