@@ -19,7 +19,7 @@ from havewemet.cli.app import (
     console,
     open_store,
 )
-from havewemet.errors import HaveWeMetError, InputError
+from havewemet.errors import HaveWeMetError
 
 
 @command()
@@ -146,8 +146,6 @@ def import_(
         known_me=store.my_addresses(),
         not_me=store.not_my_addresses(),
     )
-    if not path.exists():
-        raise InputError(str(path), "does not exist", fix="Check the path")
     fp = fingerprint(path, format=format, options=opts)
     last = None if again else store.imported_from(fp)
     if last is not None:

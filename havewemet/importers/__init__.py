@@ -155,6 +155,10 @@ def fingerprint(path: str | Path, *, format: str | None, options: ImportOptions)
     havewemet's code. Two imports with the same fingerprint give the same batch, so
     the second has nothing to save."""
     path = Path(path)
+    if not path.exists():
+        raise InputError(str(path), "does not exist", fix="Check the path")
+    if path.is_file():
+        _refuse_empty_or_damaged(path)  # as read_source does, before guessing a format
     h = hashlib.sha256(_code_hash())
     opts = {k: sorted(v) if isinstance(v, list) else v for k, v in asdict(options).items()}
     given = {normalize_email(e) for e in options.me_emails}
