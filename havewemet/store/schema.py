@@ -207,7 +207,7 @@ def m004_connected_on_identity(db: sqlite_utils.Database) -> None:
     db.execute(INTERACTIONS_VIEW)
 
 
-#: The identity columns a prepared record was made from until m015.
+#: The identity columns a prepared record was made from until m016.
 _MATCH_SOURCE_M005 = (
     *("name", "first_name", "last_name", "emails", "phones", "urls", "handles"),
     *("company", "key"),
@@ -377,7 +377,14 @@ def m014_own_identifiers(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m015_birthday(db: sqlite_utils.Database) -> None:
+def m015_source_fingerprint(db: sqlite_utils.Database) -> None:
+    """What each source was imported from (a hash of its bytes, the options and the
+    code that read it): importing the same file again finds it and reads nothing."""
+    db.execute("alter table sources add column fingerprint text not null default ''")
+
+
+@migration
+def m016_birthday(db: sqlite_utils.Database) -> None:
     """An identity's birthday (issue 12: the address book's vCard ``BDAY`` or contacts
     CSV's Birthday, which the importers keep in ``extra``) as a column the matcher's
     prepared records are made from: ``birthday`` is computed from ``extra``, so no
