@@ -18,6 +18,7 @@ verdict and evidence follow; the same word posted again changes nothing.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from urllib.parse import parse_qs, quote
 
 from fastapi import Request
@@ -33,8 +34,8 @@ from havewemet.web.inbox import summary
 
 
 def write_decision(store: Store, request_id: str, decision: str, *, reason: str = "") -> dict:
-    """Record a decision on the request with this exact id: every write the web page
-    makes goes through here, to :func:`havewemet.triage.decisions.record_decision`
+    """Record a decision on the request with this exact id: every decision the web
+    page records goes through here, to :func:`havewemet.triage.decisions.record_decision`
     (one transaction; the request's status becomes the decision).
 
     Raises:
@@ -64,43 +65,44 @@ def _decide(ctx: Context, fields: dict[str, str]) -> dict:
     }
 
 
-def _run(request: Request, fields: dict[str, str]) -> dict:
-    ctx = Context(request)
-    try:
-        return _decide(ctx, fields)
-    finally:
-        ctx.close()
-
-
-async def _fields(request: Request) -> dict[str, str] | None:
-    """The form (or JSON object) posted, or None when it is neither."""
+async def _write(
+    request: Request, what: str, needs: str, write: Callable[[Context, dict[str, str]], dict]
+) -> dict | Response:
+    """Every write's guard and body: refuse a cross-site post, read the form (or JSON)
+    body, then ``write`` in a worker thread with its own store, like every page."""
+    if not same_origin(request):
+        return error_response(
+            request, 403, f"{what} are accepted only from this page (cross-site request refused)"
+        )
     body = await request.body()
     try:
         if request.headers.get("content-type", "").startswith("application/json"):
-            return {k: str(v) for k, v in json.loads(body or b"{}").items()}
-        return {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+            fields = {k: str(v) for k, v in json.loads(body or b"{}").items()}
+        else:
+            fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
     except (ValueError, AttributeError):
-        return None
+        return error_response(request, 400, f"send a form or a JSON object with {needs}")
+
+    def run() -> dict:
+        ctx = Context(request)
+        try:
+            return write(ctx, fields)
+        finally:
+            ctx.close()
+
+    return await run_in_threadpool(run)
 
 
 async def endpoint(request: Request) -> Response:
-    """Read the form (or JSON) body, then write in a worker thread like every page."""
-    if not same_origin(request):
-        return error_response(
-            request, 403, "decisions are accepted only from this page (cross-site request refused)"
-        )
-    fields = await _fields(request)
-    if fields is None:
-        return error_response(
-            request, 400, "send a form or a JSON object with request_id and decision"
-        )
-    data = await run_in_threadpool(_run, request, fields)
+    """``POST /decide``."""
+    data = await _write(request, "decisions", "request_id and decision", _decide)
+    if isinstance(data, Response):
+        return data
     if wants_json(request):
         return JSONResponse(data)
     # Back to the inbox, which says what LinkedIn still needs for this decision.
-    return RedirectResponse(
-        f"/?decided={quote(fields.get('request_id', ''), safe='')}", status_code=303
-    )
+    rid = data["decision"]["request_id"]
+    return RedirectResponse(f"/?decided={quote(rid, safe='')}", status_code=303)
 
 
 #: The answers of the request page's "Same person" / "Not the same" buttons and undo.
@@ -131,32 +133,21 @@ def write_same_person(store: Store, request_id: str, identity_id: str, answer: s
     return {"ok": True, "request_id": request_id, "identity_id": identity_id, "answer": answer}
 
 
-def _run_same_person(request: Request, fields: dict[str, str]) -> dict:
-    ctx = Context(request)
-    try:
-        return write_same_person(
-            ctx.store,
-            fields.get("request_id", ""),
-            fields.get("identity_id", ""),
-            fields.get("answer", ""),
-        )
-    finally:
-        ctx.close()
+def _same_person(ctx: Context, fields: dict[str, str]) -> dict:
+    return write_same_person(
+        ctx.store,
+        fields.get("request_id", ""),
+        fields.get("identity_id", ""),
+        fields.get("answer", ""),
+    )
 
 
 async def same_person_endpoint(request: Request) -> Response:
-    """``POST /same-person``: read the form, write in a worker thread, go back to the
-    request page (or answer JSON)."""
-    if not same_origin(request):
-        return error_response(
-            request, 403, "answers are accepted only from this page (cross-site request refused)"
-        )
-    fields = await _fields(request)
-    if fields is None:
-        return error_response(
-            request, 400, "send a form or a JSON object with request_id, identity_id and answer"
-        )
-    data = await run_in_threadpool(_run_same_person, request, fields)
+    """``POST /same-person``: back to the request page (or answer JSON)."""
+    needs = "request_id, identity_id and answer"
+    data = await _write(request, "answers", needs, _same_person)
+    if isinstance(data, Response):
+        return data
     if wants_json(request):
         return JSONResponse(data)
     return RedirectResponse(
