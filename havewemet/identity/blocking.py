@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import jellyfish
 
-from havewemet.identity.compare import Rec
+from havewemet.identity.compare import Rec, rec_profile_form
 from havewemet.identity.handles import _tokens, name_handle_forms
 from havewemet.identity.names import ParsedName, given_name_roots, skeleton
 
@@ -46,6 +46,10 @@ def rec_keys(rec: Rec) -> set[str]:
     what they hold (``s`` surname word, ``p`` phonetic key, ``g`` given-name root and
     surname initial, ``e`` e-mail, ``t`` phone, ``l`` profile slug, ``u`` username)."""
     keys = set(_name_keys(rec.name))
+    if rec.slugs:  # the name form of the profile address (issue 12)
+        form = rec_profile_form(rec)
+        if form is not None:
+            keys |= _name_keys(form[0])
     if rec.emails:
         keys.update(["e:" + e for e in rec.emails])
     if rec.phones:
@@ -110,6 +114,9 @@ def _query_compat(rec: Rec) -> tuple[frozenset[tuple], frozenset[tuple]] | None:
     words = f"{pn.first} {pn.middle} {pn.last} {pn.nickname}".replace("-", " ").split()
     if not pn.first or not pn.last or len(pn.first.strip(". ")) <= 1:
         return None
+    form = rec_profile_form(rec) if rec.slugs else None
+    if form is not None:  # the name form of the profile address (issue 12)
+        words += [w for w in form[0][:4] if w]
     given, surname = {("*",)}, {("+",)}
     for w in words:
         given |= _given_compat(w)
@@ -119,7 +126,7 @@ def _query_compat(rec: Rec) -> tuple[frozenset[tuple], frozenset[tuple]] | None:
 
 def query_keys(rec: Rec) -> set[str]:
     """The keys a query looks up: its own keys plus swaps, handle forms and sub-words."""
-    keys = rec_keys(rec)
+    keys = rec_keys(rec)  # the profile address's name form's keys included
     pn = rec.name
     if pn.first and pn.last:
         keys.add("s:" + skeleton(pn.first))

@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from havewemet.identity.compare_names import SWAP_PENALTY, WordU, _name_part
-from havewemet.identity.handles import _tokens, fit_reason, handle_username, tokens_fit
+from havewemet.identity.handles import (
+    _tokens,
+    fit_reason,
+    handle_username,
+    profile_form,
+    tokens_fit,
+)
 from havewemet.identity.model import (
     _HANDLE_W,
     _MAX_REST,
@@ -136,14 +142,15 @@ def _set_part(sc: Scored, comp: str, a: frozenset, b: frozenset, what: str) -> N
 _EMPTY: frozenset[str] = frozenset()
 
 
-def _handle_part(sc: Scored, a: Rec, b: Rec) -> None:
+def _handle_part(a: Rec, b: Rec, *, fits: bool = True) -> tuple[float, str] | None:
+    """The handle comparison's weight and reason (None: not compared). Without
+    ``fits``, only the same username counts: the name was read from the handle."""
     if a.usernames and b.usernames and not (a.slugs & b.slugs) and not (a.emails & b.emails):
         same = a.compact & b.compact
         if same:
-            sc.add("handle", _HANDLE_W["same"], f"same username ({sorted(same)[0]})")
-            return
-    if not (a.fit_handles or b.fit_handles) or not (a.display and b.display):
-        return
+            return _HANDLE_W["same"], f"same username ({sorted(same)[0]})"
+    if not fits or not (a.fit_handles or b.fit_handles) or not (a.display and b.display):
+        return None
     best, best_user, best_why = 0.0, "", ""
     for handles, y in ((a.fit_handles, b.display), (b.fit_handles, a.display)):
         for user, toks, _ in handles:
@@ -156,7 +163,64 @@ def _handle_part(sc: Scored, a: Rec, b: Rec) -> None:
         # Both names are known: a handle made from the name mostly repeats the name
         # comparison (the fields are not independent), so it counts little.
         w = min(w, 2.0)
-    sc.add("handle", w, fit_reason(best_user, best_why) if lvl != "none" else "")
+    return w, fit_reason(best_user, best_why) if lvl != "none" else ""
+
+
+#: A name comparison's weight, parts and reasons (kept per parsed name in a memo).
+_Names = tuple[float, dict[str, float], list[str]]
+
+
+def _names(
+    a: ParsedName,
+    b: ParsedName,
+    u_given: float | None,
+    u_last: float | None,
+    u_word: WordU | None,
+    why: str = "",
+) -> _Names:
+    sc = Scored()
+    if why:
+        sc.reasons.append(why)
+    _name_part(sc, a, b, u_given, u_last, u_word)
+    return sc.weight, sc.parts, sc.reasons
+
+
+def rec_profile_form(rec: Rec) -> tuple[ParsedName, str] | None:
+    """The other form of the name a record's LinkedIn profile address carries
+    (:func:`~havewemet.identity.handles.profile_form`), or None."""
+    return slugs_form(rec.slugs, rec.name)
+
+
+def slugs_form(slugs: frozenset[str], name: ParsedName) -> tuple[ParsedName, str] | None:
+    """:func:`rec_profile_form` of a record's slugs and parsed name."""
+    for slug in sorted(slugs) if len(slugs) > 1 else slugs:
+        form = profile_form(slug, name)
+        if form is not None:
+            return form
+    return None
+
+
+def _form_reason(label: str) -> str:
+    return f"name from the profile address: {label}"
+
+
+def _name_scores(
+    a: Rec,
+    b: Rec,
+    form: tuple[ParsedName, str] | None,
+    u_given: float | None,
+    u_last: float | None,
+    u_word: WordU | None,
+) -> tuple[_Names, _Names | None]:
+    """The names compared as displayed, and ``form`` (a's name form from its profile
+    address) compared with b's name (issue 12)."""
+    own = _names(a.name, b.name, u_given, u_last, u_word)
+    if form is None:
+        return own, None
+    return own, _names(form[0], b.name, u_given, u_last, u_word, _form_reason(form[1]))
+
+
+_FORM = "form"  # a's profile address's name form, kept in a name memo (keyed by names)
 
 
 def compare(
@@ -238,24 +302,43 @@ def compare_above(
     names, when their weight plus :func:`rest_bound` is below it. A matcher looking
     only for probable matches skips the other fields of the many weak candidates."""
     if name_memo is None:
-        sc = Scored()
-        _name_part(sc, a.name, b.name, u_given, u_last, u_word)
+        form = rec_profile_form(a) if a.slugs and not b.slugs else None
+        own, alt = _name_scores(a, b, form, u_given, u_last, u_word)
     else:
         hit = name_memo.get(b.name)
         if hit is None:
-            sc = Scored()
-            _name_part(sc, a.name, b.name, u_given, u_last, u_word)
-            name_memo[b.name] = (sc.weight, dict(sc.parts), list(sc.reasons))
-        elif floor is not None and hit[0] + rest_bound(a, b) < floor:
+            if _FORM in name_memo:
+                form = name_memo[_FORM]
+            else:
+                form = name_memo[_FORM] = rec_profile_form(a) if a.slugs else None
+            hit = name_memo[b.name] = _name_scores(a, b, form, u_given, u_last, u_word)
+        own, alt = hit
+    if alt is not None and b.slugs:
+        alt = None  # the same profile address decides, and another one is a conflict
+    if b.slugs and not a.slugs:  # b's profile address may carry another form of its name
+        form = rec_profile_form(b)
+        if form is not None:
+            ug = u_word(form[0].first, "given") if u_word and form[0].first else None
+            ul = u_word(form[0].last, "surname") if u_word and form[0].last else None
+            other = _names(a.name, form[0], ug, ul, u_word, _form_reason(form[1]))
+            if alt is None or other[0] > alt[0]:
+                alt = other
+    if floor is not None:
+        best = own[0] if alt is None else max(own[0], alt[0])
+        if best + rest_bound(a, b) < floor:
             return None
-        else:
-            sc = Scored(hit[0], dict(hit[1]), list(hit[2]))
-    if floor is not None and sc.weight + rest_bound(a, b) < floor:
-        return None
+    handle = _handle_part(a, b)
+    # The better of the two name forms; the profile address's form only when it
+    # outweighs the displayed name with its handle fit, which it then replaces (the
+    # same words, counted once).
+    if alt is not None and alt[0] > own[0] + (handle[0] if handle else 0.0):
+        own, handle = alt, _handle_part(a, b, fits=False)
+    sc = Scored(own[0], dict(own[1]), list(own[2]))
     _set_part(sc, "email", a.emails, b.emails, "e-mail")
     _set_part(sc, "phone", a.phones, b.phones, "phone")
     _set_part(sc, "profile", a.slugs, b.slugs, "LinkedIn profile")
-    _handle_part(sc, a, b)
+    if handle is not None:
+        sc.add("handle", *handle)
     if a.company and b.company:
         agree = fuzz.token_set_ratio(a.company, b.company) >= 90
         sc.add(
@@ -295,5 +378,7 @@ __all__ = [
     "compare_above",
     "make_rec",
     "probability",
+    "rec_profile_form",
     "rest_bound",
+    "slugs_form",
 ]

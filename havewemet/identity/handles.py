@@ -12,7 +12,16 @@ import re
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from havewemet.identity.names import ParsedName, fold, given_level, parse_name
+from havewemet.identity.names import (
+    _CREDENTIAL_WORDS,
+    _TITLES,
+    ParsedName,
+    fold,
+    given_form_agree,
+    given_level,
+    parse_name,
+    surname_level,
+)
 from havewemet.normalize import normalize_email, phone_key, profile_slug, social_handle  # noqa: F401
 
 _SOCIAL_HOSTS = (
@@ -182,3 +191,131 @@ def tokens_fit(tokens: tuple[str, ...], name: str) -> tuple[float, str]:
             if s == last and given_level(g, pn.first)[0] in ("spelling", "variant"):
                 best = (0.9, "a form of the given name")
     return best
+
+
+# A trailing token of a LinkedIn profile address that is an id, not a name: any
+# token with a digit (``3b2a1``, ``7a``, ``99``) or six or more hex letters.
+_ID_TOKEN = re.compile(r"^(?=[a-z]*\d)[a-z0-9]+$|^[0-9a-f]{6,}$")
+_LETTERS = re.compile(r"^[a-z]+$")
+_GIVEN_AGREE = frozenset(("exact", "spelling", "variant"))
+_SURNAME_AGREE = frozenset(("exact", "spelling", "maiden", "part"))
+
+
+def _slug_words(slug: str) -> list[str] | None:
+    """The name words of a profile slug: split on hyphens (and ``_``, ``.``), trailing
+    id tokens, credentials and leading titles dropped; None when a word left holds
+    anything but letters (``salesguru99``, ``j0hn-smith``)."""
+    words = [w for w in re.split(r"[-_.]+", fold(slug).replace("'", "")) if w]
+    while len(words) > 1 and (_ID_TOKEN.match(words[-1]) or words[-1] in _CREDENTIAL_WORDS):
+        words.pop()
+    while words and words[0] in _TITLES:
+        words.pop(0)
+    if not all(_LETTERS.match(w) for w in words):
+        return None
+    return words
+
+
+def _given_tie(word: str, d: ParsedName) -> str:
+    """How a slug's word agrees with the display name's given name: ``same`` (as
+    written, or one of its forms in another script or language), ``form`` (a
+    spelling, a nickname or a cognate) or ``""``."""
+    if len(word) < 2 or len(d.first.strip(".")) < 2:
+        return ""
+    if word == d.first or given_form_agree(ParsedName(word, "", ""), d):
+        return "same"
+    level = given_level(word, d.first)[0]
+    if level == "exact":
+        return "same"
+    if level in _GIVEN_AGREE or (d.nickname and given_level(word, d.nickname)[0] in _GIVEN_AGREE):
+        return "form"
+    return ""
+
+
+def _surname_tie(word: str, d: ParsedName) -> bool:
+    """Whether a slug's word is the display name's surname, in any form it is written."""
+    return bool(d.last) and surname_level(ParsedName("", "", word), d)[0] in _SURNAME_AGREE
+
+
+def _display_words(d: ParsedName) -> list[str]:
+    return [w for w in re.split(r"[\s\-']+", f"{d.first} {d.middle} {d.last}") if w]
+
+
+@lru_cache(maxsize=100_000)
+def profile_form(slug: str, display: ParsedName) -> tuple[ParsedName, str] | None:
+    """The other form of a person's name that their LinkedIn profile address carries
+    (issue 12), with the slug's name words for the explanation; None when the address
+    says nothing new or nothing sure.
+
+    A slug is made from the name a member first gave, so it often holds another form
+    of the name they show now: romanised (``Юлия Иванова``, ``yulia-ivanova``),
+    anglicised (``Siobhán Ní Bhriain``, ``joan-obrien``), a full given name or a
+    maiden name (``Kate Smith``, ``katherine-jones-smith``). It is read as a name only
+    when it is tied to the display name, so that a slug that is someone else's name, a
+    company or a vanity word never makes a match: the given name (first word, or the
+    second of two when the family name is written first) must be the display name's
+    given name in one of its forms, and when it is only a nickname or cognate
+    (Kate/Katherine) the surname must agree too. Of three words, one that is the
+    display surname keeps the other as a second surname when it comes first
+    (a maiden name) and drops it when it comes after (a company, a place). A single
+    word (``jdoe``, ``salesguru99``) is not read as a name. A trailing id
+    (``-3b2a1``), a credential (``-phd``) and a leading title (``dr-``) are dropped.
+
+    Examples:
+        >>> form, label = profile_form("katherine-jones-smith-3b2a1", parse_name("Kate Smith"))
+        >>> form.first, form.last, form.maiden, label
+        ('katherine', 'smith', 'jones', 'katherine-jones-smith')
+        >>> profile_form("john-smith-acme", parse_name("Jane Doe")) is None
+        True
+        >>> profile_form("jane-doe-4a1b2c3", parse_name("Jane Doe")) is None  # the same name
+        True
+    """
+    d = display
+    if not d.first:
+        return None
+    if d.last and not d.middle:  # most addresses: the name as displayed, and a suffix
+        head = f"{d.first}-{d.last}"
+        if slug.startswith(head) and (
+            len(slug) == len(head) or (slug[len(head)] == "-" and "-" not in slug[len(head) + 1 :])
+        ):
+            return None
+    words = _slug_words(slug)
+    if words is None or not 2 <= len(words) <= 3:
+        return None
+    shown = _display_words(d)
+    if words == shown or words[:-1] == shown:  # the name as displayed (and a suffix)
+        return None
+    label = "-".join(words)
+    readings = [(words[0], words[1:], False)]
+    if len(words) == 2:  # the family name written first: ivanova-yulia
+        readings.append((words[1], words[:1], True))
+    for given, rest, swapped in readings:
+        tie = _given_tie(given, d)
+        if not tie:
+            continue
+        middle = maiden = ""
+        if len(rest) == 1:
+            last = rest[0]
+            tied = _surname_tie(last, d)
+        elif _surname_tie(rest[1], d):  # katherine-jones-smith for Kate Smith
+            last, tied = rest[1], True
+            if d.middle and rest[0][0] == d.middle[0]:
+                middle = rest[0]
+            elif len(rest[0]) == 1:
+                middle = rest[0]
+            else:
+                maiden = rest[0]
+        elif _surname_tie(rest[0], d):  # john-smith-acme for John Smith
+            last, tied = rest[0], True
+        else:
+            continue  # three words and no surname of the display name: not sure enough
+        if not tied and (tie == "form" or swapped):
+            # Kate Smith and katherine-jones, or Zhang Wei and david-zhang read family
+            # name first: too little ties the address to the name.
+            continue
+        form = ParsedName(given, middle, last, maiden)
+        if (given, last, maiden) == (d.first, d.last, d.maiden) or (
+            given == d.first and last == d.last and not maiden
+        ):
+            return None  # the name as displayed: nothing new
+        return form, label
+    return None

@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 
 from havewemet._gc import paused as gc_paused
 from havewemet.identity.blocking import Blocks, rec_keys
-from havewemet.identity.compare import Rec, compare_above, make_rec, probability, rest_bound
+from havewemet.identity.compare import (
+    Rec,
+    compare_above,
+    make_rec,
+    probability,
+    rec_profile_form,
+    rest_bound,
+    slugs_form,
+)
 from havewemet.identity.model import MODEL
 from havewemet.identity.names import ParsedName, given_form_agree, surname_forms_agree
 
@@ -328,6 +336,8 @@ class Matcher:
             prune if pruning and prune is not None else threshold, self.log2_prior_odds
         )
         keep_conflicts = (pruning or threshold <= 0.5) and bool(rec.slugs)
+        # A name form the requester's profile address carries is compared too (issue 12).
+        form = rec_profile_form(rec) if rec.slugs else None
         names, recs = self.names, self.recs
         # Records read lazily tell an identity's slugs without reading the rest.
         slugs_of = getattr(recs, "slugs_of", None) or (lambda iid: recs[iid].slugs)
@@ -351,7 +361,14 @@ class Matcher:
                 name = names[iid]
                 bound = bounds.get(name)
                 if bound is None:
-                    bound = bounds[name] = self.pair_bound(rec.name, name)
+                    bound = self.pair_bound(rec.name, name)
+                    if form is not None:
+                        bound = max(bound, self.pair_bound(form[0], name))
+                    bounds[name] = bound
+                if bound < f and slugs and not rec.slugs:  # its address may carry one
+                    own = slugs_form(slugs, name)
+                    if own is not None:
+                        bound = max(bound, self.pair_bound(rec.name, own[0]))
                 if bound < f and bound + rest_bound(rec, recs[iid]) < f:
                     continue  # even its best name reading cannot reach the floor
             m = self._score_above(rec, iid, f, memo)

@@ -293,9 +293,15 @@ def given_form_agree(a: ParsedName, b: ParsedName) -> str:
     return ""
 
 
+def _unpunctuated(name: str) -> str:
+    return re.sub(r"[\s'’\-]", "", name)
+
+
 def _surname_form_reason(a: ParsedName, b: ParsedName) -> str:
     la, lb = a.last.title(), b.last.title()
     if language_key(a.last) == language_key(b.last):
+        if _unpunctuated(a.last) == _unpunctuated(b.last):  # Obrien (a profile address)
+            return f"same surname ({max(la, lb, key=len)})"
         return f"{la} and {lb} are one surname (ü/ue, ø/oe, å/aa, ß/ss)"
     if _alt_agree(a.last, a.alt_last, b.last, b.alt_last):
         return f"{la} and {lb} are one surname in two scripts"
