@@ -200,17 +200,35 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
 
     # -- writing ---------------------------------------------------------------------
 
-    def save(self, batch: ImportBatch, *, then: Callable[[], object] | None = None) -> SaveResult:
+    def save(
+        self,
+        batch: ImportBatch,
+        *,
+        then: Callable[[], object] | None = None,
+        fingerprint: str = "",
+    ) -> SaveResult:
         """Write a batch in one transaction; re-saving the same batch changes nothing.
 
         ``then`` runs inside that transaction after the batch is written (the
         identity layer groups and prepares the new identities there, issue 12), so an
         error or a full disk in it leaves the store as it was, as one in the write does.
+        ``fingerprint`` (:func:`havewemet.importers.fingerprint`) is kept with the
+        source, for :meth:`imported_from`.
         """
         with gc_paused():  # row tuples by the ten thousand, no cycles (see havewemet._gc)
-            return self._save(batch, then)
+            return self._save(batch, then, fingerprint)
 
-    def _save(self, batch: ImportBatch, then: Callable[[], object] | None = None) -> SaveResult:
+    def imported_from(self, fingerprint: str) -> dict | None:
+        """The source last imported with this fingerprint (the same bytes, options and
+        code), if it is still in the store: importing it again would change nothing."""
+        if not fingerprint:
+            return None
+        rows = list(self._db.query("select * from sources where fingerprint = ?", [fingerprint]))
+        return rows[0] if rows else None
+
+    def _save(
+        self, batch: ImportBatch, then: Callable[[], object] | None, fingerprint: str
+    ) -> SaveResult:
         result = SaveResult(batch.source)
         ids: IdMemo = {}
         id_rows, x_rows, folded = fold_connected(
@@ -281,6 +299,7 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
                         "interactions": count_interactions(self._db.conn, batch.source),
                         "requests": len(batch.requests),
                         "report": json.dumps([asdict(f) for f in batch.files]),
+                        "fingerprint": fingerprint,
                     },
                     pk="name",
                 )

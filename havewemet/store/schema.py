@@ -372,3 +372,10 @@ def m014_own_identifiers(db: sqlite_utils.Database) -> None:
         rows,
     )
     mark_own(db.conn)
+
+
+@migration
+def m015_source_fingerprint(db: sqlite_utils.Database) -> None:
+    """What each source was imported from (a hash of its bytes, the options and the
+    code that read it): importing the same file again finds it and reads nothing."""
+    db.execute("alter table sources add column fingerprint text not null default ''")
