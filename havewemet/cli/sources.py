@@ -162,6 +162,7 @@ def import_(
                 "unknown_files": batch.unknown_files,
                 "added": result.added,
                 "updated": result.updated,
+                "identities_found_to_be_you": result.you,
                 "warnings": batch.warnings,
                 "notes": batch.notes,
                 "requests": statuses,

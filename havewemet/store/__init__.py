@@ -67,6 +67,10 @@ class SaveResult:
     source: str
     added: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    you: int = 0
+    """Identities in the store found to be the user by this save (issue 12): an
+    address-book card of themselves, their own address in a mailbox imported before
+    the store knew it. They no longer count as someone the user knows."""
 
 
 def _now() -> str:
@@ -281,8 +285,10 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
                     )
                 # The user's own identifiers, then which identities are the user: all
                 # of them when the identifiers changed, else this source's (issue 12).
+                before = len(self.own_identity_ids())
                 changed = self._remember_own(batch.source, own_of(batch))
                 mark_own(self._db.conn, None if changed else batch.source)
+                result.you = max(0, len(self.own_identity_ids()) - before)
                 self._db.table("sources").upsert(
                     {
                         "name": batch.source,
