@@ -78,10 +78,10 @@ MODEL: dict[str, Comparison] = {
             ("none", 0.03, 0.99),
         ),
         _cmp("middle", ("agree", 0.5, 0.05), ("initial", 0.4, 0.1), ("none", 0.1, 0.85)),
-        # A "slip": two addresses a letter or two apart, e.g. one typed by hand into an
-        # address book (issue 12; u: about 4e-6 on random Splink fake_20000 pairs, set
-        # higher for colleagues and families at one domain). Never when the given names
-        # disagree, nor when only digits differ (john.smith1 / john.smith2).
+        # A "slip": one user name at domains a letter or two apart, as in an address
+        # typed by hand into an address book (issue 12; u: about 4e-6 on random Splink
+        # fake_20000 pairs, set higher to be safe). Never when the given names disagree,
+        # nor for a user name under five letters (compare.email_slip).
         _cmp("email", ("agree", 0.6, 1e-5), ("slip", 0.05, 5e-5), ("none", 0.4, 1.0)),
         _cmp("phone", ("agree", 0.6, 1e-5), ("none", 0.4, 1.0)),
         _cmp("profile", ("agree", 0.98, 1e-6), ("none", 0.002, 1.0)),
