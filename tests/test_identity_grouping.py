@@ -240,3 +240,25 @@ def test_namesakes_at_two_places_are_not_grouped_by_name(store):
     save_and_group(store, _book(person("crm", "Daniel Okafor", "dokafor@eastvale.example",
                                        "Eastvale Library"), source="crm"))  # fmt: skip
     assert {"Danny Okafor", "Daniel Okafor"} in _people(store)
+
+
+def _born(ident: Identity, birthday: str) -> Identity:
+    ident.extra["birthday"] = birthday
+    return ident
+
+
+def test_a_birthday_parts_namesakes_and_its_change_regroups(store):
+    """Issue 12: two address books' Evie Dean are one person until one of them is
+    born twenty years earlier; the changed birthday alone regroups them."""
+    from havewemet.identity.cluster import save_and_group
+
+    save_and_group(store, _book(_born(_ident("book", "a", "Evie Dean"), "2015-03-03")))
+    phone = _born(_ident("phone", "p", "Evie Dean"), "2015-03-03")
+    save_and_group(store, _book(phone, source="phone"))
+    assert len(_people(store)) == 1
+    phone = _born(_ident("phone", "p", "Evie Dean"), "1995-03-03")
+    save_and_group(store, _book(phone, source="phone"))
+    assert len(_people(store)) == 2
+    phone = _born(_ident("phone", "p", "Evie Dean"), "2015-03-03")
+    save_and_group(store, _book(phone, source="phone"))
+    assert len(_people(store)) == 1

@@ -102,6 +102,7 @@ def encode(rec: Rec, keys: set[str]) -> tuple[str, bytes] | None:
             rec.mail_users,
             rec.fit_handles,
             rec.compact,
+            rec.birthday,
         )
     )
     return _PART.join((_ITEM.join(rec.name), _ITEM.join(sorted(keys)))), rest

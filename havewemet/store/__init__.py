@@ -77,7 +77,14 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-_MATCHED_AT = [IDENTITY_COLUMNS.index(c) for c in MATCH_SOURCE]
+# The birthday is computed from ``extra`` (m016): a change of ``extra`` counts when it
+# changes the birthday.
+_MATCHED_AT = [IDENTITY_COLUMNS.index(c) for c in MATCH_SOURCE if c != "birthday"]
+_EXTRA_AT = IDENTITY_COLUMNS.index("extra")
+
+
+def _birthday(extra: str | None) -> object:
+    return json.loads(extra).get("birthday") if extra and '"birthday"' in extra else None
 
 
 def _changed_for_matching(rows: list[tuple], existing: dict[str, tuple]) -> list[str]:
@@ -86,7 +93,13 @@ def _changed_for_matching(rows: list[tuple], existing: dict[str, tuple]) -> list
     out = []
     for row in rows:
         old = existing.get(row[0])
-        if old is not None and any(old[i] != row[i] for i in _MATCHED_AT):
+        if old is not None and (
+            any(old[i] != row[i] for i in _MATCHED_AT)
+            or (
+                old[_EXTRA_AT] != row[_EXTRA_AT]
+                and _birthday(old[_EXTRA_AT]) != _birthday(row[_EXTRA_AT])
+            )
+        ):
             out.append(row[0])
     return out
 
