@@ -543,3 +543,18 @@ def test_mail_read_the_wrong_way_is_set_right_by_importing_it_again(
     assert check("Ruth Calloway")["matches"] == []  # her own address no longer counts
     run("import", box)
     assert check("Fay Lee")["verdict"] == "known"  # both wrote: read from Ruth's side now
+
+
+def test_messages_with_one_person_only_do_not_make_them_the_user(tmp_path: Path) -> None:
+    """Near miss of the test above: without Profile.csv, two conversations with Fay make
+    her as frequent as the user; her profile is not taken as the user's."""
+    header = ["CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL", "TO"]
+    header += ["RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER"]
+    me_url, fay_url = f"https://www.linkedin.com/in/{ME_SLUG}", "https://www.linkedin.com/in/fay"
+    rows = [
+        [f"c{n}", "", "Fay Lee", fay_url, "Ruth Calloway", me_url, f"2024-03-0{n + 1} 10:00:00 UTC"]
+        + ["", "Hello", "INBOX"]
+        for n in range(2)
+    ]
+    path = write(tmp_path / "messages.csv", csv_text(header, rows), bom=True)
+    assert [o for o in read_source(path).own if o.kind == "profile"] == []
