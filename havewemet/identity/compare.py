@@ -104,7 +104,7 @@ def make_rec(
         fold(company),
         mail_users,
         *_prepare_handles(usernames, mail_users),
-        normalize_birthday(birthday),
+        normalize_birthday(birthday) if birthday else "",
     )
 
 
