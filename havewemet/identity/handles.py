@@ -240,15 +240,12 @@ def as_displayed(slug: str, display: ParsedName) -> bool:
     """Whether a slug is the display name as it is (``first-last``, and perhaps one
     suffix): most are, and :func:`profile_form` finds nothing in them. Plain string
     tests, for the preparation of every identity."""
-    first, last = display.first, display.last
-    if not first or not last or display.middle:
+    first, middle, last = display[:3]
+    head = f"{first}-{last}"
+    if not slug.startswith(head) or not first or not last or middle:
         return False
-    n = len(first) + len(last) + 1
-    return (
-        slug.startswith(first)
-        and slug[len(first) : n] == "-" + last
-        and (len(slug) == n or (slug[n] == "-" and "-" not in slug[n + 1 :]))
-    )
+    n = len(head)
+    return len(slug) == n or (slug[n] == "-" and slug.find("-", n + 1) < 0)
 
 
 def _display_words(d: ParsedName) -> list[str]:
