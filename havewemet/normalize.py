@@ -8,6 +8,7 @@ module imports nothing of havewemet's.
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import unquote, urlsplit
 
 #: A plain profile URL: what :func:`profile_slug` returns is the lower-cased slug.
@@ -173,6 +174,51 @@ def phone_key(raw: str) -> str:
     """
     digits = re.sub(r"\D", "", raw or "")
     return digits[-9:] if len(digits) >= 7 else ""
+
+
+_BIRTHDAY = re.compile(r"(\d{4}|--|-)-?(\d{2})-?(\d{2})(?:T.*)?")
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def normalize_birthday(raw: str) -> str:
+    """A birthday as ``YYYY-MM-DD``, or ``--MM-DD`` without its year, or ``""``.
+
+    Reads what address books write: vCard's ``BDAY`` (``1985-06-06``, ``19850606``,
+    ``--0606`` without the year, a time after the date), Google Contacts' CSV
+    (``1985-06-06``, `` --06-06``) and a slashed date when its order is beyond
+    doubt (``24/6/1985``, ``6/24/1985``, ``1/1/1985``; ``6/7/1985`` could be either
+    and is left out). A date that does not exist (``1985-02-30``) or a year before 1900 (an
+    address book's placeholder, ``1604``) is no birthday.
+
+    Examples:
+        >>> normalize_birthday("19850606"), normalize_birthday(" --06-06")
+        ('1985-06-06', '--06-06')
+        >>> normalize_birthday("6/7/1985"), normalize_birthday("1985-02-30")
+        ('', '')
+    """
+    text = (raw or "").strip()
+    m = _BIRTHDAY.fullmatch(text)
+    if m:
+        year, month, day = m.groups()
+    else:
+        s = _SLASHED.fullmatch(text)
+        if not s:
+            return ""
+        a, b, year = s.groups()
+        if int(a) > 12 >= int(b) or a.zfill(2) == b.zfill(2):
+            day, month = a, b
+        elif int(b) > 12 >= int(a):
+            month, day = a, b
+        else:
+            return ""  # 6/7/1985: June 7 in the US, 6 July elsewhere
+    month, day = month.zfill(2), day.zfill(2)
+    try:
+        date(2000 if year.startswith("-") else int(year), int(month), int(day))
+    except ValueError:
+        return ""
+    if year.startswith("-"):
+        return f"--{month}-{day}"
+    return f"{year}-{month}-{day}" if int(year) >= 1900 else f"--{month}-{day}"
 
 
 def own_identifier(text: str) -> tuple[str, str]:

@@ -203,3 +203,40 @@ def test_a_link_survives_a_change_of_address(store):
     link(store, *ids)  # the user says these two are one person (a married name, say)
     save_and_group(store, _book(_ident("book", "a", "Daniel Okafor", email="new@x.example"), ngozi))
     assert _people(store) == [{"Daniel Okafor", "Ngozi Bello"}]
+
+
+@pytest.mark.parametrize("bulk", [1, 10**9])
+def test_many_grouped_at_once_are_written_the_same(store, monkeypatch, bulk):
+    """A first import's thousands of identities are written through a temporary table
+    (``_BULK``); a few, one by one: the people are the same either way."""
+    import havewemet.store.people as people
+
+    monkeypatch.setattr(people, "_BULK", bulk)
+    b = _book(*(_ident("book", f"k{i}", f"Ada{i} Byron", email=f"a{i % 3}@b.example")
+                for i in range(9)))  # fmt: skip
+    b.identities.append(_ident("book", "alone", "Grace Hopper", email="g@h.example"))
+    assert group_new(store) == 0 and store.save(b) and group_new(store) == 10
+    sizes = sorted(len(p) for p in _people(store))
+    assert sizes == [1, 3, 3, 3]
+
+
+def _born(ident: Identity, birthday: str) -> Identity:
+    ident.extra["birthday"] = birthday
+    return ident
+
+
+def test_a_birthday_parts_namesakes_and_its_change_regroups(store):
+    """Issue 12: two address books' Evie Dean are one person until one of them is
+    born twenty years earlier; the changed birthday alone regroups them."""
+    from havewemet.identity.cluster import save_and_group
+
+    save_and_group(store, _book(_born(_ident("book", "a", "Evie Dean"), "2015-03-03")))
+    phone = _born(_ident("phone", "p", "Evie Dean"), "2015-03-03")
+    save_and_group(store, _book(phone, source="phone"))
+    assert len(_people(store)) == 1
+    phone = _born(_ident("phone", "p", "Evie Dean"), "1995-03-03")
+    save_and_group(store, _book(phone, source="phone"))
+    assert len(_people(store)) == 2
+    phone = _born(_ident("phone", "p", "Evie Dean"), "2015-03-03")
+    save_and_group(store, _book(phone, source="phone"))
+    assert len(_people(store)) == 1

@@ -363,3 +363,40 @@ def test_a_first_triage_that_prepares_many_says_so_once(tmp_path, monkeypatch):
     s.close()
     as_json = CliRunner().invoke(cli.app, ["--db", str(db), "inbox", "--json"])
     assert as_json.exit_code == 0 and as_json.stderr == ""
+
+
+def test_new_identities_extend_the_kept_index(store, monkeypatch):
+    """An import into a large store prepares only its new identities and files them into
+    the kept index (not every record again); the matcher is the one a full build gives:
+    the same names, blocks and term frequencies, so the same matches."""
+    load_matcher(store)  # the kept index of the five
+    new = [("in/x-1", "Xavier Quint", ""), ("in/anna-nowak-7", "Anna Nowak", "Archive")]
+    store.save(_batch(new, source="other"))
+    monkeypatch.setattr(prepared, "_build", lambda cache: pytest.fail("built again"))
+    extended = load_matcher(store)
+    assert store._db["match_index"].count == 1 and store._db["match_cache"].count == 7
+    monkeypatch.undo()
+    store._db.execute("delete from match_index")  # near miss: what a full build gives
+    store._db.conn.commit()
+    built = load_matcher(store)
+    assert extended.state() == built.state()
+    for name, url in [*QUERIES, ("Xavier Quint", ""), ("Anna Nowak", "")]:
+        assert _found(extended, name, url) == _found(built, name, url)
+    assert _found(extended, "Xavier Quint")[0][0] == stable_id("other", "in/x-1")
+
+
+def test_a_change_since_the_index_was_kept_builds_it_again(store, monkeypatch):
+    """Not extended when an identity changed (or went): its record and the index went
+    with it (m007, m009), and the new records alone would not say so."""
+    load_matcher(store)
+    store.save(_batch([("in/x-1", "Xavier Quint", "")], source="other"))
+    rob = stable_id("linkedin", "in/rob-smith-1a2b3c")
+    store._db.execute("update identities set name = 'Roberta Smythe' where id = ?", [rob])
+    store._db.conn.commit()
+    extended = []
+    extend = prepared._extend
+    monkeypatch.setattr(prepared, "_extend", lambda cache: extended.append(extend(cache)))
+    m = load_matcher(store)
+    assert extended == [None]  # asked, and refused: built again
+    assert [x.identity_id for x in m.match(Query("Roberta Smythe"))] == [rob]
+    assert m.match(Query("Robert J. Smith"), threshold=0.5) == []

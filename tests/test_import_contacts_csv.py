@@ -241,3 +241,29 @@ def test_arbitrary_text_only_raises_input_error(tmp_path_factory, body: str) -> 
             load(path, ImportOptions())
         except InputError:
             pass
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "loader", "birthday"),
+    [
+        (GOOGLE_NEW_HEADER, {"Birthday": "1985-06-24"}, load_google, "1985-06-24"),
+        (GOOGLE_NEW_HEADER, {"Birthday": " --06-24"}, load_google, "--06-24"),
+        (OUTLOOK_HEADER, {"Birthday": "6/24/1985"}, load_outlook, "1985-06-24"),
+        (OUTLOOK_HEADER, {"Birthday": "6/7/1985"}, load_outlook, None),  # which is the month?
+        (OUTLOOK_HEADER, {"Birthday": "0/0/00"}, load_outlook, None),
+        (THUNDERBIRD_HEADER, {"Birth Year": "1985", "Birth Month": "6", "Birth Day": "24"},
+         load_thunderbird, "1985-06-24"),
+        (THUNDERBIRD_HEADER, {"Birth Month": "6", "Birth Day": "24"}, load_thunderbird,
+         "--06-24"),
+    ],
+)  # fmt: skip
+def test_the_birthday_is_kept_for_the_matcher(
+    tmp_path: Path, header: list[str], row: dict[str, str], loader, birthday: str | None
+) -> None:
+    """Issue 12: an address book's birthday tells two of its contacts apart, or together."""
+    mail = "evie@dean.example"
+    person = {"First Name": "Evie", "Last Name": "Dean", "E-mail Address": mail,
+              "E-mail 1 - Value": mail, "Primary Email": mail}  # fmt: skip
+    path = _write(tmp_path, "contacts.csv", csv_text(header, [person | row]))
+    (ident,) = loader(path, ImportOptions()).identities
+    assert ident.extra.get("birthday") == birthday

@@ -169,7 +169,11 @@ def test_apple_cards(tmp_path: Path) -> None:
             title="Principal Engineer",
             file=f,
             line=1,
-            extra={"department": "Research", "email_types": {"ada@home.example": ["home"]}},
+            extra={
+                "department": "Research",
+                "email_types": {"ada@home.example": ["home"]},
+                "birthday": "1985-06-06",  # BDAY;value=date:1985-06-06
+            },
         ),
         Identity(
             source="vcard:Ada and Initech",
@@ -384,3 +388,19 @@ def test_arbitrary_bytes_only_raise_input_error(tmp_path_factory, data: bytes) -
 def test_generator_is_deterministic() -> None:
     assert generate_vcards(5, seed=2) == generate_vcards(5, seed=2)
     assert apple_card(0, random.Random(1))[0] == "BEGIN:VCARD"
+
+
+@pytest.mark.parametrize(
+    ("line", "birthday"),
+    [
+        ("BDAY:19850624", "1985-06-24"),
+        ("BDAY:--0624", "--06-24"),  # vCard 4 without the year
+        ("BDAY;X-APPLE-OMIT-YEAR=1604:1604-06-24", "--06-24"),
+        ("BDAY:sometime in June", None),
+    ],
+)
+def test_the_birthday_is_kept_for_the_matcher(tmp_path: Path, line: str, birthday: str | None):
+    """Issue 12: the matcher compares an address book's birthdays."""
+    card = crlf(["BEGIN:VCARD", "VERSION:3.0", "FN:Evie Dean", "N:Dean;Evie;;;", line, "END:VCARD"])
+    (ident,) = read(_write(tmp_path, "evie.vcf", card)).identities
+    assert ident.extra.get("birthday") == birthday

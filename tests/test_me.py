@@ -284,7 +284,8 @@ def test_a_colleague_at_the_same_domain_is_not_the_user(tmp_path: Path, db_path:
             (f"Ruth Calloway <{ME}>", f"Ruth Okafor <{COLLEAGUE}>", "Re: Rota"),
         ],
     )
-    run("import", box)
+    out = json.loads(run("import", box, "--json").output)
+    assert out["identities_found_to_be_you"] == 0  # near miss: the colleague is not you
     assert mail_rows(db_path) == [(COLLEAGUE, "in", 1), (COLLEAGUE, "out", 1)]
     assert emails_of(db_path) == {COLLEAGUE}
     assert json.loads(run("me", "--json").output)["identities_that_are_you"] == 0
@@ -328,7 +329,12 @@ def test_a_card_of_yourself_is_not_a_match(tmp_path: Path, db_path: Path) -> Non
     run("import", vcard(tmp_path / "contacts.vcf", cards))
     # Before the store knows the user, the card of herself counts as someone she met.
     assert check("Ruth Calloway")["verdict"] == "met"
-    run("import", linkedin_export(tmp_path / "export"))  # an existing store learns who she is
+    # An existing store learns who she is, and says what it changes.
+    out = " ".join(run("import", linkedin_export(tmp_path / "export")).output.split())
+    assert (
+        "1 identities in your data are you (havewemet me lists your addresses): they no "
+        "longer count as someone you know." in out
+    )
     mirror = check("Ruth Calloway")  # a namesake, or someone posing as her
     assert (mirror["verdict"], mirror["matches"]) == ("stranger", [])
     assert check("Ruth Okafor")["verdict"] == "met"  # near miss: the colleague's card counts
@@ -521,3 +527,34 @@ def test_a_me_that_is_not_an_address_is_refused(tmp_path: Path, db_path: Path) -
         "e.g. --me you@example.com (repeat --me for each)\n"
     )
     assert json.loads(run("sources", "--json").output) == []  # nothing imported
+
+
+def test_mail_read_the_wrong_way_is_set_right_by_importing_it_again(
+    tmp_path: Path, db_path: Path
+) -> None:
+    box = mbox(tmp_path / "archive.mbox", THREAD)
+    run("import", box)  # nothing known: Fay is guessed to be the user
+    assert check("Fay Lee")["verdict"] == "stranger"
+    out = " ".join(run("import", linkedin_export(tmp_path / "export")).output.split())
+    assert "1 identities in your data are you" in out  # Ruth's address in that mailbox
+    assert (
+        "Mail or a calendar imported before is read from your side when you import it again." in out
+    )
+    assert check("Ruth Calloway")["matches"] == []  # her own address no longer counts
+    run("import", box)
+    assert check("Fay Lee")["verdict"] == "known"  # both wrote: read from Ruth's side now
+
+
+def test_messages_with_one_person_only_do_not_make_them_the_user(tmp_path: Path) -> None:
+    """Near miss of the test above: without Profile.csv, two conversations with Fay make
+    her as frequent as the user; her profile is not taken as the user's."""
+    header = ["CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL", "TO"]
+    header += ["RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER"]
+    me_url, fay_url = f"https://www.linkedin.com/in/{ME_SLUG}", "https://www.linkedin.com/in/fay"
+    rows = [
+        [f"c{n}", "", "Fay Lee", fay_url, "Ruth Calloway", me_url, f"2024-03-0{n + 1} 10:00:00 UTC"]
+        + ["", "Hello", "INBOX"]
+        for n in range(2)
+    ]
+    path = write(tmp_path / "messages.csv", csv_text(header, rows), bom=True)
+    assert [o for o in read_source(path).own if o.kind == "profile"] == []

@@ -121,6 +121,14 @@ def import_summary(
         for t in ("identities", "interactions", "requests")
     ]
     console.print("Store: " + "; ".join(parts))
+    if result.you:
+        console.print(
+            f"{result.you} identities in your data are you (havewemet me lists your addresses): "
+            "they no longer count as someone you know. Mail or a calendar imported before "
+            "is read from your side when you import it again.",
+            markup=False,
+            highlight=False,
+        )
     if statuses:
         console.print(requests_line(statuses), markup=False, highlight=False)
 

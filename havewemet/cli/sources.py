@@ -113,11 +113,19 @@ def import_(
             "(havewemet me).",
         ),
     ] = None,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Read the file even if this very file was imported last time "
+            "(same bytes, options and havewemet).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Import one source into the store, in one transaction (re-importing changes nothing)."""
     from havewemet.identity.cluster import save_and_group
-    from havewemet.importers import ImportOptions, read_source
+    from havewemet.importers import ImportOptions, fingerprint, read_source
 
     mapping = {}
     for item in map_ or []:
@@ -138,8 +146,12 @@ def import_(
         known_me=store.my_addresses(),
         not_me=store.not_my_addresses(),
     )
+    fp = fingerprint(path, format=format, options=opts)
+    last = None if again else store.imported_from(fp)
+    if last is not None:
+        return _unchanged(path, last, store.source_request_statuses(last["name"]), as_json)
     batch = read_source(path, format=format, options=opts)
-    result = save_and_group(store, batch)
+    result = save_and_group(store, batch, fingerprint=fp)
     statuses = store.request_statuses(r.id for r in batch.requests)
     if as_json:
         return _print_json(
@@ -150,6 +162,7 @@ def import_(
                 "unknown_files": batch.unknown_files,
                 "added": result.added,
                 "updated": result.updated,
+                "identities_found_to_be_you": result.you,
                 "warnings": batch.warnings,
                 "notes": batch.notes,
                 "requests": statuses,
@@ -168,6 +181,33 @@ def sources(as_json: JsonOpt = False) -> None:
         console.print("Nothing imported yet: `havewemet import PATH`.")
         return
     render.sources(console, rows)
+
+
+def _unchanged(path: Path, last: dict, statuses: dict[str, int], as_json: bool) -> None:
+    """Say that ``path`` is the file imported last time, as it was then: nothing to do;
+    ``statuses``: how many of its requests are pending, already connected or decided."""
+    if as_json:
+        return _print_json(
+            {
+                "source": last["name"],
+                "path": str(path),
+                "unchanged": True,
+                "imported_at": last["imported_at"],
+                "files": json.loads(last["report"] or "[]"),
+                "added": {},
+                "updated": {},
+                "requests": statuses,
+            }
+        )
+    console.print(
+        f"{path}: the same file as imported on {last['imported_at'][:16].replace('T', ' ')} "
+        f"as source '{last['name']}' (same bytes, options and havewemet): nothing to "
+        "change. `--again` reads it anyway.",
+        markup=False,
+        highlight=False,
+    )
+    if statuses:
+        console.print(render.requests_line(statuses), markup=False, highlight=False)
 
 
 @command()

@@ -30,7 +30,7 @@ PAIR_PRIOR = math.log2(0.5 / 300)
 GIVEN_ONLY_PRIOR = -3.0
 DEFAULT_THRESHOLD = 0.5
 _SWEEP = [0.001, 0.005, 0.01, 0.02, *(round(x * 0.05, 2) for x in range(1, 20))]
-_SIDE_FIELDS = ("email", "phone", "profile_url", "handle", "company")
+_SIDE_FIELDS = ("email", "phone", "profile_url", "handle", "company", "birthday")
 
 
 def _read(path: str | Path) -> list[dict[str, str]]:
@@ -70,6 +70,7 @@ def pair_probability(left: str, right: str, **sides: str) -> tuple[float, list[s
                 urls=[get("profile_url")] if get("profile_url") else [],
                 handles=[get("handle")] if get("handle") else [],
                 company=get("company"),
+                birthday=get("birthday"),
             )
         )
     a, b = recs

@@ -271,12 +271,12 @@ def group_new(store: Store, matcher: Matcher | None = None) -> int:
     return len(new)
 
 
-def save_and_group(store: Store, batch: ImportBatch) -> SaveResult:
+def save_and_group(store: Store, batch: ImportBatch, *, fingerprint: str = "") -> SaveResult:
     """Save an import and group its new identities into people in one transaction
     (issue 12), preparing their records for matching as it goes: the first triage
     after the import finds them grouped and prepared, and an error leaves neither."""
     if os.environ.get("HAVEWEMET_BENCH_NO_GROUP"):  # bench/import_group.py's baseline
-        return store.save(batch)
+        return store.save(batch, fingerprint=fingerprint)
 
     def group() -> None:
         from havewemet.identity.prepared import load_matcher
@@ -288,7 +288,7 @@ def save_and_group(store: Store, batch: ImportBatch) -> SaveResult:
             raise sqlite3.OperationalError("database or disk is full")
         group_new(store, matcher)
 
-    return store.save(batch, then=group)
+    return store.save(batch, then=group, fingerprint=fingerprint)
 
 
 def forget_and_regroup(store: Store, source: str) -> dict[str, int]:

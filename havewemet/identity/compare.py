@@ -15,10 +15,12 @@ interactive matcher fast.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from havewemet.identity.compare_names import SWAP_PENALTY, WordU, _name_part
 from havewemet.identity.handles import (
@@ -40,7 +42,7 @@ from havewemet.identity.model import (
     probability,
 )
 from havewemet.identity.names import ParsedName, fold, parse_name
-from havewemet.normalize import normalize_email, phone_key, profile_slug
+from havewemet.normalize import normalize_birthday, normalize_email, phone_key, profile_slug
 
 
 @dataclass(slots=True)
@@ -63,6 +65,8 @@ class Rec:
     letter tokens (for :func:`tokens_fit`) and the handle's own tokens joined."""
     compact: frozenset[str] = frozenset()
     """Compact forms of the usernames (joined tokens, long tokens), prepared once."""
+    birthday: str = ""
+    """``YYYY-MM-DD`` or ``--MM-DD`` (:func:`~havewemet.normalize.normalize_birthday`)."""
 
 
 def make_rec(
@@ -77,6 +81,7 @@ def make_rec(
     handles: list[str] | tuple = (),
     company: str = "",
     key: str = "",
+    birthday: str = "",
 ) -> Rec:
     """Prepare a record; ``first``/``last`` are used when ``name`` is empty."""
     display = name or f"{first} {last}".strip()
@@ -101,6 +106,7 @@ def make_rec(
         fold(company),
         mail_users,
         *_prepare_handles(usernames, mail_users),
+        normalize_birthday(birthday),
     )
 
 
@@ -132,6 +138,11 @@ def _set_part(sc: Scored, comp: str, a: frozenset, b: frozenset, what: str) -> N
     if not a or not b:
         return
     common = a & b
+    if not common and comp == "email" and sc.parts.get("given", 0.0) > _GIVEN_NONE_W + 0.01:
+        slip = email_slip(a, b)
+        if slip:
+            sc.add(comp, _EMAIL_SLIP_W, f"e-mail {slip[0]} is a slip of {slip[1]}")
+            return
     lv = MODEL[comp].level("agree" if common else "none")
     why = f"same {what} ({sorted(common)[0]})" if common else ""
     sc.add(comp, lv.weight, why)
@@ -140,7 +151,80 @@ def _set_part(sc: Scored, comp: str, a: frozenset, b: frozenset, what: str) -> N
         sc.reasons.append(f"but a different LinkedIn profile ({', '.join(sorted(b))})")
 
 
+def email_slip(a: frozenset[str], b: frozenset[str]) -> tuple[str, str] | None:
+    """Two addresses, one of each set, one or two letters apart (a slip of the keyboard
+    in an address typed by hand), or None. Addresses that differ only in digits are
+    two accounts (``john.smith1``, ``john.smith2``), not a slip, and a user name under
+    five characters is too short to tell a slip from another name (``ann``, ``anna``).
+
+    Examples:
+        >>> a, b = frozenset({"t.m39@brooks-sawer.com"}), frozenset({"t.m39@brooks-sawyer.com"})
+        >>> email_slip(a, b)
+        ('t.m39@brooks-sawer.com', 't.m39@brooks-sawyer.com')
+        >>> email_slip(frozenset({"john.smith1@x.org"}), frozenset({"john.smith2@x.org"})) is None
+        True
+    """
+    for x in sorted(a):
+        for y in sorted(b):
+            if min(x.find("@"), y.find("@")) < 5 or Levenshtein.distance(x, y, score_cutoff=2) > 2:
+                continue
+            if _DIGITS.sub("", x) != _DIGITS.sub("", y):
+                return x, y
+    return None
+
+
+_DIGITS = re.compile(r"\d")
+
+
+def birthday_level(a: str, b: str) -> str:
+    """How two birthdays (``YYYY-MM-DD`` or ``--MM-DD``) agree: ``exact``, ``day`` (the
+    same day and month, a year unknown), ``close`` (a character off, day and month
+    swapped, or the year one off), ``year``, ``decade`` (within ten years), ``none``, or
+    ``missing``.
+
+    Examples:
+        >>> birthday_level("1971-05-24", "1971-06-24"), birthday_level("--05-24", "1971-05-24")
+        ('close', 'day')
+    """
+    if not a or not b:
+        return "missing"
+    if a == b:
+        return "exact"
+    if a[-5:] == b[-5:] and (a.startswith("-") or b.startswith("-")):
+        return "day"
+    if a.startswith("-") or b.startswith("-"):
+        return "decade"  # another day, and no year to tell more
+    ya, yb = int(a[:4]), int(b[:4])
+    if (
+        DamerauLevenshtein.distance(a, b, score_cutoff=1) <= 1
+        or (ya == yb and a[5:7] == b[8:] and a[8:] == b[5:7])
+        or (abs(ya - yb) == 1 and a[5:] == b[5:])
+    ):
+        return "close"
+    if ya == yb:
+        return "year"
+    return "decade" if abs(ya - yb) <= 10 else "none"
+
+
+_BIRTHDAY_W = {lv.name: lv.weight for lv in MODEL["birthday"].levels}
+
+
+def _birthday_part(sc: Scored, a: Rec, b: Rec) -> None:
+    lvl = birthday_level(a.birthday, b.birthday)
+    if lvl == "missing":
+        return
+    why = {
+        "exact": f"same birthday ({b.birthday})",
+        "day": f"same birthday ({b.birthday[-5:]})",
+        "close": f"birthday {a.birthday} close to {b.birthday}",
+        "none": f"but another birthday ({a.birthday}, {b.birthday})",
+    }.get(lvl, "")
+    sc.add("birthday", _BIRTHDAY_W[lvl], why)
+
+
 _EMPTY: frozenset[str] = frozenset()
+_GIVEN_NONE_W = MODEL["given"].level("none").weight
+_EMAIL_SLIP_W = MODEL["email"].level("slip").weight
 
 
 def _handle_part(a: Rec, b: Rec, *, fits: bool = True) -> tuple[float, str] | None:
@@ -265,7 +349,12 @@ def rest_bound(a: Rec, b: Rec) -> float:
     """
     w = 0.0
     if a.emails and b.emails:
-        w += _SET_W["email"][bool(a.emails & b.emails)]
+        if a.emails & b.emails:
+            w += _SET_W["email"][True]
+        else:
+            w += _EMAIL_SLIP_W if email_slip(a.emails, b.emails) else _SET_W["email"][False]
+    if a.birthday and b.birthday:
+        w += _BIRTHDAY_W[birthday_level(a.birthday, b.birthday)]
     if a.phones and b.phones:
         w += _SET_W["phone"][bool(a.phones & b.phones)]
     if a.slugs and b.slugs:
@@ -339,6 +428,7 @@ def compare_above(
     sc = Scored(own[0], dict(own[1]), list(own[2]))
     _set_part(sc, "email", a.emails, b.emails, "e-mail")
     _set_part(sc, "phone", a.phones, b.phones, "phone")
+    _birthday_part(sc, a, b)
     _set_part(sc, "profile", a.slugs, b.slugs, "LinkedIn profile")
     if handle is not None:
         sc.add("handle", *handle)
@@ -377,8 +467,10 @@ __all__ = [
     "Rec",
     "SWAP_PENALTY",
     "Scored",
+    "birthday_level",
     "compare",
     "compare_above",
+    "email_slip",
     "make_rec",
     "probability",
     "rec_profile_form",

@@ -76,6 +76,7 @@ def handle_username(handle: str) -> str:
 
 _PLAIN_HANDLE = re.compile(r"[a-z0-9._+-]+")
 _HANDLE_SEP = re.compile(r"[._\-+]+")
+_NOT_LETTER = re.compile(r"[^a-z]")
 
 
 def _tokens(username: str) -> list[str]:
@@ -85,7 +86,7 @@ def _tokens(username: str) -> list[str]:
     parts = [p for p in _HANDLE_SEP.split(text) if p]
     if len(parts) > 1 and _SLUG_ID.match(parts[-1]):
         parts.pop()
-    return [t for t in (re.sub(r"[^a-z]", "", p) for p in parts) if t]
+    return [t for t in (_NOT_LETTER.sub("", p) for p in parts) if t]
 
 
 @lru_cache(maxsize=100_000)

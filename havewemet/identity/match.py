@@ -88,6 +88,7 @@ def identity_rec(ident: dict) -> Rec:
         handles=ident.get("handles") or (),
         company=ident.get("company") or "",
         key=ident.get("key") or "",
+        birthday=ident.get("birthday") or "",
     )
 
 

@@ -102,6 +102,7 @@ def encode(rec: Rec, keys: set[str]) -> tuple[str, bytes] | None:
             rec.mail_users,
             rec.fit_handles,
             rec.compact,
+            rec.birthday,
         )
     )
     return _PART.join((_ITEM.join(rec.name), _ITEM.join(sorted(keys)))), rest
@@ -209,7 +210,7 @@ def load_matcher(store: Store) -> Matcher:
         matcher = _read_index(cache)
         if matcher is None:
             read_at = cache.data_version()
-            matcher, fresh, complete = _build(cache)
+            matcher, fresh, complete = _extend(cache) or _build(cache)
             _write(cache, matcher, fresh, complete=complete, read_at=read_at)
         matcher.identities = IdentityRows(store, matcher.names)
         matcher.settle()
@@ -235,19 +236,41 @@ def _build(cache: MatchCache) -> tuple[Matcher, list[tuple], bool]:
             name, keys = split(head)
             recs.keep(iid, keys, rest)
             matcher.add_name(iid, name, keys)
-            continue
-        ident = {"id": iid}
-        for c, v in zip(MATCH_SOURCE, src, strict=True):
-            ident[c] = (json.loads(v) if v and v != "[]" else []) if c in _LIST_COLUMNS else v
-        rec = identity_rec(ident)
-        key_set = rec_keys(rec)
-        matcher.add_rec(rec, key_set)
-        data = encode(rec, key_set)
-        if data is None:
-            complete = False
         else:
-            fresh.append((iid, *data, *src))
+            complete &= _prepare(matcher, iid, src, fresh)
     return matcher, fresh, complete
+
+
+def _extend(cache: MatchCache) -> tuple[Matcher, list[tuple], bool] | None:
+    """:func:`_build`'s result from the kept index when only new identities came since
+    it was built (an import into a large store): the index as kept, and the new
+    identities prepared and filed into it, instead of every record filed again."""
+    blob = cache.index_to_extend(VERSION)
+    matcher = _from_blob(blob) if blob is not None else None
+    if matcher is None:
+        return None
+    fresh: list[tuple] = []
+    complete = True
+    for iid, *src in cache.unprepared(VERSION):
+        complete &= _prepare(matcher, iid, src, fresh)
+    return matcher, fresh, complete
+
+
+def _prepare(matcher: Matcher, iid: str, src: list, fresh: list[tuple]) -> bool:
+    """Prepare one identity from its :data:`MATCH_SOURCE` values, file it in the
+    matcher and add it to ``fresh`` (to keep); False when it cannot be kept (a name
+    holding a separator)."""
+    ident = {"id": iid}
+    for c, v in zip(MATCH_SOURCE, src, strict=True):
+        ident[c] = (json.loads(v) if v and v != "[]" else []) if c in _LIST_COLUMNS else v
+    rec = identity_rec(ident)
+    key_set = rec_keys(rec)
+    matcher.add_rec(rec, key_set)
+    data = encode(rec, key_set)
+    if data is None:
+        return False
+    fresh.append((iid, *data, *src))
+    return True
 
 
 def _read_index(cache: MatchCache) -> Matcher | None:
@@ -255,8 +278,11 @@ def _read_index(cache: MatchCache) -> Matcher | None:
     still there unchanged: then each has a current prepared record (an update removes
     it: m007's trigger; a new identity has none) and they are as many as it counts."""
     blob = cache.index(VERSION)
-    if blob is None:
-        return None
+    return None if blob is None else _from_blob(blob)
+
+
+def _from_blob(blob: bytes) -> Matcher | None:
+    """The matcher a kept index's blob holds (its records decoded when asked for)."""
     try:
         state, raw, slugs = marshal.loads(blob)
     except (EOFError, ValueError, TypeError):  # not what this code writes

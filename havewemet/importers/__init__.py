@@ -10,18 +10,29 @@ the store saves the batch in one transaction.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from havewemet._gc import paused
 from havewemet.errors import InputError, UnsupportedFormatError
 from havewemet.importers._io import check_size
 from havewemet.models import Identity, ImportBatch, Interaction, Request
+from havewemet.normalize import normalize_email
 
-__all__ = ["ImportOptions", "Reader", "register", "readers", "detect_format", "read_source"]
+__all__ = [
+    "ImportOptions",
+    "Reader",
+    "detect_format",
+    "fingerprint",
+    "read_source",
+    "readers",
+    "register",
+]
 
 
 @dataclass(slots=True)
@@ -58,6 +69,8 @@ class Reader:
     description: str
     sniff: Sniff
     load: Load
+    reads_me: bool = False
+    """Whether it reads who the user is (``known_me``, ``not_me``: mail and calendars)."""
 
 
 _READERS: dict[str, Reader] = {}
@@ -78,11 +91,14 @@ _MODULES = (
 )
 
 
-def register(name: str, *, description: str, sniff: Sniff) -> Callable[[Load], Load]:
-    """Register ``load`` as the reader for format ``name``."""
+def register(
+    name: str, *, description: str, sniff: Sniff, reads_me: bool = False
+) -> Callable[[Load], Load]:
+    """Register ``load`` as the reader for format ``name``; ``reads_me``: it tells the
+    user's own messages and events by the addresses the store knows as theirs."""
 
     def deco(load: Load) -> Load:
-        _READERS[name] = Reader(name, description, sniff, load)
+        _READERS[name] = Reader(name, description, sniff, load, reads_me)
         return load
 
     return deco
@@ -115,6 +131,57 @@ def detect_format(path: Path) -> str:
             fix=f"Give --format with one of: {known}",
         )
     return scored[0][1]
+
+
+def _code_hash() -> bytes:
+    """A hash of havewemet's own code (every module): a new version may read a file
+    differently, so what an older one read from it is no reason to skip it."""
+    global _CODE
+    if _CODE is None:
+        h = hashlib.sha256()
+        root = Path(__file__).resolve().parent.parent
+        for f in sorted(root.rglob("*.py")):
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+        _CODE = h.digest()
+    return _CODE
+
+
+_CODE: bytes | None = None
+
+
+def fingerprint(path: str | Path, *, format: str | None, options: ImportOptions) -> str:
+    """What an import of ``path`` reads: the bytes of the file (or of every file of the
+    folder, with their names), its name, the format and options asked for and
+    havewemet's code. Two imports with the same fingerprint give the same batch, so
+    the second has nothing to save."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(str(path), "does not exist", fix="Check the path")
+    if path.is_file():
+        _refuse_empty_or_damaged(path)  # as read_source does, before guessing a format
+    h = hashlib.sha256(_code_hash())
+    opts = {k: sorted(v) if isinstance(v, list) else v for k, v in asdict(options).items()}
+    given = {normalize_email(e) for e in options.me_emails}
+    known = {normalize_email(e) for e in options.known_me}
+    not_me = {normalize_email(e) for e in options.not_me}
+    del opts["me_emails"], opts["known_me"], opts["not_me"]
+    reader = readers().get(format or detect_format(path))
+    if reader is not None and reader.reads_me:  # the addresses it takes as the user's
+        opts["me"] = sorted((given | known) - not_me)
+        opts["not_me"] = sorted(not_me)
+    else:  # only what --me adds to what the store knows (it is remembered)
+        opts["me"] = sorted(given - known)
+    h.update(json.dumps([path.name, format, opts], sort_keys=True).encode())
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        h.update(b"\0" + f.relative_to(path).as_posix().encode() + b"\0" if f != path else b"\0")
+        try:
+            with open(f, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    h.update(chunk)
+        except OSError as e:
+            raise InputError(str(f), f"cannot be read ({e.strerror})", fix="Check it") from e
+    return h.hexdigest()
 
 
 def read_source(

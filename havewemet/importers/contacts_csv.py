@@ -31,7 +31,12 @@ from havewemet.importers import ImportOptions, register
 from havewemet.importers._io import check_last_row, decode_text
 from havewemet.importers.people_list import Table, read_table
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
-from havewemet.normalize import normalize_email, normalize_phone, social_handle
+from havewemet.normalize import (
+    normalize_birthday,
+    normalize_email,
+    normalize_phone,
+    social_handle,
+)
 
 MULTI = " ::: "
 _NUMBERED = re.compile(r"^(email|phone|website|relation|im|address)(\d+)(value|type|label)$")
@@ -135,6 +140,14 @@ def _finish(
         ident.key = "name:" + stable_id(ident.name.lower(), ident.company.lower(), extra)
 
 
+def _birthday(ident: Identity, raw: str) -> None:
+    """Keep a birthday the matcher can compare (issue 12), as ``YYYY-MM-DD`` or
+    ``--MM-DD``; one it cannot read stays out (an ambiguous ``6/7/1985``)."""
+    birthday = normalize_birthday(raw)
+    if birthday:
+        ident.extra["birthday"] = birthday
+
+
 def _google(row: dict[str, str], ident: Identity) -> None:
     ident.first_name = row.get("firstname") or row.get("givenname", "")
     ident.last_name = row.get("lastname") or row.get("familyname", "")
@@ -152,6 +165,7 @@ def _google(row: dict[str, str], ident: Identity) -> None:
     labels = _split(row.get("labels") or row.get("groupmembership", ""))
     if labels:
         ident.extra["labels"] = labels
+    _birthday(ident, row.get("birthday", ""))
     urls = [v for v, _label in _numbered(row, "website")]
     _finish(ident, _numbered(row, "email"), [v for v, _ in _numbered(row, "phone")], urls)
 
@@ -182,6 +196,7 @@ def _outlook(row: dict[str, str], ident: Identity) -> None:
     cats = [c.strip() for c in re.split(r"[;,]", row.get("categories", "")) if c.strip()]
     if cats:
         ident.extra["categories"] = cats
+    _birthday(ident, row.get("birthday", ""))
     emails = [(row.get(c, ""), "") for c in ("emailaddress", "email2address", "email3address")]
     urls = [row.get(c, "") for c in ("webpage", "personalwebpage", "businesswebpage")]
     _finish(ident, emails, [row.get(c, "") for c in _OUTLOOK_PHONES], [u for u in urls if u])
@@ -194,6 +209,10 @@ def _thunderbird(row: dict[str, str], ident: Identity) -> None:
     ident.company, ident.title = row.get("organization", ""), row.get("jobtitle", "")
     if row.get("department"):
         ident.extra["department"] = row["department"]
+    # Thunderbird writes the birthday in three columns ("Birth Day" is the day alone).
+    year, month, day = (row.get(c, "").strip() for c in ("birthyear", "birthmonth", "birthday"))
+    if month.isdigit() and day.isdigit():
+        _birthday(ident, f"{year if year.isdigit() else '-'}-{month:0>2}-{day:0>2}")
     emails = [(row.get("primaryemail", ""), ""), (row.get("secondaryemail", ""), "")]
     phones = [row.get(c, "") for c in ("mobilenumber", "workphone", "homephone", "pagernumber")]
     urls = [row.get(c, "") for c in ("webpage1", "webpage2") if row.get(c)]

@@ -73,7 +73,12 @@ def _sniff(path: Path, head: bytes) -> int:
     return 60 if path.suffix.lower() in (".ics", ".ical", ".ifb") else 0
 
 
-@register("ical", description="iCalendar file (.ics), a whole exported calendar", sniff=_sniff)
+@register(
+    "ical",
+    description="iCalendar file (.ics), a whole exported calendar",
+    sniff=_sniff,
+    reads_me=True,
+)
 def load(path: Path, options: ImportOptions) -> ImportBatch:
     """Read one ``.ics`` file (the registry's entry point)."""
     return parse_calendar(

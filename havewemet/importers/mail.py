@@ -120,21 +120,29 @@ def _options_me(options: ImportOptions) -> dict[str, list[str]]:
 
 
 @register(
-    "mbox", description="mbox mail file (Thunderbird, Gmail Takeout, mutt)", sniff=_sniff_mbox
+    "mbox",
+    description="mbox mail file (Thunderbird, Gmail Takeout, mutt)",
+    sniff=_sniff_mbox,
+    reads_me=True,
 )
 def load_mbox(path: Path, options: ImportOptions) -> ImportBatch:
     """Read an mbox file (the registry's entry point)."""
     return parse_mbox(path, **_options_me(options), source=f"mbox:{path.name}")
 
 
-@register("maildir", description="Maildir mail folder (cur/new/tmp)", sniff=_sniff_maildir)
+@register(
+    "maildir", description="Maildir mail folder (cur/new/tmp)", sniff=_sniff_maildir, reads_me=True
+)
 def load_maildir(path: Path, options: ImportOptions) -> ImportBatch:
     """Read a Maildir folder and its Maildir++ subfolders (the registry's entry point)."""
     return parse_maildir(path, **_options_me(options), source=f"maildir:{path.name}")
 
 
 @register(
-    "eml", description="e-mail messages (.eml, RFC 822): one, or a folder of them", sniff=_sniff_eml
+    "eml",
+    description="e-mail messages (.eml, RFC 822): one, or a folder of them",
+    sniff=_sniff_eml,
+    reads_me=True,
 )
 def load_eml(path: Path, options: ImportOptions) -> ImportBatch:
     """Read one ``.eml`` message or a folder of them (the registry's entry point)."""

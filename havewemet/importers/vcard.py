@@ -26,7 +26,13 @@ from havewemet.importers._io import iter_members, parse_date
 from havewemet.importers._vcard_lines import decode_vcard, iter_cards
 from havewemet.importers.social import listing
 from havewemet.models import FileReport, Identity, ImportBatch, Interaction, stable_id
-from havewemet.normalize import normalize_email, normalize_phone, profile_slug, social_handle
+from havewemet.normalize import (
+    normalize_birthday,
+    normalize_email,
+    normalize_phone,
+    profile_slug,
+    social_handle,
+)
 
 if TYPE_CHECKING:
     import vobject
@@ -139,6 +145,10 @@ def card_identity(card: vobject.base.Component, source: str, file: str, line: in
     for prop in c.get("nickname", []):
         for nick in _text(prop.value).split(","):
             _add(ident.nicknames, nick.strip())
+    if c.get("bday"):
+        birthday = normalize_birthday(_text(c["bday"][0].value))
+        if birthday:
+            ident.extra["birthday"] = birthday  # the matcher compares it (issue 12)
     _links(c, ident)
     if email_types:
         ident.extra["email_types"] = email_types

@@ -67,13 +67,24 @@ class SaveResult:
     source: str
     added: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    you: int = 0
+    """Identities in the store found to be the user by this save (issue 12): an
+    address-book card of themselves, their own address in a mailbox imported before
+    the store knew it. They no longer count as someone the user knows."""
 
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-_MATCHED_AT = [IDENTITY_COLUMNS.index(c) for c in MATCH_SOURCE]
+# The birthday is computed from ``extra`` (m016): a change of ``extra`` counts when it
+# changes the birthday.
+_MATCHED_AT = [IDENTITY_COLUMNS.index(c) for c in MATCH_SOURCE if c != "birthday"]
+_EXTRA_AT = IDENTITY_COLUMNS.index("extra")
+
+
+def _birthday(extra: str | None) -> object:
+    return json.loads(extra).get("birthday") if extra and '"birthday"' in extra else None
 
 
 def _changed_for_matching(rows: list[tuple], existing: dict[str, tuple]) -> list[str]:
@@ -82,7 +93,13 @@ def _changed_for_matching(rows: list[tuple], existing: dict[str, tuple]) -> list
     out = []
     for row in rows:
         old = existing.get(row[0])
-        if old is not None and any(old[i] != row[i] for i in _MATCHED_AT):
+        if old is not None and (
+            any(old[i] != row[i] for i in _MATCHED_AT)
+            or (
+                old[_EXTRA_AT] != row[_EXTRA_AT]
+                and _birthday(old[_EXTRA_AT]) != _birthday(row[_EXTRA_AT])
+            )
+        ):
             out.append(row[0])
     return out
 
@@ -196,17 +213,35 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
 
     # -- writing ---------------------------------------------------------------------
 
-    def save(self, batch: ImportBatch, *, then: Callable[[], object] | None = None) -> SaveResult:
+    def save(
+        self,
+        batch: ImportBatch,
+        *,
+        then: Callable[[], object] | None = None,
+        fingerprint: str = "",
+    ) -> SaveResult:
         """Write a batch in one transaction; re-saving the same batch changes nothing.
 
         ``then`` runs inside that transaction after the batch is written (the
         identity layer groups and prepares the new identities there, issue 12), so an
         error or a full disk in it leaves the store as it was, as one in the write does.
+        ``fingerprint`` (:func:`havewemet.importers.fingerprint`) is kept with the
+        source, for :meth:`imported_from`.
         """
         with gc_paused():  # row tuples by the ten thousand, no cycles (see havewemet._gc)
-            return self._save(batch, then)
+            return self._save(batch, then, fingerprint)
 
-    def _save(self, batch: ImportBatch, then: Callable[[], object] | None = None) -> SaveResult:
+    def imported_from(self, fingerprint: str) -> dict | None:
+        """The source last imported with this fingerprint (the same bytes, options and
+        code), if it is still in the store: importing it again would change nothing."""
+        if not fingerprint:
+            return None
+        rows = list(self._db.query("select * from sources where fingerprint = ?", [fingerprint]))
+        return rows[0] if rows else None
+
+    def _save(
+        self, batch: ImportBatch, then: Callable[[], object] | None, fingerprint: str
+    ) -> SaveResult:
         result = SaveResult(batch.source)
         ids: IdMemo = {}
         id_rows, x_rows, folded = fold_connected(
@@ -263,8 +298,10 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
                     )
                 # The user's own identifiers, then which identities are the user: all
                 # of them when the identifiers changed, else this source's (issue 12).
+                before = len(self.own_identity_ids())
                 changed = self._remember_own(batch.source, own_of(batch))
                 mark_own(self._db.conn, None if changed else batch.source)
+                result.you = max(0, len(self.own_identity_ids()) - before)
                 self._db.table("sources").upsert(
                     {
                         "name": batch.source,
@@ -275,6 +312,7 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
                         "interactions": count_interactions(self._db.conn, batch.source),
                         "requests": len(batch.requests),
                         "report": json.dumps([asdict(f) for f in batch.files]),
+                        "fingerprint": fingerprint,
                     },
                     pk="name",
                 )

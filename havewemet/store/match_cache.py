@@ -60,6 +60,32 @@ class MatchCache:
             return None
         return row[2]
 
+    def index_to_extend(self, version: int) -> bytes | None:
+        """The kept index's blob when only new identities came since it was built: it
+        is ``version``'s, its triggers are there, every record it counts is still kept
+        (a change or a removal would have removed the index with the record: m007,
+        m009) and the store holds more identities than that (the new ones, with no
+        record yet: :meth:`unprepared`)."""
+        row = self._conn.execute("select version, identities, data from match_index").fetchone()
+        if row is None or row[0] != version or not TRIGGERS <= self._triggers():
+            return None
+        conn = self._conn
+        kept = conn.execute(
+            "select count(*) from match_cache where version = ?", [version]
+        ).fetchone()[0]
+        total = conn.execute("select count(*) from identities").fetchone()[0]
+        return row[2] if kept == row[1] < total else None
+
+    def unprepared(self, version: int) -> list[tuple]:
+        """The identities with no record of ``version`` as ``(id, *source)``, in the
+        order :meth:`records` gives them."""
+        cols = ", ".join(f"i.{c}" for c in MATCH_SOURCE)
+        return self._conn.execute(
+            f"select i.id, {cols} from identities i left join match_cache c on c.id = i.id "
+            "and c.version = ? where c.id is null",
+            [version],
+        ).fetchall()
+
     def to_prepare(self, version: int) -> int:
         """How many identities have no current record: 0 while the kept index is
         current (three small reads), else one pass over the identities."""

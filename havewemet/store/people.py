@@ -5,12 +5,17 @@ import regroups only what it touched. ``store.groups`` is one :class:`PeopleGrou
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 
 import sqlite_utils
 
 from havewemet.store.rows import chunks
+
+#: From this many identities grouped at once, :meth:`PeopleGroups.assign` writes them
+#: through a temporary table.
+_BULK = 1_000
 
 
 class PeopleGroups:
@@ -104,10 +109,24 @@ class PeopleGroups:
         if not person_of:
             return
         with self._transaction() as db:
-            db.conn.executemany(
-                "update identities set person_id = ? where id = ?",
-                [(p, i) for i, p in person_of.items()],
-            )
+            if len(person_of) >= _BULK and sqlite3.sqlite_version_info >= (3, 33):
+                # Many at once (a first import): one UPDATE ... FROM a temporary table
+                # takes half the time of an UPDATE per identity.
+                db.execute(
+                    "create temp table if not exists assigned "
+                    "(id text primary key, person_id text) without rowid"
+                )
+                db.conn.executemany("insert into temp.assigned values (?, ?)", person_of.items())
+                db.execute(
+                    "update identities set person_id = a.person_id from temp.assigned a "
+                    "where a.id = identities.id"
+                )
+                db.execute("delete from temp.assigned")
+            else:
+                db.conn.executemany(
+                    "update identities set person_id = ? where id = ?",
+                    [(p, i) for i, p in person_of.items()],
+                )
             gone = list(gone)
             for chunk in chunks(gone, 900):
                 marks = ", ".join("?" * len(chunk))

@@ -268,6 +268,17 @@ class StoreQueries:
                 out[status] = out.get(status, 0) + n
         return out
 
+    def source_request_statuses(self, source: str) -> dict[str, int]:
+        """:meth:`request_statuses` of every request ``source`` gave."""
+        return {
+            status: n
+            for status, n in self._db.execute(
+                "select status, count(*) from requests where source = ? or exists "
+                "(select 1 from json_each(requests.sources) where value = ?) group by status",
+                [source, source],
+            )
+        }
+
     def profile(self) -> dict:
         """The user's own profile merged across sources (names, e-mails, handles)."""
         me: dict = {"name": "", "emails": [], "handles": [], "headline": ""}

@@ -207,11 +207,13 @@ def m004_connected_on_identity(db: sqlite_utils.Database) -> None:
     db.execute(INTERACTIONS_VIEW)
 
 
-#: The identity columns a prepared record is made from; ``match_cache`` keeps a copy.
-MATCH_SOURCE = (
+#: The identity columns a prepared record was made from until m016.
+_MATCH_SOURCE_M005 = (
     *("name", "first_name", "last_name", "emails", "phones", "urls", "handles"),
     *("company", "key"),
 )
+#: The identity columns a prepared record is made from; ``match_cache`` keeps a copy.
+MATCH_SOURCE = (*_MATCH_SOURCE_M005, "birthday")
 
 
 @migration
@@ -222,7 +224,7 @@ def m005_match_cache(db: sqlite_utils.Database) -> None:
     its ``version`` is the matcher's: a write to an identity by any path makes its row
     stale, with no trigger to keep in step. Rows are written by the first triage after
     a change."""
-    cols = ", ".join(f"src_{c} text" for c in MATCH_SOURCE)
+    cols = ", ".join(f"src_{c} text" for c in _MATCH_SOURCE_M005)
     db.execute(
         "create table if not exists match_cache (id text primary key, "
         f"version integer not null, data text not null, {cols}) without rowid"
@@ -234,7 +236,7 @@ def m006_match_cache_follows_identities(db: sqlite_utils.Database) -> None:
     """A prepared record goes when its identity goes, by whatever path (``forget``
     today): ``match_cache.id`` references ``identities`` with ``on delete cascade``.
     The table is derived data, so it is made again empty (the next triage fills it)."""
-    cols = ", ".join(f"src_{c} text" for c in MATCH_SOURCE)
+    cols = ", ".join(f"src_{c} text" for c in _MATCH_SOURCE_M005)
     db.execute("drop table if exists match_cache")
     db.execute(
         "create table match_cache (id text primary key references identities (id) "
@@ -257,8 +259,8 @@ def m007_match_index(db: sqlite_utils.Database) -> None:
     builds the index again. (A program deleting identities with foreign keys off, which
     havewemet never does, could leave a record to meet a new identity of the same key.)
     """
-    cols = ", ".join(("id", *MATCH_SOURCE))
-    changed = " or ".join(f"old.{c} is not new.{c}" for c in ("id", *MATCH_SOURCE))
+    cols = ", ".join(("id", *_MATCH_SOURCE_M005))
+    changed = " or ".join(f"old.{c} is not new.{c}" for c in ("id", *_MATCH_SOURCE_M005))
     db.execute(
         f"create trigger if not exists match_cache_stale after update of {cols} on "
         f"identities when {changed} begin delete from match_cache where id = old.id; end"
@@ -274,7 +276,7 @@ def m008_match_cache_marshal(db: sqlite_utils.Database) -> None:
     """A prepared record's fields past its name and keys kept in :mod:`marshal`'s
     format (``rest``), read and written several times faster than JSON. Derived data:
     the table and the index are made again empty (the next triage fills them)."""
-    cols = ", ".join(f"src_{c} text" for c in MATCH_SOURCE)
+    cols = ", ".join(f"src_{c} text" for c in _MATCH_SOURCE_M005)
     db.execute("drop table if exists match_cache")
     db.execute(
         "create table match_cache (id text primary key references identities (id) "
@@ -372,3 +374,44 @@ def m014_own_identifiers(db: sqlite_utils.Database) -> None:
         rows,
     )
     mark_own(db.conn)
+
+
+@migration
+def m015_source_fingerprint(db: sqlite_utils.Database) -> None:
+    """What each source was imported from (a hash of its bytes, the options and the
+    code that read it): importing the same file again finds it and reads nothing."""
+    db.execute("alter table sources add column fingerprint text not null default ''")
+
+
+@migration
+def m016_birthday(db: sqlite_utils.Database) -> None:
+    """An identity's birthday (issue 12: the address book's vCard ``BDAY`` or contacts
+    CSV's Birthday, which the importers keep in ``extra``) as a column the matcher's
+    prepared records are made from: ``birthday`` is computed from ``extra``, so no
+    write has to keep it in step. The prepared records and the index are derived data:
+    made again empty with the new column (the next triage fills them), and with them
+    m007's and m009's triggers (m007's now also fires when ``extra`` changes)."""
+    db.execute(
+        "alter table identities add column birthday text generated always as (case when "
+        "instr(extra, '\"birthday\"') and json_valid(extra) then "
+        "json_extract(extra, '$.birthday') end) virtual"
+    )
+    cols = ", ".join(f"src_{c} text" for c in MATCH_SOURCE)
+    db.execute("drop trigger if exists match_cache_stale")
+    db.execute("drop table if exists match_cache")
+    db.execute(
+        "create table match_cache (id text primary key references identities (id) "
+        f"on delete cascade, version integer not null, data text not null, rest blob not null, "
+        f"{cols}) without rowid"
+    )
+    db.execute("delete from match_index")
+    written = ", ".join(("id", *_MATCH_SOURCE_M005, "extra"))
+    changed = " or ".join(f"old.{c} is not new.{c}" for c in ("id", *MATCH_SOURCE))
+    db.execute(
+        f"create trigger match_cache_stale after update of {written} on "
+        f"identities when {changed} begin delete from match_cache where id = old.id; end"
+    )
+    db.execute(
+        "create trigger if not exists match_index_follows_records after delete on "
+        "match_cache begin delete from match_index; end"
+    )

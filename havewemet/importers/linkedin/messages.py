@@ -69,17 +69,18 @@ def _me_keys(batch: ImportBatch, convs: list[str], senders: list[str], urls: lis
     return me_keys
 
 
-def _own_profile(
-    table: CsvRows, batch: ImportBatch, me_keys: set, senders: list[str], urls: list[str]
-) -> None:
-    """The user's own profile address: the sender URL of their own messages (the
-    participant of most conversations, or the one under the user's name), kept as
-    theirs (issue 12)."""
+def _own_profile(table: CsvRows, batch: ImportBatch, senders: list[str], urls: list[str]) -> None:
+    """The user's own profile address: the sender URL of the messages written under the
+    user's name (``Profile.csv``), kept as theirs (issue 12). Not the participant of
+    most conversations: with two conversations with one person, that may be them."""
+    me = me_identity(batch)
+    name = " ".join(me.name.lower().split())
+    if not name:
+        return
     for line, sender, url in zip(table.lines, senders, urls, strict=True):
-        if url and (url.lower() in me_keys or sender.lower() in me_keys):
+        if url and " ".join(sender.lower().split()) == name:
             slug = profile_slug(url)
             if slug:
-                me = me_identity(batch)
                 if url not in me.urls:
                     me.urls.append(url)
                 batch.own.append(OwnIdentifier("profile", slug, table.file, line))
@@ -184,7 +185,7 @@ def _messages(table: CsvRows, batch: ImportBatch, report: FileReport) -> None:
         ("conversationid", "from", "senderprofileurl", "to", "recipientprofileurls", "date"),
     )
     me_keys = _me_keys(batch, convs, senders, sender_urls)
-    _own_profile(table, batch, me_keys, senders, sender_urls)
+    _own_profile(table, batch, senders, sender_urls)
     columns = (senders, sender_urls, tos, to_urls)
     last_key = batch.identities[-1].key if batch.identities else None
     # Only each person's earliest and latest dates are kept: found on the raw texts
