@@ -220,6 +220,28 @@ def test_many_grouped_at_once_are_written_the_same(store, monkeypatch, bulk):
     assert sizes == [1, 3, 3, 3]
 
 
+def test_namesakes_at_two_places_are_not_grouped_by_name(store):
+    """Danny Okafor of Eastvale Library (a card) and Daniel Okafor of Northgate Council
+    (a mail thread), each with his own address: the names agree (Danny is a form of
+    Daniel), but a name is not enough to make them one person."""
+    from havewemet.identity.cluster import save_and_group
+
+    def person(source: str, name: str, email: str, company: str) -> Identity:
+        ident = _ident(source, name, name, email=email)
+        ident.company = company
+        return ident
+
+    save_and_group(store, _book(person("book", "Danny Okafor", "danny@eastvale.example",
+                                       "Eastvale Library")))  # fmt: skip
+    save_and_group(store, _book(person("mail", "Daniel Okafor", "d.okafor@northgate.example",
+                                       "Northgate Council"), source="mail"))  # fmt: skip
+    assert _people(store) == [{"Daniel Okafor"}, {"Danny Okafor"}]
+    # Near miss: at the same organisation (another address of his), the name groups them.
+    save_and_group(store, _book(person("crm", "Daniel Okafor", "dokafor@eastvale.example",
+                                       "Eastvale Library"), source="crm"))  # fmt: skip
+    assert {"Danny Okafor", "Daniel Okafor"} in _people(store)
+
+
 def _born(ident: Identity, birthday: str) -> Identity:
     ident.extra["birthday"] = birthday
     return ident

@@ -18,8 +18,10 @@ import sqlite3
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz
+
 from havewemet.errors import HaveWeMetError
-from havewemet.identity.compare import compare, compare_above, probability
+from havewemet.identity.compare import Rec, compare, compare_above, probability
 from havewemet.identity.match import Matcher
 from havewemet.identity.names import given_name_roots, skeleton
 from havewemet.models import ImportBatch, stable_id
@@ -77,6 +79,20 @@ def _overrides(store: Store) -> tuple[list[tuple[str, str]], list[tuple[str, str
     return links, unlinks
 
 
+def _elsewhere(a: Rec, b: Rec) -> bool:
+    """Both have e-mail addresses and an organisation, and neither is the same: two
+    namesakes at two places. A name, however sure, does not group them (a card and a
+    mail thread of one person share an address or a workplace, or lack one)."""
+    return bool(
+        a.emails
+        and b.emails
+        and not a.emails & b.emails
+        and a.company
+        and b.company
+        and fuzz.token_set_ratio(a.company, b.company) < 90
+    )
+
+
 def cluster_identities(identities, *, links=(), unlinks=()) -> dict[str, str]:
     """Cluster identity dicts into people: ``{identity_id: person_id}``."""
     matcher = Matcher(identities)
@@ -110,7 +126,10 @@ def cluster_identities(identities, *, links=(), unlinks=()) -> dict[str, str]:
                 if groups.find(a) == groups.find(b):
                     continue
                 ug, ul = matcher.u_values(matcher.recs[b])
-                sc = compare(matcher.recs[a], matcher.recs[b], u_given=ug, u_last=ul)
+                ra, rb = matcher.recs[a], matcher.recs[b]
+                if _elsewhere(ra, rb):
+                    continue
+                sc = compare(ra, rb, u_given=ug, u_last=ul)
                 if not sc.conflict and probability(sc.weight, prior) >= MERGE_AT:
                     groups.union(a, b)
     return {iid: stable_id("person", min(groups.members[groups.find(iid)])) for iid in matcher}
@@ -208,7 +227,7 @@ def group_new(store: Store, matcher: Matcher | None = None) -> int:
                     continue
                 compared.add((iid, other))
                 b = matcher.recs[other]
-                if skeleton(b.name.last) != skeleton(pn.last):
+                if skeleton(b.name.last) != skeleton(pn.last) or _elsewhere(rec, b):
                     continue
                 ug, ul = matcher.u_values(b)
                 sc = compare_above(rec, b, floor, u_given=ug, u_last=ul)

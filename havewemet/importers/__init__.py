@@ -228,8 +228,6 @@ def read_source(
 def _check_me(given: list[str]) -> None:
     """Refuse a ``--me`` that is not an e-mail address: taken silently, it would
     leave the user's own mail counted as someone else's (issue 12)."""
-    from havewemet.normalize import normalize_email
-
     for text in given:
         if not normalize_email(text):
             raise InputError(
