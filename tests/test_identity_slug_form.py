@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from havewemet.cli.app import app
 from havewemet.demo import linkedin_export as lx
-from havewemet.identity.handles import profile_form
+from havewemet.identity.handles import as_displayed, profile_form
 from havewemet.identity.match import Matcher, Query
 from havewemet.identity.names import given_level, parse_name, surname_level
 from havewemet.triage.engine import SURE_MATCH
@@ -173,6 +173,17 @@ def test_a_slug_form_never_turns_a_conflict_into_a_match(g, f, slug_words, suffi
     )
     for found in m.match(Query(requester, profile_url=LI + slug), threshold=0.0):
         assert found.conflict and found.probability <= 0.05
+
+
+@PROPS
+@given(st.lists(st.sampled_from(GIVEN + FAMILY), min_size=1, max_size=4), SUFFIX)
+def test_the_shortcut_for_plain_addresses_changes_nothing(words, suffix):
+    """Most addresses are the name as displayed: the string test that skips them
+    before reading the slug agrees with the reading."""
+    slug = "-".join(words) + suffix
+    for name in ("Jane Doe", "Kate Smith", "Bob Lee", " ".join(w.title() for w in words[:2])):
+        if as_displayed(slug, parse_name(name)):
+            assert profile_form(slug, parse_name(name)) is None
 
 
 def _related(word: str, name: str) -> bool:

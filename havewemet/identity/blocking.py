@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import jellyfish
 
-from havewemet.identity.compare import Rec, rec_profile_form
+from havewemet.identity.compare import Rec, rec_profile_form, slugs_form
 from havewemet.identity.handles import _tokens, name_handle_forms
 from havewemet.identity.names import ParsedName, given_name_roots, skeleton
 
@@ -47,7 +47,7 @@ def rec_keys(rec: Rec) -> set[str]:
     surname initial, ``e`` e-mail, ``t`` phone, ``l`` profile slug, ``u`` username)."""
     keys = set(_name_keys(rec.name))
     if rec.slugs:  # the name form of the profile address (issue 12)
-        form = rec_profile_form(rec)
+        form = slugs_form(rec.slugs, rec.name)
         if form is not None:
             keys |= _name_keys(form[0])
     if rec.emails:

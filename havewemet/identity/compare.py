@@ -24,6 +24,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 from havewemet.identity.compare_names import SWAP_PENALTY, WordU, _name_part
 from havewemet.identity.handles import (
     _tokens,
+    as_displayed,
     fit_reason,
     handle_username,
     profile_form,
@@ -279,6 +280,8 @@ def rec_profile_form(rec: Rec) -> tuple[ParsedName, str] | None:
 def slugs_form(slugs: frozenset[str], name: ParsedName) -> tuple[ParsedName, str] | None:
     """:func:`rec_profile_form` of a record's slugs and parsed name."""
     for slug in sorted(slugs) if len(slugs) > 1 else slugs:
+        if as_displayed(slug, name):
+            continue
         form = profile_form(slug, name)
         if form is not None:
             return form

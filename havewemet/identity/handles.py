@@ -237,6 +237,18 @@ def _surname_tie(word: str, d: ParsedName) -> bool:
     return bool(d.last) and surname_level(ParsedName("", "", word), d)[0] in _SURNAME_AGREE
 
 
+def as_displayed(slug: str, display: ParsedName) -> bool:
+    """Whether a slug is the display name as it is (``first-last``, and perhaps one
+    suffix): most are, and :func:`profile_form` finds nothing in them. Plain string
+    tests, for the preparation of every identity."""
+    first, middle, last = display[:3]
+    head = f"{first}-{last}"
+    if not slug.startswith(head) or not first or not last or middle:
+        return False
+    n = len(head)
+    return len(slug) == n or (slug[n] == "-" and slug.find("-", n + 1) < 0)
+
+
 def _display_words(d: ParsedName) -> list[str]:
     return [w for w in re.split(r"[\s\-']+", f"{d.first} {d.middle} {d.last}") if w]
 
@@ -273,12 +285,6 @@ def profile_form(slug: str, display: ParsedName) -> tuple[ParsedName, str] | Non
     d = display
     if not d.first:
         return None
-    if d.last and not d.middle:  # most addresses: the name as displayed, and a suffix
-        head = f"{d.first}-{d.last}"
-        if slug.startswith(head) and (
-            len(slug) == len(head) or (slug[len(head)] == "-" and "-" not in slug[len(head) + 1 :])
-        ):
-            return None
     words = _slug_words(slug)
     if words is None or not 2 <= len(words) <= 3:
         return None
