@@ -20,6 +20,7 @@ import argparse
 import functools
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -32,7 +33,7 @@ from havewemet.identity.cluster import cluster_identities  # noqa: E402
 from havewemet.triage.engine import Triager  # noqa: E402
 
 
-def _counted(work: object) -> None:
+def _counted(work: Callable[[], object]) -> None:
     functools.reduce(lambda _, f: f(), [work], None)
 
 
