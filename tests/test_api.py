@@ -143,7 +143,7 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         havewemet.Matcher  # noqa: B018  (internal: havewemet.identity)
 
 
-MATCHED = "[matched: same given name (Jo); same surname (Park)]"
+MATCHED = "[matched: same given name (Jo); same surname (Park); same LinkedIn profile (jo-park)]"
 LAST = JO_THREAD + timedelta(days=3)  # the fourth message
 EXPECTED = f"""\
 linkedin: 2 people, 2 requests
