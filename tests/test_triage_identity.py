@@ -56,3 +56,22 @@ def test_check_compares_the_note_with_the_stored_requests(store):
     other = store.get_request(store.add_request(Request("Di Eko", note="We met at LibCon 2025.")))
     t = Triager(store, today=TODAY).check(other)
     assert not any(s.name == "template" and "same note" in s.text for s in t.signals)
+
+
+def test_the_matched_note_gives_the_best_matchs_own_reasons(store):
+    """The "[matched: ...]" note says why the best match is the requester: its reasons
+    only, not the first two of every match (another identity's would mislead)."""
+    from havewemet.identity.match import Match
+    from havewemet.models import stable_id
+
+    b = batch()
+    person(b, "a", "Jo Park", company="Acme")
+    person(b, "b", "Joanna Park")
+    did(b, "a", "message", "2026-01-05T10:00:00", "out")
+    store.save(b)
+    t = Triager(store, today=TODAY)
+    weak = Match(stable_id("linkedin", "b"), 0.6, ["Jo is a form of Joanna", "same surname"])
+    best = Match(stable_id("linkedin", "a"), 0.97, ["same organisation (Acme)"])
+    rows = t._interactions([weak, best])
+    (first, *_rest) = t._evidence([weak, best], rows)
+    assert first.text.endswith("[matched: same organisation (Acme)]")

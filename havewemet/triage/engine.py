@@ -435,7 +435,10 @@ class Triager:
         for e in out:
             if e.kind == "connected":
                 e.level = KNOWN_OF  # a bare connection with a namesake is not proof
-        reasons = [r for m in matches for r in m.reasons if not r.startswith("same name")][:2]
+        # Why the best match is taken to be the requester: its own reasons, not a mix
+        # of several identities' (the lines below may come from any of them).
+        best = max(matches, key=lambda m: m.probability)
+        reasons = [r for r in best.reasons if not r.startswith("same name")][:3]
         if reasons and out:
             out[0].text += f" [matched: {'; '.join(reasons)}]"
         return out
