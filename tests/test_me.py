@@ -332,7 +332,7 @@ def test_a_card_of_yourself_is_not_a_match(tmp_path: Path, db_path: Path) -> Non
     # An existing store learns who she is, and says what it changes.
     out = " ".join(run("import", linkedin_export(tmp_path / "export")).output.split())
     assert (
-        "1 identities in your data are you (havewemet me lists your addresses): they no "
+        "1 identity in your data is you (havewemet me lists your addresses): they no "
         "longer count as someone you know." in out
     )
     mirror = check("Ruth Calloway")  # a namesake, or someone posing as her
@@ -348,14 +348,14 @@ def test_me_remove_gives_the_card_back_and_add_takes_it_away(tmp_path: Path, db_
     out = run("me", "--remove", ME).output
     assert out.splitlines()[:2] == [
         f"Removed e-mail {ME}: not taken as you, and never guessed again.",
-        "  1 identities in your data count as other people again.",
+        "  1 identity in your data counts as other people again.",
     ]
     assert check("Ruth Calloway")["verdict"] == "met"
     run("import", linkedin_export(tmp_path / "export"))  # a re-import keeps the removal
     assert check("Ruth Calloway")["verdict"] == "met"
     assert run("me", "--add", ME.title()).output.splitlines()[:2] == [
         f"Added e-mail {ME}: taken as you from now on.",
-        "  1 identities in your data are you by it: no longer counted as someone you know.",
+        "  1 identity in your data is you by it: no longer counted as someone you know.",
     ]
     assert check("Ruth Calloway")["verdict"] == "stranger"
 
@@ -536,7 +536,7 @@ def test_mail_read_the_wrong_way_is_set_right_by_importing_it_again(
     run("import", box)  # nothing known: Fay is guessed to be the user
     assert check("Fay Lee")["verdict"] == "stranger"
     out = " ".join(run("import", linkedin_export(tmp_path / "export")).output.split())
-    assert "1 identities in your data are you" in out  # Ruth's address in that mailbox
+    assert "1 identity in your data is you" in out  # Ruth's address in that mailbox
     assert (
         "Mail or a calendar imported before is read from your side when you import it again." in out
     )

@@ -123,7 +123,8 @@ def import_summary(
     console.print("Store: " + "; ".join(parts))
     if result.you:
         console.print(
-            f"{result.you} identities in your data are you (havewemet me lists your addresses): "
+            f"{_identities(result.you)} in your data {'is' if result.you == 1 else 'are'} you "
+            "(havewemet me lists your addresses): "
             "they no longer count as someone you know. Mail or a calendar imported before "
             "is read from your side when you import it again.",
             markup=False,
@@ -265,11 +266,11 @@ def me(console: Console, rows: list[dict], own: int, done: list[tuple[str, str, 
             )
         if n:
             console.print(
-                f"  {n} identities in your data "
+                f"  {_identities(n)} in your data "
                 + (
-                    "are you by it: no longer counted as someone you know."
+                    f"{'is' if n == 1 else 'are'} you by it: no longer counted as someone you know."
                     if option == "--add"
-                    else "count as other people again."
+                    else f"count{'s' if n == 1 else ''} as other people again."
                 ),
                 markup=False,
             )
@@ -299,9 +300,15 @@ def me(console: Console, rows: list[dict], own: int, done: list[tuple[str, str, 
     if removed:
         console.print(f"Not you (removed): {', '.join(removed)}", markup=False, highlight=False)
     console.print(
-        f"{own} identities in your data are you: never counted as someone you know.",
+        f"{_identities(own)} in your data {'is' if own == 1 else 'are'} you: never counted "
+        "as someone you know.",
         markup=False,
     )
     console.print(
         "Correct it: havewemet me --add ADDRESS, havewemet me --remove ADDRESS", markup=False
     )
+
+
+def _identities(n: int) -> str:
+    """``1 identity``, ``2 identities``."""
+    return f"{n} identity" if n == 1 else f"{n} identities"
