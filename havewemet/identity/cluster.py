@@ -235,7 +235,7 @@ def group_new(store: Store, matcher: Matcher | None = None) -> int:
                     pairs.append((iid, other, False))
     pairs += [(a, b, True) for a, b in links if a in fresh or b in fresh]
     involved = fresh | {b for _, b, _f in pairs} | {a for a, _, _f in pairs}
-    person = store.groups.person_of(involved)
+    person = store.groups.person_of(involved - fresh)  # the new ones have none yet
     members = store.groups.members(set(person.values()))
     nodes = set(involved) | {i for ids in members.values() for i in ids}
     parent = {i: i for i in nodes}
