@@ -74,6 +74,9 @@ def test_template_errors(tmp_path):
 def test_first_name():
     assert first_name("Dr. Ana López") == "Ana"
     assert first_name("Grace Liang") == "Grace"
+    assert first_name("D. Okafor") == "D. Okafor"  # not "Hi D.,"
+    assert first_name("Dr. D Okafor") == "D Okafor"
+    assert first_name("Di Okafor") == "Di"  # near miss: a two-letter given name
 
 
 def test_cli_reply(db_path):

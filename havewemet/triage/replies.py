@@ -138,10 +138,14 @@ _TITLES = {"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"}
 
 
 def first_name(name: str) -> str:
-    """The given name as written (titles skipped): ``Dr. Ana López`` -> ``Ana``."""
+    """The given name as written (titles skipped): ``Dr. Ana López`` -> ``Ana``; a
+    name whose given name is an initial is greeted whole (``D. Okafor``: "Hi D." reads
+    as a slip)."""
     words = [w for w in name.split() if w.lower().strip(".") not in _TITLES]
     if not words:
         return name.strip()
+    if len(words[0].strip(".")) <= 1:
+        return " ".join(words)
     return words[0] if parse_name(name).first else name.strip()
 
 
