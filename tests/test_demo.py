@@ -157,7 +157,13 @@ def test_endorsements_come_after_connecting(tmp_path):
 def test_the_demo_says_what_to_try_next(tmp_path):
     plain = CliRunner().invoke(app, ["--db", str(tmp_path / "s.db"), "demo"])
     assert plain.exit_code == 0, plain.output
-    assert plain.output.splitlines()[-5:] == [
+    # The store --db names is the user's: the demo says it leaves it alone, and does.
+    assert (
+        f"The demo keeps its own store in a temporary folder: {tmp_path / 's.db'} is not "
+        "touched." in plain.stderr
+    )
+    assert not (tmp_path / "s.db").exists()
+    assert plain.stdout.splitlines()[-5:] == [
         "Try next:",
         "  havewemet demo --keep DIR         keep the demo's files and store in DIR",
         "  havewemet --db DIR/demo.db serve  then the same inbox in your browser",

@@ -157,6 +157,12 @@ def db_path() -> Path:
     return (state.db if state else None) or default_path()
 
 
+def db_given() -> Path | None:
+    """The store named by ``--db`` or ``HAVEWEMET_DB``, if either is given."""
+    state = _STATE.get()
+    return state.db if state else None
+
+
 def open_store() -> Store:
     """The store named by --db / HAVEWEMET_DB."""
     from havewemet.store import Store

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import sys
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -17,6 +18,7 @@ from havewemet.cli.app import (
     _print_json,
     command,
     console,
+    db_given,
     open_store,
 )
 from havewemet.errors import HaveWeMetError
@@ -34,6 +36,10 @@ def demo(
     """Generate a demo persona (a librarian's LinkedIn export), import it and triage it."""
     from havewemet.demo import run_demo
 
+    given = db_given()
+    if given is not None:  # the demo never writes the user's store: say so
+        where = f"in {keep / 'demo.db'}" if keep else "in a temporary folder"
+        sys.stderr.write(f"The demo keeps its own store {where}: {given} is not touched.\n")
     with tempfile.TemporaryDirectory(prefix="havewemet-demo-") as tmp:
         folder = keep or Path(tmp)
         results = run_demo(folder, preset=preset)
