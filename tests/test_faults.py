@@ -412,3 +412,30 @@ def test_check_store_file_names_the_missing_tables(tmp_path):
     bad.write_bytes(b"")
     with pytest.raises(InputError, match="not a SQLite database"):
         check_store_file(bad)
+
+
+def test_disk_full_during_forget_gives_an_error_and_keeps_the_store(filled, monkeypatch):
+    """Forget regroups in its own transaction (issue 12): a full disk there leaves every
+    row, the source included, as it was, and says so in one line."""
+    import havewemet.identity.cluster as cluster
+
+    before = table_checksum(filled)
+    store = Store.open(filled)
+    source = store.sources()[0]["name"]
+    store.close()
+
+    def full(store):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(cluster, "_prepare_and_group", full)
+    result = runner.invoke(app, ["--db", str(filled), "forget", source])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: {filled}: {source} was not forgotten (database or disk is full); the store is "
+        "unchanged. Free some disk space or close other programs using it, then run forget "
+        "again"
+    )
+    assert table_checksum(filled) == before
+    monkeypatch.undo()  # near miss: with room on the disk it is forgotten
+    assert runner.invoke(app, ["--db", str(filled), "forget", source]).exit_code == 0
+    assert table_checksum(filled) != before

@@ -297,24 +297,27 @@ def save_and_group(store: Store, batch: ImportBatch, *, fingerprint: str = "") -
     if os.environ.get("HAVEWEMET_BENCH_NO_GROUP"):  # bench/import_group.py's baseline
         return store.save(batch, fingerprint=fingerprint)
 
-    def group() -> None:
-        from havewemet.identity.prepared import load_matcher
+    return store.save(batch, then=lambda: _prepare_and_group(store), fingerprint=fingerprint)
 
-        matcher = load_matcher(store)
-        if not store.in_transaction():
-            # Keeping the prepared records hit a full disk, and SQLite rolled the whole
-            # import back: say so (as the store does), never report it saved.
-            raise sqlite3.OperationalError("database or disk is full")
-        group_new(store, matcher)
 
-    return store.save(batch, then=group, fingerprint=fingerprint)
+def _prepare_and_group(store: Store) -> None:
+    """Prepare the store's new records and group its ungrouped identities, inside the
+    caller's transaction (an import's or a forget's)."""
+    from havewemet.identity.prepared import load_matcher
+
+    matcher = load_matcher(store)
+    if not store.in_transaction():
+        # Keeping the prepared records hit a full disk, and SQLite rolled the whole
+        # transaction back: say so (as the store does), never report it done.
+        raise sqlite3.OperationalError("database or disk is full")
+    group_new(store, matcher)
 
 
 def forget_and_regroup(store: Store, source: str) -> dict[str, int]:
     """Forget a source and group again, in the same transaction, the people its
     identities were part of (issue 12): an address book's card may have been all that
     joined a mail thread and a LinkedIn connection into one person."""
-    return store.forget(source, then=lambda: group_new(store))
+    return store.forget(source, then=lambda: _prepare_and_group(store))
 
 
 def _resolve(store: Store, ref: str) -> str:

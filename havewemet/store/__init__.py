@@ -497,27 +497,33 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
             names = ", ".join(r["name"] for r in self._db["sources"].rows) or "none"
             raise NotFoundError(f"no source named {source!r} (imported sources: {names})")
         removed = {}
-        with self.transaction():
-            kept = self._db.execute(  # connections' interactions kept on identities (m004)
-                "select count(*) from identities where source = ? and connected_id is not null",
-                [source],
-            ).fetchone()[0]
-            leaving = self.groups.of_source(source)
-            self.groups.ungroup(leaving, leaving=leaving)
-            for table in (INTERACTION_LOG, "identities", "positions", "profile"):
-                removed[table] = self._db.execute(
-                    f"delete from [{table}] where source = ?", [source]
-                ).rowcount
-            removed = {"interactions": removed.pop(INTERACTION_LOG) + kept, **removed}
-            removed["requests"] = self._forget_requests(source)
-            self._db.execute("delete from sources where name = ?", [source])
-            # What the source said of the user goes too; what the user said (--me) stays.
-            self._db.execute(
-                "delete from own_identifiers where source = ? and how != '--me'", [source]
-            )
-            mark_own(self._db.conn)
-            if then is not None:
-                then()
+        try:
+            with self.transaction():
+                kept = self._db.execute(  # connections' interactions kept on identities (m004)
+                    "select count(*) from identities where source = ? and connected_id is not null",
+                    [source],
+                ).fetchone()[0]
+                leaving = self.groups.of_source(source)
+                self.groups.ungroup(leaving, leaving=leaving)
+                for table in (INTERACTION_LOG, "identities", "positions", "profile"):
+                    removed[table] = self._db.execute(
+                        f"delete from [{table}] where source = ?", [source]
+                    ).rowcount
+                removed = {"interactions": removed.pop(INTERACTION_LOG) + kept, **removed}
+                removed["requests"] = self._forget_requests(source)
+                self._db.execute("delete from sources where name = ?", [source])
+                # What the source said of the user goes too; what the user said (--me) stays.
+                self._db.execute(
+                    "delete from own_identifiers where source = ? and how != '--me'", [source]
+                )
+                mark_own(self._db.conn)
+                if then is not None:
+                    then()
+        except sqlite3.OperationalError as e:
+            raise StoreError(
+                f"{self.path}: {source} was not forgotten ({e}); the store is unchanged. "
+                "Free some disk space or close other programs using it, then run forget again"
+            ) from e
         # Deleted rows are zeroed (secure_delete, on since open); the log is emptied
         # too, so nothing of the source stays in the store's files.
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
