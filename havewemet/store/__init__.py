@@ -14,7 +14,6 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -40,6 +39,7 @@ from havewemet.store.rows import (
     fold_connected,
     identity_rows,
     interaction_rows,
+    now,
     position_rows,
 )
 from havewemet.store.schema import INTERACTION_LOG, MATCH_SOURCE, MIGRATIONS, migration
@@ -71,10 +71,6 @@ class SaveResult:
     """Identities in the store found to be the user by this save (issue 12): an
     address-book card of themselves, their own address in a mailbox imported before
     the store knew it. They no longer count as someone the user knows."""
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 # The birthday is computed from ``extra`` (m016): a change of ``extra`` counts when it
@@ -209,7 +205,7 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
                 if self._db["_migrations"].count_where("name = ?", [name]):
                     continue  # another process applied it while we waited for the lock
                 fn(self._db)
-                self._db.table("_migrations").insert({"name": name, "applied_at": _now()})
+                self._db.table("_migrations").insert({"name": name, "applied_at": now()})
 
     # -- writing ---------------------------------------------------------------------
 
@@ -307,7 +303,7 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
                         "name": batch.source,
                         "kind": batch.kind,
                         "path": batch.path,
-                        "imported_at": _now(),
+                        "imported_at": now(),
                         "identities": self._count("identities", batch.source),
                         "interactions": count_interactions(self._db.conn, batch.source),
                         "requests": len(batch.requests),
@@ -386,7 +382,7 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
         return added, len(changed) - added
 
     def _save_requests(self, requests: list[Request]) -> tuple[int, int]:
-        return save_requests(self._db.conn, requests, _now())
+        return save_requests(self._db.conn, requests, now())
 
     def refresh_request_status(self) -> None:
         """Mark requests from people who are already LinkedIn connections."""
@@ -439,9 +435,7 @@ class Store(StoreQueries, StoreDecisions, StoreOwn):
                 "select 1 from links where a = ? and b = ? and kind = ?", [a, b, kind]
             ).fetchone()
             if not same:
-                db.table("links").upsert(
-                    {"a": a, "b": b, "kind": kind, "at": _now()}, pk=("a", "b")
-                )
+                db.table("links").upsert({"a": a, "b": b, "kind": kind, "at": now()}, pk=("a", "b"))
 
     def remove_link(self, a: str, b: str) -> bool:
         """Take back the user's word on ``a`` and ``b`` (either order): whether there was one."""

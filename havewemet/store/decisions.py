@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
 
 import sqlite_utils
 
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+from havewemet.store.rows import now as _now
 
 
 class StoreDecisions:

@@ -21,12 +21,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
 
 import sqlite_utils
 
 from havewemet.models import ImportBatch, OwnIdentifier, OwnKind
 from havewemet.normalize import normalize_email, profile_slug
+from havewemet.store.rows import now as _now
 
 #: The user's identifiers in force: every kept one that was not removed. Only e-mails,
 #: phones and profiles tell that an identity is the user's (names and handles do not:
@@ -66,10 +66,6 @@ def own_of(batch: ImportBatch) -> list[OwnIdentifier]:
     own += [("name", me.name)] if " " in me.name.strip() else []
     own += [("handle", h) for h in me.handles]
     return [OwnIdentifier(k, v, me.file, me.line) for k, v in dict.fromkeys(own) if v]
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 class StoreOwn:

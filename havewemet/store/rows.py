@@ -11,9 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from havewemet.models import Identity, ImportBatch, hash_text, new_hash, stable_id
 from havewemet.normalize import profile_slug
+
+
+def now() -> str:
+    """The time of a write as the store keeps it: UTC, to the second, ISO 8601."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
 
 IDENTITY_COLUMNS = (
     "id",
