@@ -65,9 +65,10 @@ def mbox(path: Path) -> Path:
     return path
 
 
-def export(root: Path) -> Path:
+def export(root: Path, *, name: str = "Dan Okafor") -> Path:
+    """A LinkedIn export holding one incoming invitation, from ``name``."""
     li = "https://www.linkedin.com/in/"
-    row = ["Dan Okafor", "Ruth Calloway", "11/18/26, 9:00 AM", "", "INCOMING",
+    row = [name, "Ruth Calloway", "11/18/26, 9:00 AM", "", "INCOMING",
            f"{li}dan-okafor-lib", f"{li}ruth-calloway"]  # fmt: skip
     return lx.write_export(
         root, {"Invitations.csv": lx.csv_text(lx.INVITATIONS_HEADER_2023, [row])},

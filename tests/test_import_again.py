@@ -5,31 +5,20 @@ change to the file, its options or the user's addresses a reader uses reads it a
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from havewemet.cli.app import app
-from havewemet.demo import linkedin_export as lx
+from tests.test_identity_grouping import export
 
 runner = CliRunner()
-LI = "https://www.linkedin.com/in/"
 
 
 def run(*args: object) -> str:
     res = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     return res.output
-
-
-def export(root: Path, *, name: str = "Dan Okafor") -> Path:
-    row = [name, "Ruth Calloway", "11/18/26, 9:00 AM", "", "INCOMING",
-           f"{LI}dan-okafor-lib", f"{LI}ruth-calloway"]  # fmt: skip
-    return lx.write_export(
-        root, {"Invitations.csv": lx.csv_text(lx.INVITATIONS_HEADER_2023, [row])},
-        exported=datetime(2026, 11, 20),
-    )  # fmt: skip
 
 
 def mbox(path: Path) -> Path:
